@@ -1,0 +1,3 @@
+import { simProject } from '../../vitest.shared';
+
+export default simProject('cli');

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { DTYPES } from './dtype';
+import { ENGINE_PROFILE_NAMES } from './simulator-config';
+
+/*
+ * Zod schemas for the configuration as users write it (every field optional except where a
+ * section needs a name). They check types and ranges field by field; cross-field rules (TP must
+ * divide the heads, TP×PP×DP = GPUs, ...) and presets live in resolve-config.ts.
+ * The JSON Schema shipped for editors is generated from these (see json-schema.ts).
+ */
+
+const positive = (description: string) => z.number().positive().describe(description);
+const positiveInt = (description: string) => z.number().int().positive().describe(description);
+const nonNegative = (description: string) => z.number().nonnegative().describe(description);
+const dtype = z.enum(DTYPES as [string, ...string[]]);
+
+export const modelSpecSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Preset name, Hugging Face id, or display name of a custom model'),
+    nParams: positive('Total parameter count; derived from the geometry when omitted').optional(),
+    hiddenSize: positiveInt('Hidden dimension (elements)').optional(),
+    nLayers: positiveInt('Number of transformer layers').optional(),
+    nHeads: positiveInt('Number of attention (query) heads').optional(),
+    nKvHeads: positiveInt('Number of key/value heads (GQA/MQA); default nHeads').optional(),
+    headDim: positiveInt('Dimension of one head (elements); default hiddenSize / nHeads').optional(),
+    ffnDim: positiveInt('MLP intermediate size (elements)').optional(),
+    vocabSize: positiveInt('Vocabulary size (tokens); default 32000').optional(),
+    gatedMlp: z.boolean().describe('Gated (SwiGLU, 3 matrices) MLP; default true').optional(),
+    tieWordEmbeddings: z.boolean().describe('LM head shares the embedding matrix; default false').optional(),
+    weightDtype: dtype.describe('Weight storage format; default bf16').optional(),
+    kvCacheDtype: dtype.describe('KV-cache storage format; default follows weightDtype').optional(),
+    maxContextLength: positiveInt('Longest supported sequence (tokens); default 4096').optional(),
+    numExperts: positiveInt('MoE experts per layer; 1 for dense').optional(),
+    expertsPerToken: positiveInt('MoE experts each token uses (top-k); 1 for dense').optional(),
+    expertFfnDim: positiveInt('Intermediate size of one expert (elements); default ffnDim').optional(),
+  })
+  .describe('The model: a preset name, a preset with overrides, or a full custom geometry');
+
+export const gpuSpecSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('GPU preset name (A100-80GB, H100, ...) or display name'),
+    computeTflops: positive('Dense BF16/FP16 peak (TFLOP/s)').optional(),
+    fp8Tflops: nonNegative('Dense FP8 peak (TFLOP/s); 0 when the GPU has no FP8').optional(),
+    memorySizeGb: positive('Device memory (GB)').optional(),
+    memoryBandwidthGbs: positive('Device memory bandwidth (GB/s)').optional(),
+    interconnectBandwidthGbs: positive(
+      'Intra-node GPU-to-GPU bandwidth per GPU, one direction (GB/s)',
+    ).optional(),
+    hostBandwidthGbs: positive('Host link bandwidth per GPU, one direction (GB/s)').optional(),
+    pricePerHour: nonNegative('On-demand price per GPU-hour (USD)').optional(),
+  })
+  .describe('One GPU: a preset name, a preset with overrides, or a custom GPU');
+
+export const clusterSpecSchema = z
+  .strictObject({
+    nGpusPerNode: positiveInt('GPUs per node; default 1').optional(),
+    nNodes: positiveInt('Number of nodes; default 1').optional(),
+    gpuSpec: gpuSpecSchema.optional(),
+    interNodeBandwidthGbs: positive(
+      'Inter-node bandwidth per GPU, one direction (GB/s); default 50',
+    ).optional(),
+  })
+  .describe('The hardware');
+
+export const parallelismSpecSchema = z
+  .strictObject({
+    tensorParallelSize: positiveInt('Tensor-parallel degree; default 1').optional(),
+    pipelineParallelSize: positiveInt('Pipeline-parallel degree; default 1').optional(),
+    dataParallelSize: positiveInt('Data-parallel replicas; default 1').optional(),
+    router: z.enum(['round-robin', 'least-outstanding', 'least-kv']).describe('Replica router').optional(),
+  })
+  .describe('How the model is split over the GPUs (TP × PP × DP = GPUs)');
+
+export const schedulerSpecSchema = z
+  .strictObject({
+    batchingType: z
+      .enum(['static', 'dynamic', 'continuous'])
+      .describe('Batching policy; default continuous')
+      .optional(),
+    maxBatchSize: positiveInt('Most sequences per batch; default 256').optional(),
+    tokenLevelScheduling: z
+      .boolean()
+      .describe('Continuous batching admits at every token; default true')
+      .optional(),
+    maxNumBatchedTokens: positiveInt('Token budget per iteration').optional(),
+    chunkedPrefill: z
+      .boolean()
+      .describe('Split prompts into chunks (Sarathi-Serve); default false')
+      .optional(),
+    prefillChunkSize: positiveInt('Most prefill tokens of one request per iteration').optional(),
+    kvBlockSize: positiveInt('Tokens per KV-cache block; default 16').optional(),
+    gpuMemoryUtilization: z
+      .number()
+      .gt(0)
+      .lte(1)
+      .describe('Usable fraction of GPU memory; default 0.9')
+      .optional(),
+    preemptionMode: z.enum(['recompute', 'swap']).describe('Eviction handling; default recompute').optional(),
+    batchWaitTimeoutS: nonNegative('Static/dynamic: longest wait for a batch to fill (s)').optional(),
+    queueOrder: z.enum(['fcfs', 'shortest-input-first']).describe('Admission order; default fcfs').optional(),
+  })
+  .describe('The serving scheduler');
+
+const lengthDistributionSchema = z
+  .union([
+    z.enum(['fixed', 'uniform', 'normal', 'lognormal', 'zipf', 'empirical']),
+    z.strictObject({ type: z.literal('fixed') }),
+    z.strictObject({ type: z.literal('uniform'), spread: z.number().gt(0).lte(1).optional() }),
+    z.strictObject({ type: z.literal('normal'), cv: positive('Coefficient of variation').optional() }),
+    z.strictObject({ type: z.literal('lognormal'), cv: positive('Coefficient of variation').optional() }),
+    z.strictObject({ type: z.literal('zipf'), exponent: positive('Zipf exponent').optional() }),
+    z.strictObject({ type: z.literal('empirical'), file: z.string().min(1).optional() }),
+  ])
+  .describe('Input/output length distribution; default fixed');
+
+export const workloadSpecSchema = z
+  .strictObject({
+    avgInputLength: positiveInt('Mean prompt length (tokens); default 512').optional(),
+    avgOutputLength: positiveInt('Mean generated tokens; default 128').optional(),
+    arrivalRate: positive('Mean arrival rate (requests/s); default 2').optional(),
+    arrivalProcess: z
+      .enum(['poisson', 'deterministic', 'gamma', 'trace', 'closed-loop'])
+      .describe('Arrival process; default poisson')
+      .optional(),
+    burstinessCv: positive('Gamma arrivals: coefficient of variation of gaps; default 2').optional(),
+    concurrency: positiveInt('Closed loop: concurrent clients; default 8').optional(),
+    thinkTimeS: nonNegative('Closed loop: pause before the next request (s); default 0').optional(),
+    batchSize: positiveInt('Static batching: requests per batch; default maxBatchSize').optional(),
+    lengthDistribution: lengthDistributionSchema.optional(),
+    numRequests: positiveInt('Stop arrivals after this many requests').optional(),
+    traceFile: z
+      .string()
+      .min(1)
+      .describe('CSV trace: arrival time (s), input tokens, output tokens')
+      .optional(),
+    traceTimeScale: positive('Multiply trace arrival times by this; default 1').optional(),
+  })
+  .describe('The offered traffic');
+
+export const simulatorConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    modelSpec: modelSpecSchema.optional(),
+    workloadSpec: workloadSpecSchema.optional(),
+    clusterSpec: clusterSpecSchema.optional(),
+    parallelismSpec: parallelismSpecSchema.optional(),
+    schedulerSpec: schedulerSpecSchema.optional(),
+    simulationDurationS: positive('Simulated time during which requests arrive (s); default 60').optional(),
+    seed: z.number().int().describe('Seed of every random stream; default 42').optional(),
+    drain: z.boolean().describe('Finish in-flight requests after arrivals stop; default false').optional(),
+    engineProfile: z
+      .enum(ENGINE_PROFILE_NAMES as [string, ...string[]])
+      .describe('Serving-engine profile; default vllm')
+      .optional(),
+    slo: z
+      .strictObject({
+        ttftS: positive('Time-to-first-token target (s)').optional(),
+        tpotS: positive('Time-per-output-token target (s)').optional(),
+      })
+      .describe('Latency targets for goodput')
+      .optional(),
+  })
+  .describe('An llm-sim simulation configuration');

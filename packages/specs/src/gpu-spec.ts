@@ -1,0 +1,25 @@
+/** One GPU model's datasheet numbers, fully resolved. */
+export interface ResolvedGPUSpec {
+  /** Preset name (`A100-80GB`, `H100`, ...) or a display name for a custom GPU. */
+  readonly name: string;
+  /** Dense (no sparsity) BF16/FP16 tensor-core peak, in TFLOP/s. A100: 312. */
+  readonly computeTflops: number;
+  /** Dense FP8 tensor-core peak, in TFLOP/s; 0 when the GPU has no FP8 (then fp8 runs at the 16-bit rate). */
+  readonly fp8Tflops: number;
+  /** Device memory, in GB (10^9 bytes, as datasheets count). */
+  readonly memorySizeGb: number;
+  /** Peak device-memory (HBM/GDDR) bandwidth, in GB/s. */
+  readonly memoryBandwidthGbs: number;
+  /** Intra-node GPU-to-GPU bandwidth per GPU, one direction, in GB/s (NVLink/xGMI, or PCIe when there is none). */
+  readonly interconnectBandwidthGbs: number;
+  /** Host (CPU) link bandwidth per GPU, one direction, in GB/s; used for KV swapping. Default 25 (PCIe 4 x16, effective). */
+  readonly hostBandwidthGbs: number;
+  /** On-demand price per GPU-hour, in US dollars; 0 when unknown. */
+  readonly pricePerHour: number;
+}
+
+/**
+ * A GPU as the user writes it: a preset name alone (`{ name: 'A100-80GB' }`), a preset with
+ * overrides, or a custom GPU with name, computeTflops, memorySizeGb and memoryBandwidthGbs.
+ */
+export type GPUSpec = { readonly name: string } & Partial<Omit<ResolvedGPUSpec, 'name'>>;

@@ -1,0 +1,65 @@
+export { camelizeKeys, snakeToCamel } from './case-keys';
+export type { ClusterSpec, ResolvedClusterSpec } from './cluster-spec';
+export {
+  clusterSpecSchema,
+  gpuSpecSchema,
+  modelSpecSchema,
+  parallelismSpecSchema,
+  schedulerSpecSchema,
+  simulatorConfigSchema,
+  workloadSpecSchema,
+} from './config-schema';
+export { DTYPE_BYTES, DTYPES, type Dtype } from './dtype';
+export {
+  ConfigError,
+  type ConfigIssue,
+  type ConfigIssueCode,
+  isSimError,
+  OutOfMemoryError,
+  SimError,
+  type SimErrorCode,
+} from './errors';
+export type { GPUSpec, ResolvedGPUSpec } from './gpu-spec';
+export { configJsonSchema } from './json-schema';
+export { loadConfigFile } from './load-config';
+export { deriveParamCount, isMoe, type ModelSpec, type ResolvedModelSpec } from './model-spec';
+export type { ParallelismSpec, ResolvedParallelismSpec, RouterPolicy } from './parallelism-spec';
+export { GPU_ALIASES, GPU_PRESETS } from './presets/gpu-presets';
+export { MODEL_ALIASES, MODEL_PRESETS } from './presets/model-presets';
+export {
+  closestNames,
+  editDistance,
+  findGpuPreset,
+  findModelPreset,
+  gpuPresetNames,
+  modelPresetNames,
+} from './presets/preset-lookup';
+export {
+  configWarnings,
+  DEFAULT_GPU,
+  DEFAULT_MODEL,
+  resolveConfig,
+  resolveLengthDistribution,
+} from './resolve-config';
+export type {
+  BatchingType,
+  PreemptionMode,
+  QueueOrder,
+  ResolvedSchedulerSpec,
+  SchedulerSpec,
+} from './scheduler-spec';
+export {
+  ENGINE_PROFILE_NAMES,
+  type EngineProfileName,
+  type ResolvedConfig,
+  type SimulatorConfig,
+  type SloSpec,
+} from './simulator-config';
+export { readTraceFile, TRACE_COLUMNS, type Trace } from './trace-file';
+export type {
+  ArrivalProcess,
+  LengthDistribution,
+  LengthDistributionInput,
+  ResolvedWorkloadSpec,
+  WorkloadSpec,
+} from './workload-spec';

@@ -1,0 +1,170 @@
+import type { ResolvedGPUSpec } from '../gpu-spec';
+
+/**
+ * GPU presets. Sources (also summarized in ../shared/calibration/published/gpu_specs.csv):
+ * - [NV-A100] NVIDIA A100 datasheet: 312 TFLOPS dense BF16; 40GB 1,555 GB/s; 80GB SXM 2,039 GB/s; NVLink3 600 GB/s bidirectional.
+ * - [NV-H100] NVIDIA H100 datasheet: SXM 989 / 1,979 TFLOPS dense BF16 / FP8, 3,350 GB/s, NVLink4 900 GB/s;
+ *   PCIe 756 / 1,513, 2,000 GB/s, PCIe Gen5 128 GB/s bidirectional.
+ * - [NV-H200] NVIDIA H200 page and TensorRT-LLM H200 launch blog: 141 GB HBM3e, 4.8 TB/s, same compute as H100 SXM.
+ * - [NV-B200] DGX B200 datasheet via stas00/ml-engineering: 2,250 / 4,500 TFLOPS dense, 180 GB, 8 TB/s, NVLink5 1,800 GB/s.
+ * - [NV-L40S] NVIDIA L40S datasheet: 362 / 733 TFLOPS dense, 48 GB GDDR6, 864 GB/s, PCIe Gen4.
+ * - [NV-L4] NVIDIA L4 datasheet: 242 / 485 TFLOPS with sparsity (halved for dense), 24 GB, 300 GB/s, PCIe Gen4.
+ * - [AWS-A10G] third-party catalogs (low confidence): A10G 70 TFLOPS FP16 tensor, 24 GB, 600 GB/s.
+ * - [NV-A40] NVIDIA A40 datasheet: 149.7 TFLOPS dense FP16/BF16 tensor, 48 GB GDDR6, 696 GB/s, NVLink 112.5 GB/s bidirectional.
+ * - [NV-V100] NVIDIA V100 datasheet: 125 TFLOPS FP16 tensor (no BF16), SXM2 32 GB, 900 GB/s, NVLink2 300 GB/s bidirectional.
+ * - [AMD-MI300] ROCm docs (mi300.md, gpu-arch-specs): MI300X 1,307.4 / 2,614.9 TFLOPS, 192 GB, 5.3 TB/s, xGMI 7 × 64 GB/s;
+ *   MI325X same compute, 256 GB, 6 TB/s.
+ * - [LAMBDA] Lambda Cloud on-demand prices (skypilot-catalog v7), per GPU-hour.
+ * PCIe-only GPUs list PCIe x16 one-direction bandwidth as their interconnect (Gen4 ≈ 31.5 GB/s, Gen5 ≈ 63 GB/s).
+ */
+export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
+  'A100-40GB': {
+    name: 'A100-40GB',
+    computeTflops: 312, // [NV-A100]
+    fp8Tflops: 0, // Ampere has no FP8
+    memorySizeGb: 40, // [NV-A100]
+    memoryBandwidthGbs: 1555, // [NV-A100]
+    interconnectBandwidthGbs: 300, // [NV-A100] NVLink3 600 GB/s bidirectional
+    hostBandwidthGbs: 25, // PCIe Gen4 x16, effective
+    pricePerHour: 1.29, // [LAMBDA] gpu_8x_a100 10.32 $/h / 8
+  },
+  'A100-80GB': {
+    name: 'A100-80GB',
+    computeTflops: 312, // [NV-A100]
+    fp8Tflops: 0,
+    memorySizeGb: 80, // [NV-A100]
+    memoryBandwidthGbs: 2039, // [NV-A100] SXM4 80GB (the quick-start uses the same 2039)
+    interconnectBandwidthGbs: 300, // [NV-A100]
+    hostBandwidthGbs: 25,
+    pricePerHour: 1.79, // [LAMBDA] gpu_8x_a100_80gb_sxm4 14.32 $/h / 8
+  },
+  'H100-80GB': {
+    name: 'H100-80GB',
+    computeTflops: 989, // [NV-H100] SXM dense BF16
+    fp8Tflops: 1979, // [NV-H100]
+    memorySizeGb: 80, // [NV-H100]
+    memoryBandwidthGbs: 3350, // [NV-H100]
+    interconnectBandwidthGbs: 450, // [NV-H100] NVLink4 900 GB/s bidirectional
+    hostBandwidthGbs: 50, // PCIe Gen5 x16, effective
+    pricePerHour: 2.99, // [LAMBDA] gpu_8x_h100_sxm5 23.92 $/h / 8
+  },
+  'H100-PCIe': {
+    name: 'H100-PCIe',
+    computeTflops: 756, // [NV-H100] PCIe dense BF16
+    fp8Tflops: 1513, // [NV-H100]
+    memorySizeGb: 80, // [NV-H100]
+    memoryBandwidthGbs: 2000, // [NV-H100]
+    interconnectBandwidthGbs: 63, // PCIe Gen5 x16 one direction [NV-H100]
+    hostBandwidthGbs: 50,
+    pricePerHour: 2.49, // [LAMBDA] gpu_1x_h100_pcie
+  },
+  'H200-141GB': {
+    name: 'H200-141GB',
+    computeTflops: 989, // [NV-H200]
+    fp8Tflops: 1979, // [NV-H200]
+    memorySizeGb: 141, // [NV-H200]
+    memoryBandwidthGbs: 4800, // [NV-H200]
+    interconnectBandwidthGbs: 450, // [NV-H200] NVLink4 900 GB/s bidirectional
+    hostBandwidthGbs: 50,
+    pricePerHour: 0, // no on-demand price in the catalog we cite
+  },
+  B200: {
+    name: 'B200',
+    computeTflops: 2250, // [NV-B200]
+    fp8Tflops: 4500, // [NV-B200]
+    memorySizeGb: 180, // [NV-B200]
+    memoryBandwidthGbs: 8000, // [NV-B200]
+    interconnectBandwidthGbs: 900, // [NV-B200] NVLink5 1,800 GB/s bidirectional
+    hostBandwidthGbs: 50,
+    pricePerHour: 0,
+  },
+  L40S: {
+    name: 'L40S',
+    computeTflops: 362, // [NV-L40S]
+    fp8Tflops: 733, // [NV-L40S]
+    memorySizeGb: 48, // [NV-L40S]
+    memoryBandwidthGbs: 864, // [NV-L40S]
+    interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16
+    hostBandwidthGbs: 25,
+    pricePerHour: 0,
+  },
+  L4: {
+    name: 'L4',
+    computeTflops: 121, // [NV-L4] 242 with sparsity / 2
+    fp8Tflops: 242.5, // [NV-L4] 485 with sparsity / 2
+    memorySizeGb: 24, // [NV-L4]
+    memoryBandwidthGbs: 300, // [NV-L4]
+    interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16
+    hostBandwidthGbs: 25,
+    pricePerHour: 0,
+  },
+  A10G: {
+    name: 'A10G',
+    computeTflops: 70, // [AWS-A10G] low confidence (another source says 62.5)
+    fp8Tflops: 0,
+    memorySizeGb: 24, // [AWS-A10G]
+    memoryBandwidthGbs: 600, // [AWS-A10G]
+    interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16
+    hostBandwidthGbs: 25,
+    pricePerHour: 0,
+  },
+  A40: {
+    name: 'A40',
+    computeTflops: 149.7, // [NV-A40]
+    fp8Tflops: 0,
+    memorySizeGb: 48, // [NV-A40]
+    memoryBandwidthGbs: 696, // [NV-A40]
+    interconnectBandwidthGbs: 56.25, // [NV-A40] NVLink bridge 112.5 GB/s bidirectional
+    hostBandwidthGbs: 25,
+    pricePerHour: 0,
+  },
+  V100: {
+    name: 'V100',
+    computeTflops: 125, // [NV-V100] FP16 tensor (no BF16 on Volta)
+    fp8Tflops: 0,
+    memorySizeGb: 32, // [NV-V100] SXM2 32 GB
+    memoryBandwidthGbs: 900, // [NV-V100]
+    interconnectBandwidthGbs: 150, // [NV-V100] NVLink2 300 GB/s bidirectional
+    hostBandwidthGbs: 12, // PCIe Gen3 x16, effective
+    pricePerHour: 0.55, // [LAMBDA] gpu_8x_v100 4.40 $/h / 8
+  },
+  MI300X: {
+    name: 'MI300X',
+    computeTflops: 1307.4, // [AMD-MI300]
+    fp8Tflops: 2614.9, // [AMD-MI300]
+    memorySizeGb: 192, // [AMD-MI300]
+    memoryBandwidthGbs: 5300, // [AMD-MI300]
+    interconnectBandwidthGbs: 448, // [AMD-MI300] xGMI 7 links × 64 GB/s
+    hostBandwidthGbs: 50,
+    pricePerHour: 0,
+  },
+  MI325X: {
+    name: 'MI325X',
+    computeTflops: 1307.4, // [AMD-MI300] same compute as MI300X
+    fp8Tflops: 2614.9, // [AMD-MI300]
+    memorySizeGb: 256, // [AMD-MI300]
+    memoryBandwidthGbs: 6000, // [AMD-MI300]
+    interconnectBandwidthGbs: 448, // [AMD-MI300]
+    hostBandwidthGbs: 50,
+    pricePerHour: 0,
+  },
+};
+
+/** Other spellings accepted for GPU presets (matched case-insensitively). */
+export const GPU_ALIASES: Readonly<Record<string, string>> = {
+  A100: 'A100-80GB',
+  'A100-SXM': 'A100-80GB',
+  'A100-SXM4-80GB': 'A100-80GB',
+  'A100-SXM4-40GB': 'A100-40GB',
+  H100: 'H100-80GB',
+  'H100-SXM': 'H100-80GB',
+  'H100-SXM5': 'H100-80GB',
+  'H100-SXM5-80GB': 'H100-80GB',
+  'H100-PCIE-80GB': 'H100-PCIe',
+  H200: 'H200-141GB',
+  'H200-SXM': 'H200-141GB',
+  'H200-SXM-141GB': 'H200-141GB',
+  'B200-SXM-180GB': 'B200',
+  'V100-SXM2': 'V100',
+  'V100-32GB': 'V100',
+};

@@ -1,0 +1,327 @@
+import {
+  ConfigError,
+  type ConfigIssueCode,
+  configWarnings,
+  resolveConfig,
+  type SimulatorConfig,
+} from '@sim/specs';
+import { describe, expect, it } from 'vitest';
+
+function issuesOf(config: unknown): { code: ConfigIssueCode; path: string; message: string }[] {
+  try {
+    resolveConfig(config as SimulatorConfig);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('INVALID_CONFIG');
+    return [...(error as ConfigError).issues];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+function expectIssue(config: unknown, code: ConfigIssueCode, path: string, messagePart?: RegExp) {
+  const issues = issuesOf(config);
+  const match = issues.find((issue) => issue.code === code && issue.path === path);
+  expect(match, JSON.stringify(issues)).toBeDefined();
+  if (messagePart) expect(match?.message).toMatch(messagePart);
+}
+
+describe('resolveConfig defaults', () => {
+  it('an empty config is the quick-start basic example', () => {
+    const config = resolveConfig({});
+    expect(config.modelSpec.name).toBe('llama-7b');
+    expect(config.modelSpec.hiddenSize).toBe(4096);
+    expect(config.clusterSpec.gpuSpec.name).toBe('A100-80GB');
+    expect(config.workloadSpec).toMatchObject({
+      avgInputLength: 512,
+      avgOutputLength: 128,
+      arrivalRate: 2,
+      arrivalProcess: 'poisson',
+    });
+    expect(config.workloadSpec.lengthDistribution).toEqual({ type: 'fixed' });
+    expect(config.simulationDurationS).toBe(60);
+    expect(config.parallelismSpec).toEqual({
+      tensorParallelSize: 1,
+      pipelineParallelSize: 1,
+      dataParallelSize: 1,
+      router: 'round-robin',
+    });
+    expect(config.schedulerSpec).toMatchObject({
+      batchingType: 'continuous',
+      maxBatchSize: 256,
+      kvBlockSize: 16,
+      gpuMemoryUtilization: 0.9,
+    });
+    expect(config.seed).toBe(42);
+    expect(config.engineProfile).toBe('vllm');
+  });
+
+  it('accepts the quick-start basic config as written (custom llama-7b geometry)', () => {
+    const config = resolveConfig({
+      modelSpec: {
+        name: 'llama-7b',
+        nParams: 7_000_000_000,
+        hiddenSize: 4096,
+        nLayers: 32,
+        nHeads: 32,
+        ffnDim: 11008,
+      },
+      workloadSpec: { avgInputLength: 512, avgOutputLength: 128, arrivalRate: 2.0 },
+      clusterSpec: { nGpusPerNode: 1, nNodes: 1, gpuSpec: { name: 'A100-80GB' } },
+      simulationDurationS: 60.0,
+    });
+    expect(config.modelSpec.nParams).toBe(7e9);
+    expect(config.modelSpec.nKvHeads).toBe(32);
+    expect(config.modelSpec.headDim).toBe(128);
+  });
+
+  it('derives nParams, nKvHeads and headDim for a custom model', () => {
+    const config = resolveConfig({
+      modelSpec: { name: 'my-model', hiddenSize: 2048, nLayers: 16, nHeads: 16, ffnDim: 5632, nKvHeads: 4 },
+    });
+    expect(config.modelSpec.headDim).toBe(128);
+    expect(config.modelSpec.nKvHeads).toBe(4);
+    expect(config.modelSpec.nParams).toBeGreaterThan(0.7e9);
+    expect(config.modelSpec.nParams).toBeLessThan(0.9e9);
+  });
+
+  it('re-derives nParams when a preset geometry is overridden', () => {
+    const half = resolveConfig({ modelSpec: { name: 'llama-2-7b', nLayers: 16 } });
+    expect(half.modelSpec.nParams).toBeLessThan(3.6e9);
+  });
+
+  it('KV-cache dtype follows 16-bit/fp8 weights and stays 16-bit for weight-only int quantization', () => {
+    expect(
+      resolveConfig({ modelSpec: { name: 'llama-2-7b', weightDtype: 'fp8' } }).modelSpec.kvCacheDtype,
+    ).toBe('fp8');
+    expect(
+      resolveConfig({ modelSpec: { name: 'llama-2-7b', weightDtype: 'int4' } }).modelSpec.kvCacheDtype,
+    ).toBe('bf16');
+    expect(
+      resolveConfig({ modelSpec: { name: 'llama-2-7b', weightDtype: 'fp8', kvCacheDtype: 'fp16' } }).modelSpec
+        .kvCacheDtype,
+    ).toBe('fp16');
+  });
+
+  it('uses numRequests instead of a duration when only numRequests is given', () => {
+    const config = resolveConfig({ workloadSpec: { numRequests: 100 } });
+    expect(config.simulationDurationS).toBe(Number.POSITIVE_INFINITY);
+    expect(config.workloadSpec.numRequests).toBe(100);
+  });
+
+  it('fills length-distribution parameters and scheduler defaults that depend on other fields', () => {
+    const config = resolveConfig({
+      workloadSpec: { lengthDistribution: 'lognormal' },
+      schedulerSpec: { batchingType: 'static', chunkedPrefill: true },
+    });
+    expect(config.workloadSpec.lengthDistribution).toEqual({ type: 'lognormal', cv: 1 });
+    expect(config.schedulerSpec.batchWaitTimeoutS).toBe(1);
+    expect(config.schedulerSpec.maxNumBatchedTokens).toBe(2048);
+    expect(config.workloadSpec.batchSize).toBe(256);
+  });
+
+  it('warns (does not fail) when input + output exceed the context, as in quick-start use case 4', () => {
+    const config = resolveConfig({ workloadSpec: { avgInputLength: 2048, avgOutputLength: 512 } });
+    expect(configWarnings(config).join()).toMatch(/exceed llama-7b's context of 2048/);
+  });
+
+  it('does not mutate its input', () => {
+    const input: SimulatorConfig = { workloadSpec: { arrivalRate: 3 } };
+    const copy = structuredClone(input);
+    resolveConfig(input);
+    expect(input).toEqual(copy);
+  });
+});
+
+describe('resolveConfig validation errors', () => {
+  it.each([
+    ['a negative rate', { workloadSpec: { arrivalRate: -1 } }, 'not_positive', 'workloadSpec.arrivalRate'],
+    [
+      'a zero size',
+      { modelSpec: { name: 'x', hiddenSize: 0, nLayers: 2, nHeads: 2, ffnDim: 8 } },
+      'not_positive',
+      'modelSpec.hiddenSize',
+    ],
+    ['NaN', { workloadSpec: { avgInputLength: Number.NaN } }, 'not_finite', 'workloadSpec.avgInputLength'],
+    ['Infinity', { simulationDurationS: Number.POSITIVE_INFINITY }, 'not_finite', 'simulationDurationS'],
+    ['a wrong type', { workloadSpec: { arrivalRate: 'fast' } }, 'invalid_type', 'workloadSpec.arrivalRate'],
+    [
+      'a bad enum',
+      { schedulerSpec: { batchingType: 'greedy' } },
+      'invalid_value',
+      'schedulerSpec.batchingType',
+    ],
+    [
+      'a memory fraction above 1',
+      { schedulerSpec: { gpuMemoryUtilization: 1.5 } },
+      'out_of_range',
+      'schedulerSpec.gpuMemoryUtilization',
+    ],
+  ])('%s', (_, config, code, path) => {
+    expectIssue(config, code as ConfigIssueCode, path);
+  });
+
+  it('TP that does not divide the head counts lists the valid degrees', () => {
+    expectIssue(
+      { parallelismSpec: { tensorParallelSize: 3 }, clusterSpec: { nGpusPerNode: 3 } },
+      'tp_heads',
+      'parallelismSpec.tensorParallelSize',
+      /Use one of 1, 2, 4, 8, 16, 32/,
+    );
+    // GQA: 8 KV heads, TP 16 replicates KV heads (allowed), TP 12 does not divide 64 query heads.
+    expect(() =>
+      resolveConfig({
+        modelSpec: { name: 'llama-2-70b' },
+        parallelismSpec: { tensorParallelSize: 16 },
+        clusterSpec: { nGpusPerNode: 8, nNodes: 2 },
+      }),
+    ).not.toThrow();
+    expectIssue(
+      {
+        modelSpec: { name: 'llama-2-70b' },
+        parallelismSpec: { tensorParallelSize: 12 },
+        clusterSpec: { nGpusPerNode: 12 },
+      },
+      'tp_heads',
+      'parallelismSpec.tensorParallelSize',
+    );
+  });
+
+  it('TP × PP × DP must equal the GPUs in the cluster', () => {
+    expectIssue(
+      { parallelismSpec: { tensorParallelSize: 4 } },
+      'gpu_count',
+      'parallelismSpec',
+      /= 4 GPUs, but the cluster has 1 × 1 = 1/,
+    );
+    expect(() =>
+      resolveConfig({
+        parallelismSpec: { tensorParallelSize: 2, dataParallelSize: 2 },
+        clusterSpec: { nGpusPerNode: 4 },
+      }),
+    ).not.toThrow();
+  });
+
+  it('PP must divide the layers', () => {
+    expectIssue(
+      { parallelismSpec: { pipelineParallelSize: 3 }, clusterSpec: { nGpusPerNode: 3 } },
+      'pp_layers',
+      'parallelismSpec.pipelineParallelSize',
+      /32 layers/,
+    );
+  });
+
+  it('unknown presets list close matches', () => {
+    expectIssue(
+      { modelSpec: { name: 'llama-2-7' } },
+      'unknown_preset',
+      'modelSpec.name',
+      /did you mean "llama-2-7b"/,
+    );
+    expectIssue(
+      { clusterSpec: { gpuSpec: { name: 'H10' } } },
+      'unknown_preset',
+      'clusterSpec.gpuSpec.name',
+      /did you mean "H100"/,
+    );
+  });
+
+  it('a custom model missing geometry names the missing fields', () => {
+    const issues = issuesOf({ modelSpec: { name: 'mine', hiddenSize: 1024, nLayers: 4 } });
+    expect(issues.map((issue) => issue.path).sort()).toEqual(['modelSpec.ffnDim', 'modelSpec.nHeads']);
+  });
+
+  it('an input longer than the context is rejected', () => {
+    expectIssue(
+      { workloadSpec: { avgInputLength: 4096 } },
+      'input_too_long',
+      'workloadSpec.avgInputLength',
+      /context of 2048/,
+    );
+  });
+
+  it('a missing trace file is named', () => {
+    expectIssue(
+      { workloadSpec: { arrivalProcess: 'trace', traceFile: '/no/such/trace.csv' } },
+      'trace_missing',
+      'workloadSpec.traceFile',
+      /does not exist/,
+    );
+    expectIssue({ workloadSpec: { arrivalProcess: 'trace' } }, 'trace_missing', 'workloadSpec.traceFile');
+  });
+
+  it('unknown keys are rejected with a did-you-mean hint', () => {
+    expectIssue(
+      { workloadSpec: { arivalRate: 2 } },
+      'unknown_key',
+      'workloadSpec.arivalRate',
+      /Did you mean "arrivalRate"/,
+    );
+    expectIssue(
+      { simulationDuration: 10 },
+      'unknown_key',
+      'simulationDuration',
+      /Did you mean "simulationDurationS"/,
+    );
+  });
+
+  it('reports every problem at once', () => {
+    const issues = issuesOf({
+      workloadSpec: { arrivalRate: -1, avgOutputLength: 0 },
+      schedulerSpec: { maxBatchSize: 0 },
+    });
+    expect(issues.length).toBe(3);
+  });
+
+  it('the error message names each field and how to fix it', () => {
+    try {
+      resolveConfig({ parallelismSpec: { tensorParallelSize: 4 } });
+    } catch (error) {
+      expect((error as Error).message).toMatch(/parallelismSpec: .*Set clusterSpec.nGpusPerNode/);
+    }
+  });
+});
+
+describe('snake_case configs', () => {
+  it('accept the quick-start Python names', () => {
+    const config = resolveConfig({
+      model_spec: {
+        name: 'llama-7b',
+        n_params: 7e9,
+        hidden_size: 4096,
+        n_layers: 32,
+        n_heads: 32,
+        ffn_dim: 11008,
+      },
+      workload_spec: {
+        avg_input_length: 256,
+        avg_output_length: 64,
+        arrival_rate: 5,
+        arrival_process: 'deterministic',
+      },
+      cluster_spec: {
+        n_gpus_per_node: 2,
+        n_nodes: 1,
+        gpu_spec: { name: 'H100-80GB', compute_tflops: 989, memory_size_gb: 80, memory_bandwidth_gbs: 3350 },
+      },
+      parallelism_spec: { tensor_parallel_size: 2 },
+      scheduler_spec: { batching_type: 'static', max_batch_size: 8, token_level_scheduling: false },
+      simulation_duration_s: 30,
+    });
+    expect(config.workloadSpec.arrivalRate).toBe(5);
+    expect(config.workloadSpec.arrivalProcess).toBe('deterministic');
+    expect(config.parallelismSpec.tensorParallelSize).toBe(2);
+    expect(config.schedulerSpec.maxBatchSize).toBe(8);
+    expect(config.schedulerSpec.tokenLevelScheduling).toBe(false);
+    expect(config.simulationDurationS).toBe(30);
+    expect(config.clusterSpec.gpuSpec.computeTflops).toBe(989);
+  });
+
+  it('reports snake_case typos with the camelCase suggestion', () => {
+    expectIssue(
+      { workload_spec: { arival_rate: 1 } },
+      'unknown_key',
+      'workloadSpec.arivalRate',
+      /arrivalRate/,
+    );
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * Batching policy:
+ * - `static`: gather `workloadSpec.batchSize` requests (or wait `batchWaitTimeoutS`), run them to the last token together.
+ * - `dynamic`: when idle, take what is queued (up to maxBatchSize) and run it to completion (Triton-style).
+ * - `continuous`: iteration-level batching (Orca / vLLM): requests join and leave every iteration.
+ */
+export type BatchingType = 'static' | 'dynamic' | 'continuous';
+
+/** What happens to a sequence evicted when the KV cache runs out: recompute its KV later, or swap it to host memory. */
+export type PreemptionMode = 'recompute' | 'swap';
+
+/** Order in which waiting requests are admitted. */
+export type QueueOrder = 'fcfs' | 'shortest-input-first';
+
+/** The serving scheduler's knobs, fully resolved. */
+export interface ResolvedSchedulerSpec {
+  /** Batching policy. Default `continuous`. */
+  readonly batchingType: BatchingType;
+  /** Most sequences in one batch (vLLM's max_num_seqs). Default 256. */
+  readonly maxBatchSize: number;
+  /**
+   * Continuous batching only: when true (default) requests are admitted at every iteration (every
+   * token); when false only at request-level points (after a request finishes or when idle).
+   */
+  readonly tokenLevelScheduling: boolean;
+  /** Most tokens (prefill + decode) processed in one iteration. Default 2048 with chunked prefill, else max(2048, the model's context). */
+  readonly maxNumBatchedTokens: number;
+  /** Split long prompts into chunks that share iterations with decodes (Sarathi-Serve). Default false. */
+  readonly chunkedPrefill: boolean;
+  /** Most prefill tokens of one request per iteration when chunking, in tokens. Default maxNumBatchedTokens. */
+  readonly prefillChunkSize: number;
+  /** Tokens per KV-cache block (paged attention). Default 16. */
+  readonly kvBlockSize: number;
+  /** Fraction (0, 1] of GPU memory the server may use for weights, activations and KV cache. Default 0.9. */
+  readonly gpuMemoryUtilization: number;
+  /** What to do with a sequence evicted when KV blocks run out. Default `recompute`. */
+  readonly preemptionMode: PreemptionMode;
+  /** Static/dynamic batching: longest a request waits for a batch to fill, in seconds. Default 1 (static), 0 (dynamic). */
+  readonly batchWaitTimeoutS: number;
+  /** Admission order of the waiting queue. Default `fcfs`. */
+  readonly queueOrder: QueueOrder;
+}
+
+/** Scheduler settings as the user writes them; every field has a default. */
+export type SchedulerSpec = Partial<ResolvedSchedulerSpec>;

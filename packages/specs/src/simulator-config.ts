@@ -1,0 +1,71 @@
+import type { ClusterSpec, ResolvedClusterSpec } from './cluster-spec';
+import type { ModelSpec, ResolvedModelSpec } from './model-spec';
+import type { ParallelismSpec, ResolvedParallelismSpec } from './parallelism-spec';
+import type { ResolvedSchedulerSpec, SchedulerSpec } from './scheduler-spec';
+import type { ResolvedWorkloadSpec, WorkloadSpec } from './workload-spec';
+
+/**
+ * Named serving-engine profiles: per-iteration CPU overhead, kernel-efficiency factors and
+ * scheduling defaults of a real engine (see @sim/perf-model). `ideal` has no CPU overhead.
+ */
+export type EngineProfileName = 'vllm' | 'trtllm' | 'sglang' | 'gpt-fast' | 'ideal';
+
+/** Every {@link EngineProfileName}. */
+export const ENGINE_PROFILE_NAMES: readonly EngineProfileName[] = [
+  'vllm',
+  'trtllm',
+  'sglang',
+  'gpt-fast',
+  'ideal',
+];
+
+/** Latency targets used to compute goodput. A request meets the SLO when it meets every target given. */
+export interface SloSpec {
+  /** Time-to-first-token target, in seconds. */
+  readonly ttftS?: number;
+  /** Time-per-output-token target, in seconds. */
+  readonly tpotS?: number;
+}
+
+/** A complete, validated configuration: what the simulator runs. Produced by `resolveConfig`. */
+export interface ResolvedConfig {
+  readonly modelSpec: ResolvedModelSpec;
+  readonly workloadSpec: ResolvedWorkloadSpec;
+  readonly clusterSpec: ResolvedClusterSpec;
+  readonly parallelismSpec: ResolvedParallelismSpec;
+  readonly schedulerSpec: ResolvedSchedulerSpec;
+  /** Arrivals stop at this simulated time, in seconds; Infinity when only numRequests bounds the run. Default 60. */
+  readonly simulationDurationS: number;
+  /** Seed of every random stream. Default 42. */
+  readonly seed: number;
+  /** After arrivals stop, keep running until every admitted request finishes. Default false (stop at the duration). */
+  readonly drain: boolean;
+  /** Serving-engine profile. Default `vllm`. */
+  readonly engineProfile: EngineProfileName;
+  /** Latency targets for goodput. Default none. */
+  readonly slo: SloSpec;
+}
+
+/**
+ * A configuration as the user writes it (the quick-start's `SimulatorConfig`). Every section is
+ * optional and defaults to the quick-start's basic example: llama-7b on one A100-80GB, 512 input /
+ * 128 output tokens, 2 requests/s Poisson, 60 simulated seconds. Snake_case keys are accepted by
+ * `resolveConfig` and `loadConfigFile` too.
+ */
+export interface SimulatorConfig {
+  modelSpec?: ModelSpec;
+  workloadSpec?: WorkloadSpec;
+  clusterSpec?: ClusterSpec;
+  parallelismSpec?: ParallelismSpec;
+  schedulerSpec?: SchedulerSpec;
+  /** Simulated time during which requests arrive, in seconds. Default 60 (Infinity when only numRequests is set). */
+  simulationDurationS?: number;
+  /** Seed of every random stream. Default 42. */
+  seed?: number;
+  /** Finish in-flight requests after arrivals stop. Default false. */
+  drain?: boolean;
+  /** Serving-engine profile. Default `vllm`. */
+  engineProfile?: EngineProfileName;
+  /** Latency targets for goodput. */
+  slo?: SloSpec;
+}

@@ -1,0 +1,69 @@
+/**
+ * How requests arrive:
+ * - `poisson`: exponential inter-arrival gaps with mean 1 / arrivalRate.
+ * - `deterministic`: exactly 1 / arrivalRate apart.
+ * - `gamma`: gamma-distributed gaps with mean 1 / arrivalRate and coefficient of variation `burstinessCv` (> 1 is burstier than Poisson).
+ * - `trace`: the timestamps of `traceFile` (scaled by `traceTimeScale`).
+ * - `closed-loop`: `concurrency` clients, each sending its next request when its last one finishes (plus `thinkTimeS`).
+ */
+export type ArrivalProcess = 'poisson' | 'deterministic' | 'gamma' | 'trace' | 'closed-loop';
+
+/**
+ * How input and output lengths are drawn (each with its own mean, avgInputLength / avgOutputLength):
+ * - `fixed`: every request exactly the averages.
+ * - `uniform`: uniform on [avg·(1 − spread), avg·(1 + spread)].
+ * - `normal`: normal with standard deviation cv·avg, truncated below at 1.
+ * - `lognormal`: lognormal with the given mean and coefficient of variation cv (long tail).
+ * - `zipf`: P(length = l) ∝ l^−exponent on 1..L, L chosen so that the mean is the average.
+ * - `empirical`: (input, output) pairs drawn at random from a CSV (`file`, or the workload's traceFile).
+ */
+export type LengthDistribution =
+  | { readonly type: 'fixed' }
+  | { readonly type: 'uniform'; readonly spread: number }
+  | { readonly type: 'normal'; readonly cv: number }
+  | { readonly type: 'lognormal'; readonly cv: number }
+  | { readonly type: 'zipf'; readonly exponent: number }
+  | { readonly type: 'empirical'; readonly file: string };
+
+/** Length distribution as the user writes it: a name (defaults for its parameters) or an object with some parameters. */
+export type LengthDistributionInput =
+  | LengthDistribution['type']
+  | { readonly type: 'fixed' }
+  | { readonly type: 'uniform'; readonly spread?: number }
+  | { readonly type: 'normal'; readonly cv?: number }
+  | { readonly type: 'lognormal'; readonly cv?: number }
+  | { readonly type: 'zipf'; readonly exponent?: number }
+  | { readonly type: 'empirical'; readonly file?: string };
+
+/** The traffic offered to the deployment, fully resolved. */
+export interface ResolvedWorkloadSpec {
+  /** Mean prompt length, in tokens. Default 512. */
+  readonly avgInputLength: number;
+  /** Mean number of generated tokens per request. Default 128. */
+  readonly avgOutputLength: number;
+  /** Mean arrival rate, in requests per second (open-loop processes). Default 2. */
+  readonly arrivalRate: number;
+  /** Arrival process. Default `poisson`. */
+  readonly arrivalProcess: ArrivalProcess;
+  /** Gamma arrivals: coefficient of variation of the inter-arrival gaps (1 = Poisson). Default 2. */
+  readonly burstinessCv: number;
+  /** Closed-loop arrivals: number of concurrent clients. Default 8. */
+  readonly concurrency: number;
+  /** Closed-loop arrivals: pause between a response and the client's next request, in seconds. Default 0. */
+  readonly thinkTimeS: number;
+  /** Static batching: requests gathered into one batch. Default schedulerSpec.maxBatchSize. */
+  readonly batchSize: number;
+  /** Distribution of input/output lengths. Default `fixed`. */
+  readonly lengthDistribution: LengthDistribution;
+  /** Stop generating arrivals after this many requests (in addition to the duration limit). */
+  readonly numRequests?: number;
+  /** CSV of requests: arrival time in seconds (optional column), input tokens, output tokens. See `readTraceFile`. */
+  readonly traceFile?: string;
+  /** Multiply the trace's arrival times by this factor (0.5 replays twice as fast). Default 1. */
+  readonly traceTimeScale: number;
+}
+
+/** The workload as the user writes it; every field has a default. */
+export type WorkloadSpec = Partial<Omit<ResolvedWorkloadSpec, 'lengthDistribution'>> & {
+  readonly lengthDistribution?: LengthDistributionInput;
+};

@@ -1,0 +1,134 @@
+import type { z } from 'zod';
+import type { ConfigIssue } from './errors';
+import { closestNames } from './presets/preset-lookup';
+
+/** Dotted path `a.b.0.c` of a zod issue path. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** Known keys of the object schema at `path`, for "did you mean" hints. */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let current: unknown = schema;
+  for (const key of path) {
+    const shape = objectShape(current);
+    if (shape === undefined) return [];
+    current = unwrap(shape[String(key)]);
+  }
+  const shape = objectShape(current);
+  return shape === undefined ? [] : Object.keys(shape).filter((key) => key !== '$schema');
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema as { def?: { type?: string; innerType?: unknown } } | undefined;
+  while (current?.def?.type === 'optional' || current?.def?.type === 'default')
+    current = current.def.innerType as typeof current;
+  return current;
+}
+
+function objectShape(schema: unknown): Record<string, unknown> | undefined {
+  const def = (schema as { def?: { type?: string; shape?: Record<string, unknown> } } | undefined)?.def;
+  return def?.type === 'object' ? def.shape : undefined;
+}
+
+/** Converts zod's issues into {@link ConfigIssue}s with messages that say how to fix the field. */
+export function toConfigIssues(
+  error: z.ZodError,
+  input: unknown,
+  schema: z.ZodType,
+  prefix = '',
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const at = (path: readonly PropertyKey[]) =>
+    [prefix, formatPath(path)].filter((part) => part !== '').join('.');
+  for (const issue of error.issues) {
+    const value = valueAt(input, issue.path);
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = knownKeysAt(schema, issue.path);
+        for (const key of issue.keys) {
+          const close = closestNames(key, known, 1);
+          const hint = close.length > 0 ? ` Did you mean "${close[0]}"?` : '';
+          issues.push({
+            code: 'unknown_key',
+            path: at([...issue.path, key]),
+            message: `unknown field "${key}".${hint} Known fields here: ${known.join(', ')}.`,
+          });
+        }
+        break;
+      }
+      case 'invalid_type': {
+        const got = describeValue(value);
+        const notFinite = typeof value === 'number' && !Number.isFinite(value);
+        issues.push({
+          code: value === undefined ? 'missing_field' : notFinite ? 'not_finite' : 'invalid_type',
+          path: at(issue.path),
+          message:
+            value === undefined
+              ? `is required (expected ${issue.expected}).`
+              : notFinite
+                ? `must be a finite number, got ${got}. Give a real value such as 1 or 0.5.`
+                : `expected ${issue.expected}, got ${got}.`,
+        });
+        break;
+      }
+      case 'too_small': {
+        const minimum = Number(issue.minimum);
+        const positiveRule = minimum === 0 && !issue.inclusive;
+        issues.push({
+          code: positiveRule ? 'not_positive' : 'out_of_range',
+          path: at(issue.path),
+          message: positiveRule
+            ? `must be greater than 0, got ${describeValue(value)}.`
+            : `must be at least ${issue.minimum}${issue.inclusive ? '' : ' (exclusive)'}, got ${describeValue(value)}.`,
+        });
+        break;
+      }
+      case 'too_big':
+        issues.push({
+          code: 'out_of_range',
+          path: at(issue.path),
+          message: `must be at most ${issue.maximum}, got ${describeValue(value)}.`,
+        });
+        break;
+      case 'invalid_value':
+        issues.push({
+          code: 'invalid_value',
+          path: at(issue.path),
+          message: `${describeValue(value)} is not allowed; use one of ${issue.values.map((option) => JSON.stringify(option)).join(', ')}.`,
+        });
+        break;
+      case 'invalid_union':
+        issues.push({
+          code: 'invalid_value',
+          path: at(issue.path),
+          message: `${describeValue(value)} is not a valid length distribution; use "fixed", "uniform", "normal", "lognormal", "zipf", "empirical", or an object such as { type: "lognormal", cv: 1 }.`,
+        });
+        break;
+      default:
+        issues.push({
+          code: issue.code === 'not_multiple_of' ? 'invalid_value' : 'invalid_type',
+          path: at(issue.path),
+          message: `${issue.message} (got ${describeValue(value)}).`,
+        });
+    }
+  }
+  return issues;
+}

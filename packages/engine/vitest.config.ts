@@ -1,3 +1,3 @@
-import { simProject } from '../../vitest.shared';
+import { simProject } from '../../vitest.shared.ts';
 
 export default simProject('engine');

@@ -10,7 +10,7 @@ import type { AttentionEfficiency, CalibrationProfile, LinkEfficiency } from '..
 import { allReduceTime, sendRecvTime } from '../src/communication';
 import { elementwiseOperatorCost, type LinearOperator, linearOperatorCost } from '../src/layer-cost';
 import { layerGeometry } from '../src/layer-geometry';
-import { decodeAttentionCost, type DevicePeaks, prefillAttentionSeconds } from '../src/roofline';
+import { type DevicePeaks, decodeAttentionCost, prefillAttentionSeconds } from '../src/roofline';
 import { nelderMead } from './nelder-mead';
 import {
   type AttentionRow,
@@ -28,10 +28,14 @@ const LINEAR = new Set<string>(['qkvProjection', 'outputProjection', 'upProjecti
 
 /** Median of |predicted/measured − 1| in percent. */
 export function medianAbsolutePercentError(pairs: readonly (readonly [number, number])[]): number {
-  const errors = pairs.map(([predicted, measured]) => Math.abs(predicted / measured - 1) * 100).sort((a, b) => a - b);
+  const errors = pairs
+    .map(([predicted, measured]) => Math.abs(predicted / measured - 1) * 100)
+    .sort((a, b) => a - b);
   if (errors.length === 0) return Number.NaN;
   const middle = Math.floor(errors.length / 2);
-  return errors.length % 2 === 1 ? (errors[middle] as number) : ((errors[middle - 1] as number) + (errors[middle] as number)) / 2;
+  return errors.length % 2 === 1
+    ? (errors[middle] as number)
+    : ((errors[middle - 1] as number) + (errors[middle] as number)) / 2;
 }
 
 function meanSquaredLogError(pairs: readonly (readonly [number, number])[]): number {
@@ -56,33 +60,64 @@ export function peaksOf(gpuName: string): DevicePeaks {
 }
 
 /** Predicted seconds for one vidur operator row under `profile`. */
-export function predictOperatorRow(row: OperatorRow, profile: CalibrationProfile, peaks: DevicePeaks): number {
+export function predictOperatorRow(
+  row: OperatorRow,
+  profile: CalibrationProfile,
+  peaks: DevicePeaks,
+): number {
   const geometry = layerGeometry(row.modelSpec, row.tensorParallelSize);
   const tokens = row.tokens;
-  if (LINEAR.has(row.operator)) return linearOperatorCost(row.operator as LinearOperator, tokens, geometry, peaks, profile).seconds;
+  if (LINEAR.has(row.operator))
+    return linearOperatorCost(row.operator as LinearOperator, tokens, geometry, peaks, profile).seconds;
   // The embedding, norms and residual add work on the full hidden size on every rank (not sharded).
-  return elementwiseOperatorCost(row.operator as Exclude<typeof row.operator, LinearOperator>, tokens, geometry, peaks, profile).seconds;
+  return elementwiseOperatorCost(
+    row.operator as Exclude<typeof row.operator, LinearOperator>,
+    tokens,
+    geometry,
+    peaks,
+    profile,
+  ).seconds;
 }
 
 /** Predicted seconds for one attention row (A100, 32 query / 4 KV heads per GPU, head dim 128). */
-export function predictAttentionRow(row: AttentionRow, attention: AttentionEfficiency, peaks: DevicePeaks): number {
+export function predictAttentionRow(
+  row: AttentionRow,
+  attention: AttentionEfficiency,
+  peaks: DevicePeaks,
+): number {
   if (row.prefill) {
-    return attention.prefillLaunchUs * 1e-6 + row.batchSize * prefillAttentionSeconds(row.chunk, row.context, 32, 128, peaks, attention);
+    return (
+      attention.prefillLaunchUs * 1e-6 +
+      row.batchSize * prefillAttentionSeconds(row.chunk, row.context, 32, 128, peaks, attention)
+    );
   }
-  return decodeAttentionCost(row.batchSize, row.batchSize * row.context, 2 * 4 * 128 * 2, peaks, attention).seconds;
+  return decodeAttentionCost(row.batchSize, row.batchSize * row.context, 2 * 4 * 128 * 2, peaks, attention)
+    .seconds;
 }
 
 /** Predicted seconds for one collective row on a link of `intraGbs` within a node and `interGbs` across. */
-export function predictCollectiveRow(row: CollectiveRow, intra: LinkEfficiency, inter: LinkEfficiency, intraGbs: number, interGbs: number): number {
+export function predictCollectiveRow(
+  row: CollectiveRow,
+  intra: LinkEfficiency,
+  inter: LinkEfficiency,
+  intraGbs: number,
+  interGbs: number,
+): number {
   const crossNode = row.devicesPerNode < row.participants;
   const link = crossNode ? inter : intra;
   const bandwidth = crossNode ? interGbs : intraGbs;
-  return row.collective === 'all_reduce' ? allReduceTime(row.bytes, row.participants, bandwidth, link) : sendRecvTime(row.bytes, bandwidth, link);
+  return row.collective === 'all_reduce'
+    ? allReduceTime(row.bytes, row.participants, bandwidth, link)
+    : sendRecvTime(row.bytes, bandwidth, link);
 }
 
 const clamp01 = (value: number) => Math.min(1, value);
 
-function fitOperators(rows: OperatorRow[], peaks: DevicePeaks, base: CalibrationProfile): Pick<CalibrationProfile, 'gemm' | 'elementwise'> {
+function fitOperators(
+  rows: OperatorRow[],
+  peaks: DevicePeaks,
+  base: CalibrationProfile,
+): Pick<CalibrationProfile, 'gemm' | 'elementwise'> {
   const linearRows = rows.filter((row) => LINEAR.has(row.operator));
   const gemmParameters = (x: number[]) => ({
     computeEfficiency: clamp01(Math.exp(x[0] as number)),
@@ -94,7 +129,9 @@ function fitOperators(rows: OperatorRow[], peaks: DevicePeaks, base: Calibration
   const gemmFit = fit(
     (x) => {
       const profile = { ...base, gemm: gemmParameters(x) };
-      return meanSquaredLogError(linearRows.map((row) => [predictOperatorRow(row, profile, peaks), row.seconds] as const));
+      return meanSquaredLogError(
+        linearRows.map((row) => [predictOperatorRow(row, profile, peaks), row.seconds] as const),
+      );
     },
     [Math.log(0.7), Math.log(32), Math.log(0.75), Math.log(2), Math.log(5)],
   );
@@ -114,7 +151,9 @@ function fitOperators(rows: OperatorRow[], peaks: DevicePeaks, base: Calibration
   const elementFit = fit(
     (x) => {
       const profile = { ...base, gemm, elementwise: elementwiseParameters(x) };
-      return meanSquaredLogError(elementRows.map((row) => [predictOperatorRow(row, profile, peaks), row.seconds] as const));
+      return meanSquaredLogError(
+        elementRows.map((row) => [predictOperatorRow(row, profile, peaks), row.seconds] as const),
+      );
     },
     [Math.log(3), Math.log(0.5), Math.log(0.5), Math.log(0.5), Math.log(0.5), Math.log(0.5)],
   );
@@ -130,21 +169,34 @@ function fitAttention(rows: AttentionRow[], peaks: DevicePeaks): AttentionEffici
     decodeMemoryEfficiency: clamp01(Math.exp(x[3] as number)),
     decodeLaunchUs: Math.exp(x[4] as number),
     decodePerSequenceUs: Math.exp(x[5] as number),
+    prefillCausalComputeEfficiency: clamp01(Math.exp(x[6] as number)),
   });
   const best = fit(
-    (x) => meanSquaredLogError(training.map((row) => [predictAttentionRow(row, parameters(x), peaks), row.seconds] as const)),
-    [Math.log(0.3), Math.log(256), Math.log(10), Math.log(0.7), Math.log(10), Math.log(0.1)],
+    (x) =>
+      meanSquaredLogError(
+        training.map((row) => [predictAttentionRow(row, parameters(x), peaks), row.seconds] as const),
+      ),
+    [Math.log(0.3), Math.log(256), Math.log(10), Math.log(0.7), Math.log(10), Math.log(0.1), Math.log(0.2)],
   );
   return parameters(best);
 }
 
 function fitLink(rows: CollectiveRow[], bandwidthGbs: number, crossNode: boolean): LinkEfficiency {
   const training = rows.filter((row) => !row.heldOut && row.devicesPerNode < row.participants === crossNode);
-  const parameters = (x: number[]): LinkEfficiency => ({ latencyUs: Math.exp(x[0] as number), bandwidthEfficiency: clamp01(Math.exp(x[1] as number)) });
+  const parameters = (x: number[]): LinkEfficiency => ({
+    latencyUs: Math.exp(x[0] as number),
+    bandwidthEfficiency: clamp01(Math.exp(x[1] as number)),
+  });
   const best = fit(
     (x) =>
       meanSquaredLogError(
-        training.map((row) => [predictCollectiveRow(row, parameters(x), parameters(x), bandwidthGbs, bandwidthGbs), row.seconds] as const),
+        training.map(
+          (row) =>
+            [
+              predictCollectiveRow(row, parameters(x), parameters(x), bandwidthGbs, bandwidthGbs),
+              row.seconds,
+            ] as const,
+        ),
       ),
     [Math.log(10), Math.log(0.5)],
   );
@@ -152,19 +204,30 @@ function fitLink(rows: CollectiveRow[], bandwidthGbs: number, crossNode: boolean
 }
 
 /** Inter-node bandwidth per GPU of the profiled DGX boxes: A100 DGX has 200 Gb/s HDR per GPU, H100 DGX 400 Gb/s NDR. */
-export const PROFILED_INTER_NODE_GBS: Readonly<Record<string, number>> = { a100_dgx: 25, h100_dgx: 50, a100_pairwise_nvlink: 25, a40_pairwise_nvlink: 25 };
+export const PROFILED_INTER_NODE_GBS: Readonly<Record<string, number>> = {
+  a100_dgx: 25,
+  h100_dgx: 50,
+  a100_pairwise_nvlink: 25,
+  a40_pairwise_nvlink: 25,
+};
 
 function fitCommunication(family: ProfiledFamily, intraGbs: number): CalibrationProfile['communication'] {
   const topology = family === 'a100' ? 'a100_dgx' : family === 'h100' ? 'h100_dgx' : 'a40_pairwise_nvlink';
   const interGbs = PROFILED_INTER_NODE_GBS[topology] as number;
   const sendRecv = readCollectiveRows(topology, 'send_recv');
   const a100AllReduce = readCollectiveRows('a100_dgx', 'all_reduce');
-  const allReduce = family === 'a40' ? readCollectiveRows('a100_pairwise_nvlink', 'all_reduce') : readCollectiveRows(topology, 'all_reduce');
+  const allReduce =
+    family === 'a40'
+      ? readCollectiveRows('a100_pairwise_nvlink', 'all_reduce')
+      : readCollectiveRows(topology, 'all_reduce');
   const sendRecvIntraNode = fitLink(sendRecv, intraGbs, false);
   const allReduceIntraNode =
     family === 'a40'
       ? // No A40 all-reduce data: the α of A100 pairs over NVLink bridges, the bandwidth efficiency of A40 send/recv.
-        { latencyUs: fitLink(allReduce, 300, false).latencyUs, bandwidthEfficiency: sendRecvIntraNode.bandwidthEfficiency }
+        {
+          latencyUs: fitLink(allReduce, 300, false).latencyUs,
+          bandwidthEfficiency: sendRecvIntraNode.bandwidthEfficiency,
+        }
       : fitLink(allReduce, intraGbs, false);
   return {
     allReduceIntraNode,
@@ -180,7 +243,9 @@ function main(): void {
   const a100Peaks = peaksOf('A100-80GB');
   const attention = fitAttention(attentionRows, a100Peaks);
   const attentionHeldOut = medianAbsolutePercentError(
-    attentionRows.filter((row) => row.heldOut).map((row) => [predictAttentionRow(row, attention, a100Peaks), row.seconds] as const),
+    attentionRows
+      .filter((row) => row.heldOut)
+      .map((row) => [predictAttentionRow(row, attention, a100Peaks), row.seconds] as const),
   );
   const summary: string[] = [];
   for (const family of Object.keys(PROFILED_FAMILIES) as ProfiledFamily[]) {
@@ -197,13 +262,25 @@ function main(): void {
         fittedOn: `${new Set(training.map((row) => row.model)).size} models, ${training.length} operator rows`,
         heldOut: heldOutModel,
       },
-      gemm: { computeEfficiency: 0.7, halfEfficiencyTokens: 32, memoryEfficiency: 0.75, smoothing: 3, launchUs: 5 },
-      elementwise: { launchUs: 3, efficiency: { embedding: 0.5, norm: 0.5, rope: 0.5, activation: 0.5, residualAdd: 0.5 } },
+      gemm: {
+        computeEfficiency: 0.7,
+        halfEfficiencyTokens: 32,
+        memoryEfficiency: 0.75,
+        smoothing: 3,
+        launchUs: 5,
+      },
+      elementwise: {
+        launchUs: 3,
+        efficiency: { embedding: 0.5, norm: 0.5, rope: 0.5, activation: 0.5, residualAdd: 0.5 },
+      },
       attention,
       communication: fitCommunication(family, gpu?.interconnectBandwidthGbs ?? 300),
     };
     const profile: CalibrationProfile = { ...base, ...fitOperators(training, peaks, base) };
-    const errorOf = (subset: OperatorRow[]) => medianAbsolutePercentError(subset.map((row) => [predictOperatorRow(row, profile, peaks), row.seconds] as const));
+    const errorOf = (subset: OperatorRow[]) =>
+      medianAbsolutePercentError(
+        subset.map((row) => [predictOperatorRow(row, profile, peaks), row.seconds] as const),
+      );
     const fitQuality = {
       operatorTrainMedianAbsErrorPct: round(errorOf(training)),
       operatorHeldOutMedianAbsErrorPct: round(errorOf(rows.filter((row) => row.heldOut))),
@@ -212,7 +289,9 @@ function main(): void {
     const written = { ...roundDeep(profile), fitQuality };
     const path = fileURLToPath(new URL(`../data/calibration-profiles/${family}.json`, import.meta.url));
     writeFileSync(path, `${JSON.stringify(written, null, 2)}\n`);
-    summary.push(`${family}: train ${fitQuality.operatorTrainMedianAbsErrorPct}%, held-out (${heldOutModel}) ${fitQuality.operatorHeldOutMedianAbsErrorPct}%`);
+    summary.push(
+      `${family}: train ${fitQuality.operatorTrainMedianAbsErrorPct}%, held-out (${heldOutModel}) ${fitQuality.operatorHeldOutMedianAbsErrorPct}%`,
+    );
   }
   const overheadRows = readCpuOverheadRows().filter((row) => !row.heldOut);
   const n = overheadRows.length;
@@ -227,7 +306,9 @@ function main(): void {
     overheadPath,
     `${JSON.stringify({ source: 'vidur cpu-overheads/a100-cpu_overheads.csv: schedule + prepare_inputs_e2e + sampler_e2e + process_model_outputs medians; least squares, internlm-20b held out', baseUs: round(intercept * 1e6), perSequenceUs: round(slope * 1e6) }, null, 2)}\n`,
   );
-  summary.push(`vllm cpu overhead: ${round(intercept * 1e6)} µs + ${round(slope * 1e6)} µs/sequence; attention held-out ${round(attentionHeldOut)}%`);
+  summary.push(
+    `vllm cpu overhead: ${round(intercept * 1e6)} µs + ${round(slope * 1e6)} µs/sequence; attention held-out ${round(attentionHeldOut)}%`,
+  );
   console.log(summary.join('\n'));
 }
 
@@ -238,7 +319,8 @@ function round(value: number): number {
 function roundDeep<T>(value: T): T {
   if (typeof value === 'number') return round(value) as T;
   if (Array.isArray(value)) return value.map(roundDeep) as T;
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, roundDeep(inner)])) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, roundDeep(inner)])) as T;
   return value;
 }
 

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 
 /** Parses a CSV file with a header row into records; `#` comment lines are skipped; quoted fields are supported. */
 export function readCsv(path: string): Record<string, string>[] {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'));
   const [headerLine, ...rows] = lines;
   if (headerLine === undefined) return [];
   const header = splitCsvLine(headerLine);

@@ -2,11 +2,12 @@
  * Readers for the measured kernel times in ../shared/calibration/vidur (microsoft/vidur's
  * profiling data). Used by the calibration script and by the accuracy tests; never shipped.
  */
-import type { ResolvedModelSpec } from '@sim/specs';
-import type { LayerElementwiseOperator, LinearOperator } from '../src/layer-cost';
+
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ResolvedModelSpec } from '@sim/specs';
 import { sharedPath } from '../../../test-support/shared';
+import type { LayerElementwiseOperator, LinearOperator } from '../src/layer-cost';
 import { readCsv } from './csv';
 
 /** GPU families with kernel profiles, and the preset whose datasheet peaks the fit is relative to. */
@@ -86,7 +87,8 @@ export function readOperatorRows(family: ProfiledFamily): OperatorRow[] {
           const existing = rows.get(key);
           if (existing) {
             existing.count++;
-            (existing as { seconds: number }).seconds += (milliseconds / 1000 - existing.seconds) / existing.count;
+            (existing as { seconds: number }).seconds +=
+              (milliseconds / 1000 - existing.seconds) / existing.count;
           } else {
             rows.set(key, {
               family,
@@ -118,10 +120,14 @@ export interface AttentionRow {
 
 /** Attention kernel medians (A100, Llama-2-70B geometry at TP2: 32 query heads, 4 KV heads, head dim 128). */
 export function readAttentionRows(): AttentionRow[] {
-  const records = readCsv(sharedPath('calibration', 'vidur', 'attention', 'a100-tp2-n_embd8192-q64-kv8-attention.csv'));
+  const records = readCsv(
+    sharedPath('calibration', 'vidur', 'attention', 'a100-tp2-n_embd8192-q64-kv8-attention.csv'),
+  );
   return records.flatMap((record, index) => {
     const prefill = record.is_prefill === 'True';
-    const milliseconds = Number(record[prefill ? 'time_stats.attn_prefill.median' : 'time_stats.attn_decode.median']);
+    const milliseconds = Number(
+      record[prefill ? 'time_stats.attn_prefill.median' : 'time_stats.attn_decode.median'],
+    );
     if (!Number.isFinite(milliseconds) || milliseconds <= 0) return [];
     // Every 5th row is held out (the file covers one geometry, so there is no model to hold out).
     return [
@@ -148,7 +154,10 @@ export interface CollectiveRow {
 }
 
 /** NCCL all-reduce / send-recv medians for one topology folder (e.g. `a100_dgx`). */
-export function readCollectiveRows(topology: string, collective: 'all_reduce' | 'send_recv'): CollectiveRow[] {
+export function readCollectiveRows(
+  topology: string,
+  collective: 'all_reduce' | 'send_recv',
+): CollectiveRow[] {
   const records = readCsv(sharedPath('calibration', 'vidur', 'network', topology, `${collective}.csv`));
   return records.flatMap((record, index) => {
     const milliseconds = Number(record[`time_stats.${collective}.median`]);
@@ -178,16 +187,18 @@ export interface CpuOverheadRow {
 
 /** vLLM-style CPU time per iteration (A100 server) by batch size. */
 export function readCpuOverheadRows(): CpuOverheadRow[] {
-  return readCsv(sharedPath('calibration', 'vidur', 'cpu-overheads', 'a100-cpu_overheads.csv')).map((record) => ({
-    model: record.model_name ?? '',
-    tensorParallelSize: Number(record.tensor_parallel_degree),
-    batchSize: Number(record.batch_size),
-    seconds:
-      (Number(record.schedule_median) +
-        Number(record.prepare_inputs_e2e_median) +
-        Number(record.sampler_e2e_median) +
-        Number(record.process_model_outputs_median)) /
-      1000,
-    heldOut: record.model_name === 'internlm/internlm-20b',
-  }));
+  return readCsv(sharedPath('calibration', 'vidur', 'cpu-overheads', 'a100-cpu_overheads.csv')).map(
+    (record) => ({
+      model: record.model_name ?? '',
+      tensorParallelSize: Number(record.tensor_parallel_degree),
+      batchSize: Number(record.batch_size),
+      seconds:
+        (Number(record.schedule_median) +
+          Number(record.prepare_inputs_e2e_median) +
+          Number(record.sampler_e2e_median) +
+          Number(record.process_model_outputs_median)) /
+        1000,
+      heldOut: record.model_name === 'internlm/internlm-20b',
+    }),
+  );
 }

@@ -49,8 +49,10 @@ export interface ElementwiseEfficiency {
 export type ElementwiseOperator = 'embedding' | 'norm' | 'rope' | 'activation' | 'residualAdd';
 
 export interface AttentionEfficiency {
-  /** Prefill: fraction of peak FLOP/s reached for long chunks. */
+  /** Prefill: fraction of peak FLOP/s reached on the new tokens' attention to the cached context (long chunks). */
   readonly prefillComputeEfficiency: number;
+  /** Prefill: fraction of peak FLOP/s reached on the causal (new-to-new) part, where masked tiles waste work. */
+  readonly prefillCausalComputeEfficiency: number;
   /** Prefill: chunk length (tokens) at which efficiency is half its maximum. */
   readonly prefillHalfEfficiencyTokens: number;
   /** Prefill: fixed cost per kernel, in microseconds. */

@@ -5,7 +5,12 @@ import type { LinkEfficiency } from './calibration-profile';
  * per GPU): 2(n−1) steps of latency α, and each GPU sends 2(n−1)/n of the message.
  * Returns seconds; 0 for a single participant.
  */
-export function allReduceTime(bytes: number, participants: number, bandwidthGbs: number, link: LinkEfficiency): number {
+export function allReduceTime(
+  bytes: number,
+  participants: number,
+  bandwidthGbs: number,
+  link: LinkEfficiency,
+): number {
   if (participants <= 1 || bytes <= 0) return 0;
   const steps = 2 * (participants - 1);
   const sent = (steps / participants) * bytes;

@@ -1,1 +1,38 @@
-export {};
+export type {
+  AttentionEfficiency,
+  CalibrationProfile,
+  CommunicationEfficiency,
+  ElementwiseEfficiency,
+  ElementwiseOperator,
+  GemmEfficiency,
+  LinkEfficiency,
+} from './calibration-profile';
+export { allReduceTime, sendRecvTime } from './communication';
+export { ENGINE_PROFILES, type EngineProfile } from './engine-profiles';
+export { CALIBRATION_PROFILES, type ProfileChoice, profileForGpu } from './gpu-profiles';
+export {
+  elementwiseOperatorCost,
+  type LayerElementwiseOperator,
+  type LinearOperator,
+  linearOperatorCost,
+} from './layer-cost';
+export { type LayerGeometry, layerGeometry } from './layer-geometry';
+export { type MemoryPlan, maxConcurrentSequences, memoryPlan, RUNTIME_OVERHEAD_BYTES } from './memory-plan';
+export {
+  type BatchShape,
+  createPerfModel,
+  type IterationBreakdown,
+  type OperatorBreakdown,
+  PerfModel,
+  type PerfModelConfig,
+} from './perf-model';
+export {
+  type DevicePeaks,
+  decodeAttentionCost,
+  ELEMENTWISE_BYTES_PER_ELEMENT,
+  elementwiseCost,
+  gemmCost,
+  type OperatorCost,
+  prefillAttentionFlops,
+  prefillAttentionSeconds,
+} from './roofline';

@@ -1,12 +1,24 @@
 import type { CalibrationProfile } from './calibration-profile';
 import type { LayerGeometry } from './layer-geometry';
-import { type DevicePeaks, ELEMENTWISE_BYTES_PER_ELEMENT, elementwiseCost, gemmCost, type OperatorCost } from './roofline';
+import {
+  type DevicePeaks,
+  ELEMENTWISE_BYTES_PER_ELEMENT,
+  elementwiseCost,
+  gemmCost,
+  type OperatorCost,
+} from './roofline';
 
 /** The four dense projections of a layer. */
 export type LinearOperator = 'qkvProjection' | 'outputProjection' | 'upProjection' | 'downProjection';
 
 /** The element-wise kernels of a layer (vLLM fuses one residual add into the second norm, so one add remains). */
-export type LayerElementwiseOperator = 'embedding' | 'inputNorm' | 'rope' | 'postAttentionNorm' | 'activation' | 'residualAdd';
+export type LayerElementwiseOperator =
+  | 'embedding'
+  | 'inputNorm'
+  | 'rope'
+  | 'postAttentionNorm'
+  | 'activation'
+  | 'residualAdd';
 
 /** Cost of one dense projection over `tokens` tokens on one TP rank. */
 export function linearOperatorCost(
@@ -41,10 +53,22 @@ export function elementwiseOperatorCost(
   const h = geometry.hiddenSize;
   switch (operator) {
     case 'embedding':
-      return elementwiseCost(tokens * h, ELEMENTWISE_BYTES_PER_ELEMENT.embedding, efficiency.embedding, launchUs, peaks);
+      return elementwiseCost(
+        tokens * h,
+        ELEMENTWISE_BYTES_PER_ELEMENT.embedding,
+        efficiency.embedding,
+        launchUs,
+        peaks,
+      );
     case 'inputNorm':
     case 'postAttentionNorm':
-      return elementwiseCost(tokens * h, ELEMENTWISE_BYTES_PER_ELEMENT.norm, efficiency.norm, launchUs, peaks);
+      return elementwiseCost(
+        tokens * h,
+        ELEMENTWISE_BYTES_PER_ELEMENT.norm,
+        efficiency.norm,
+        launchUs,
+        peaks,
+      );
     case 'rope':
       return elementwiseCost(
         tokens * (geometry.headsPerRank + geometry.kvHeadsPerRank) * geometry.headDim,
@@ -54,8 +78,20 @@ export function elementwiseOperatorCost(
         peaks,
       );
     case 'activation':
-      return elementwiseCost(tokens * geometry.ffnPerRank, geometry.activationBytesPerElement, efficiency.activation, launchUs, peaks);
+      return elementwiseCost(
+        tokens * geometry.ffnPerRank,
+        geometry.activationBytesPerElement,
+        efficiency.activation,
+        launchUs,
+        peaks,
+      );
     case 'residualAdd':
-      return elementwiseCost(tokens * h, ELEMENTWISE_BYTES_PER_ELEMENT.residualAdd, efficiency.residualAdd, launchUs, peaks);
+      return elementwiseCost(
+        tokens * h,
+        ELEMENTWISE_BYTES_PER_ELEMENT.residualAdd,
+        efficiency.residualAdd,
+        launchUs,
+        peaks,
+      );
   }
 }

@@ -67,11 +67,20 @@ export function elementwiseCost(
  * tokens, for `heads` query heads of size `headDim`: QKᵀ and PV, 2 FLOPs per multiply-add, each new
  * token attending to the cached tokens and the new tokens before it.
  */
-export function prefillAttentionFlops(chunk: number, context: number, heads: number, headDim: number): number {
+export function prefillAttentionFlops(
+  chunk: number,
+  context: number,
+  heads: number,
+  headDim: number,
+): number {
   return 4 * headDim * heads * (chunk * context + (chunk * (chunk + 1)) / 2);
 }
 
-/** Seconds of prefill attention compute for one chunk (launch not included; one launch per batch). */
+/**
+ * Seconds of prefill attention compute for one chunk (launch not included; one launch per batch).
+ * The new tokens' attention to the cached context and their causal attention to each other run at
+ * different efficiencies (masked tiles waste part of the causal work), both rising with chunk length.
+ */
 export function prefillAttentionSeconds(
   chunk: number,
   context: number,
@@ -80,8 +89,14 @@ export function prefillAttentionSeconds(
   peaks: DevicePeaks,
   attention: AttentionEfficiency,
 ): number {
-  const efficiency = (attention.prefillComputeEfficiency * chunk) / (chunk + attention.prefillHalfEfficiencyTokens);
-  return prefillAttentionFlops(chunk, context, heads, headDim) / (peaks.flopsPerSecond * efficiency);
+  const ramp = chunk / (chunk + attention.prefillHalfEfficiencyTokens);
+  const perPair = 4 * headDim * heads;
+  const contextFlops = perPair * chunk * context;
+  const causalFlops = (perPair * chunk * (chunk + 1)) / 2;
+  return (
+    contextFlops / (peaks.flopsPerSecond * attention.prefillComputeEfficiency * ramp) +
+    causalFlops / (peaks.flopsPerSecond * attention.prefillCausalComputeEfficiency * ramp)
+  );
 }
 
 /**

@@ -1,0 +1,463 @@
+import type {
+  EngineProfileName,
+  ResolvedClusterSpec,
+  ResolvedModelSpec,
+  ResolvedParallelismSpec,
+  ResolvedSchedulerSpec,
+} from '@sim/specs';
+import type { CalibrationProfile, LinkEfficiency } from './calibration-profile';
+import { allReduceTime, sendRecvTime } from './communication';
+import { ENGINE_PROFILES, type EngineProfile } from './engine-profiles';
+import { type ProfileChoice, profileForGpu } from './gpu-profiles';
+import {
+  elementwiseOperatorCost,
+  type LayerElementwiseOperator,
+  type LinearOperator,
+  linearOperatorCost,
+} from './layer-cost';
+import { type LayerGeometry, layerGeometry } from './layer-geometry';
+import { type MemoryPlan, memoryPlan } from './memory-plan';
+import {
+  type DevicePeaks,
+  decodeAttentionCost,
+  gemmCost,
+  prefillAttentionFlops,
+  prefillAttentionSeconds,
+} from './roofline';
+
+/** What the perf model needs to know about a deployment (the resolved sections of a SimulatorConfig). */
+export interface PerfModelConfig {
+  readonly modelSpec: ResolvedModelSpec;
+  readonly clusterSpec: ResolvedClusterSpec;
+  readonly parallelismSpec: ResolvedParallelismSpec;
+  readonly schedulerSpec: Pick<
+    ResolvedSchedulerSpec,
+    'gpuMemoryUtilization' | 'kvBlockSize' | 'maxNumBatchedTokens' | 'maxBatchSize'
+  >;
+  /** Default `vllm`. */
+  readonly engineProfile?: EngineProfileName;
+}
+
+/**
+ * The work of one iteration on one replica: prefill chunks (each with the context already cached
+ * before it) and decoding sequences (one token each).
+ */
+export interface BatchShape {
+  /** New tokens of each prefill chunk. */
+  readonly prefillChunks: readonly number[];
+  /** Tokens already cached before each chunk (same length as prefillChunks; 0 for a fresh prompt). */
+  readonly prefillContexts: readonly number[];
+  /** Number of decoding sequences. */
+  readonly decodeSequences: number;
+  /** Sum of the decoding sequences' context lengths (tokens read from the KV cache). */
+  readonly decodeContextTokens: number;
+  /** Sequences that sample a token (decodes plus prefills that finish their prompt). Default: every sequence. */
+  readonly sampledSequences?: number;
+}
+
+/** Seconds per operator kind for one iteration (all layers of all stages). */
+export type OperatorBreakdown = Record<
+  | LinearOperator
+  | LayerElementwiseOperator
+  | 'attentionPrefill'
+  | 'attentionDecode'
+  | 'allReduce'
+  | 'moeRouter'
+  | 'lmHead'
+  | 'pipelineTransfer'
+  | 'cpuOverhead',
+  number
+>;
+
+/** An iteration's time, split by stage and operator, with its utilization. */
+export interface IterationBreakdown {
+  /** Wall time of the iteration without pipelining: every stage in turn, plus CPU overhead. Seconds. */
+  readonly totalS: number;
+  /** GPU time of each pipeline stage (including its outgoing activation transfer). Seconds. */
+  readonly stageS: readonly number[];
+  /** Engine CPU overhead of the iteration. Seconds. */
+  readonly cpuOverheadS: number;
+  readonly operators: OperatorBreakdown;
+  /** FLOPs of the iteration over all GPUs of the replica. */
+  readonly flops: number;
+  /** Bytes read/written from device memory over all GPUs of the replica (weights, KV cache). */
+  readonly bytes: number;
+  /** Model FLOPs utilization: flops / (totalS × peak × GPUs). */
+  readonly mfu: number;
+  /** Memory-bandwidth utilization: bytes / (totalS × bandwidth × GPUs). */
+  readonly mbu: number;
+}
+
+const CACHE_LIMIT = 1 << 16;
+
+/**
+ * A deployment's cost model. Construction precomputes shapes and constants; `iterationTime` is
+ * the hot path (a per-token-count cache makes it a few array reads plus the attention terms).
+ */
+export class PerfModel {
+  readonly config: PerfModelConfig;
+  readonly geometry: LayerGeometry;
+  readonly peaks: DevicePeaks;
+  readonly profileChoice: ProfileChoice;
+  readonly profile: CalibrationProfile;
+  readonly engine: EngineProfile;
+  readonly memory: MemoryPlan;
+  readonly layersPerStage: number;
+  readonly stages: number;
+  readonly gpusPerReplica: number;
+  private readonly tensorParallelSize: number;
+  private readonly allReduceLink: LinkEfficiency;
+  private readonly allReduceBandwidthGbs: number;
+  private readonly stageLink: LinkEfficiency;
+  private readonly stageBandwidthGbs: number;
+  private readonly layerCache = new Float64Array(CACHE_LIMIT).fill(-1);
+  private readonly lmHeadCache = new Float64Array(CACHE_LIMIT).fill(-1);
+  /** Multiply-accumulate weights touched per token in one layer (active experts only), for FLOP counts. */
+  private readonly activeLayerParams: number;
+
+  constructor(config: PerfModelConfig) {
+    this.config = config;
+    const { modelSpec: model, clusterSpec: cluster, parallelismSpec: parallel } = config;
+    this.engine = ENGINE_PROFILES[config.engineProfile ?? 'vllm'];
+    this.profileChoice = profileForGpu(cluster.gpuSpec);
+    this.profile = scaleProfile(this.profileChoice.profile, this.engine);
+    this.geometry = layerGeometry(model, parallel.tensorParallelSize);
+    const gpu = cluster.gpuSpec;
+    const fp8 = model.weightDtype === 'fp8' && gpu.fp8Tflops > 0;
+    this.peaks = {
+      flopsPerSecond: (fp8 ? gpu.fp8Tflops : gpu.computeTflops) * 1e12,
+      bytesPerSecond: gpu.memoryBandwidthGbs * 1e9,
+    };
+    this.memory = memoryPlan(model, cluster, parallel, config.schedulerSpec);
+    this.tensorParallelSize = parallel.tensorParallelSize;
+    this.stages = parallel.pipelineParallelSize;
+    this.layersPerStage = model.nLayers / this.stages;
+    this.gpusPerReplica = this.tensorParallelSize * this.stages;
+    const tpCrossesNodes = this.tensorParallelSize > cluster.nGpusPerNode;
+    const communication = this.profile.communication;
+    this.allReduceLink = tpCrossesNodes ? communication.allReduceInterNode : communication.allReduceIntraNode;
+    this.allReduceBandwidthGbs = tpCrossesNodes
+      ? cluster.interNodeBandwidthGbs
+      : gpu.interconnectBandwidthGbs;
+    const stagesCrossNodes = this.gpusPerReplica > cluster.nGpusPerNode;
+    this.stageLink = stagesCrossNodes ? communication.sendRecvInterNode : communication.sendRecvIntraNode;
+    this.stageBandwidthGbs = stagesCrossNodes ? cluster.interNodeBandwidthGbs : gpu.interconnectBandwidthGbs;
+    const h = model.hiddenSize;
+    const attentionParams =
+      h * (model.nHeads + 2 * model.nKvHeads) * model.headDim + model.nHeads * model.headDim * h;
+    const expertParams = (model.gatedMlp ? 3 : 2) * h * model.expertFfnDim;
+    this.activeLayerParams =
+      attentionParams +
+      (model.numExperts > 1
+        ? model.expertsPerToken * expertParams + h * model.numExperts
+        : (model.gatedMlp ? 3 : 2) * h * model.ffnDim);
+  }
+
+  /** Seconds of one layer's token-count-dependent work on one rank: projections, element-wise kernels, MoE, all-reduces. */
+  layerTime(tokens: number): number {
+    if (tokens < CACHE_LIMIT) {
+      const cached = this.layerCache[tokens] as number;
+      if (cached >= 0) return cached;
+      const value = this.computeLayerTime(tokens, undefined);
+      this.layerCache[tokens] = value;
+      return value;
+    }
+    return this.computeLayerTime(tokens, undefined);
+  }
+
+  private computeLayerTime(tokens: number, breakdown: OperatorBreakdown | undefined): number {
+    if (tokens <= 0) return 0;
+    const { geometry, peaks, profile } = this;
+    const model = this.config.modelSpec;
+    let total = 0;
+    const add = (key: keyof OperatorBreakdown, seconds: number) => {
+      total += seconds;
+      if (breakdown) breakdown[key] += seconds;
+    };
+    for (const operator of ['inputNorm', 'rope', 'postAttentionNorm', 'residualAdd'] as const) {
+      add(operator, elementwiseOperatorCost(operator, tokens, geometry, peaks, profile).seconds);
+    }
+    add('qkvProjection', linearOperatorCost('qkvProjection', tokens, geometry, peaks, profile).seconds);
+    add('outputProjection', linearOperatorCost('outputProjection', tokens, geometry, peaks, profile).seconds);
+    if (model.numExperts > 1) {
+      const routed = tokens * model.expertsPerToken;
+      const active = model.numExperts * (1 - (1 - model.expertsPerToken / model.numExperts) ** tokens);
+      const perExpert = routed / active;
+      add(
+        'moeRouter',
+        gemmCost(tokens, model.numExperts, model.hiddenSize, geometry.weightBytes, 2, peaks, profile.gemm)
+          .seconds,
+      );
+      add(
+        'upProjection',
+        active * linearOperatorCost('upProjection', perExpert, geometry, peaks, profile).seconds,
+      );
+      add('activation', elementwiseOperatorCost('activation', routed, geometry, peaks, profile).seconds);
+      add(
+        'downProjection',
+        active * linearOperatorCost('downProjection', perExpert, geometry, peaks, profile).seconds,
+      );
+    } else {
+      add('upProjection', linearOperatorCost('upProjection', tokens, geometry, peaks, profile).seconds);
+      add('activation', elementwiseOperatorCost('activation', tokens, geometry, peaks, profile).seconds);
+      add('downProjection', linearOperatorCost('downProjection', tokens, geometry, peaks, profile).seconds);
+    }
+    add(
+      'allReduce',
+      2 *
+        allReduceTime(
+          tokens * model.hiddenSize * 2,
+          this.tensorParallelSize,
+          this.allReduceBandwidthGbs,
+          this.allReduceLink,
+        ),
+    );
+    return total;
+  }
+
+  /** Seconds of the LM head (logits for `sequences` sequences) and sampling on the last stage. */
+  lmHeadTime(sequences: number): number {
+    if (sequences <= 0) return 0;
+    if (sequences < CACHE_LIMIT) {
+      const cached = this.lmHeadCache[sequences] as number;
+      if (cached >= 0) return cached;
+    }
+    const model = this.config.modelSpec;
+    const value =
+      gemmCost(
+        sequences,
+        model.vocabSize / this.tensorParallelSize,
+        model.hiddenSize,
+        this.geometry.weightBytes,
+        2,
+        this.peaks,
+        this.profile.gemm,
+      ).seconds +
+      allReduceTime(
+        (sequences * model.vocabSize * 4) / this.tensorParallelSize,
+        this.tensorParallelSize,
+        this.allReduceBandwidthGbs,
+        this.allReduceLink,
+      );
+    if (sequences < CACHE_LIMIT) this.lmHeadCache[sequences] = value;
+    return value;
+  }
+
+  /** Seconds of attention in one layer on one rank: one prefill kernel over the chunks, one decode kernel. */
+  attentionTime(batch: BatchShape, breakdown?: OperatorBreakdown): number {
+    const { geometry, peaks, profile } = this;
+    let prefill = 0;
+    const chunks = batch.prefillChunks;
+    if (chunks.length > 0) {
+      prefill = profile.attention.prefillLaunchUs * 1e-6;
+      for (let index = 0; index < chunks.length; index++) {
+        prefill += prefillAttentionSeconds(
+          chunks[index] as number,
+          batch.prefillContexts[index] as number,
+          geometry.headsPerRank,
+          geometry.headDim,
+          peaks,
+          profile.attention,
+        );
+      }
+    }
+    const decode = decodeAttentionCost(
+      batch.decodeSequences,
+      batch.decodeContextTokens,
+      geometry.kvBytesPerTokenPerLayer,
+      peaks,
+      profile.attention,
+    ).seconds;
+    if (breakdown) {
+      breakdown.attentionPrefill += prefill;
+      breakdown.attentionDecode += decode;
+    }
+    return prefill + decode;
+  }
+
+  /** GPU seconds of pipeline stage `stage` (0-based) for a batch, including its outgoing activation transfer. */
+  stageTime(batch: BatchShape, stage: number, tokens = countTokens(batch)): number {
+    const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
+    let time = this.layersPerStage * (this.layerTime(tokens) + this.attentionTime(batch));
+    if (stage === 0)
+      time += elementwiseOperatorCost('embedding', tokens, this.geometry, this.peaks, this.profile).seconds;
+    if (stage === this.stages - 1) time += this.lmHeadTime(sampled);
+    else
+      time += sendRecvTime(
+        tokens * this.config.modelSpec.hiddenSize * 2,
+        this.stageBandwidthGbs,
+        this.stageLink,
+      );
+    return time;
+  }
+
+  /** Engine CPU seconds for an iteration over `sequences` sequences. */
+  cpuOverhead(sequences: number): number {
+    return (this.engine.cpuOverheadBaseUs + this.engine.cpuOverheadPerSequenceUs * sequences) * 1e-6;
+  }
+
+  /** Seconds of one iteration without pipelining (every stage in turn) plus CPU overhead: the hot path. */
+  iterationTime(batch: BatchShape): number {
+    const tokens = countTokens(batch);
+    if (tokens === 0) return 0;
+    let total = this.cpuOverhead(batch.prefillChunks.length + batch.decodeSequences);
+    for (let stage = 0; stage < this.stages; stage++) total += this.stageTime(batch, stage, tokens);
+    return total;
+  }
+
+  /** FLOPs and device-memory bytes of an iteration over the whole replica (for MFU/MBU). */
+  work(batch: BatchShape): { flops: number; bytes: number } {
+    const model = this.config.modelSpec;
+    const tokens = countTokens(batch);
+    let attentionFlops = 0;
+    for (let index = 0; index < batch.prefillChunks.length; index++) {
+      attentionFlops += prefillAttentionFlops(
+        batch.prefillChunks[index] as number,
+        batch.prefillContexts[index] as number,
+        model.nHeads,
+        model.headDim,
+      );
+    }
+    attentionFlops += 4 * model.headDim * model.nHeads * batch.decodeContextTokens;
+    const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
+    const flops =
+      2 * tokens * this.activeLayerParams * model.nLayers +
+      attentionFlops * model.nLayers +
+      2 * sampled * model.vocabSize * model.hiddenSize;
+    const kvBytes =
+      batch.decodeContextTokens *
+      this.geometry.kvBytesPerTokenPerLayer *
+      this.tensorParallelSize *
+      model.nLayers;
+    const bytes = this.memory.weightBytesPerGpu * this.gpusPerReplica + kvBytes;
+    return { flops, bytes };
+  }
+
+  /** The iteration's time by stage and operator, with MFU and MBU (allocates; not for the hot path). */
+  breakdown(batch: BatchShape): IterationBreakdown {
+    const operators = emptyBreakdown();
+    const tokens = countTokens(batch);
+    const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
+    const stageS: number[] = [];
+    for (let stage = 0; stage < this.stages; stage++) {
+      const perLayer = emptyBreakdown();
+      let time =
+        this.layersPerStage * (this.computeLayerTime(tokens, perLayer) + this.attentionTime(batch, perLayer));
+      for (const key of Object.keys(perLayer) as (keyof OperatorBreakdown)[])
+        operators[key] += perLayer[key] * this.layersPerStage;
+      if (stage === 0) {
+        const embedding = elementwiseOperatorCost(
+          'embedding',
+          tokens,
+          this.geometry,
+          this.peaks,
+          this.profile,
+        ).seconds;
+        operators.embedding += embedding;
+        time += embedding;
+      }
+      if (stage === this.stages - 1) {
+        const head = this.lmHeadTime(sampled);
+        operators.lmHead += head;
+        time += head;
+      } else {
+        const transfer = sendRecvTime(
+          tokens * this.config.modelSpec.hiddenSize * 2,
+          this.stageBandwidthGbs,
+          this.stageLink,
+        );
+        operators.pipelineTransfer += transfer;
+        time += transfer;
+      }
+      stageS.push(time);
+    }
+    const cpuOverheadS =
+      tokens === 0 ? 0 : this.cpuOverhead(batch.prefillChunks.length + batch.decodeSequences);
+    operators.cpuOverhead = cpuOverheadS;
+    const totalS = stageS.reduce((sum, value) => sum + value, 0) + cpuOverheadS;
+    const { flops, bytes } = this.work(batch);
+    const gpus = this.gpusPerReplica;
+    return {
+      totalS,
+      stageS,
+      cpuOverheadS,
+      operators,
+      flops,
+      bytes,
+      mfu: totalS > 0 ? flops / (totalS * this.peaks.flopsPerSecond * gpus) : 0,
+      mbu: totalS > 0 ? bytes / (totalS * this.peaks.bytesPerSecond * gpus) : 0,
+    };
+  }
+
+  /** Seconds to prefill one prompt of `inputTokens` tokens alone (batch-1 time to first token, without queueing). */
+  prefillTime(inputTokens: number): number {
+    return this.iterationTime({
+      prefillChunks: [inputTokens],
+      prefillContexts: [0],
+      decodeSequences: 0,
+      decodeContextTokens: 0,
+    });
+  }
+
+  /** Seconds of one decode step of `batchSize` sequences that each have `contextLength` tokens cached. */
+  decodeStepTime(batchSize: number, contextLength: number): number {
+    return this.iterationTime({
+      prefillChunks: [],
+      prefillContexts: [],
+      decodeSequences: batchSize,
+      decodeContextTokens: batchSize * contextLength,
+    });
+  }
+}
+
+function countTokens(batch: BatchShape): number {
+  let tokens = batch.decodeSequences;
+  for (const chunk of batch.prefillChunks) tokens += chunk;
+  return tokens;
+}
+
+function emptyBreakdown(): OperatorBreakdown {
+  return {
+    embedding: 0,
+    inputNorm: 0,
+    qkvProjection: 0,
+    rope: 0,
+    attentionPrefill: 0,
+    attentionDecode: 0,
+    outputProjection: 0,
+    postAttentionNorm: 0,
+    upProjection: 0,
+    activation: 0,
+    downProjection: 0,
+    residualAdd: 0,
+    moeRouter: 0,
+    allReduce: 0,
+    lmHead: 0,
+    pipelineTransfer: 0,
+    cpuOverhead: 0,
+  };
+}
+
+function scaleProfile(profile: CalibrationProfile, engine: EngineProfile): CalibrationProfile {
+  if (engine.computeEfficiencyScale === 1 && engine.memoryEfficiencyScale === 1) return profile;
+  const compute = engine.computeEfficiencyScale;
+  const memory = engine.memoryEfficiencyScale;
+  return {
+    ...profile,
+    gemm: {
+      ...profile.gemm,
+      computeEfficiency: profile.gemm.computeEfficiency * compute,
+      memoryEfficiency: Math.min(1, profile.gemm.memoryEfficiency * memory),
+    },
+    attention: {
+      ...profile.attention,
+      prefillComputeEfficiency: profile.attention.prefillComputeEfficiency * compute,
+      decodeMemoryEfficiency: Math.min(1, profile.attention.decodeMemoryEfficiency * memory),
+    },
+  };
+}
+
+/** Builds the cost model of a deployment (see {@link PerfModel}). */
+export function createPerfModel(config: PerfModelConfig): PerfModel {
+  return new PerfModel(config);
+}

@@ -1,0 +1,244 @@
+import { BlockManager } from '../block-manager';
+import { DecodePool } from '../decode-pool';
+import type { BatchingPolicy, IterationPlan, SchedulerEvents, SchedulerOptions } from '../scheduler';
+import { emptyPlan, resetPlan } from '../scheduler';
+import { blocksFor, type Sequence } from '../sequence';
+import { QUEUE_KEYS, type QueueKey, WaitingQueue } from '../waiting-queue';
+
+/**
+ * Iteration-level (continuous) batching with a paged KV cache, as in Orca and vLLM:
+ * - every iteration, finished sequences leave and waiting ones may join (with
+ *   `tokenLevelScheduling: false`, joins happen only after a sequence finishes or when idle);
+ * - KV blocks are allocated for the whole prompt on admission and one block at a time as a
+ *   sequence grows; when blocks run out the latest-admitted sequence is preempted (recompute: its
+ *   blocks are freed and it re-prefills prompt + generated tokens; swap: its blocks go to host
+ *   memory and come back before new admissions);
+ * - without chunked prefill an iteration is prefill-only or decode-only, prefills first (vLLM v0);
+ *   with chunked prefill (Sarathi-Serve) decodes go first and the remaining token budget is filled
+ *   with prompt chunks of at most `prefillChunkSize` tokens.
+ */
+export class ContinuousPolicy implements BatchingPolicy {
+  readonly name = 'continuous';
+  readonly blocks: BlockManager;
+  private readonly options: SchedulerOptions;
+  private readonly waiting: WaitingQueue;
+  private readonly pool: DecodePool;
+  private readonly swapped: Sequence[] = [];
+  private readonly prefilling: Sequence[] = [];
+  private readonly plan_: IterationPlan = emptyPlan();
+  /** Sequences whose chunk is in the current plan, parallel to plan.prefillChunks. */
+  private readonly planned: Sequence[] = [];
+  private readonly pendingPreemptions: Sequence[] = [];
+  private planDecodes = false;
+  private finishedLastIteration = false;
+  private admissions = 0;
+
+  constructor(options: SchedulerOptions, queueKey: QueueKey = QUEUE_KEYS[options.queueOrder] as QueueKey) {
+    this.options = options;
+    this.blocks = new BlockManager(options.totalBlocks, options.kvBlockSize);
+    this.waiting = new WaitingQueue(queueKey);
+    this.pool = new DecodePool(options.kvBlockSize);
+  }
+
+  get waitingCount(): number {
+    return this.waiting.size;
+  }
+
+  get runningCount(): number {
+    return this.pool.size + this.prefilling.length + this.swapped.length;
+  }
+
+  /** Decode steps completed (the clock of decoding sequences' `kvLengthAt`). */
+  get decodeStep(): number {
+    return this.pool.currentStep;
+  }
+
+  enqueue(sequence: Sequence): void {
+    sequence.status = 'waiting';
+    this.waiting.push(sequence);
+  }
+
+  nextWakeTime(): number {
+    return Number.POSITIVE_INFINITY;
+  }
+
+  plan(now: number): IterationPlan | undefined {
+    const plan = resetPlan(this.plan_);
+    this.planned.length = 0;
+    const { options, blocks, pool } = this;
+    const blockSize = options.kvBlockSize;
+
+    // Swapped sequences come back before anything new is admitted.
+    while (this.swapped.length > 0) {
+      const sequence = this.swapped[0] as Sequence;
+      const needed = blocksFor(sequence.swappedKvLength, blockSize) + 1;
+      if (!blocks.canAllocate(needed + pool.blocksNeededAt(pool.currentStep + 1))) break;
+      this.swapped.shift();
+      const held = blocksFor(sequence.swappedKvLength, blockSize);
+      blocks.allocate(held);
+      plan.swapBlocks += held;
+      pool.add(
+        sequence,
+        pool.currentStep,
+        sequence.swappedKvLength,
+        pool.currentStep + (sequence.outputTokens - sequence.generated),
+      );
+    }
+
+    const mayAdmit = options.tokenLevelScheduling || this.finishedLastIteration || this.runningCount === 0;
+    let budget = options.maxNumBatchedTokens;
+    if (options.chunkedPrefill) {
+      this.planDecodes = pool.size > 0;
+      if (this.planDecodes) {
+        this.reserveDecodeBlocks();
+        budget -= pool.size;
+      }
+      for (const sequence of this.prefilling) {
+        if (budget <= 0) break;
+        budget -= this.addChunk(
+          sequence,
+          Math.min(sequence.prefillLength - sequence.prefilled, options.prefillChunkSize, budget),
+        );
+      }
+      if (mayAdmit && this.swapped.length === 0) {
+        while (budget > 0 && this.admit(now)) {
+          const sequence = this.prefilling[this.prefilling.length - 1] as Sequence;
+          budget -= this.addChunk(
+            sequence,
+            Math.min(sequence.prefillLength, options.prefillChunkSize, budget),
+          );
+        }
+      }
+    } else {
+      // vLLM v0: a prefill-only iteration whenever a prompt can be admitted; decodes otherwise.
+      if (mayAdmit && this.swapped.length === 0) {
+        for (;;) {
+          const head = this.waiting.peek();
+          if (head === undefined || (this.planned.length > 0 && head.prefillLength > budget)) break;
+          if (!this.admit(now)) break;
+          const sequence = this.prefilling[this.prefilling.length - 1] as Sequence;
+          budget -= this.addChunk(sequence, sequence.prefillLength);
+        }
+      }
+      this.planDecodes = this.planned.length === 0 && pool.size > 0;
+      if (this.planDecodes) this.reserveDecodeBlocks();
+    }
+
+    if (this.planDecodes) {
+      plan.decodeSequences = pool.size;
+      plan.decodeContextTokens = pool.kvTokens + pool.size;
+    }
+    let sampled = plan.decodeSequences;
+    for (let index = 0; index < this.planned.length; index++) {
+      const sequence = this.planned[index] as Sequence;
+      if (sequence.prefilled + (plan.prefillChunks[index] as number) === sequence.prefillLength) sampled++;
+    }
+    plan.sampledSequences = sampled;
+    if (plan.prefillChunks.length === 0 && plan.decodeSequences === 0 && plan.swapBlocks === 0)
+      return undefined;
+    return plan;
+  }
+
+  /** Makes room for this iteration's decode growth, preempting the latest-admitted sequences if needed. */
+  private reserveDecodeBlocks(): void {
+    const { pool, blocks } = this;
+    for (;;) {
+      const needed = pool.blocksNeededAt(pool.currentStep + 1);
+      if (blocks.canAllocate(needed)) {
+        blocks.allocate(needed);
+        return;
+      }
+      const victim = pool.latest();
+      if (victim === undefined) return;
+      this.preempt(victim);
+    }
+  }
+
+  private preempt(victim: Sequence): void {
+    const { pool, blocks } = this;
+    victim.generated = victim.outputTokens - (victim.finishIteration - pool.currentStep);
+    const kvLength = victim.kvLengthAt(pool.currentStep);
+    const held = blocksFor(kvLength, this.options.kvBlockSize);
+    pool.remove(victim, pool.currentStep);
+    blocks.free(held);
+    victim.preemptions++;
+    this.pendingPreemptions.push(victim);
+    if (this.options.preemptionMode === 'swap') {
+      victim.status = 'swapped';
+      victim.swappedKvLength = kvLength;
+      this.plan_.swapBlocks += held;
+      this.swapped.push(victim);
+    } else {
+      victim.status = 'waiting';
+      victim.prefillLength = victim.inputTokens + victim.generated;
+      victim.prefilled = 0;
+      victim.blocks = 0;
+      this.waiting.push(victim, true);
+    }
+  }
+
+  /** Admits the head of the queue if the batch and the KV cache have room. */
+  private admit(now: number): boolean {
+    const head = this.waiting.peek();
+    if (head === undefined || this.runningCount >= this.options.maxBatchSize) return false;
+    const needed = blocksFor(head.prefillLength, this.options.kvBlockSize);
+    const reserve = this.planDecodes ? 0 : this.pool.size > 0 ? 1 : 0;
+    if (!this.blocks.canAllocate(needed + reserve)) return false;
+    this.waiting.pop();
+    this.blocks.allocate(needed);
+    head.blocks = needed;
+    head.status = 'prefilling';
+    head.admissionOrder = this.admissions++;
+    if (Number.isNaN(head.firstScheduledTime)) head.firstScheduledTime = now;
+    this.prefilling.push(head);
+    return true;
+  }
+
+  private addChunk(sequence: Sequence, tokens: number): number {
+    if (tokens <= 0) return 0;
+    this.plan_.prefillChunks.push(tokens);
+    this.plan_.prefillContexts.push(sequence.prefilled);
+    this.planned.push(sequence);
+    return tokens;
+  }
+
+  complete(endTime: number, events: SchedulerEvents): void {
+    const { pool, blocks, plan_: plan } = this;
+    for (const victim of this.pendingPreemptions) events.onPreempt(victim, endTime);
+    this.pendingPreemptions.length = 0;
+    let finished = false;
+    if (this.planDecodes) {
+      pool.step();
+      const done: Sequence[] = [];
+      pool.popFinished(pool.currentStep, done);
+      for (const sequence of done) {
+        blocks.free(blocksFor(sequence.kvLengthAt(pool.currentStep), this.options.kvBlockSize));
+        sequence.generated = sequence.outputTokens;
+        events.onFinish(sequence, endTime);
+        finished = true;
+      }
+    }
+    for (let index = 0; index < this.planned.length; index++) {
+      const sequence = this.planned[index] as Sequence;
+      sequence.prefilled += plan.prefillChunks[index] as number;
+      if (sequence.prefilled < sequence.prefillLength) continue;
+      this.prefilling.splice(this.prefilling.indexOf(sequence), 1);
+      sequence.generated++;
+      if (Number.isNaN(sequence.firstTokenTime)) {
+        sequence.firstTokenTime = endTime;
+        events.onFirstToken(sequence, endTime);
+      }
+      const remaining = sequence.outputTokens - sequence.generated;
+      if (remaining <= 0) {
+        blocks.free(sequence.blocks);
+        sequence.status = 'finished';
+        events.onFinish(sequence, endTime);
+        finished = true;
+      } else {
+        pool.add(sequence, pool.currentStep, sequence.prefillLength, pool.currentStep + remaining);
+      }
+    }
+    this.planDecodes = false;
+    this.finishedLastIteration = finished;
+  }
+}

@@ -1,0 +1,81 @@
+import type { BatchShape } from '@sim/perf-model';
+import type { ResolvedSchedulerSpec } from '@sim/specs';
+import type { BlockManager } from './block-manager';
+import type { Sequence } from './sequence';
+
+/** Everything a policy needs to know, fixed for the run. */
+export interface SchedulerOptions extends ResolvedSchedulerSpec {
+  /** KV blocks available to this scheduler (from @sim/perf-model's memory plan). */
+  readonly totalBlocks: number;
+  /** Static batching: requests per batch (workloadSpec.batchSize). */
+  readonly batchSize: number;
+}
+
+/**
+ * The next iteration a policy wants to run: the batch's shape for the cost model, plus the KV
+ * blocks moved to or from host memory (swap preemption), which the engine turns into time.
+ * Policies reuse one plan object; read it before calling `complete`.
+ */
+export interface IterationPlan extends BatchShape {
+  prefillChunks: number[];
+  prefillContexts: number[];
+  decodeSequences: number;
+  decodeContextTokens: number;
+  sampledSequences: number;
+  /** KV blocks swapped out or in during this iteration. */
+  swapBlocks: number;
+}
+
+/** What happened to sequences when an iteration completed (the engine's metrics listen here). */
+export interface SchedulerEvents {
+  /** A sequence produced its first token. */
+  onFirstToken(sequence: Sequence, time: number): void;
+  /** A sequence produced its last token and left. */
+  onFinish(sequence: Sequence, time: number): void;
+  /** A sequence was evicted (recompute or swap). */
+  onPreempt(sequence: Sequence, time: number): void;
+}
+
+/**
+ * A batching policy: given its waiting queue, running set and KV blocks, decides each iteration.
+ * Deterministic: the same calls in the same order give the same plans.
+ */
+export interface BatchingPolicy {
+  readonly name: string;
+  readonly blocks: BlockManager;
+  /** Sequences waiting to be admitted (including recompute-preempted ones). */
+  readonly waitingCount: number;
+  /** Sequences admitted and not finished (prefilling, decoding or swapped). */
+  readonly runningCount: number;
+  /** Adds an arrived sequence to the waiting queue. */
+  enqueue(sequence: Sequence, now: number): void;
+  /** Plans the next iteration at time `now`; undefined when there is nothing to run yet. */
+  plan(now: number): IterationPlan | undefined;
+  /** When idle, the time at which a batching timeout will make `plan` return a batch (Infinity if none). */
+  nextWakeTime(): number;
+  /** Applies the planned iteration, which ended at `endTime`, reporting first tokens, finishes and preemptions. */
+  complete(endTime: number, events: SchedulerEvents): void;
+}
+
+/** Creates a fresh, empty plan object. */
+export function emptyPlan(): IterationPlan {
+  return {
+    prefillChunks: [],
+    prefillContexts: [],
+    decodeSequences: 0,
+    decodeContextTokens: 0,
+    sampledSequences: 0,
+    swapBlocks: 0,
+  };
+}
+
+/** Clears a plan for reuse. */
+export function resetPlan(plan: IterationPlan): IterationPlan {
+  plan.prefillChunks.length = 0;
+  plan.prefillContexts.length = 0;
+  plan.decodeSequences = 0;
+  plan.decodeContextTokens = 0;
+  plan.sampledSequences = 0;
+  plan.swapBlocks = 0;
+  return plan;
+}

@@ -1,0 +1,62 @@
+/** Lifecycle of a request inside one replica's scheduler. */
+export type SequenceStatus = 'waiting' | 'prefilling' | 'decoding' | 'swapped' | 'finished';
+
+/**
+ * One request as the scheduler sees it. The engine creates it; the scheduler mutates its
+ * progress fields. Token counts are in tokens, times in seconds.
+ */
+export class Sequence {
+  /** Unique id (arrival order across the simulation). */
+  readonly id: number;
+  /** Arrival time at the replica. */
+  readonly arrivalTime: number;
+  /** Prompt length. */
+  readonly inputTokens: number;
+  /** Tokens to generate. */
+  readonly outputTokens: number;
+  status: SequenceStatus = 'waiting';
+  /** Tokens generated so far. */
+  generated = 0;
+  /** Length of the current prefill (the prompt, or prompt + generated tokens after a recompute preemption). */
+  prefillLength = 0;
+  /** Tokens of the current prefill already processed. */
+  prefilled = 0;
+  /** KV blocks held on the GPU. */
+  blocks = 0;
+  /** While decoding: KV length right after iteration `decodeBaseIteration`. */
+  kvLengthBase = 0;
+  /** While decoding: the iteration that produced the state in `kvLengthBase`. */
+  decodeBaseIteration = 0;
+  /** While decoding: the iteration at which the last token is produced. */
+  finishIteration = 0;
+  /** While swapped: KV length held in host memory. */
+  swappedKvLength = 0;
+  /** Times this sequence was preempted. */
+  preemptions = 0;
+  /** First time it was scheduled (NaN until then). */
+  firstScheduledTime = Number.NaN;
+  /** Time of the first generated token (NaN until then). */
+  firstTokenTime = Number.NaN;
+  /** Bumped whenever the sequence enters or leaves a decode pool (invalidates stale heap entries). */
+  decodeEpoch = 0;
+  /** Admission order within the scheduler (for FCFS and preemption order); set on admission. */
+  admissionOrder = 0;
+
+  constructor(id: number, arrivalTime: number, inputTokens: number, outputTokens: number) {
+    this.id = id;
+    this.arrivalTime = arrivalTime;
+    this.inputTokens = inputTokens;
+    this.outputTokens = outputTokens;
+    this.prefillLength = inputTokens;
+  }
+
+  /** KV length (tokens cached on the GPU) after iteration `iteration`, while decoding. */
+  kvLengthAt(iteration: number): number {
+    return this.kvLengthBase + (iteration - this.decodeBaseIteration);
+  }
+}
+
+/** Blocks needed to hold `tokens` tokens. */
+export function blocksFor(tokens: number, blockSize: number): number {
+  return Math.ceil(tokens / blockSize);
+}

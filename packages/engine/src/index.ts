@@ -1,1 +1,40 @@
-export {};
+export type {
+  ArrivalProcess,
+  BatchingType,
+  ClusterSpec,
+  ConfigIssue,
+  Dtype,
+  EngineProfileName,
+  GPUSpec,
+  LengthDistribution,
+  ModelSpec,
+  ParallelismSpec,
+  ResolvedConfig,
+  SchedulerSpec,
+  SimulatorConfig,
+  SloSpec,
+  WorkloadSpec,
+} from '@sim/specs';
+export {
+  ConfigError,
+  findGpuPreset,
+  findModelPreset,
+  GPU_PRESETS,
+  gpuPresetNames,
+  loadConfigFile,
+  MODEL_PRESETS,
+  modelPresetNames,
+  OutOfMemoryError,
+  resolveConfig,
+  SimError,
+} from '@sim/specs';
+export { type DistributionSummary, EMPTY_SUMMARY, LogHistogram, Samples } from './distribution';
+export { EventQueue } from './event-queue';
+export { createLengthSampler, type LengthSampler } from './length-sampler';
+export { createRandomStreams, type RandomSource, type RandomStreams } from './random-streams';
+export { type Progress, type RunOptions, Simulation } from './simulation';
+export { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
+export { type AsyncRunOptions, LLMInferenceSimulator } from './simulator';
+export type { SimulationStatistics } from './statistics';
+export type { TimeSeries } from './time-series';
+export { type Arrival, WorkloadSource } from './workload-source';

@@ -48,7 +48,7 @@ export class RunToCompletionPolicy implements BatchingPolicy {
   private prefillDone = false;
   /** Decode steps completed in the current batch. */
   private step = 0;
-  /** Index into `batch` (sorted by output length) of the first unfinished sequence. */
+  /** Index into `batch` (sorted by output length) of the first sequence still generating. */
   private nextToFinish = 0;
   private inputSum = 0;
   private readonly plan_: IterationPlan = emptyPlan();
@@ -70,7 +70,7 @@ export class RunToCompletionPolicy implements BatchingPolicy {
   }
 
   get runningCount(): number {
-    return this.batch.length - (this.mode.leaveEarly ? this.nextToFinish : 0);
+    return this.mode.leaveEarly ? this.batch.length - this.nextToFinish : this.batch.length;
   }
 
   enqueue(sequence: Sequence): void {
@@ -94,9 +94,11 @@ export class RunToCompletionPolicy implements BatchingPolicy {
       plan.sampledSequences = this.batch.length;
       return plan;
     }
-    const active = this.mode.leaveEarly ? this.batch.length - this.nextToFinish : this.batch.length;
+    const unfinished = this.batch.length - this.nextToFinish;
+    const active = this.mode.leaveEarly ? unfinished : this.batch.length;
     plan.decodeSequences = active;
-    plan.sampledSequences = active;
+    // Padded slots run the model but produce no token anyone receives.
+    plan.sampledSequences = unfinished;
     // Every active sequence holds its prompt plus the tokens fed so far (one per step), plus this step's.
     plan.decodeContextTokens = this.inputSum + active * (this.step + 1);
     return plan;

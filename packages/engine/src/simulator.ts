@@ -1,0 +1,54 @@
+import { type ResolvedConfig, resolveConfig, type SimulatorConfig } from '@sim/specs';
+import { type Progress, type RunOptions, Simulation } from './simulation';
+import type { SimulationMetrics } from './simulation-metrics';
+
+/** Options of an asynchronous run. */
+export interface AsyncRunOptions extends RunOptions {
+  /** Cancels the run; the promise rejects with a SimError of code `ABORTED`. */
+  readonly signal?: AbortSignal;
+  /** Called about every 100,000 events and at the end. */
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+const CHUNK = 100_000;
+
+/**
+ * The quick-start's simulator: `new LLMInferenceSimulator(config).run()` returns metrics whose
+ * `computeStatistics()` gives throughput and latency percentiles. The config is a plain object
+ * (every section optional, camelCase or snake_case keys); it is validated when `run` is called,
+ * so it may be mutated between runs as in the quick-start.
+ */
+export class LLMInferenceSimulator {
+  readonly config: SimulatorConfig;
+
+  constructor(config: SimulatorConfig = {}) {
+    this.config = config;
+  }
+
+  /** The validated, defaulted config the next run will use (throws ConfigError when invalid). */
+  resolvedConfig(): ResolvedConfig {
+    return resolveConfig(this.config);
+  }
+
+  /** Runs the simulation to the end, synchronously. */
+  run(options: RunOptions = {}): SimulationMetrics {
+    const simulation = new Simulation(this.resolvedConfig(), options);
+    while (simulation.step(CHUNK)) {
+      // keep stepping
+    }
+    return simulation.finish();
+  }
+
+  /** Runs the simulation in chunks, yielding to the event loop, with progress and cancellation. */
+  async runAsync(options: AsyncRunOptions = {}): Promise<SimulationMetrics> {
+    const simulation = new Simulation(this.resolvedConfig(), options);
+    for (;;) {
+      if (options.signal?.aborted) throw Simulation.abortError();
+      const more = simulation.step(CHUNK);
+      options.onProgress?.(simulation.progress());
+      if (!more) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return simulation.finish();
+  }
+}

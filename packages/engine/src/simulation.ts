@@ -424,13 +424,15 @@ export class Simulation {
   }
 
   /** Fraction of the run done (for progress), NaN when unbounded. */
-  progress(): Progress {
+  progress(done = false): Progress {
     const { simulationDurationS: duration, workloadSpec } = this.config;
-    const fraction = Number.isFinite(duration)
-      ? Math.min(1, this.now / duration)
-      : workloadSpec.numRequests !== undefined
-        ? Math.min(1, this.completed / workloadSpec.numRequests)
-        : Number.NaN;
+    const fraction = done
+      ? 1
+      : Number.isFinite(duration)
+        ? Math.min(1, this.now / duration)
+        : workloadSpec.numRequests !== undefined
+          ? Math.min(1, this.completed / workloadSpec.numRequests)
+          : Number.NaN;
     return { simulatedTimeS: this.now, fraction, completedRequests: this.completed };
   }
 

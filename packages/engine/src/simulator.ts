@@ -45,7 +45,7 @@ export class LLMInferenceSimulator {
     for (;;) {
       if (options.signal?.aborted) throw Simulation.abortError();
       const more = simulation.step(CHUNK);
-      options.onProgress?.(simulation.progress());
+      options.onProgress?.(simulation.progress(!more));
       if (!more) break;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

@@ -236,7 +236,7 @@ function resolveScheduler(input: Input, model: ResolvedModelSpec | undefined): R
   const chunkedPrefill = (input.chunkedPrefill as boolean | undefined) ?? false;
   const maxNumBatchedTokens =
     (input.maxNumBatchedTokens as number | undefined) ??
-    (chunkedPrefill ? 2048 : Math.max(2048, model?.maxContextLength ?? 2048));
+    (chunkedPrefill ? 2048 : Math.max(2048, Math.min(model?.maxContextLength ?? 2048, 8192)));
   return {
     batchingType,
     maxBatchSize: (input.maxBatchSize as number | undefined) ?? 256,

@@ -1,0 +1,80 @@
+import type { ResolvedConfig, SimulationStatistics } from '@sim/engine';
+import Table from 'cli-table3';
+
+const ms = (seconds: number) => (seconds * 1000).toFixed(seconds < 0.01 ? 2 : 1);
+const pct = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+
+/** A readable summary of one run: configuration line, throughput, latency percentiles, utilization, warnings. */
+export function formatSummary(config: ResolvedConfig, stats: SimulationStatistics): string {
+  const {
+    modelSpec: model,
+    clusterSpec: cluster,
+    parallelismSpec: parallel,
+    workloadSpec: workload,
+    schedulerSpec: scheduler,
+  } = config;
+  const lines: string[] = [];
+  lines.push(
+    `${model.name} on ${cluster.nGpusPerNode * cluster.nNodes}× ${cluster.gpuSpec.name} (TP ${parallel.tensorParallelSize}, PP ${parallel.pipelineParallelSize}, DP ${parallel.dataParallelSize}), ${scheduler.batchingType} batching, ${config.engineProfile} profile`,
+  );
+  lines.push(
+    `workload: ${workload.arrivalProcess} ${workload.arrivalProcess === 'closed-loop' ? `${workload.concurrency} clients` : `${workload.arrivalRate} req/s`}, ${workload.avgInputLength} in / ${workload.avgOutputLength} out tokens (${workload.lengthDistribution.type}), ${stats.simulatedDurationS.toFixed(1)} s simulated`,
+  );
+  const overview = new Table({
+    head: ['requests', 'completed', 'rejected', 'in flight', 'output tok/s', 'total tok/s', 'req/s'],
+    style: { head: [], border: [] },
+  });
+  overview.push([
+    stats.totalRequests,
+    stats.completedRequests,
+    stats.rejectedRequests,
+    stats.inFlightRequests,
+    stats.throughputTokensPerSec.toFixed(1),
+    stats.totalTokensPerSec.toFixed(1),
+    stats.requestsPerSec.toFixed(2),
+  ]);
+  lines.push(overview.toString());
+  const latency = new Table({
+    head: ['latency (ms)', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'],
+    style: { head: [], border: [] },
+  });
+  for (const [label, summary] of [
+    ['TTFT', stats.firstTokenLatency],
+    ['TPOT', stats.timePerOutputToken],
+    ['ITL', stats.interTokenLatency],
+    ['E2E', stats.endToEndLatency],
+    ['queueing', stats.queueingDelay],
+  ] as const) {
+    latency.push([
+      label,
+      ms(summary.mean),
+      ms(summary.p50),
+      ms(summary.p90),
+      ms(summary.p95),
+      ms(summary.p99),
+      ms(summary.max),
+    ]);
+  }
+  lines.push(latency.toString());
+  const utilization = new Table({
+    head: ['GPU busy', 'MFU', 'MBU', 'KV mean', 'KV peak', 'mean batch', 'preemptions', 'goodput req/s'],
+    style: { head: [], border: [] },
+  });
+  utilization.push([
+    pct(stats.gpuUtilization),
+    pct(stats.mfu),
+    pct(stats.mbu),
+    pct(stats.kvCacheUtilization.mean),
+    pct(stats.kvCacheUtilization.peak),
+    stats.meanBatchSize.toFixed(1),
+    stats.preemptions,
+    stats.goodput.toFixed(2),
+  ]);
+  lines.push(utilization.toString());
+  lines.push(
+    `memory per GPU: weights ${stats.memory.weightGbPerGpu.toFixed(1)} GB, KV cache ${stats.memory.kvCacheGbPerGpu.toFixed(1)} GB (${stats.memory.kvCapacityTokens.toLocaleString('en-US')} tokens)`,
+  );
+  for (const warning of stats.warnings) lines.push(`warning: ${warning}`);
+  for (const note of stats.confidence) lines.push(`confidence: ${note}`);
+  return lines.join('\n');
+}

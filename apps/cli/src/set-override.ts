@@ -1,0 +1,21 @@
+import { snakeToCamel } from '@sim/specs';
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * Applies `path=value` to a config object: the path in camelCase or snake_case
+ * (`workloadSpec.arrivalRate=5`, `workload_spec.arrival_rate=5`), the value parsed as YAML
+ * (numbers, booleans, strings).
+ */
+export function applyOverride(config: Record<string, unknown>, assignment: string): void {
+  const equals = assignment.indexOf('=');
+  if (equals <= 0) throw new Error(`--set expects path=value, got "${assignment}"`);
+  const path = assignment.slice(0, equals).split('.').map(snakeToCamel);
+  const value: unknown = parseYaml(assignment.slice(equals + 1));
+  let target = config;
+  for (const key of path.slice(0, -1)) {
+    const next = target[key];
+    if (next === undefined || next === null || typeof next !== 'object') target[key] = {};
+    target = target[key] as Record<string, unknown>;
+  }
+  target[path[path.length - 1] as string] = value;
+}

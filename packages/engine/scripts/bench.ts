@@ -1,0 +1,59 @@
+/**
+ * `pnpm bench`: fixed scenarios, wall time (median of runs), simulated requests per wall second,
+ * and peak memory (RSS). Not a test: numbers go in the package README.
+ */
+import { LLMInferenceSimulator, type SimulatorConfig } from '@sim/engine';
+import { sharedPath } from '../../../test-support/shared';
+
+const sharegpt = sharedPath('traces', 'sharegpt_8k_filtered_stats_llama2_tokenizer.csv');
+const deployment = {
+  modelSpec: { name: 'llama-2-7b' },
+  clusterSpec: { gpuSpec: { name: 'A100-80GB' } },
+  schedulerSpec: { batchingType: 'continuous', maxBatchSize: 128 },
+  seed: 42,
+  drain: true,
+} as const;
+
+const scenarios: [string, SimulatorConfig, number][] = [
+  [
+    'S-small: 10k requests, 512/128 fixed, 10 req/s',
+    {
+      ...deployment,
+      workloadSpec: { avgInputLength: 512, avgOutputLength: 128, arrivalRate: 10, numRequests: 10_000 },
+    },
+    3,
+  ],
+];
+const rate = Number(process.env.BENCH_SHAREGPT_RATE ?? 1.75);
+for (const count of (process.env.BENCH_SCALE ?? '10000,100000,1000000').split(',').map(Number)) {
+  scenarios.push([
+    `S-${count === 1_000_000 ? 'large' : 'scale'}: ${count.toLocaleString('en-US')} ShareGPT requests at ${rate} req/s`,
+    {
+      ...deployment,
+      workloadSpec: {
+        arrivalRate: rate,
+        lengthDistribution: { type: 'empirical', file: sharegpt },
+        numRequests: count,
+      },
+    },
+    count >= 1_000_000 ? 1 : 3,
+  ]);
+}
+
+console.log('| scenario | wall s (median) | sim requests / wall s | peak RSS MiB | completed | p99 TTFT s |');
+console.log('|---|---|---|---|---|---|');
+for (const [name, config, runs] of scenarios) {
+  const times: number[] = [];
+  let stats: ReturnType<ReturnType<LLMInferenceSimulator['run']>['computeStatistics']> | undefined;
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    stats = new LLMInferenceSimulator(config).run().computeStatistics();
+    times.push((performance.now() - start) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)] as number;
+  const rss = process.resourceUsage().maxRSS / 1024;
+  console.log(
+    `| ${name} | ${median.toFixed(2)} | ${Math.round((stats?.completedRequests ?? 0) / median).toLocaleString('en-US')} | ${rss.toFixed(0)} | ${stats?.completedRequests} | ${stats?.firstTokenLatency.p99.toFixed(3)} |`,
+  );
+}

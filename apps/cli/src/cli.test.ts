@@ -1,0 +1,76 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '@sim/cli';
+import { describe, expect, it } from 'vitest';
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+describe('llm-sim', () => {
+  it('run prints a readable summary of the default simulation', async () => {
+    const { code, stdout } = await cli('run');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/llama-7b on 1× A100-80GB/);
+    expect(stdout).toMatch(/TTFT/);
+  });
+
+  it('run --json prints exactly computeStatistics()', async () => {
+    const { code, stdout } = await cli('run', '--json', '--set', 'simulationDurationS=10');
+    expect(code).toBe(0);
+    const stats = JSON.parse(stdout);
+    expect(stats).toHaveProperty('throughputTokensPerSec');
+    expect(stats.firstTokenLatency).toHaveProperty('p95');
+    expect(stats.simulatedDurationS).toBe(10);
+  });
+
+  it('--set accepts both spellings', async () => {
+    const camel = JSON.parse(
+      (await cli('run', '--json', '--set', 'workloadSpec.arrivalRate=5', '--set', 'simulationDurationS=20'))
+        .stdout,
+    );
+    const snake = JSON.parse(
+      (
+        await cli(
+          'run',
+          '--json',
+          '--set',
+          'workload_spec.arrival_rate=5',
+          '--set',
+          'simulation_duration_s=20',
+        )
+      ).stdout,
+    );
+    expect(camel).toEqual(snake);
+    expect(camel.totalRequests).toBeGreaterThan(60);
+  });
+
+  it('bad input exits 2 with the field path and no stack trace', async () => {
+    const { code, stderr } = await cli('run', '--set', 'workloadSpec.arrivalRate=-1');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/workloadSpec\.arrivalRate: must be greater than 0/);
+    expect(stderr).not.toMatch(/at .*\.ts:\d+/);
+    const oom = await cli('run', '--model', 'llama-2-70b');
+    expect(oom.code).toBe(2);
+    expect(oom.stderr).toMatch(/does not fit/);
+  });
+
+  it('validate reports every problem in a file', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'llm-sim-cli-'));
+    const file = join(directory, 'bad.yaml');
+    writeFileSync(file, 'workload_spec:\n  arival_rate: 3\nparallelism_spec:\n  tensor_parallel_size: 3\n');
+    const { code, stderr } = await cli('validate', file);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Did you mean "arrivalRate"/);
+  });
+
+  it('presets lists GPUs and models', async () => {
+    const { code, stdout } = await cli('presets', 'gpus', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).gpus['H100-80GB'].computeTflops).toBe(989);
+  });
+});

@@ -84,7 +84,10 @@ function drive(policy: BatchingPolicy, requests: readonly Request[], options: Sc
     expect(policy.blocks.usedBlocks).toBeLessThanOrEqual(policy.blocks.totalBlocks);
     now += 1;
     policy.complete(now, {
-      onFirstToken: (sequence, time) => expect(time).toBe(now) && expect(sequence.generated).toBe(1),
+      onFirstToken: (sequence, time) => {
+        expect(time).toBe(now);
+        expect(sequence.generated).toBe(1);
+      },
       onFinish: (sequence) => finishedIds.push(sequence.id),
       onPreempt: () => preemptions++,
     });

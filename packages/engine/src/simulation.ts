@@ -287,11 +287,10 @@ export class Simulation {
     const plan = engine.policy.plan(this.now);
     if (plan === undefined) {
       const wake = engine.policy.nextWakeTime();
+      // A timeout already past means the policy could not form a batch (KV full): the next iteration end retries.
       if (Number.isFinite(wake) && wake > this.now && wake !== engine.wakeAt) {
         engine.wakeAt = wake;
         this.queue.push(wake, WAKE, { kind: WAKE, engine });
-      } else if (Number.isFinite(wake) && wake <= this.now) {
-        // The timeout has passed but the policy could not form a batch (KV full): wait for an iteration end.
       }
       return;
     }

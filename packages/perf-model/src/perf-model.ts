@@ -275,10 +275,18 @@ export class PerfModel {
     return prefill + decode;
   }
 
-  /** GPU seconds of pipeline stage `stage` (0-based) for a batch, including its outgoing activation transfer. */
-  stageTime(batch: BatchShape, stage: number, tokens = countTokens(batch)): number {
+  /**
+   * GPU seconds of pipeline stage `stage` (0-based) for a batch, including its outgoing activation
+   * transfer. Callers walking every stage pass `tokens` and the per-layer `attention` once.
+   */
+  stageTime(
+    batch: BatchShape,
+    stage: number,
+    tokens = countTokens(batch),
+    attention = this.attentionTime(batch),
+  ): number {
     const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
-    let time = this.layersPerStage * (this.layerTime(tokens) + this.attentionTime(batch));
+    let time = this.layersPerStage * (this.layerTime(tokens) + attention);
     if (stage === 0)
       time += elementwiseOperatorCost('embedding', tokens, this.geometry, this.peaks, this.profile).seconds;
     if (stage === this.stages - 1) time += this.lmHeadTime(sampled);
@@ -301,7 +309,9 @@ export class PerfModel {
     const tokens = countTokens(batch);
     if (tokens === 0) return 0;
     let total = this.cpuOverhead(batch.prefillChunks.length + batch.decodeSequences);
-    for (let stage = 0; stage < this.stages; stage++) total += this.stageTime(batch, stage, tokens);
+    const attention = this.attentionTime(batch);
+    for (let stage = 0; stage < this.stages; stage++)
+      total += this.stageTime(batch, stage, tokens, attention);
     return total;
   }
 

@@ -37,6 +37,38 @@ describe('engine invariants', () => {
     }
   });
 
+  it('the time series is bounded and accounts for every output token and completion', () => {
+    for (const simulationDurationS of [30, 3000]) {
+      const metrics = run({
+        modelSpec: { name: 'llama-2-7b' },
+        workloadSpec: { arrivalRate: 4 },
+        simulationDurationS,
+      });
+      const stats = metrics.computeStatistics();
+      const series = metrics.timeSeries();
+      expect(series.timeS.length).toBeGreaterThan(50);
+      expect(series.timeS.length).toBeLessThanOrEqual(256);
+      const width = (index: number) =>
+        Math.min(
+          (series.timeS[1] as number) - (series.timeS[0] as number),
+          stats.simulatedDurationS - (series.timeS[index] as number),
+        );
+      const tokens = series.throughputTokensPerSec.reduce(
+        (sum, value, index) => sum + value * width(index),
+        0,
+      );
+      const completions = series.completionsPerSec.reduce(
+        (sum, value, index) => sum + value * width(index),
+        0,
+      );
+      expect(tokens).toBeCloseTo(stats.outputTokens, 3);
+      expect(completions).toBeCloseTo(stats.completedRequests, 3);
+      expect(Math.max(...series.kvCacheUtilization)).toBeLessThanOrEqual(
+        stats.kvCacheUtilization.peak + 1e-12,
+      );
+    }
+  });
+
   it("Little's law holds within 3% on a long stable run", () => {
     const metrics = new LLMInferenceSimulator({
       modelSpec: { name: 'llama-2-7b' },

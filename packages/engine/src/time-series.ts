@@ -16,67 +16,60 @@ export interface TimeSeries {
 
 const MAX_BUCKETS = 256;
 
+type Sum = 'tokens' | 'completions' | 'queueTime' | 'batchTime' | 'kvTime' | 'busyTime' | 'observedTime';
+const SUMS: readonly Sum[] = [
+  'tokens',
+  'completions',
+  'queueTime',
+  'batchTime',
+  'kvTime',
+  'busyTime',
+  'observedTime',
+];
+
 /** Accumulates per-interval sums; merges neighbouring buckets to stay under MAX_BUCKETS. */
 export class TimeSeriesRecorder {
   private interval: number;
-  private tokens: number[] = [];
-  private completions: number[] = [];
-  private queueTime: number[] = [];
-  private batchTime: number[] = [];
-  private kvTime: number[] = [];
-  private busyTime: number[] = [];
-  private observedTime: number[] = [];
+  private buckets = 0;
+  private readonly sums = Object.fromEntries(SUMS.map((name) => [name, [] as number[]])) as Record<
+    Sum,
+    number[]
+  >;
 
   constructor(durationS: number) {
     this.interval = Number.isFinite(durationS) ? Math.max(durationS / 120, 1e-3) : 1;
   }
 
-  private bucket(time: number): number {
+  /** Adds `value` to sum `name` in the bucket holding `time`, growing or coarsening the buckets as needed. */
+  private add(name: Sum, time: number, value: number): void {
     let index = Math.floor(time / this.interval);
     while (index >= MAX_BUCKETS) {
       this.merge();
       index = Math.floor(time / this.interval);
     }
-    while (this.tokens.length <= index) {
-      for (const series of [
-        this.tokens,
-        this.completions,
-        this.queueTime,
-        this.batchTime,
-        this.kvTime,
-        this.busyTime,
-        this.observedTime,
-      ])
-        series.push(0);
-    }
-    return index;
+    for (; this.buckets <= index; this.buckets++) for (const sum of SUMS) this.sums[sum].push(0);
+    const series = this.sums[name];
+    series[index] = (series[index] as number) + value;
   }
 
   private merge(): void {
-    const fold = (series: number[]) => {
+    for (const name of SUMS) {
+      const series = this.sums[name];
       const merged: number[] = [];
       for (let index = 0; index < series.length; index += 2)
         merged.push((series[index] ?? 0) + (series[index + 1] ?? 0));
-      return merged;
-    };
-    this.tokens = fold(this.tokens);
-    this.completions = fold(this.completions);
-    this.queueTime = fold(this.queueTime);
-    this.batchTime = fold(this.batchTime);
-    this.kvTime = fold(this.kvTime);
-    this.busyTime = fold(this.busyTime);
-    this.observedTime = fold(this.observedTime);
+      this.sums[name] = merged;
+    }
+    this.buckets = this.sums.tokens.length;
     this.interval *= 2;
   }
 
   addTokens(time: number, tokens: number): void {
-    const index = this.bucket(time);
-    this.tokens[index] = (this.tokens[index] as number) + tokens;
+    this.add('tokens', time, tokens);
   }
 
   addCompletion(time: number): void {
-    const index = this.bucket(time);
-    this.completions[index] = (this.completions[index] as number) + 1;
+    this.add('completions', time, 1);
   }
 
   /** Records an iteration running from `start` for `duration` with the given state (time-weighted). */
@@ -87,22 +80,20 @@ export class TimeSeriesRecorder {
     kvUtilization: number,
     queueLength: number,
   ): void {
-    const index = this.bucket(start);
-    this.batchTime[index] = (this.batchTime[index] as number) + batchSize * duration;
-    this.kvTime[index] = (this.kvTime[index] as number) + kvUtilization * duration;
-    this.queueTime[index] = (this.queueTime[index] as number) + queueLength * duration;
-    this.busyTime[index] = (this.busyTime[index] as number) + duration;
+    this.add('batchTime', start, batchSize * duration);
+    this.add('kvTime', start, kvUtilization * duration);
+    this.add('queueTime', start, queueLength * duration);
+    this.add('busyTime', start, duration);
   }
 
   /** Records a queue-length observation while idle (so the queue series covers idle time too). */
   observe(time: number, queueLength: number, duration: number): void {
-    const index = this.bucket(time);
-    this.queueTime[index] = (this.queueTime[index] as number) + queueLength * duration;
-    this.observedTime[index] = (this.observedTime[index] as number) + duration;
+    this.add('queueTime', time, queueLength * duration);
+    this.add('observedTime', time, duration);
   }
 
   result(endTime: number): TimeSeries {
-    const buckets = Math.min(this.tokens.length, Math.max(1, Math.ceil(endTime / this.interval)));
+    const buckets = Math.min(this.sums.tokens.length, Math.max(1, Math.ceil(endTime / this.interval)));
     const timeS: number[] = [];
     const throughput: number[] = [];
     const completions: number[] = [];
@@ -112,14 +103,14 @@ export class TimeSeriesRecorder {
     for (let index = 0; index < buckets; index++) {
       const start = index * this.interval;
       const width = Math.max(1e-12, Math.min(this.interval, endTime - start));
-      const busy = this.busyTime[index] as number;
-      const weighted = busy + (this.observedTime[index] as number);
+      const busy = this.sums.busyTime[index] as number;
+      const weighted = busy + (this.sums.observedTime[index] as number);
       timeS.push(start);
-      throughput.push((this.tokens[index] as number) / width);
-      completions.push((this.completions[index] as number) / width);
-      queue.push(weighted > 0 ? (this.queueTime[index] as number) / weighted : 0);
-      batch.push(busy > 0 ? (this.batchTime[index] as number) / busy : 0);
-      kv.push(busy > 0 ? (this.kvTime[index] as number) / busy : 0);
+      throughput.push((this.sums.tokens[index] as number) / width);
+      completions.push((this.sums.completions[index] as number) / width);
+      queue.push(weighted > 0 ? (this.sums.queueTime[index] as number) / weighted : 0);
+      batch.push(busy > 0 ? (this.sums.batchTime[index] as number) / busy : 0);
+      kv.push(busy > 0 ? (this.sums.kvTime[index] as number) / busy : 0);
     }
     return {
       timeS,

@@ -119,6 +119,20 @@ describe('resolveConfig defaults', () => {
     expect(config.workloadSpec.batchSize).toBe(256);
   });
 
+  it('the default token budget covers fixed prompts longer than 8192 tokens; an explicit smaller one is rejected', () => {
+    const long = { modelSpec: { name: 'llama-3.1-8b' }, workloadSpec: { avgInputLength: 10_000 } };
+    expect(resolveConfig(long).schedulerSpec.maxNumBatchedTokens).toBe(10_000);
+    expect(resolveConfig({ modelSpec: { name: 'llama-3.1-8b' } }).schedulerSpec.maxNumBatchedTokens).toBe(
+      8192,
+    );
+    expectIssue(
+      { ...long, schedulerSpec: { maxNumBatchedTokens: 4096 } },
+      'out_of_range',
+      'schedulerSpec.maxNumBatchedTokens',
+      /chunkedPrefill: true/,
+    );
+  });
+
   it('warns (does not fail) when input + output exceed the context, as in quick-start use case 4', () => {
     const config = resolveConfig({ workloadSpec: { avgInputLength: 2048, avgOutputLength: 512 } });
     expect(configWarnings(config).join()).toMatch(/exceed llama-7b's context of 2048/);

@@ -74,12 +74,17 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
     dataParallelSize: (parallelInput.dataParallelSize as number | undefined) ?? 1,
     router: (parallelInput.router as ResolvedParallelismSpec['router'] | undefined) ?? 'round-robin',
   };
-  const schedulerSpec = resolveScheduler((config.schedulerSpec as Input | undefined) ?? {}, modelSpec);
-  const workloadSpec = resolveWorkload(
-    (config.workloadSpec as Input | undefined) ?? {},
-    schedulerSpec,
-    issues,
+  const workloadInput = (config.workloadSpec as Input | undefined) ?? {};
+  const lengths = workloadInput.lengthDistribution as LengthDistributionInput | undefined;
+  const fixedLengths =
+    lengths === undefined || lengths === 'fixed' || (typeof lengths === 'object' && lengths.type === 'fixed');
+  const fixedInputLength = fixedLengths ? ((workloadInput.avgInputLength as number | undefined) ?? 512) : 0;
+  const schedulerSpec = resolveScheduler(
+    (config.schedulerSpec as Input | undefined) ?? {},
+    modelSpec,
+    fixedInputLength,
   );
+  const workloadSpec = resolveWorkload(workloadInput, schedulerSpec, issues);
 
   if (modelSpec !== undefined) {
     checkParallelism(modelSpec, clusterSpec, parallelismSpec, issues);
@@ -230,13 +235,20 @@ function resolveGpu(input: Input, issues: ConfigIssue[]): ResolvedGPUSpec | unde
   };
 }
 
-function resolveScheduler(input: Input, model: ResolvedModelSpec | undefined): ResolvedSchedulerSpec {
+/** `fixedInputLength`: every prompt's length when lengths are fixed (the default budget then covers it), else 0. */
+function resolveScheduler(
+  input: Input,
+  model: ResolvedModelSpec | undefined,
+  fixedInputLength: number,
+): ResolvedSchedulerSpec {
   const batchingType =
     (input.batchingType as ResolvedSchedulerSpec['batchingType'] | undefined) ?? 'continuous';
   const chunkedPrefill = (input.chunkedPrefill as boolean | undefined) ?? false;
   const maxNumBatchedTokens =
     (input.maxNumBatchedTokens as number | undefined) ??
-    (chunkedPrefill ? 2048 : Math.max(2048, Math.min(model?.maxContextLength ?? 2048, 8192)));
+    (chunkedPrefill
+      ? 2048
+      : Math.max(2048, Math.min(model?.maxContextLength ?? 2048, 8192), fixedInputLength));
   return {
     batchingType,
     maxBatchSize: (input.maxBatchSize as number | undefined) ?? 256,

@@ -23,7 +23,7 @@ export interface ResolvedSchedulerSpec {
    * token); when false only at request-level points (after a request finishes or when idle).
    */
   readonly tokenLevelScheduling: boolean;
-  /** Most tokens (prefill + decode) processed in one iteration. Default 2048 with chunked prefill, else the model's context clamped to [2048, 8192] (a longer prompt runs alone). */
+  /** Most tokens (prefill + decode) processed in one iteration. Default 2048 with chunked prefill, else the model's context clamped to [2048, 8192], raised to the prompt length when lengths are fixed (a longer sampled prompt runs alone). */
   readonly maxNumBatchedTokens: number;
   /** Split long prompts into chunks that share iterations with decodes (Sarathi-Serve). Default false. */
   readonly chunkedPrefill: boolean;

@@ -38,6 +38,16 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     hostBandwidthGbs: 25,
     pricePerHour: 1.79, // [LAMBDA] gpu_8x_a100_80gb_sxm4 14.32 $/h / 8
   },
+  'A100-PCIe-80GB': {
+    name: 'A100-PCIe-80GB',
+    computeTflops: 312, // [NV-A100]
+    fp8Tflops: 0,
+    memorySizeGb: 80,
+    memoryBandwidthGbs: 1935, // [NV-A100] PCIe 80GB (gpu_specs.csv: 1,935-1,940 GB/s)
+    interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16 one direction: no NVLink between the cards assumed
+    hostBandwidthGbs: 25,
+    pricePerHour: 0, // no on-demand listing in the price catalog
+  },
   'H100-80GB': {
     name: 'H100-80GB',
     computeTflops: 989, // [NV-H100] SXM dense BF16
@@ -155,6 +165,8 @@ export const GPU_ALIASES: Readonly<Record<string, string>> = {
   A100: 'A100-80GB',
   'A100-SXM': 'A100-80GB',
   'A100-SXM4-80GB': 'A100-80GB',
+  'A100-PCIe': 'A100-PCIe-80GB',
+  'A100-PCIE-80GB': 'A100-PCIe-80GB',
   'A100-SXM4-40GB': 'A100-40GB',
   H100: 'H100-80GB',
   'H100-SXM': 'H100-80GB',

@@ -5,8 +5,8 @@
  */
 export class EventQueue<T> {
   private times: number[] = [];
-  private priorities: number[] = [];
-  private sequences: number[] = [];
+  /** priority × 2^44 + sequence: one number compares both tie-breakers (exact below 2^53). */
+  private keys: number[] = [];
   private payloads: T[] = [];
   private counter = 0;
 
@@ -20,59 +20,67 @@ export class EventQueue<T> {
   }
 
   push(time: number, priority: number, payload: T): void {
-    this.times.push(time);
-    this.priorities.push(priority);
-    this.sequences.push(this.counter++);
-    this.payloads.push(payload);
-    let index = this.times.length - 1;
+    const key = priority * KEY_SHIFT + this.counter++;
+    const { times, keys, payloads } = this;
+    // Sift up with a hole: move parents down until the new event's slot is found.
+    let index = times.length;
+    times.push(time);
+    keys.push(key);
+    payloads.push(payload);
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (!this.less(index, parent)) break;
-      this.swap(index, parent);
+      const parentTime = times[parent] as number;
+      if (parentTime < time || (parentTime === time && (keys[parent] as number) < key)) break;
+      times[index] = parentTime;
+      keys[index] = keys[parent] as number;
+      payloads[index] = payloads[parent] as T;
       index = parent;
     }
+    times[index] = time;
+    keys[index] = key;
+    payloads[index] = payload;
   }
 
   /** Removes the earliest event; call `peekTime` first for its time. */
   pop(): T | undefined {
-    const size = this.times.length;
+    const { times, keys, payloads } = this;
+    const size = times.length;
     if (size === 0) return undefined;
-    const top = this.payloads[0] as T;
-    this.swap(0, size - 1);
-    this.times.pop();
-    this.priorities.pop();
-    this.sequences.pop();
-    this.payloads.pop();
+    const top = payloads[0] as T;
+    const time = times.pop() as number;
+    const key = keys.pop() as number;
+    const payload = payloads.pop() as T;
+    const length = size - 1;
+    if (length === 0) return top;
+    // Sift the last event down from the root with a hole.
     let index = 0;
-    const length = this.times.length;
     for (;;) {
       const left = 2 * index + 1;
+      if (left >= length) break;
       const right = left + 1;
-      let smallest = index;
-      if (left < length && this.less(left, smallest)) smallest = left;
-      if (right < length && this.less(right, smallest)) smallest = right;
-      if (smallest === index) break;
-      this.swap(index, smallest);
-      index = smallest;
+      let child = left;
+      if (right < length) {
+        const leftTime = times[left] as number;
+        const rightTime = times[right] as number;
+        if (
+          rightTime < leftTime ||
+          (rightTime === leftTime && (keys[right] as number) < (keys[left] as number))
+        )
+          child = right;
+      }
+      const childTime = times[child] as number;
+      if (time < childTime || (time === childTime && key < (keys[child] as number))) break;
+      times[index] = childTime;
+      keys[index] = keys[child] as number;
+      payloads[index] = payloads[child] as T;
+      index = child;
     }
+    times[index] = time;
+    keys[index] = key;
+    payloads[index] = payload;
     return top;
   }
-
-  private less(a: number, b: number): boolean {
-    const timeA = this.times[a] as number;
-    const timeB = this.times[b] as number;
-    if (timeA !== timeB) return timeA < timeB;
-    const priorityA = this.priorities[a] as number;
-    const priorityB = this.priorities[b] as number;
-    if (priorityA !== priorityB) return priorityA < priorityB;
-    return (this.sequences[a] as number) < (this.sequences[b] as number);
-  }
-
-  private swap(a: number, b: number): void {
-    if (a === b) return;
-    [this.times[a], this.times[b]] = [this.times[b] as number, this.times[a] as number];
-    [this.priorities[a], this.priorities[b]] = [this.priorities[b] as number, this.priorities[a] as number];
-    [this.sequences[a], this.sequences[b]] = [this.sequences[b] as number, this.sequences[a] as number];
-    [this.payloads[a], this.payloads[b]] = [this.payloads[b] as T, this.payloads[a] as T];
-  }
 }
+
+/** Sequence numbers stay below 2^44 (1.7 × 10^13 events) so priority × 2^44 + sequence is exact. */
+const KEY_SHIFT = 2 ** 44;

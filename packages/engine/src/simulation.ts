@@ -62,6 +62,9 @@ type Event =
   | { kind: typeof ITERATION_END | typeof WAKE; engine: VirtualEngine }
   | { kind: typeof ARRIVAL; arrival: Arrival; client: number };
 
+/** Parameter counts (billions) spanned by the kernel-level profiles (Llama-2-7B … Qwen-72B). */
+const PROFILED_PARAMS_B = [6, 73] as const;
+
 /**
  * One simulation run: the discrete-event loop over arrivals, iterations of every replica's
  * pipeline virtual engines, and batching timeouts. The engine emits observations into counters
@@ -541,6 +544,7 @@ export class Simulation {
     return warnings;
   }
 
+  /** Notes on what the prediction extrapolates beyond the calibration data (statistics.confidence). */
   private confidence(): string[] {
     const notes: string[] = [];
     const choice = this.perf.profileChoice;
@@ -554,9 +558,18 @@ export class Simulation {
       notes.push(
         'mixture-of-experts routing is modelled as uniform over experts; no MoE kernel was profiled',
       );
-    if (model.weightDtype !== 'bf16' && model.weightDtype !== 'fp16')
+    if (model.weightDtype === 'int8' || model.weightDtype === 'int4')
       notes.push(
-        `${model.weightDtype} weights: bytes and FP8 peak are modelled, but no quantized kernel was profiled`,
+        `${model.weightDtype} weight-only GEMMs: the dequantization efficiency is fitted to gpt-fast batch-1 decode on A100 only`,
+      );
+    if (model.weightDtype === 'fp8')
+      notes.push(
+        'fp8 weights: checked end to end only against TensorRT-LLM static and TTFT tables (H100, H200, L40S); no FP8 kernel was profiled',
+      );
+    const billions = model.nParams / 1e9;
+    if (billions < PROFILED_PARAMS_B[0] || billions > PROFILED_PARAMS_B[1])
+      notes.push(
+        `${billions.toFixed(1)}B parameters is outside the ${PROFILED_PARAMS_B[0]}–${PROFILED_PARAMS_B[1]}B range of the kernel profiles: GEMM shapes are extrapolated`,
       );
     if (this.config.parallelismSpec.tensorParallelSize > this.config.clusterSpec.nGpusPerNode)
       notes.push('tensor parallelism across nodes uses the A100 DGX inter-node all-reduce fit');

@@ -6,12 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findGpuPreset } from '@sim/specs';
+import { nelderMead } from '../../../test-support/nelder-mead';
 import type { AttentionEfficiency, CalibrationProfile, LinkEfficiency } from '../src/calibration-profile';
 import { allReduceTime, sendRecvTime } from '../src/communication';
 import { elementwiseOperatorCost, type LinearOperator, linearOperatorCost } from '../src/layer-cost';
 import { layerGeometry } from '../src/layer-geometry';
 import { type DevicePeaks, decodeAttentionCost, prefillAttentionSeconds } from '../src/roofline';
-import { nelderMead } from './nelder-mead';
 import {
   type AttentionRow,
   type CollectiveRow,

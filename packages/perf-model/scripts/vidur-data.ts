@@ -6,9 +6,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedModelSpec } from '@sim/specs';
+import { readCsv } from '../../../test-support/csv';
 import { sharedPath } from '../../../test-support/shared';
 import type { LayerElementwiseOperator, LinearOperator } from '../src/layer-cost';
-import { readCsv } from './csv';
 
 /** GPU families with kernel profiles, and the preset whose datasheet peaks the fit is relative to. */
 export const PROFILED_FAMILIES = {

@@ -1,4 +1,5 @@
 import type { EngineProfileName } from '@sim/specs';
+import fitted from '../data/engine-profiles.json';
 import vllmOverhead from '../data/vllm-cpu-overhead.json';
 
 /**
@@ -17,13 +18,25 @@ export interface EngineProfile {
   readonly computeEfficiencyScale: number;
   /** Multiplier on the calibrated memory-bandwidth efficiencies. */
   readonly memoryEfficiencyScale: number;
+  /**
+   * Further multiplier on the GEMM memory efficiency when weights are weight-only quantized
+   * (`int8`, `int4`): dequantizing in the kernel keeps it from streaming the smaller weights at
+   * full bandwidth. 1 means a quantized weight byte costs the same as a 16-bit one.
+   */
+  readonly quantizedWeightEfficiency: { readonly int8: number; readonly int4: number };
+  /**
+   * Multiplier on the per-step latency of tensor-parallel all-reduces. NCCL launched eagerly pays
+   * its full latency (1, as profiled); engines that capture CUDA graphs or use custom one-shot
+   * all-reduce kernels for small messages pay less.
+   */
+  readonly collectiveLatencyScale: number;
   /** Whether the numbers were fitted to measurements (true) or are documented assumptions (false). */
   readonly calibrated: boolean;
   /** Where the numbers come from. */
   readonly source: string;
 }
 
-/** The engine profiles. `vllm` is the default; see docs/perf-model.md. */
+/** The engine profiles. `vllm` is the default; see docs/perf-model.md and docs/validation.md. */
 export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>> = {
   vllm: {
     name: 'vllm',
@@ -33,19 +46,16 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     cpuOverheadPerSequenceUs: vllmOverhead.perSequenceUs,
     computeEfficiencyScale: 1,
     memoryEfficiencyScale: 1,
+    quantizedWeightEfficiency: fitted['gpt-fast'].quantizedWeightEfficiency,
+    collectiveLatencyScale: 1,
     calibrated: true,
-    source: vllmOverhead.source,
+    source: `${vllmOverhead.source}; weight-only quantization efficiency borrowed from gpt-fast's fit`,
   },
   trtllm: {
     name: 'trtllm',
     description: 'TensorRT-LLM (C++ runtime, in-flight batching, fused kernels)',
-    cpuOverheadBaseUs: 150,
-    cpuOverheadPerSequenceUs: 2,
-    computeEfficiencyScale: 1,
-    memoryEfficiencyScale: 1,
-    calibrated: false,
-    source:
-      'assumption: C++ runtime overhead of the order of 0.1 ms per iteration; kernels as vLLM until fitted',
+    ...fitted.trtllm,
+    calibrated: true,
   },
   sglang: {
     name: 'sglang',
@@ -54,18 +64,17 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     cpuOverheadPerSequenceUs: 5,
     computeEfficiencyScale: 1,
     memoryEfficiencyScale: 1,
+    quantizedWeightEfficiency: fitted['gpt-fast'].quantizedWeightEfficiency,
+    collectiveLatencyScale: 1,
     calibrated: false,
-    source: 'assumption: partly overlapped Python scheduler; kernels as vLLM until fitted',
+    source:
+      'assumption (no SGLang measurements in the calibration data): partly overlapped Python scheduler; kernels as vLLM',
   },
   'gpt-fast': {
     name: 'gpt-fast',
     description: 'gpt-fast (torch.compile + CUDA graphs, batch-1 oriented)',
-    cpuOverheadBaseUs: 30,
-    cpuOverheadPerSequenceUs: 0,
-    computeEfficiencyScale: 1,
-    memoryEfficiencyScale: 1,
-    calibrated: false,
-    source: 'assumption: CUDA graphs leave only graph-launch overhead; kernels as vLLM until fitted',
+    ...fitted['gpt-fast'],
+    calibrated: true,
   },
   ideal: {
     name: 'ideal',
@@ -74,6 +83,8 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     cpuOverheadPerSequenceUs: 0,
     computeEfficiencyScale: 1,
     memoryEfficiencyScale: 1,
+    quantizedWeightEfficiency: { int8: 1, int4: 1 },
+    collectiveLatencyScale: 1,
     calibrated: true,
     source: 'by definition',
   },

@@ -69,10 +69,17 @@ export function profileForGpu(gpu: ResolvedGPUSpec): ProfileChoice {
     rule?.matmulEfficiencyKey !== undefined
       ? (MATMUL_EFFICIENCY[rule.matmulEfficiencyKey] ?? 1) / (MATMUL_EFFICIENCY[family] ?? 1)
       : 1;
-  const profile: CalibrationProfile =
-    scale === 1
-      ? base
-      : { ...base, gemm: { ...base.gemm, computeEfficiency: base.gemm.computeEfficiency * scale } };
+  // Collective efficiencies belong to a link, not to a GPU: a GPU without a profile gets NCCL's
+  // efficiency on an NVLink/NVSwitch node (Hopper-class parts: the H100 fit; the rest: the A100 fit),
+  // applied to its own link bandwidth. The A40 pair fit (NVLink bridge) does not carry over to
+  // PCIe-only cards such as the L40S.
+  const communication = (CALIBRATION_PROFILES[family === 'h100' ? 'h100' : 'a100'] as CalibrationProfile)
+    .communication;
+  const profile: CalibrationProfile = {
+    ...base,
+    communication,
+    gemm: { ...base.gemm, computeEfficiency: base.gemm.computeEfficiency * scale },
+  };
   const scaled = scale === 1 ? '' : `, GEMM efficiency ×${scale.toFixed(2)} by measured matmul efficiency`;
   return {
     profile,

@@ -1,4 +1,5 @@
 import type {
+  Dtype,
   EngineProfileName,
   ResolvedClusterSpec,
   ResolvedModelSpec,
@@ -34,8 +35,8 @@ export interface PerfModelConfig {
     ResolvedSchedulerSpec,
     'gpuMemoryUtilization' | 'kvBlockSize' | 'maxNumBatchedTokens' | 'maxBatchSize'
   >;
-  /** Default `vllm`. */
-  readonly engineProfile?: EngineProfileName;
+  /** A named engine profile, or a custom one (e.g. while fitting). Default `vllm`. */
+  readonly engineProfile?: EngineProfileName | EngineProfile;
 }
 
 /**
@@ -118,9 +119,10 @@ export class PerfModel {
   constructor(config: PerfModelConfig) {
     this.config = config;
     const { modelSpec: model, clusterSpec: cluster, parallelismSpec: parallel } = config;
-    this.engine = ENGINE_PROFILES[config.engineProfile ?? 'vllm'];
+    const engine = config.engineProfile ?? 'vllm';
+    this.engine = typeof engine === 'string' ? ENGINE_PROFILES[engine] : engine;
     this.profileChoice = profileForGpu(cluster.gpuSpec);
-    this.profile = scaleProfile(this.profileChoice.profile, this.engine);
+    this.profile = scaleProfile(this.profileChoice.profile, this.engine, model.weightDtype);
     this.geometry = layerGeometry(model, parallel.tensorParallelSize);
     const gpu = cluster.gpuSpec;
     const fp8 = model.weightDtype === 'fp8' && gpu.fp8Tflops > 0;
@@ -448,16 +450,35 @@ function emptyBreakdown(): OperatorBreakdown {
   };
 }
 
-function scaleProfile(profile: CalibrationProfile, engine: EngineProfile): CalibrationProfile {
-  if (engine.computeEfficiencyScale === 1 && engine.memoryEfficiencyScale === 1) return profile;
+function scaleProfile(
+  profile: CalibrationProfile,
+  engine: EngineProfile,
+  weightDtype: Dtype,
+): CalibrationProfile {
   const compute = engine.computeEfficiencyScale;
   const memory = engine.memoryEfficiencyScale;
+  const quantized =
+    weightDtype === 'int8' || weightDtype === 'int4' ? engine.quantizedWeightEfficiency[weightDtype] : 1;
+  const latency = engine.collectiveLatencyScale;
+  if (compute === 1 && memory === 1 && quantized === 1 && latency === 1) return profile;
+  const { communication } = profile;
   return {
     ...profile,
+    communication: {
+      ...communication,
+      allReduceIntraNode: {
+        ...communication.allReduceIntraNode,
+        latencyUs: communication.allReduceIntraNode.latencyUs * latency,
+      },
+      allReduceInterNode: {
+        ...communication.allReduceInterNode,
+        latencyUs: communication.allReduceInterNode.latencyUs * latency,
+      },
+    },
     gemm: {
       ...profile.gemm,
       computeEfficiency: profile.gemm.computeEfficiency * compute,
-      memoryEfficiency: Math.min(1, profile.gemm.memoryEfficiency * memory),
+      memoryEfficiency: Math.min(1, profile.gemm.memoryEfficiency * memory * quantized),
     },
     attention: {
       ...profile.attention,

@@ -71,8 +71,11 @@ export function emptyPlan(): IterationPlan {
 
 /** Clears a plan for reuse. */
 export function resetPlan(plan: IterationPlan): IterationPlan {
-  plan.prefillChunks.length = 0;
-  plan.prefillContexts.length = 0;
+  // Setting .length is slow in V8 even on an empty array; decode-only iterations have none to clear.
+  if (plan.prefillChunks.length !== 0) {
+    plan.prefillChunks.length = 0;
+    plan.prefillContexts.length = 0;
+  }
   plan.decodeSequences = 0;
   plan.decodeContextTokens = 0;
   plan.sampledSequences = 0;

@@ -62,9 +62,12 @@ export class ContinuousPolicy implements BatchingPolicy {
     return Number.POSITIVE_INFINITY;
   }
 
+  /** Reused buffer for the sequences that finish in an iteration. */
+  private readonly finishedScratch: Sequence[] = [];
+
   plan(now: number): IterationPlan | undefined {
     const plan = resetPlan(this.plan_);
-    this.planned.length = 0;
+    if (this.planned.length !== 0) this.planned.length = 0;
     const { options, blocks, pool } = this;
     const blockSize = options.kvBlockSize;
 
@@ -205,11 +208,12 @@ export class ContinuousPolicy implements BatchingPolicy {
   complete(endTime: number, events: SchedulerEvents): void {
     const { pool, blocks, plan_: plan } = this;
     for (const victim of this.pendingPreemptions) events.onPreempt(victim, endTime);
-    this.pendingPreemptions.length = 0;
+    if (this.pendingPreemptions.length !== 0) this.pendingPreemptions.length = 0;
     let finished = false;
     if (this.planDecodes) {
       pool.step();
-      const done: Sequence[] = [];
+      const done = this.finishedScratch;
+      if (done.length !== 0) done.length = 0;
       pool.popFinished(pool.currentStep, done);
       for (const sequence of done) {
         blocks.free(blocksFor(sequence.kvLengthAt(pool.currentStep), this.options.kvBlockSize));

@@ -321,7 +321,7 @@ export const MODEL_ALIASES: Readonly<Record<string, string>> = {
   'gpt-j': 'gpt-j-6b',
   'tiiuae/falcon-180b': 'falcon-180b',
   'bigscience/bloom': 'bloom-176b',
-  'bloom': 'bloom-176b',
+  bloom: 'bloom-176b',
   'meta-llama/llama-2-7b-hf': 'llama-2-7b',
   'meta-llama/llama-2-7b-chat-hf': 'llama-2-7b',
   'meta-llama/llama-2-13b-hf': 'llama-2-13b',

@@ -1,0 +1,83 @@
+import { LLMInferenceSimulator, type SimulatorConfig } from '@sim/engine';
+import { describe, expect, it } from 'vitest';
+import { sharedPath } from '../../../test-support/shared';
+
+/**
+ * Golden scenarios: fixed configs and seeds whose full statistics are committed under
+ * `golden/`. Any change to the engine, scheduler or perf model that moves a number shows up here
+ * as a diff to review; after an intended change, refresh them with `pnpm --filter @sim/engine
+ * test -u` and explain the diff in the commit.
+ */
+const base: SimulatorConfig = {
+  modelSpec: { name: 'llama-2-7b' },
+  clusterSpec: { gpuSpec: { name: 'A100-80GB' }, nGpusPerNode: 1 },
+  workloadSpec: {
+    arrivalRate: 6,
+    lengthDistribution: 'lognormal',
+    avgInputLength: 512,
+    avgOutputLength: 128,
+  },
+  simulationDurationS: 60,
+  drain: true,
+  seed: 42,
+};
+
+const scenarios: Record<string, () => SimulatorConfig> = {
+  'continuous-paged': () => base,
+  'chunked-prefill': () => ({
+    ...base,
+    schedulerSpec: { chunkedPrefill: true, prefillChunkSize: 512, maxNumBatchedTokens: 512 },
+  }),
+  'static-batching': () => ({
+    ...base,
+    workloadSpec: { ...base.workloadSpec, arrivalRate: 3, batchSize: 8 },
+    schedulerSpec: { batchingType: 'static', batchWaitTimeoutS: 0.5 },
+  }),
+  'dynamic-batching': () => ({
+    ...base,
+    schedulerSpec: { batchingType: 'dynamic', maxBatchSize: 32 },
+  }),
+  'swap-preemption-overload': () => ({
+    ...base,
+    workloadSpec: { ...base.workloadSpec, arrivalRate: 30, avgOutputLength: 512 },
+    schedulerSpec: { gpuMemoryUtilization: 0.3, preemptionMode: 'swap', maxBatchSize: 256 },
+    simulationDurationS: 20,
+  }),
+  'data-parallel-least-outstanding': () => ({
+    ...base,
+    clusterSpec: { gpuSpec: { name: 'A100-80GB' }, nGpusPerNode: 2 },
+    parallelismSpec: { dataParallelSize: 2, router: 'least-outstanding' },
+    workloadSpec: { ...base.workloadSpec, arrivalRate: 12 },
+  }),
+  'pipeline-tp2-pp2-70b': () => ({
+    ...base,
+    modelSpec: { name: 'llama-2-70b' },
+    clusterSpec: { gpuSpec: { name: 'H100-80GB' }, nGpusPerNode: 4 },
+    parallelismSpec: { tensorParallelSize: 2, pipelineParallelSize: 2 },
+    workloadSpec: { ...base.workloadSpec, arrivalRate: 4 },
+    simulationDurationS: 40,
+  }),
+  'trace-replay-azure-code': () => ({
+    ...base,
+    modelSpec: { name: 'llama-3.1-8b' },
+    clusterSpec: { gpuSpec: { name: 'H100-80GB' }, nGpusPerNode: 1 },
+    workloadSpec: {
+      arrivalProcess: 'trace',
+      traceFile: sharedPath('traces', 'splitwise_code.csv'),
+      traceTimeScale: 1,
+    },
+    simulationDurationS: 60,
+    engineProfile: 'trtllm',
+    slo: { ttftS: 0.5, tpotS: 0.05 },
+  }),
+};
+
+describe('golden scenarios (fixed seed, committed expected statistics)', () => {
+  for (const [name, config] of Object.entries(scenarios)) {
+    it(name, async () => {
+      const statistics = new LLMInferenceSimulator(config()).run().computeStatistics();
+      expect(statistics.completedRequests).toBeGreaterThan(0);
+      await expect(`${JSON.stringify(statistics, null, 2)}\n`).toMatchFileSnapshot(`../golden/${name}.json`);
+    });
+  }
+});

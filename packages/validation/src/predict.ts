@@ -1,0 +1,147 @@
+import { LLMInferenceSimulator } from '@sim/engine';
+import { createPerfModel, type EngineProfile, type PerfModel } from '@sim/perf-model';
+import { type ResolvedConfig, resolveConfig, type SimulatorConfig } from '@sim/specs';
+import type { ValidationCase } from './published-cases';
+
+/**
+ * The simulator config that reproduces a case. Fixed lengths, the engine profile of the table, and
+ * the model's context raised to the case's lengths where a benchmark ran past the trained context
+ * (TensorRT-LLM ran GPT-J and Falcon at 2048 + 2048 tokens).
+ */
+export function caseConfig(validationCase: ValidationCase): SimulatorConfig {
+  const context = validationCase.inputTokens + validationCase.outputTokens;
+  const model = resolveConfig({ modelSpec: { name: validationCase.model } }).modelSpec;
+  const inFlight = validationCase.kind === 'ifb-throughput';
+  return {
+    modelSpec: {
+      name: validationCase.model,
+      weightDtype: validationCase.weightDtype,
+      kvCacheDtype: validationCase.kvCacheDtype,
+      maxContextLength: Math.max(model.maxContextLength, context),
+    },
+    clusterSpec: {
+      gpuSpec: { name: validationCase.gpu },
+      nGpusPerNode: validationCase.tensorParallelSize,
+    },
+    parallelismSpec: { tensorParallelSize: validationCase.tensorParallelSize },
+    workloadSpec: {
+      avgInputLength: validationCase.inputTokens,
+      avgOutputLength: validationCase.outputTokens,
+      lengthDistribution: { type: 'fixed' },
+      // trtllm-bench feeds every request at once ("infinite rate"): a burst at 10^6 requests/s.
+      arrivalProcess: 'deterministic',
+      arrivalRate: inFlight ? 1e6 : 1,
+      numRequests: validationCase.numRequests,
+    },
+    // TensorRT-LLM defaults: KV cache gets 90% of free memory, max_num_tokens 8192, no chunked context.
+    schedulerSpec: inFlight
+      ? {
+          batchingType: 'continuous',
+          maxBatchSize: 2048,
+          maxNumBatchedTokens: Math.max(8192, validationCase.inputTokens),
+        }
+      : {
+          maxNumBatchedTokens: Math.max(
+            8192,
+            validationCase.inputTokens * Math.max(1, validationCase.batchSize),
+          ),
+        },
+    drain: true,
+    engineProfile: validationCase.engineProfile,
+  };
+}
+
+const resolvedConfigs = new WeakMap<ValidationCase, ResolvedConfig>();
+
+/** The perf model of a case's deployment, optionally with a custom engine profile (used while fitting). */
+export function casePerfModel(validationCase: ValidationCase, engine?: EngineProfile): PerfModel {
+  let config = resolvedConfigs.get(validationCase);
+  if (config === undefined) {
+    config = resolveConfig(caseConfig(validationCase));
+    resolvedConfigs.set(validationCase, config);
+  }
+  return createPerfModel({
+    modelSpec: config.modelSpec,
+    clusterSpec: config.clusterSpec,
+    parallelismSpec: config.parallelismSpec,
+    schedulerSpec: config.schedulerSpec,
+    engineProfile: engine ?? config.engineProfile,
+  });
+}
+
+/** Seconds of a static batch: one prefill iteration over every prompt, then one decode step per further output token. */
+export function staticBatchSeconds(
+  model: PerfModel,
+  batchSize: number,
+  inputTokens: number,
+  outputTokens: number,
+): number {
+  let seconds = model.iterationTime({
+    prefillChunks: new Array<number>(batchSize).fill(inputTokens),
+    prefillContexts: new Array<number>(batchSize).fill(0),
+    decodeSequences: 0,
+    decodeContextTokens: 0,
+  });
+  for (let step = 1; step < outputTokens; step++)
+    seconds += model.decodeStepTime(batchSize, inputTokens + step);
+  return seconds;
+}
+
+/**
+ * The simulator's prediction for a case, in the case's unit. Batch-1 and static cases are closed
+ * forms over the perf model (the schedule is fixed); in-flight cases run the full simulation.
+ */
+export function predictCase(validationCase: ValidationCase, engine?: EngineProfile): number {
+  const { batchSize, inputTokens, outputTokens, tensorParallelSize } = validationCase;
+  if (validationCase.kind === 'ifb-throughput') {
+    const statistics = new LLMInferenceSimulator(inFlightConfig(validationCase)).run().computeStatistics();
+    return statistics.throughputTokensPerSec;
+  }
+  const model = casePerfModel(validationCase, engine);
+  switch (validationCase.kind) {
+    case 'decode-speed':
+      // gpt-fast reports tokens/s over the generated tokens; the mean context is the prompt plus half the output.
+      return 1 / model.decodeStepTime(1, inputTokens + outputTokens / 2);
+    case 'ttft':
+      return model.prefillTime(inputTokens) * 1e3;
+    case 'static-throughput':
+      return (
+        (batchSize * outputTokens) /
+        staticBatchSeconds(model, batchSize, inputTokens, outputTokens) /
+        tensorParallelSize
+      );
+    case 'prompt-time':
+      return (
+        model.iterationTime({
+          prefillChunks: new Array<number>(batchSize).fill(inputTokens),
+          prefillContexts: new Array<number>(batchSize).fill(0),
+          decodeSequences: 0,
+          decodeContextTokens: 0,
+        }) * 1e3
+      );
+    case 'token-time':
+      return model.decodeStepTime(batchSize, inputTokens + outputTokens / 2) * 1e3;
+  }
+}
+
+/**
+ * An in-flight case's config with TensorRT-LLM's memory rule: the KV cache gets 90% of the memory
+ * left after the weights and runtime (kv_cache_free_gpu_mem_fraction), expressed as the
+ * equivalent fraction of the whole GPU.
+ */
+function inFlightConfig(validationCase: ValidationCase): SimulatorConfig {
+  const config = caseConfig(validationCase);
+  const { memory } = casePerfModel(validationCase);
+  const total = memory.usableBytesPerGpu / resolveConfig(config).schedulerSpec.gpuMemoryUtilization;
+  const fixed = memory.weightBytesPerGpu + memory.activationBytesPerGpu + memory.runtimeOverheadBytesPerGpu;
+  const utilization = (fixed + 0.9 * Math.max(0, total - fixed)) / total;
+  return {
+    ...config,
+    schedulerSpec: { ...config.schedulerSpec, gpuMemoryUtilization: Math.min(0.99, utilization) },
+  };
+}
+
+/** Absolute percentage error of a prediction. */
+export function absolutePercentError(predicted: number, measured: number): number {
+  return (Math.abs(predicted - measured) / measured) * 100;
+}

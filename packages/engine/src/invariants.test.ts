@@ -182,3 +182,22 @@ describe('engine invariants', () => {
     });
   });
 });
+
+describe('confidence notes', () => {
+  it('say which parts are extrapolated: an unprofiled GPU, a model far from the profiled sizes, quantized weights', () => {
+    const calibrated = run({ modelSpec: { name: 'llama-2-7b' }, simulationDurationS: 5 }).computeStatistics();
+    expect(calibrated.confidence).toEqual([]);
+    const extrapolated = run({
+      modelSpec: { name: 'llama-3.1-405b', weightDtype: 'int8' },
+      clusterSpec: { gpuSpec: { name: 'B200' }, nGpusPerNode: 8 },
+      parallelismSpec: { tensorParallelSize: 8 },
+      workloadSpec: { arrivalRate: 1 },
+      simulationDurationS: 5,
+    })
+      .computeStatistics()
+      .confidence.join('\n');
+    expect(extrapolated).toMatch(/B200 has no kernel profile/);
+    expect(extrapolated).toMatch(/405\.\dB parameters is outside/);
+    expect(extrapolated).toMatch(/int8 weight-only/);
+  });
+});

@@ -1,4 +1,9 @@
-import { createPerfModel, maxConcurrentSequences, type PerfModelConfig } from '@sim/perf-model';
+import {
+  createPerfModel,
+  ENGINE_PROFILES,
+  maxConcurrentSequences,
+  type PerfModelConfig,
+} from '@sim/perf-model';
 import { resolveConfig, type SimulatorConfig } from '@sim/specs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +78,25 @@ describe('sanity properties', () => {
         decodeContextTokens: 0,
       }).operators.allReduce,
     ).toBe(0);
+  });
+
+  it('engine profiles: a custom profile is accepted; cheaper all-reduces speed up TP 8 batch-1 decode only', () => {
+    const vllm = ENGINE_PROFILES.vllm;
+    const cheapCollectives = { ...vllm, collectiveLatencyScale: 0.1 };
+    const tp8 = (engine: PerfModelConfig['engineProfile']) => model(tp(8, 'llama-2-7b'), engine);
+    expect(tp8(cheapCollectives).decodeStepTime(1, 128)).toBeLessThan(tp8(vllm).decodeStepTime(1, 128));
+    const single = (engine: PerfModelConfig['engineProfile']) => model(tp(1, 'llama-2-7b'), engine);
+    expect(single(cheapCollectives).decodeStepTime(1, 128)).toBe(single(vllm).decodeStepTime(1, 128));
+  });
+
+  it('int8 weight-only decode is faster than bf16 but, with dequantization, less than 2× faster', () => {
+    const bf16 = model({ modelSpec: { name: 'llama-2-7b' } }, 'gpt-fast').decodeStepTime(1, 128);
+    const int8 = model({ modelSpec: { name: 'llama-2-7b', weightDtype: 'int8' } }, 'gpt-fast').decodeStepTime(
+      1,
+      128,
+    );
+    expect(int8).toBeLessThan(bf16);
+    expect(int8).toBeGreaterThan(bf16 / 2);
   });
 
   it('H100 beats A100 on the same work, and H200 beats H100 on memory-bound decode', () => {

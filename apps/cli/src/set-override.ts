@@ -1,4 +1,4 @@
-import { snakeToCamel } from '@sim/specs';
+import { ConfigError, snakeToCamel } from '@sim/specs';
 import { parse as parseYaml } from 'yaml';
 
 /**
@@ -8,7 +8,14 @@ import { parse as parseYaml } from 'yaml';
  */
 export function applyOverride(config: Record<string, unknown>, assignment: string): void {
   const equals = assignment.indexOf('=');
-  if (equals <= 0) throw new Error(`--set expects path=value, got "${assignment}"`);
+  if (equals <= 0)
+    throw new ConfigError([
+      {
+        code: 'invalid_value',
+        path: assignment,
+        message: `expected path=value (e.g. workloadSpec.arrivalRate=5), got "${assignment}".`,
+      },
+    ]);
   const path = assignment.slice(0, equals).split('.').map(snakeToCamel);
   const value: unknown = parseYaml(assignment.slice(equals + 1));
   let target = config;

@@ -1,0 +1,151 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '@sim/cli';
+import { describe, expect, it } from 'vitest';
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+const directory = mkdtempSync(join(tmpdir(), 'llm-sim-cli-'));
+const short = ['--set', 'simulationDurationS=10'];
+
+describe('llm-sim run outputs', () => {
+  it('--csv writes one row per completed request; --trace writes a Chrome trace; --report writes HTML', async () => {
+    const csv = join(directory, 'requests.csv');
+    const trace = join(directory, 'trace.json');
+    const report = join(directory, 'report.html');
+    const { code, stdout, stderr } = await cli(
+      'run',
+      ...short,
+      '--json',
+      '--csv',
+      csv,
+      '--trace',
+      trace,
+      '--report',
+      report,
+    );
+    expect(code).toBe(0);
+    const statistics = JSON.parse(stdout);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe(
+      'id,replica,arrivalS,inputTokens,outputTokens,queueingDelayS,firstTokenLatencyS,endToEndLatencyS,preemptions',
+    );
+    expect(lines).toHaveLength(statistics.completedRequests + 1);
+    const events = JSON.parse(readFileSync(trace, 'utf8')).traceEvents;
+    expect(events.length).toBeGreaterThan(100);
+    expect(events[0]).toMatchObject({ ph: 'X', pid: 0, tid: 0 });
+    expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>/);
+    expect(stderr).toMatch(/wrote report/);
+    expect(stderr.includes(String.fromCharCode(27))).toBe(false); // no ANSI codes, no progress bar without a terminal
+  });
+});
+
+describe('llm-sim sweep', () => {
+  it('runs the cartesian product; one row per point, in order', async () => {
+    const { code, stdout } = await cli(
+      'sweep',
+      ...short,
+      '--vary',
+      'rate=1,4',
+      '--vary',
+      'workloadSpec.avgOutputLength=32,64',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const points = JSON.parse(stdout);
+    expect(points.map((point: { values: unknown }) => point.values)).toEqual([
+      { rate: 1, 'workloadSpec.avgOutputLength': 32 },
+      { rate: 1, 'workloadSpec.avgOutputLength': 64 },
+      { rate: 4, 'workloadSpec.avgOutputLength': 32 },
+      { rate: 4, 'workloadSpec.avgOutputLength': 64 },
+    ]);
+    expect(points[2].statistics.requestsPerSec).toBeGreaterThan(points[0].statistics.requestsPerSec);
+  });
+
+  it('prints a table, writes CSV, and reports points that cannot run instead of failing the sweep', async () => {
+    const csv = join(directory, 'sweep.csv');
+    const { code, stdout, stderr } = await cli(
+      'sweep',
+      ...short,
+      '--model',
+      'llama-2-70b',
+      '--vary',
+      'gpu=A100-40GB,H100',
+      '--vary',
+      'tp=1,4',
+      '--csv',
+      csv,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/gpu.*tp.*out tok\/s/);
+    expect(stdout).toMatch(/OUT_OF_MEMORY/);
+    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(5);
+    expect(stderr).toMatch(/points could not run/);
+  });
+
+  it('bad --vary is bad input (exit 2) with the expected form', async () => {
+    const { code, stderr } = await cli('sweep', '--vary', 'workloadSpec.arrivalRate');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--vary expects PATH=v1,v2/);
+  });
+
+  const binary = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/bin.js');
+  // turbo builds the CLI before its tests (turbo.json: @sim/cli#test depends on build).
+  it('the built binary runs points on worker threads', () => {
+    if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`pnpm build\` first`);
+    const output = execFileSync(
+      process.execPath,
+      [binary, 'sweep', ...short, '--vary', 'rate=1,2,3', '--workers', '2', '--json'],
+      { encoding: 'utf8' },
+    );
+    const points = JSON.parse(output);
+    expect(points).toHaveLength(3);
+    expect(points.every((point: { ok: boolean }) => point.ok)).toBe(true);
+  });
+});
+
+describe('llm-sim compare', () => {
+  it('shows two runs side by side with ratios and the speedup', async () => {
+    const a = join(directory, 'a.yaml');
+    const b = join(directory, 'b.yaml');
+    writeFileSync(
+      a,
+      'model_spec: { name: llama-2-13b }\nsimulation_duration_s: 10\nworkload_spec: { arrival_rate: 4 }\n',
+    );
+    writeFileSync(
+      b,
+      'model_spec: { name: llama-2-13b }\nsimulation_duration_s: 10\nworkload_spec: { arrival_rate: 4 }\nparallelism_spec: { tensor_parallel_size: 4 }\ncluster_spec: { n_gpus_per_node: 4 }\n',
+    );
+    const { code, stdout } = await cli('compare', a, b);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/TPOT p50 \(ms\)/);
+    expect(stdout).toMatch(/Speedup \(output throughput B \/ A\): \d+\.\d\dx/);
+    const json = JSON.parse((await cli('compare', a, b, '--json')).stdout);
+    expect(json.b.timePerOutputToken.p50).toBeLessThan(json.a.timePerOutputToken.p50);
+    expect(json.ratios['TPOT p50 (ms)']).toBeLessThan(1);
+  });
+
+  it('a missing file is bad input', async () => {
+    const { code, stderr } = await cli('compare', join(directory, 'missing.yaml'), join(directory, 'a.yaml'));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/missing\.yaml/);
+  });
+});
+
+describe('help', () => {
+  it('every command has --help with examples', async () => {
+    for (const command of ['run', 'sweep', 'compare', 'presets', 'validate']) {
+      const { code, stdout } = await cli(command, '--help');
+      expect(code, command).toBe(0);
+      expect(stdout, command).toMatch(/Example/);
+    }
+  });
+});

@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { escapeHtml, latencyCdfs, renderReport, scriptSafeJson } from '@sim/cli';
+import { LLMInferenceSimulator, type SimulatorConfig } from '@sim/engine';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+
+const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+
+function report(): string {
+  const config: SimulatorConfig = {
+    modelSpec: { name: hostile, nParams: 7e9, hiddenSize: 4096, nLayers: 32, nHeads: 32, ffnDim: 11008 },
+    workloadSpec: { arrivalRate: 6, lengthDistribution: 'lognormal' },
+    simulationDurationS: 30,
+  };
+  const metrics = new LLMInferenceSimulator(config).run({ recordRequests: true });
+  const statistics = metrics.computeStatistics();
+  return renderReport({
+    title: `report for ${hostile}`,
+    runs: [
+      {
+        label: hostile,
+        config: metrics.config,
+        statistics,
+        timeSeries: metrics.timeSeries(),
+        cdfs: latencyCdfs(metrics.requestRecords()),
+      },
+    ],
+    sweep: {
+      parameters: ['workloadSpec.arrivalRate', 'modelSpec.name'],
+      points: [1, 2, 4].flatMap((rate) =>
+        ['a', hostile].map((name) => ({ values: [rate, name], statistics })),
+      ),
+    },
+  });
+}
+
+describe('HTML report', () => {
+  it('escapes every config string and embeds data as script-safe JSON', () => {
+    const html = report();
+    expect(html).not.toContain(hostile);
+    expect(html).toContain(escapeHtml(hostile));
+    expect(scriptSafeJson({ name: '</script><script>' })).not.toContain('</script>');
+    expect(JSON.parse(scriptSafeJson({ name: '</script>\u2028' }))).toEqual({ name: '</script>\u2028' });
+    expect(html).not.toMatch(/<script src=|<link [^>]*href="http/); // self-contained: no network
+  });
+
+  // Runs where Debian's chromium is installed (`apt-get install -y chromium`; .ci/run does it and
+  // sets LLM_SIM_REQUIRE_BROWSER=1 so CI cannot skip it).
+  const browser = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const available = existsSync(browser);
+  if (!available && process.env.LLM_SIM_REQUIRE_BROWSER === '1')
+    throw new Error(`LLM_SIM_REQUIRE_BROWSER=1 but no chromium at ${browser}`);
+  it.skipIf(!available)(
+    'opens in headless Chromium without console errors, every chart drawn, no script injected',
+    async () => {
+      const directory = resolve(fileURLToPath(new URL('..', import.meta.url)), 'test-output');
+      mkdirSync(directory, { recursive: true });
+      const file = resolve(directory, 'report.html');
+      writeFileSync(file, report());
+      const instance = await chromium.launch({ executablePath: browser, args: ['--no-sandbox'] });
+      try {
+        const page = await instance.newPage({ viewport: { width: 1280, height: 900 } });
+        const errors: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error') errors.push(message.text());
+        });
+        page.on('pageerror', (error) => errors.push(error.message));
+        await page.goto(`file://${file}`);
+        await page.waitForFunction(
+          () => (globalThis as unknown as { __chartsRendered?: number }).__chartsRendered !== undefined,
+        );
+        // 3 CDFs + 2 over-time charts for the run + 3 sweep charts.
+        expect(
+          await page.evaluate(() => (globalThis as unknown as { __chartsRendered: number }).__chartsRendered),
+        ).toBe(8);
+        const canvases = await page.$$eval('[data-chart] canvas', (elements) =>
+          elements.map(
+            (element) =>
+              (element as unknown as { width: number }).width *
+              (element as unknown as { height: number }).height,
+          ),
+        );
+        expect(canvases).toHaveLength(8);
+        for (const area of canvases) expect(area).toBeGreaterThan(0);
+        expect(
+          await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned),
+        ).toBeUndefined();
+        expect(await page.title()).toContain('<script>');
+        expect(errors).toEqual([]);
+        await page.screenshot({ path: resolve(directory, 'report.png'), fullPage: true });
+      } finally {
+        await instance.close();
+      }
+    },
+  );
+});

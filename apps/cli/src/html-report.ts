@@ -1,0 +1,289 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { RequestRecord, ResolvedConfig, SimulationStatistics, TimeSeries } from '@sim/engine';
+
+/** One simulated deployment in a report. */
+export interface ReportRun {
+  readonly label: string;
+  readonly config: ResolvedConfig;
+  readonly statistics: SimulationStatistics;
+  readonly timeSeries: TimeSeries;
+  /** Latency distributions as CDF points: x in seconds, y cumulative fraction. */
+  readonly cdfs: Readonly<Record<'ttft' | 'tpot' | 'e2e', CdfPoints>>;
+}
+
+/** Points of an empirical CDF. */
+export interface CdfPoints {
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+}
+
+/** A sweep: one point per combination of the varied parameters. */
+export interface ReportSweep {
+  /** Varied config paths, in the order given. */
+  readonly parameters: readonly string[];
+  readonly points: readonly {
+    readonly values: readonly unknown[];
+    readonly statistics: SimulationStatistics;
+  }[];
+}
+
+export interface ReportInput {
+  readonly title: string;
+  readonly runs: readonly ReportRun[];
+  readonly sweep?: ReportSweep;
+}
+
+/** At most this many points per CDF (quantiles of the sorted samples). */
+const CDF_POINTS = 200;
+
+/** Empirical CDF of values, reduced to at most 200 quantile points. */
+export function cdfOf(values: readonly number[]): CdfPoints {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return { x: [], y: [] };
+  const count = Math.min(CDF_POINTS, sorted.length);
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const rank = count === 1 ? sorted.length - 1 : Math.round((index * (sorted.length - 1)) / (count - 1));
+    x.push(sorted[rank] as number);
+    y.push((rank + 1) / sorted.length);
+  }
+  return { x, y };
+}
+
+/** CDFs of TTFT, TPOT and end-to-end latency from per-request records. */
+export function latencyCdfs(records: readonly RequestRecord[]): ReportRun['cdfs'] {
+  return {
+    ttft: cdfOf(records.map((record) => record.firstTokenLatencyS)),
+    tpot: cdfOf(
+      records
+        .filter((record) => record.outputTokens > 1)
+        .map((record) => (record.endToEndLatencyS - record.firstTokenLatencyS) / (record.outputTokens - 1)),
+    ),
+    e2e: cdfOf(records.map((record) => record.endToEndLatencyS)),
+  };
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/** JSON safe to embed in a <script> element: no `<`, `>`, `&` or line separators survive literally. */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replaceAll('<', '\\u003c')
+    .replaceAll('>', '\\u003e')
+    .replaceAll('&', '\\u0026')
+    .replaceAll('\u2028', '\\u2028')
+    .replaceAll('\u2029', '\\u2029');
+}
+
+let chartLibrary: { js: string; css: string } | undefined;
+
+/** uPlot's minified browser build and stylesheet, read once from the installed package (inlined into reports). */
+function loadChartLibrary(): { js: string; css: string } {
+  if (chartLibrary === undefined) {
+    const require = createRequire(import.meta.url);
+    chartLibrary = {
+      js: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
+      css: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
+    };
+  }
+  return chartLibrary;
+}
+
+const seconds = (value: number) =>
+  Number.isFinite(value) ? (value < 1 ? `${(value * 1000).toFixed(1)} ms` : `${value.toFixed(2)} s`) : '–';
+
+function summaryTable(runs: readonly ReportRun[]): string {
+  const rows: [string, (statistics: SimulationStatistics) => string][] = [
+    ['completed / total requests', (s) => `${s.completedRequests} / ${s.totalRequests}`],
+    ['output throughput', (s) => `${s.throughputTokensPerSec.toFixed(1)} tok/s`],
+    ['requests per second', (s) => s.requestsPerSec.toFixed(2)],
+    [
+      'TTFT p50 / p95 / p99',
+      (s) =>
+        [s.firstTokenLatency.p50, s.firstTokenLatency.p95, s.firstTokenLatency.p99].map(seconds).join(' / '),
+    ],
+    [
+      'TPOT p50 / p95 / p99',
+      (s) =>
+        [s.timePerOutputToken.p50, s.timePerOutputToken.p95, s.timePerOutputToken.p99]
+          .map(seconds)
+          .join(' / '),
+    ],
+    [
+      'E2E p50 / p95 / p99',
+      (s) => [s.endToEndLatency.p50, s.endToEndLatency.p95, s.endToEndLatency.p99].map(seconds).join(' / '),
+    ],
+    ['GPU utilization', (s) => `${(s.gpuUtilization * 100).toFixed(1)}%`],
+    [
+      'KV cache mean / peak',
+      (s) =>
+        `${(s.kvCacheUtilization.mean * 100).toFixed(1)}% / ${(s.kvCacheUtilization.peak * 100).toFixed(1)}%`,
+    ],
+    ['mean batch size', (s) => s.meanBatchSize.toFixed(1)],
+    ['preemptions', (s) => String(s.preemptions)],
+  ];
+  const head = runs.map((run) => `<th>${escapeHtml(run.label)}</th>`).join('');
+  const body = rows
+    .map(
+      ([name, format]) =>
+        `<tr><th>${escapeHtml(name)}</th>${runs.map((run) => `<td>${escapeHtml(format(run.statistics))}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
+  return `<table class="summary"><thead><tr><th></th>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function notes(runs: readonly ReportRun[]): string {
+  const items: string[] = [];
+  for (const run of runs) {
+    for (const warning of run.statistics.warnings)
+      items.push(`<li class="warning"><b>${escapeHtml(run.label)}</b>: ${escapeHtml(warning)}</li>`);
+    for (const note of run.statistics.confidence)
+      items.push(`<li class="confidence"><b>${escapeHtml(run.label)}</b>: ${escapeHtml(note)}</li>`);
+  }
+  return items.length === 0 ? '' : `<h2>Warnings and confidence</h2><ul>${items.join('')}</ul>`;
+}
+
+/**
+ * A self-contained HTML report (no network): config, summary, and uPlot charts of the latency
+ * CDFs, throughput and queue length over time, batch size and KV use over time, and, for sweeps,
+ * P95 TTFT and throughput against the first varied parameter. Every string from the config is
+ * escaped; the data travels as script-safe JSON.
+ */
+export function renderReport(input: ReportInput): string {
+  const { js, css } = loadChartLibrary();
+  const data = {
+    runs: input.runs.map((run) => ({ label: run.label, timeSeries: run.timeSeries, cdfs: run.cdfs })),
+    sweep: input.sweep,
+  };
+  const configs = input.runs
+    .map(
+      (run) =>
+        `<details><summary>${escapeHtml(run.label)}: configuration</summary><pre>${escapeHtml(JSON.stringify(run.config, null, 2))}</pre></details>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(input.title)}</title>
+<style>${css}</style>
+<style>
+body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1200px; color: #1b1f24; padding: 0 16px; }
+h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; }
+table.summary { border-collapse: collapse; } table.summary th, table.summary td { border: 1px solid #d0d7de; padding: 4px 10px; text-align: right; }
+table.summary th:first-child { text-align: left; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; } .chart { border: 1px solid #d0d7de; padding: 8px; }
+pre { background: #f6f8fa; padding: 8px; overflow: auto; max-height: 400px; }
+li.warning { color: #9a6700; } li.confidence { color: #57606a; }
+</style>
+<script>${js}</script>
+</head>
+<body>
+<h1>${escapeHtml(input.title)}</h1>
+${input.runs.length > 0 ? `<h2>Summary</h2>${summaryTable(input.runs)}` : ''}
+${notes(input.runs)}
+<div id="charts"></div>
+<h2>Configuration</h2>
+${configs}
+<script type="application/json" id="report-data">${scriptSafeJson(data)}</script>
+<script>
+(function () {
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var root = document.getElementById('charts');
+  var palette = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bc4c00', '#1b7c83', '#6e7781'];
+  var rendered = 0;
+  function section(title) {
+    var heading = document.createElement('h2'); heading.textContent = title; root.appendChild(heading);
+    var box = document.createElement('div'); box.className = 'charts'; root.appendChild(box); return box;
+  }
+  function chart(box, title, xLabel, series, columns, axes) {
+    var holder = document.createElement('div'); holder.className = 'chart'; holder.setAttribute('data-chart', title);
+    box.appendChild(holder);
+    new uPlot({
+      title: title, width: 560, height: 300,
+      scales: { x: { time: false } },
+      axes: [{ label: xLabel }].concat(axes || [{ label: '' }]),
+      series: [{ label: xLabel }].concat(series.map(function (s, i) {
+        return Object.assign({ stroke: palette[i % palette.length], width: 2, spanGaps: true, points: { show: false } }, s);
+      })),
+    }, columns, holder);
+    rendered++;
+  }
+  // Several CDFs on one x axis: the union of x values, each series null where it has no point.
+  function cdfColumns(curves) {
+    var xs = [];
+    curves.forEach(function (c) { xs = xs.concat(c.x); });
+    xs = Array.from(new Set(xs)).sort(function (a, b) { return a - b; });
+    var columns = [xs];
+    curves.forEach(function (c) {
+      var map = new Map(); c.x.forEach(function (x, i) { map.set(x, c.y[i]); });
+      columns.push(xs.map(function (x) { return map.has(x) ? map.get(x) : null; }));
+    });
+    return columns;
+  }
+  if (data.runs.length > 0) {
+    var latency = section('Latency distributions (CDF)');
+    [['ttft', 'Time to first token (s)'], ['tpot', 'Time per output token (s)'], ['e2e', 'End-to-end latency (s)']].forEach(function (pair) {
+      var curves = data.runs.map(function (run) { return run.cdfs[pair[0]]; });
+      chart(latency, pair[1] + ' CDF', pair[1], data.runs.map(function (run) { return { label: run.label }; }), cdfColumns(curves), [{ label: 'fraction of requests' }]);
+    });
+    var overTime = section('Over time');
+    data.runs.forEach(function (run) {
+      var ts = run.timeSeries;
+      chart(overTime, run.label + ': throughput and queue', 'time (s)',
+        [{ label: 'output tok/s', scale: 'y' }, { label: 'queue length', scale: 'queue' }],
+        [ts.timeS, ts.throughputTokensPerSec, ts.queueLength],
+        [{ label: 'tokens/s', scale: 'y' }, { label: 'waiting requests', scale: 'queue', side: 1, grid: { show: false } }]);
+      chart(overTime, run.label + ': batch size and KV cache', 'time (s)',
+        [{ label: 'batch size', scale: 'y' }, { label: 'KV cache use (%)', scale: 'kv' }],
+        [ts.timeS, ts.batchSize, ts.kvCacheUtilization.map(function (v) { return v * 100; })],
+        [{ label: 'sequences', scale: 'y' }, { label: 'KV %', scale: 'kv', side: 1, grid: { show: false } }]);
+    });
+  }
+  if (data.sweep && data.sweep.points.length > 0) {
+    var sweep = data.sweep;
+    var box = section('Sweep: metrics against ' + sweep.parameters[0]);
+    var xs = Array.from(new Set(sweep.points.map(function (p) { return p.values[0]; })));
+    var numeric = xs.every(function (x) { return typeof x === 'number'; });
+    if (numeric) xs.sort(function (a, b) { return a - b; });
+    var groups = new Map();
+    sweep.points.forEach(function (p) {
+      var key = p.values.slice(1).map(function (v, i) { return sweep.parameters[i + 1] + '=' + v; }).join(', ') || 'all';
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(p);
+    });
+    var xAxis = numeric ? xs : xs.map(function (_, i) { return i; });
+    var xLabel = sweep.parameters[0] + (numeric ? '' : ' (' + xs.join(', ') + ')');
+    [['P95 TTFT (s)', function (s) { return s.firstTokenLatency.p95; }],
+     ['Output throughput (tok/s)', function (s) { return s.throughputTokensPerSec; }],
+     ['P95 TPOT (s)', function (s) { return s.timePerOutputToken.p95; }]].forEach(function (metric) {
+      var columns = [xAxis];
+      var series = [];
+      groups.forEach(function (points, key) {
+        series.push({ label: key, points: { show: true } });
+        columns.push(xs.map(function (x) {
+          var point = points.find(function (p) { return p.values[0] === x; });
+          var value = point ? metric[1](point.statistics) : null;
+          return value === null || !isFinite(value) ? null : value;
+        }));
+      });
+      chart(box, metric[0] + ' vs ' + sweep.parameters[0], xLabel, series, columns, [{ label: metric[0] }]);
+    });
+  }
+  window.__chartsRendered = rendered;
+})();
+</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, type SimulatorConfig } from '@sim/engine';
+import { Tinypool } from 'tinypool';
+import { parse as parseYaml } from 'yaml';
+import { applyOverride } from './set-override';
+import { type PointOutcome, runPoint } from './sweep-point';
+
+/** One varied parameter: a config path (or shortcut) and its values. */
+export interface Variation {
+  /** As given on the command line (`tp`, `workloadSpec.arrivalRate`, ...). */
+  readonly name: string;
+  readonly values: readonly unknown[];
+}
+
+/** Shortcuts for the most-swept fields. `tp` also sets the GPUs per node, as the quick-start does. */
+const SHORTCUTS: Readonly<Record<string, readonly string[]>> = {
+  rate: ['workloadSpec.arrivalRate'],
+  tp: ['parallelismSpec.tensorParallelSize', 'clusterSpec.nGpusPerNode'],
+  gpu: ['clusterSpec.gpuSpec.name'],
+  model: ['modelSpec.name'],
+  'batch-size': ['schedulerSpec.maxBatchSize', 'workloadSpec.batchSize'],
+};
+
+/** Parses `--vary PATH=v1,v2,...` (values as YAML scalars: numbers, booleans, strings). */
+export function parseVariation(text: string): Variation {
+  const equals = text.indexOf('=');
+  const values =
+    equals > 0
+      ? text
+          .slice(equals + 1)
+          .split(',')
+          .filter((value) => value.trim() !== '')
+      : [];
+  if (equals <= 0 || values.length === 0)
+    throw new ConfigError([
+      {
+        code: 'invalid_value',
+        path: text,
+        message: `--vary expects PATH=v1,v2,... (e.g. workloadSpec.arrivalRate=1,5,10 or tp=1,2,4), got "${text}".`,
+      },
+    ]);
+  return { name: text.slice(0, equals), values: values.map((value) => parseYaml(value.trim()) as unknown) };
+}
+
+/** Every combination of the variations (the first varies slowest), with the config of each. */
+export function expandSweep(
+  base: SimulatorConfig,
+  variations: readonly Variation[],
+): { values: unknown[]; config: SimulatorConfig }[] {
+  let points: { values: unknown[]; config: SimulatorConfig }[] = [{ values: [], config: base }];
+  for (const variation of variations) {
+    const next: typeof points = [];
+    for (const point of points) {
+      for (const value of variation.values) {
+        const config = structuredClone(point.config) as Record<string, unknown>;
+        for (const path of SHORTCUTS[variation.name] ?? [variation.name])
+          applyOverride(config, `${path}=${JSON.stringify(value)}`);
+        next.push({ values: [...point.values, value], config: config as SimulatorConfig });
+      }
+    }
+    points = next;
+  }
+  return points;
+}
+
+/** The compiled worker beside this module (dist); absent when running from source. */
+function workerFile(): string | undefined {
+  const file = fileURLToPath(new URL('./sweep-worker.js', import.meta.url));
+  return existsSync(file) ? file : undefined;
+}
+
+/**
+ * Runs the points on worker threads (tinypool) when more than one worker is allowed and the
+ * compiled worker exists; otherwise in this thread. Results keep the points' order.
+ */
+export async function runSweep(
+  configs: readonly SimulatorConfig[],
+  options: { workers?: number; onPointDone?: (done: number) => void } = {},
+): Promise<PointOutcome[]> {
+  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), configs.length));
+  const file = workerFile();
+  let done = 0;
+  if (workers === 1 || file === undefined) {
+    const results: PointOutcome[] = [];
+    for (const config of configs) {
+      results.push(runPoint(config));
+      options.onPointDone?.(++done);
+    }
+    return results;
+  }
+  const pool = new Tinypool({ filename: file, minThreads: workers, maxThreads: workers });
+  try {
+    return await Promise.all(
+      configs.map(async (config) => {
+        const outcome = (await pool.run(config)) as PointOutcome;
+        options.onPointDone?.(++done);
+        return outcome;
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}

@@ -1,3 +1,4 @@
+import type { ConfigInput } from './config-input';
 import type { GPUSpec, ResolvedGPUSpec } from './gpu-spec';
 
 /** The hardware a deployment runs on, fully resolved. */
@@ -13,4 +14,4 @@ export interface ResolvedClusterSpec {
 }
 
 /** A cluster as the user writes it; every field has a default (1 node of 1 A100-80GB). */
-export type ClusterSpec = Partial<Omit<ResolvedClusterSpec, 'gpuSpec'>> & { gpuSpec?: GPUSpec };
+export type ClusterSpec = ConfigInput<Omit<ResolvedClusterSpec, 'gpuSpec'>> & { gpuSpec?: GPUSpec };

@@ -1,3 +1,4 @@
+import type { ConfigInput } from './config-input';
 /** One GPU model's datasheet numbers, fully resolved. */
 export interface ResolvedGPUSpec {
   /** Preset name (`A100-80GB`, `H100`, ...) or a display name for a custom GPU. */
@@ -22,4 +23,4 @@ export interface ResolvedGPUSpec {
  * A GPU as the user writes it: a preset name alone (`{ name: 'A100-80GB' }`), a preset with
  * overrides, or a custom GPU with name, computeTflops, memorySizeGb and memoryBandwidthGbs.
  */
-export type GPUSpec = { readonly name: string } & Partial<Omit<ResolvedGPUSpec, 'name'>>;
+export type GPUSpec = { name: string } & ConfigInput<Omit<ResolvedGPUSpec, 'name'>>;

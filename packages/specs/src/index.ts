@@ -1,5 +1,6 @@
 export { camelizeKeys, snakeToCamel } from './case-keys';
 export type { ClusterSpec, ResolvedClusterSpec } from './cluster-spec';
+export type { ConfigInput } from './config-input';
 export {
   clusterSpecSchema,
   gpuSpecSchema,

@@ -1,3 +1,4 @@
+import type { ConfigInput } from './config-input';
 import type { Dtype } from './dtype';
 
 /**
@@ -45,7 +46,7 @@ export interface ResolvedModelSpec {
  * A model as the user writes it: a preset name alone (`{ name: 'llama-2-7b' }`), a preset with
  * overrides, or a complete custom geometry (name, hiddenSize, nLayers, nHeads, ffnDim at least).
  */
-export type ModelSpec = { readonly name: string } & Partial<Omit<ResolvedModelSpec, 'name'>>;
+export type ModelSpec = { name: string } & ConfigInput<Omit<ResolvedModelSpec, 'name'>>;
 
 /** True for a mixture-of-experts model. */
 export function isMoe(model: ResolvedModelSpec): boolean {

@@ -1,3 +1,4 @@
+import type { ConfigInput } from './config-input';
 /** How requests are spread over the data-parallel replicas. */
 export type RouterPolicy = 'round-robin' | 'least-outstanding' | 'least-kv';
 
@@ -14,4 +15,4 @@ export interface ResolvedParallelismSpec {
 }
 
 /** Parallelism as the user writes it; every field defaults (1 / round-robin). */
-export type ParallelismSpec = Partial<ResolvedParallelismSpec>;
+export type ParallelismSpec = ConfigInput<ResolvedParallelismSpec>;

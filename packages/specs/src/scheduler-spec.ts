@@ -1,3 +1,4 @@
+import type { ConfigInput } from './config-input';
 /**
  * Batching policy:
  * - `static`: gather `workloadSpec.batchSize` requests (or wait `batchWaitTimeoutS`), run them to the last token together.
@@ -42,4 +43,4 @@ export interface ResolvedSchedulerSpec {
 }
 
 /** Scheduler settings as the user writes them; every field has a default. */
-export type SchedulerSpec = Partial<ResolvedSchedulerSpec>;
+export type SchedulerSpec = ConfigInput<ResolvedSchedulerSpec>;

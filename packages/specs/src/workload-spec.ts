@@ -1,3 +1,4 @@
+import type { ConfigInput } from './config-input';
 /**
  * How requests arrive:
  * - `poisson`: exponential inter-arrival gaps with mean 1 / arrivalRate.
@@ -64,6 +65,6 @@ export interface ResolvedWorkloadSpec {
 }
 
 /** The workload as the user writes it; every field has a default. */
-export type WorkloadSpec = Partial<Omit<ResolvedWorkloadSpec, 'lengthDistribution'>> & {
-  readonly lengthDistribution?: LengthDistributionInput;
+export type WorkloadSpec = ConfigInput<Omit<ResolvedWorkloadSpec, 'lengthDistribution'>> & {
+  lengthDistribution?: LengthDistributionInput;
 };

@@ -1,0 +1,17 @@
+// Quick-start use case 1: choosing a GPU.
+import { LLMInferenceSimulator } from '@sim/engine';
+import { basicConfig } from './quickstart-config';
+
+const config = basicConfig();
+const gpus: [string, number, number, number][] = [
+  ['A100-80GB', 312.0, 80.0, 2039.0],
+  ['H100-80GB', 989.0, 80.0, 3350.0],
+  ['A100-40GB', 312.0, 40.0, 1555.0],
+];
+for (const [name, tflops, mem, bw] of gpus) {
+  if (config.clusterSpec)
+    config.clusterSpec.gpuSpec = { name, computeTflops: tflops, memorySizeGb: mem, memoryBandwidthGbs: bw };
+  const metrics = new LLMInferenceSimulator(config).run();
+  const stats = metrics.computeStatistics();
+  console.log(`${name}: ${stats.throughputTokensPerSec.toFixed(2)} tokens/sec`);
+}

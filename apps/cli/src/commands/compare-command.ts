@@ -74,7 +74,7 @@ export function addCompareCommand(program: Command, io: Io): void {
             name,
             format(value(first)),
             format(value(second)),
-            Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-',
+            Number.isFinite(ratio) ? `${ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2)}x` : '-',
           ]);
         }
         io.stdout(`${table.toString()}\n`);

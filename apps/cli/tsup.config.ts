@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/bin.ts', 'src/sweep-worker.ts'],
+  entry: ['src/index.ts', 'src/bin.ts', 'src/sweep-worker.ts', 'src/plan-worker.ts'],
   format: ['esm'],
   target: 'node20',
   dts: true,

@@ -10,6 +10,7 @@ import {
 import Table from 'cli-table3';
 import { Command, CommanderError } from 'commander';
 import { addCompareCommand } from './commands/compare-command';
+import { addPlanCommand, PlanInputError } from './commands/plan-command';
 import { addRunCommand } from './commands/run-command';
 import { addSweepCommand } from './commands/sweep-command';
 import type { Io } from './io';
@@ -36,6 +37,7 @@ Examples:
   addRunCommand(program, io);
   addSweepCommand(program, io);
   addCompareCommand(program, io);
+  addPlanCommand(program, io);
 
   program
     .command('validate <file>')
@@ -120,6 +122,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    if (error instanceof PlanInputError) {
+      io.stderr(`error: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
     if (error instanceof ConfigError) {
       io.stderr(`error: ${error.message}\n`);
       return EXIT_BAD_INPUT;

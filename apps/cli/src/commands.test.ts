@@ -149,3 +149,86 @@ describe('help', () => {
     }
   });
 });
+
+describe('llm-sim plan', () => {
+  const small = ['--model', 'llama-2-7b', '--gpus', 'A100-80GB,H100', '--max-gpus', '4', '--requests', '100'];
+  it('ranks deployments that meet the SLOs, cheapest first, with a Pareto frontier', async () => {
+    const { code, stdout, stderr } = await cli(
+      'plan',
+      ...small,
+      '--rate',
+      '6',
+      '--slo-ttft-p99',
+      '0.5',
+      '--slo-tpot-p99',
+      '0.05',
+      '--set',
+      'workloadSpec.avgOutputLength=64',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout);
+    expect(plan.candidates).toBeGreaterThan(10);
+    expect(plan.rows.length).toBeGreaterThan(0);
+    const costs = plan.rows.map(
+      (row: { costPerHour: number | null }) => row.costPerHour ?? Number.POSITIVE_INFINITY,
+    );
+    expect(costs).toEqual([...costs].sort((a: number, b: number) => a - b));
+    expect(plan.rows[0].pareto).toBe(true);
+    for (const row of plan.rows) {
+      expect(row.ttftP99AtTargetS).toBeLessThanOrEqual(0.5);
+      expect(row.tpotP99AtTargetS).toBeLessThanOrEqual(0.05);
+      expect(row.totalGpus).toBeLessThanOrEqual(4);
+    }
+    expect(stderr).toMatch(/candidates simulated/);
+  });
+
+  it('answers "no configuration meets these SLOs" and names the closest candidate', async () => {
+    const { code, stdout } = await cli(
+      'plan',
+      ...small,
+      '--rate',
+      '6',
+      '--slo-ttft-p99',
+      '0.5',
+      '--slo-tpot-p99',
+      '0.0005',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/No configuration meets these SLOs/);
+    expect(stdout).toMatch(
+      /Closest: (A100-80GB|H100-80GB) TP\d PP\d cap \d+ \S+: even at low load its P99 TTFT is \d+ ms and P99 TPOT \d+ ms/,
+    );
+  });
+
+  it('bad flags are bad input', async () => {
+    expect(
+      (
+        await cli(
+          'plan',
+          '--model',
+          'llama-2-7b',
+          '--rate',
+          '-1',
+          '--slo-ttft-p99',
+          '1',
+          '--slo-tpot-p99',
+          '1',
+        )
+      ).code,
+    ).toBe(2);
+    const unknown = await cli(
+      'plan',
+      '--rate',
+      '1',
+      '--slo-ttft-p99',
+      '1',
+      '--slo-tpot-p99',
+      '1',
+      '--gpus',
+      'Z100',
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown GPU preset "Z100"/);
+  });
+});

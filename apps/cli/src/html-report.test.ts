@@ -33,6 +33,11 @@ function report(): string {
         ['a', hostile].map((name) => ({ values: [rate, name], statistics })),
       ),
     },
+    plan: [
+      { label: `${hostile} ×2`, costPerHour: 3.58, gpus: 2, ttftP99S: 0.9, tpotP99S: 0.03, pareto: true },
+      { label: 'H100-80GB TP1 ×1', costPerHour: 2.99, gpus: 1, ttftP99S: 1.2, tpotP99S: 0.04, pareto: true },
+      { label: 'H100-80GB TP2 ×1', costPerHour: 5.98, gpus: 2, ttftP99S: 1.5, tpotP99S: 0.02, pareto: false },
+    ],
   });
 }
 
@@ -71,10 +76,10 @@ describe('HTML report', () => {
         await page.waitForFunction(
           () => (globalThis as unknown as { __chartsRendered?: number }).__chartsRendered !== undefined,
         );
-        // 3 CDFs + 2 over-time charts for the run + 3 sweep charts.
+        // 3 CDFs + 2 over-time charts for the run + 3 sweep charts + the plan frontier.
         expect(
           await page.evaluate(() => (globalThis as unknown as { __chartsRendered: number }).__chartsRendered),
-        ).toBe(8);
+        ).toBe(9);
         const canvases = await page.$$eval('[data-chart] canvas', (elements) =>
           elements.map(
             (element) =>
@@ -82,7 +87,7 @@ describe('HTML report', () => {
               (element as unknown as { height: number }).height,
           ),
         );
-        expect(canvases).toHaveLength(8);
+        expect(canvases).toHaveLength(9);
         for (const area of canvases) expect(area).toBeGreaterThan(0);
         expect(
           await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned),

@@ -28,10 +28,23 @@ export interface ReportSweep {
   }[];
 }
 
+/** One feasible deployment of a capacity plan. */
+export interface ReportPlanPoint {
+  readonly label: string;
+  /** $/hour for all GPUs (NaN without a price). */
+  readonly costPerHour: number;
+  readonly gpus: number;
+  readonly ttftP99S: number;
+  readonly tpotP99S: number;
+  readonly pareto: boolean;
+}
+
 export interface ReportInput {
   readonly title: string;
   readonly runs: readonly ReportRun[];
   readonly sweep?: ReportSweep;
+  /** Ranked deployments of `llm-sim plan`, drawn as the cost vs P99 TTFT frontier. */
+  readonly plan?: readonly ReportPlanPoint[];
 }
 
 /** At most this many points per CDF (quantiles of the sorted samples). */
@@ -142,6 +155,17 @@ function summaryTable(runs: readonly ReportRun[]): string {
   return `<table class="summary"><thead><tr><th></th>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+function planTable(plan: readonly ReportPlanPoint[]): string {
+  const rows = plan
+    .slice(0, 30)
+    .map(
+      (point, index) =>
+        `<tr><td>${index + 1}</td><th>${escapeHtml(point.label)}</th><td>${point.gpus}</td><td>${Number.isFinite(point.costPerHour) ? `$${point.costPerHour.toFixed(2)}` : '–'}</td><td>${escapeHtml(seconds(point.ttftP99S))}</td><td>${escapeHtml(seconds(point.tpotP99S))}</td><td>${point.pareto ? '★' : ''}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Cheapest deployments</h2><table class="summary"><thead><tr><th>#</th><th>deployment</th><th>GPUs</th><th>$/hour</th><th>P99 TTFT</th><th>P99 TPOT</th><th>Pareto</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 function notes(runs: readonly ReportRun[]): string {
   const items: string[] = [];
   for (const run of runs) {
@@ -164,6 +188,11 @@ export function renderReport(input: ReportInput): string {
   const data = {
     runs: input.runs.map((run) => ({ label: run.label, timeSeries: run.timeSeries, cdfs: run.cdfs })),
     sweep: input.sweep,
+    // JSON has no NaN: an unknown price becomes null (the chart then uses GPUs on the x axis).
+    plan: input.plan?.map((point) => ({
+      ...point,
+      costPerHour: Number.isFinite(point.costPerHour) ? point.costPerHour : null,
+    })),
   };
   const configs = input.runs
     .map(
@@ -192,6 +221,7 @@ li.warning { color: #9a6700; } li.confidence { color: #57606a; }
 <h1>${escapeHtml(input.title)}</h1>
 ${input.runs.length > 0 ? `<h2>Summary</h2>${summaryTable(input.runs)}` : ''}
 ${notes(input.runs)}
+${input.plan === undefined ? '' : planTable(input.plan)}
 <div id="charts"></div>
 <h2>Configuration</h2>
 ${configs}
@@ -279,6 +309,22 @@ ${configs}
       });
       chart(box, metric[0] + ' vs ' + sweep.parameters[0], xLabel, series, columns, [{ label: metric[0] }]);
     });
+  }
+  if (data.plan && data.plan.length > 0) {
+    var priced = data.plan.every(function (p) { return p.costPerHour !== null; });
+    var xOf = function (p) { return priced ? p.costPerHour : p.gpus; };
+    var planBox = section('Cost vs latency');
+    var planXs = Array.from(new Set(data.plan.map(xOf))).sort(function (a, b) { return a - b; });
+    var bestAt = planXs.map(function (x) {
+      return Math.min.apply(null, data.plan.filter(function (p) { return xOf(p) === x; }).map(function (p) { return p.ttftP99S; }));
+    });
+    var frontierAt = planXs.map(function (x) {
+      var hit = data.plan.find(function (p) { return p.pareto && xOf(p) === x; });
+      return hit ? hit.ttftP99S : null;
+    });
+    chart(planBox, 'P99 TTFT at the target rate vs ' + (priced ? 'cost' : 'GPUs'), priced ? '$ per hour' : 'GPUs',
+      [{ label: 'best deployment at this cost', width: 0, points: { show: true, size: 7 } }, { label: 'Pareto frontier', points: { show: true } }],
+      [planXs, bestAt, frontierAt], [{ label: 'P99 TTFT (s)' }]);
   }
   window.__chartsRendered = rendered;
 })();

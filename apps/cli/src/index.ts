@@ -7,6 +7,7 @@ export {
   escapeHtml,
   latencyCdfs,
   type ReportInput,
+  type ReportPlanPoint,
   type ReportRun,
   type ReportSweep,
   renderReport,

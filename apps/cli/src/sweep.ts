@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { ConfigError, type SimulatorConfig } from '@sim/engine';
-import { Tinypool } from 'tinypool';
 import { parse as parseYaml } from 'yaml';
 import { applyOverride } from './set-override';
 import { type PointOutcome, runPoint } from './sweep-point';
+import { mapOnWorkers } from './worker-pool';
 
 /** One varied parameter: a config path (or shortcut) and its values. */
 export interface Variation {
@@ -65,41 +62,16 @@ export function expandSweep(
   return points;
 }
 
-/** The compiled worker beside this module (dist); absent when running from source. */
-function workerFile(): string | undefined {
-  const file = fileURLToPath(new URL('./sweep-worker.js', import.meta.url));
-  return existsSync(file) ? file : undefined;
-}
-
 /**
  * Runs the points on worker threads (tinypool) when more than one worker is allowed and the
  * compiled worker exists; otherwise in this thread. Results keep the points' order.
  */
-export async function runSweep(
+export function runSweep(
   configs: readonly SimulatorConfig[],
   options: { workers?: number; onPointDone?: (done: number) => void } = {},
 ): Promise<PointOutcome[]> {
-  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), configs.length));
-  const file = workerFile();
-  let done = 0;
-  if (workers === 1 || file === undefined) {
-    const results: PointOutcome[] = [];
-    for (const config of configs) {
-      results.push(runPoint(config));
-      options.onPointDone?.(++done);
-    }
-    return results;
-  }
-  const pool = new Tinypool({ filename: file, minThreads: workers, maxThreads: workers });
-  try {
-    return await Promise.all(
-      configs.map(async (config) => {
-        const outcome = (await pool.run(config)) as PointOutcome;
-        options.onPointDone?.(++done);
-        return outcome;
-      }),
-    );
-  } finally {
-    await pool.destroy();
-  }
+  return mapOnWorkers('sweep-worker', configs, runPoint, {
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.onPointDone === undefined ? {} : { onDone: options.onPointDone }),
+  });
 }

@@ -28,6 +28,22 @@ export {
   resolveConfig,
   SimError,
 } from '@sim/specs';
+export {
+  type Candidate,
+  type CandidateEvaluation,
+  candidateConfig,
+  deploymentConfig,
+  describeCandidate,
+  enumerateCandidates,
+  evaluateCandidate,
+  type PlanRequest,
+  type PlanResult,
+  type PlanRow,
+  rankCandidates,
+  type SchedulerChoice,
+  type Trial,
+  trial,
+} from './capacity-planner';
 export { type DistributionSummary, EMPTY_SUMMARY, LogHistogram, Samples } from './distribution';
 export { EventQueue } from './event-queue';
 export { createLengthSampler, type LengthSampler } from './length-sampler';

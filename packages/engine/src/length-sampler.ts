@@ -1,5 +1,6 @@
-import { type LengthDistribution, readTraceFile } from '@sim/specs';
+import type { LengthDistribution } from '@sim/specs';
 import { type RandomSource, standardNormal } from './random-streams';
+import { readTraceCached } from './trace-cache';
 
 /** Draws (input, output) token counts; lengths are at least 1. */
 export type LengthSampler = (random: RandomSource) => { input: number; output: number };
@@ -38,7 +39,7 @@ export function createLengthSampler(
       return (random) => ({ input: sampleTable(input, random()), output: sampleTable(output, random()) });
     }
     case 'empirical': {
-      const trace = readTraceFile(distribution.file, 'workloadSpec.lengthDistribution.file');
+      const trace = readTraceCached(distribution.file, 'workloadSpec.lengthDistribution.file');
       const count = trace.inputTokens.length;
       return (random) => {
         const index = Math.min(count - 1, Math.floor(random() * count));

@@ -23,6 +23,13 @@ export interface RunOptions {
   readonly chromeTrace?: boolean;
   /** Cap on Chrome trace spans. Default 200,000. */
   readonly maxTraceEvents?: number;
+  /**
+   * Stop the run early once more than this many requests miss the config's TTFT SLO, or more than
+   * this many miss its TPOT SLO (`Simulation.stoppedEarly` then says so). Capacity searches use it
+   * to abandon runs that are clearly over capacity: with 1% of N requests already missing, the p99
+   * over N requests cannot meet the SLO. Default: never.
+   */
+  readonly stopAfterSloMisses?: number;
 }
 
 /** Progress of an asynchronous run. */
@@ -94,6 +101,9 @@ export class Simulation {
   private outputTokens = 0;
   private inputTokens = 0;
   private preemptions = 0;
+  private ttftMisses = 0;
+  private tpotMisses = 0;
+  private readonly missLimit: number;
   private iterations = 0;
   private batchSizeSum = 0;
   private stageBusyS = 0;
@@ -117,6 +127,7 @@ export class Simulation {
   constructor(config: ResolvedConfig, options: RunOptions = {}) {
     this.config = config;
     this.options = options;
+    this.missLimit = options.stopAfterSloMisses ?? Number.POSITIVE_INFINITY;
     this.perf = createPerfModel(config);
     const memory = this.perf.memory;
     if (!memory.fits)
@@ -190,7 +201,7 @@ export class Simulation {
   step(maxEvents: number): boolean {
     for (let count = 0; count < maxEvents; count++) {
       const time = this.queue.peekTime();
-      if (time === Number.POSITIVE_INFINITY || time > this.horizon) return false;
+      if (time === Number.POSITIVE_INFINITY || time > this.horizon || this.stoppedEarly) return false;
       const event = this.queue.pop() as Event;
       this.observeQueue(time);
       this.now = time;
@@ -379,8 +390,15 @@ export class Simulation {
     for (const candidate of (this.replicas[engine.replica] as Replica).engines) this.tryLaunch(candidate);
   }
 
-  private onFirstToken(sequence: Sequence, _time: number): void {
+  private onFirstToken(sequence: Sequence, time: number): void {
     this.inputTokens += sequence.inputTokens;
+    const ttftSlo = this.config.slo.ttftS;
+    if (ttftSlo !== undefined && time - sequence.arrivalTime > ttftSlo) this.ttftMisses++;
+  }
+
+  /** True when the run stopped early because `stopAfterSloMisses` was exceeded. */
+  get stoppedEarly(): boolean {
+    return this.ttftMisses > this.missLimit || this.tpotMisses > this.missLimit;
   }
 
   private onFinish(sequence: Sequence, time: number): void {
@@ -399,6 +417,7 @@ export class Simulation {
       this.tpot.push(tpot);
     }
     const slo = this.config.slo;
+    if (slo.tpotS !== undefined && tpot > slo.tpotS) this.tpotMisses++;
     if (
       (slo.ttftS === undefined || ttft <= slo.ttftS) &&
       (slo.tpotS === undefined || Number.isNaN(tpot) || tpot <= slo.tpotS)

@@ -1,6 +1,7 @@
-import { ConfigError, type ResolvedConfig, readTraceFile, type Trace } from '@sim/specs';
+import { ConfigError, type ResolvedConfig, type Trace } from '@sim/specs';
 import { createLengthSampler, type LengthSampler } from './length-sampler';
 import { exponential, gamma, type RandomStreams } from './random-streams';
+import { readTraceCached } from './trace-cache';
 
 /** One request the workload produces. */
 export interface Arrival {
@@ -26,7 +27,7 @@ export class WorkloadSource {
     this.streams = streams;
     const workload = config.workloadSpec;
     this.trace =
-      workload.arrivalProcess === 'trace' ? readTraceFile(workload.traceFile as string) : undefined;
+      workload.arrivalProcess === 'trace' ? readTraceCached(workload.traceFile as string) : undefined;
     if (this.trace !== undefined && this.trace.arrivalTimesS === undefined) {
       throw new ConfigError([
         {

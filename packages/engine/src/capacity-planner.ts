@@ -1,0 +1,390 @@
+import {
+  findGpuPreset,
+  type ResolvedConfig,
+  resolveConfig,
+  SimError,
+  type SimulatorConfig,
+} from '@sim/specs';
+import { Simulation } from './simulation';
+
+/** A batching setup the planner tries. */
+export interface SchedulerChoice {
+  /** Short label, e.g. `continuous` or `chunked-512`. */
+  readonly name: string;
+  readonly chunkedPrefill: boolean;
+  /** Token budget per iteration (and prefill chunk size when chunked). */
+  readonly maxNumBatchedTokens?: number;
+}
+
+/** What to plan for: a model and workload (the base config), a target load, and latency SLOs. */
+export interface PlanRequest {
+  /** Model, workload lengths, engine profile, … (its deployment and arrival rate are replaced per candidate). */
+  readonly base: SimulatorConfig;
+  /** Target load, requests per second, over all replicas. */
+  readonly targetRate: number;
+  /** P99 time-to-first-token SLO, seconds. */
+  readonly ttftP99S: number;
+  /** P99 time-per-output-token SLO, seconds. */
+  readonly tpotP99S: number;
+  /** GPU presets to consider. */
+  readonly gpus: readonly string[];
+  /** Most GPUs the whole deployment may use. */
+  readonly maxGpus: number;
+  /** Default [1, 2, 4, 8]. */
+  readonly tensorParallelSizes?: readonly number[];
+  /** Default [1, 2]. */
+  readonly pipelineParallelSizes?: readonly number[];
+  /** Default [64, 128, 256]. */
+  readonly maxBatchSizes?: readonly number[];
+  /** Default: continuous (vLLM v0), chunked prefill with 512 and 2048-token budgets. */
+  readonly schedulers?: readonly SchedulerChoice[];
+  /** Requests per simulation in the rate search. Default 400. */
+  readonly requestsPerRun?: number;
+}
+
+/** One replica layout the planner evaluates. */
+export interface Candidate {
+  readonly gpu: string;
+  readonly tensorParallelSize: number;
+  readonly pipelineParallelSize: number;
+  readonly maxBatchSize: number;
+  readonly scheduler: SchedulerChoice;
+  /** TP × PP. */
+  readonly gpusPerReplica: number;
+}
+
+/** The rate search's outcome for one candidate. */
+export interface CandidateEvaluation {
+  readonly candidate: Candidate;
+  /** Highest arrival rate (req/s) one replica sustains within the SLOs; 0 when none does. */
+  readonly maxRatePerReplica: number;
+  /** Replicas needed for the target rate (Infinity when infeasible). */
+  readonly replicas: number;
+  /** Simulations run for this candidate. */
+  readonly simulations: number;
+  /** P99 TTFT and TPOT (s) of one replica at its share of the target rate (NaN when infeasible). */
+  readonly ttftP99AtTargetS: number;
+  readonly tpotP99AtTargetS: number;
+  /** Mean output tokens per request in the workload (for $ per token). */
+  readonly meanOutputTokens: number;
+  /** Smallest SLO violation seen over the runs: max(p99 TTFT / SLO, p99 TPOT / SLO) (≤ 1 means it met them). */
+  readonly bestViolation: number;
+  /** P99 TTFT and TPOT (s) of the run with the smallest violation (NaN if every run stopped early). */
+  readonly bestTtftP99S: number;
+  readonly bestTpotP99S: number;
+}
+
+const DEFAULT_SCHEDULERS: readonly SchedulerChoice[] = [
+  { name: 'continuous', chunkedPrefill: false },
+  { name: 'chunked-512', chunkedPrefill: true, maxNumBatchedTokens: 512 },
+  { name: 'chunked-2048', chunkedPrefill: true, maxNumBatchedTokens: 2048 },
+];
+
+/** The config of one candidate replica at an arrival rate. */
+export function candidateConfig(request: PlanRequest, candidate: Candidate, rate: number): SimulatorConfig {
+  // Runs are bounded by numRequests only (the default duration is then unbounded).
+  const { simulationDurationS: _duration, ...base } = request.base;
+  return {
+    ...base,
+    clusterSpec: {
+      ...base.clusterSpec,
+      gpuSpec: { name: candidate.gpu },
+      nGpusPerNode: candidate.gpusPerReplica,
+      nNodes: 1,
+    },
+    parallelismSpec: {
+      tensorParallelSize: candidate.tensorParallelSize,
+      pipelineParallelSize: candidate.pipelineParallelSize,
+      dataParallelSize: 1,
+    },
+    schedulerSpec: {
+      ...base.schedulerSpec,
+      batchingType: 'continuous',
+      maxBatchSize: candidate.maxBatchSize,
+      chunkedPrefill: candidate.scheduler.chunkedPrefill,
+      ...(candidate.scheduler.maxNumBatchedTokens === undefined
+        ? {}
+        : {
+            maxNumBatchedTokens: candidate.scheduler.maxNumBatchedTokens,
+            prefillChunkSize: candidate.scheduler.maxNumBatchedTokens,
+          }),
+    },
+    workloadSpec: {
+      ...base.workloadSpec,
+      arrivalRate: rate,
+      arrivalProcess: base.workloadSpec?.arrivalProcess === 'gamma' ? 'gamma' : 'poisson',
+      numRequests: request.requestsPerRun ?? 400,
+    },
+    drain: true,
+    slo: { ttftS: request.ttftP99S, tpotS: request.tpotP99S },
+  };
+}
+
+/**
+ * Every candidate of the search space, and the ones pruned before simulating (weights that do not
+ * fit, TP that does not divide the heads, more GPUs than allowed, unknown GPU), with the reason.
+ */
+export function enumerateCandidates(request: PlanRequest): {
+  candidates: Candidate[];
+  pruned: { candidate: Candidate; reason: string }[];
+} {
+  const candidates: Candidate[] = [];
+  const pruned: { candidate: Candidate; reason: string }[] = [];
+  for (const requested of request.gpus) {
+    const gpu = findGpuPreset(requested)?.name ?? requested; // aliases (`H100`) become preset names
+    for (const tensorParallelSize of request.tensorParallelSizes ?? [1, 2, 4, 8]) {
+      for (const pipelineParallelSize of request.pipelineParallelSizes ?? [1, 2]) {
+        for (const maxBatchSize of request.maxBatchSizes ?? [64, 128, 256]) {
+          for (const scheduler of request.schedulers ?? DEFAULT_SCHEDULERS) {
+            const candidate: Candidate = {
+              gpu,
+              tensorParallelSize,
+              pipelineParallelSize,
+              maxBatchSize,
+              scheduler,
+              gpusPerReplica: tensorParallelSize * pipelineParallelSize,
+            };
+            const reason = pruneReason(request, candidate);
+            if (reason === undefined) candidates.push(candidate);
+            else pruned.push({ candidate, reason });
+          }
+        }
+      }
+    }
+  }
+  return { candidates, pruned };
+}
+
+function pruneReason(request: PlanRequest, candidate: Candidate): string | undefined {
+  if (findGpuPreset(candidate.gpu) === undefined) return `unknown GPU preset "${candidate.gpu}"`;
+  if (candidate.gpusPerReplica > request.maxGpus)
+    return `needs ${candidate.gpusPerReplica} GPUs > max ${request.maxGpus}`;
+  let config: ResolvedConfig;
+  try {
+    config = resolveConfig(candidateConfig(request, candidate, 1));
+  } catch (error) {
+    return error instanceof SimError ? error.message.split('\n').slice(-1)[0]?.trim() : String(error);
+  }
+  try {
+    new Simulation(config, {});
+  } catch (error) {
+    if (error instanceof SimError && error.code === 'OUT_OF_MEMORY') return 'weights do not fit';
+    throw error;
+  }
+  return undefined;
+}
+
+/** The outcome of one simulation in the rate search. */
+export interface Trial {
+  readonly pass: boolean;
+  readonly ttftP99S: number;
+  readonly tpotP99S: number;
+  readonly violation: number;
+  readonly meanOutputTokens: number;
+}
+
+/** One simulation of a candidate at a rate: does one replica meet the SLOs (and reject almost nothing)? */
+export function trial(request: PlanRequest, candidate: Candidate, rate: number, stopEarly = true): Trial {
+  const config = resolveConfig(candidateConfig(request, candidate, rate));
+  const requests = config.workloadSpec.numRequests ?? 400;
+  const simulation = new Simulation(
+    config,
+    stopEarly ? { stopAfterSloMisses: Math.floor(0.01 * requests) } : {},
+  );
+  while (simulation.step(100_000)) {
+    // run to the end or until clearly over capacity
+  }
+  if (simulation.stoppedEarly)
+    return {
+      pass: false,
+      ttftP99S: Number.NaN,
+      tpotP99S: Number.NaN,
+      violation: Number.POSITIVE_INFINITY,
+      meanOutputTokens: Number.NaN,
+    };
+  const statistics = simulation.finish().computeStatistics();
+  const ttft = statistics.firstTokenLatency.p99;
+  const tpot = statistics.timePerOutputToken.p99;
+  const violation = Math.max(ttft / request.ttftP99S, tpot / request.tpotP99S);
+  const rejectedTooMany = statistics.rejectedRequests > 0.01 * statistics.totalRequests;
+  return {
+    pass: violation <= 1 && !rejectedTooMany && statistics.completedRequests > 0,
+    ttftP99S: ttft,
+    tpotP99S: tpot,
+    violation: rejectedTooMany ? Number.POSITIVE_INFINITY : violation,
+    meanOutputTokens:
+      statistics.completedRequests > 0 ? statistics.outputTokens / statistics.completedRequests : Number.NaN,
+  };
+}
+
+/** Geometric bisection steps after bracketing (each halves the log-interval: 8 steps ≈ 3% on a 1024× range). */
+const BISECTION_STEPS = 8;
+/** The search's lowest rate, as a fraction of the target. */
+const LOWEST_FRACTION = 1 / 1024;
+
+/**
+ * Finds the highest arrival rate one replica of the candidate sustains within the SLOs: first at
+ * the target rate (one replica may be enough), then a geometric bisection between target/1024 and
+ * the target, each step a full simulation that stops early once it is clearly over capacity. Then
+ * re-simulates one replica at its share of the target rate for the P99s.
+ */
+export function evaluateCandidate(request: PlanRequest, candidate: Candidate): CandidateEvaluation {
+  let simulations = 0;
+  let bestTrial: Trial | undefined;
+  const run = (rate: number, stopEarly = true) => {
+    simulations++;
+    const outcome = trial(request, candidate, rate, stopEarly);
+    if (bestTrial === undefined || outcome.violation < bestTrial.violation) bestTrial = outcome;
+    return outcome;
+  };
+  const target = request.targetRate;
+  let maxRate = 0;
+  let meanOutputTokens = Number.NaN;
+  const atTarget = run(target);
+  if (atTarget.pass) {
+    maxRate = target;
+    meanOutputTokens = atTarget.meanOutputTokens;
+  } else {
+    let low = target * LOWEST_FRACTION;
+    // Run the lowest rate to the end: if even it misses, its P99s say by how much (the "closest" answer).
+    const lowest = run(low, false);
+    if (lowest.pass) {
+      meanOutputTokens = lowest.meanOutputTokens;
+      let high = target;
+      for (let step = 0; step < BISECTION_STEPS; step++) {
+        const middle = Math.sqrt(low * high);
+        const outcome = run(middle);
+        if (outcome.pass) {
+          low = middle;
+          meanOutputTokens = outcome.meanOutputTokens;
+        } else high = middle;
+      }
+      maxRate = low;
+    }
+  }
+  if (maxRate <= 0)
+    return {
+      candidate,
+      maxRatePerReplica: 0,
+      replicas: Number.POSITIVE_INFINITY,
+      simulations,
+      ttftP99AtTargetS: Number.NaN,
+      tpotP99AtTargetS: Number.NaN,
+      meanOutputTokens,
+      bestViolation: bestTrial?.violation ?? Number.POSITIVE_INFINITY,
+      bestTtftP99S: bestTrial?.ttftP99S ?? Number.NaN,
+      bestTpotP99S: bestTrial?.tpotP99S ?? Number.NaN,
+    };
+  const replicas = Math.ceil(target / maxRate - 1e-9);
+  const share = replicas === 1 && maxRate === target ? atTarget : run(target / replicas);
+  return {
+    candidate,
+    maxRatePerReplica: maxRate,
+    replicas,
+    simulations,
+    ttftP99AtTargetS: share.ttftP99S,
+    tpotP99AtTargetS: share.tpotP99S,
+    meanOutputTokens,
+    bestViolation: bestTrial?.violation ?? Number.POSITIVE_INFINITY,
+    bestTtftP99S: bestTrial?.ttftP99S ?? Number.NaN,
+    bestTpotP99S: bestTrial?.tpotP99S ?? Number.NaN,
+  };
+}
+
+/** A ranked deployment. */
+export interface PlanRow {
+  readonly evaluation: CandidateEvaluation;
+  readonly totalGpus: number;
+  /** On-demand $/hour for all GPUs; NaN when the GPU preset has no price. */
+  readonly costPerHour: number;
+  /** $ per million output tokens at the target rate; NaN without a price. */
+  readonly costPerMillionOutputTokens: number;
+  /** On the cost vs P99 TTFT Pareto frontier. */
+  readonly pareto: boolean;
+}
+
+/** The planner's answer. */
+export interface PlanResult {
+  /** Feasible deployments within the GPU budget, cheapest first (by $/hour, then GPUs, then P99 TTFT). */
+  readonly rows: readonly PlanRow[];
+  /** Candidates that meet the SLOs per replica but need more GPUs than allowed. */
+  readonly overBudget: readonly CandidateEvaluation[];
+  /** When nothing is feasible: the candidate closest to meeting the SLOs, and by how much it misses. */
+  readonly closest?: CandidateEvaluation;
+}
+
+/** Ranks evaluated candidates: GPUs and cost for the target rate, and the cost–latency Pareto frontier. */
+export function rankCandidates(
+  request: PlanRequest,
+  evaluations: readonly CandidateEvaluation[],
+): PlanResult {
+  const rows: PlanRow[] = [];
+  const overBudget: CandidateEvaluation[] = [];
+  for (const evaluation of evaluations) {
+    if (evaluation.maxRatePerReplica <= 0) continue;
+    const totalGpus = evaluation.replicas * evaluation.candidate.gpusPerReplica;
+    if (totalGpus > request.maxGpus) {
+      overBudget.push(evaluation);
+      continue;
+    }
+    const price = findGpuPreset(evaluation.candidate.gpu)?.pricePerHour ?? 0;
+    const costPerHour = price > 0 ? price * totalGpus : Number.NaN;
+    const tokensPerHour = request.targetRate * evaluation.meanOutputTokens * 3600;
+    rows.push({
+      evaluation,
+      totalGpus,
+      costPerHour,
+      costPerMillionOutputTokens: (costPerHour / tokensPerHour) * 1e6,
+      pareto: false,
+    });
+  }
+  const key = (row: PlanRow) =>
+    Number.isFinite(row.costPerHour) ? row.costPerHour : Number.POSITIVE_INFINITY;
+  rows.sort(
+    (a, b) =>
+      key(a) - key(b) ||
+      a.totalGpus - b.totalGpus ||
+      a.evaluation.ttftP99AtTargetS - b.evaluation.ttftP99AtTargetS ||
+      describeCandidate(a.evaluation.candidate).localeCompare(describeCandidate(b.evaluation.candidate)),
+  );
+  // Pareto frontier of (cost, P99 TTFT) among priced rows: walking by increasing cost, keep rows that
+  // lower the best TTFT so far. Rows without a price cannot be placed on it.
+  let bestTtft = Number.POSITIVE_INFINITY;
+  const ranked = rows.map((row) => {
+    const ttft = row.evaluation.ttftP99AtTargetS;
+    const pareto = Number.isFinite(row.costPerHour) && ttft < bestTtft;
+    if (pareto) bestTtft = ttft;
+    return { ...row, pareto };
+  });
+  const result: PlanResult = { rows: ranked, overBudget };
+  if (ranked.length > 0) return result;
+  const closest = [...evaluations].sort((a, b) => a.bestViolation - b.bestViolation)[0];
+  return closest === undefined ? result : { ...result, closest };
+}
+
+/** `H100-80GB TP4 PP1 cap 128 chunked-512`. */
+export function describeCandidate(candidate: Candidate): string {
+  return `${candidate.gpu} TP${candidate.tensorParallelSize} PP${candidate.pipelineParallelSize} cap ${candidate.maxBatchSize} ${candidate.scheduler.name}`;
+}
+
+/** The full deployment of a ranked row (DP replicas) at the target rate, for verification. */
+export function deploymentConfig(request: PlanRequest, evaluation: CandidateEvaluation): SimulatorConfig {
+  const single = candidateConfig(request, evaluation.candidate, request.targetRate);
+  return {
+    ...single,
+    clusterSpec: {
+      ...single.clusterSpec,
+      nGpusPerNode: evaluation.candidate.gpusPerReplica,
+      nNodes: evaluation.replicas,
+    },
+    parallelismSpec: {
+      ...single.parallelismSpec,
+      dataParallelSize: evaluation.replicas,
+      router: 'least-outstanding',
+    },
+    workloadSpec: {
+      ...single.workloadSpec,
+      numRequests: (request.requestsPerRun ?? 400) * evaluation.replicas,
+    },
+  };
+}

@@ -85,6 +85,8 @@ export class Simulation {
   private readonly streams: RandomStreams;
   private readonly workload: WorkloadSource;
   private readonly replicas: Replica[] = [];
+  /** Every virtual engine's policy, flat (the queue length is summed over them on every event). */
+  private readonly policies: BatchingPolicy[] = [];
   private readonly horizon: number;
   private readonly kvBlockBytes: number;
   private readonly blocksPerEngine: number;
@@ -161,6 +163,7 @@ export class Simulation {
         });
       }
       this.replicas.push({ engines, stageFree: new Float64Array(stages), outstanding: 0 });
+      for (const engine of engines) this.policies.push(engine.policy);
     }
     this.series = new TimeSeriesRecorder(config.simulationDurationS);
     this.records = options.recordRequests ? [] : undefined;
@@ -217,9 +220,10 @@ export class Simulation {
   }
 
   private waitingTotal(): number {
+    const policies = this.policies;
     let waiting = 0;
-    for (const replica of this.replicas)
-      for (const engine of replica.engines) waiting += engine.policy.waitingCount;
+    for (let index = 0; index < policies.length; index++)
+      waiting += (policies[index] as BatchingPolicy).waitingCount;
     return waiting;
   }
 
@@ -353,9 +357,8 @@ export class Simulation {
     const duration = end - start;
     const inside = duration > 0 ? Math.max(0, Math.min(end, this.horizon) - start) / duration : 0;
     if (tokens > 0) {
-      const work = perf.work(plan);
-      this.flops += work.flops * inside;
-      this.bytes += work.bytes * inside;
+      this.flops += perf.flopsOf(plan) * inside;
+      this.bytes += perf.bytesOf(plan) * inside;
     }
     const kv = engine.policy.blocks.utilization;
     this.kvWeighted += kv * Math.max(0, Math.min(end, this.horizon) - start);

@@ -16,60 +16,65 @@ export interface TimeSeries {
 
 const MAX_BUCKETS = 256;
 
-type Sum = 'tokens' | 'completions' | 'queueTime' | 'batchTime' | 'kvTime' | 'busyTime' | 'observedTime';
-const SUMS: readonly Sum[] = [
-  'tokens',
-  'completions',
-  'queueTime',
-  'batchTime',
-  'kvTime',
-  'busyTime',
-  'observedTime',
-];
+/** Per-bucket sums, each a fixed array of MAX_BUCKETS (merging halves the resolution in place). */
+interface Sums {
+  readonly tokens: Float64Array;
+  readonly completions: Float64Array;
+  readonly queueTime: Float64Array;
+  readonly batchTime: Float64Array;
+  readonly kvTime: Float64Array;
+  readonly busyTime: Float64Array;
+  readonly observedTime: Float64Array;
+}
 
 /** Accumulates per-interval sums; merges neighbouring buckets to stay under MAX_BUCKETS. */
 export class TimeSeriesRecorder {
   private interval: number;
+  /** Buckets in use (the highest index written + 1). */
   private buckets = 0;
-  private readonly sums = Object.fromEntries(SUMS.map((name) => [name, [] as number[]])) as Record<
-    Sum,
-    number[]
-  >;
+  private readonly sums: Sums = {
+    tokens: new Float64Array(MAX_BUCKETS),
+    completions: new Float64Array(MAX_BUCKETS),
+    queueTime: new Float64Array(MAX_BUCKETS),
+    batchTime: new Float64Array(MAX_BUCKETS),
+    kvTime: new Float64Array(MAX_BUCKETS),
+    busyTime: new Float64Array(MAX_BUCKETS),
+    observedTime: new Float64Array(MAX_BUCKETS),
+  };
 
   constructor(durationS: number) {
     this.interval = Number.isFinite(durationS) ? Math.max(durationS / 120, 1e-3) : 1;
   }
 
-  /** Adds `value` to sum `name` in the bucket holding `time`, growing or coarsening the buckets as needed. */
-  private add(name: Sum, time: number, value: number): void {
+  /** The bucket holding `time`, coarsening the buckets (doubling the interval) until it fits. */
+  private bucketOf(time: number): number {
     let index = Math.floor(time / this.interval);
     while (index >= MAX_BUCKETS) {
       this.merge();
       index = Math.floor(time / this.interval);
     }
-    for (; this.buckets <= index; this.buckets++) for (const sum of SUMS) this.sums[sum].push(0);
-    const series = this.sums[name];
-    series[index] = (series[index] as number) + value;
+    if (index >= this.buckets) this.buckets = index + 1;
+    return index;
   }
 
   private merge(): void {
-    for (const name of SUMS) {
-      const series = this.sums[name];
-      const merged: number[] = [];
-      for (let index = 0; index < series.length; index += 2)
-        merged.push((series[index] ?? 0) + (series[index + 1] ?? 0));
-      this.sums[name] = merged;
+    for (const series of Object.values(this.sums) as Float64Array[]) {
+      for (let index = 0; index < MAX_BUCKETS / 2; index++)
+        series[index] = (series[2 * index] as number) + (series[2 * index + 1] as number);
+      series.fill(0, MAX_BUCKETS / 2);
     }
-    this.buckets = this.sums.tokens.length;
+    this.buckets = Math.ceil(this.buckets / 2);
     this.interval *= 2;
   }
 
   addTokens(time: number, tokens: number): void {
-    this.add('tokens', time, tokens);
+    const index = this.bucketOf(time);
+    this.sums.tokens[index] = (this.sums.tokens[index] as number) + tokens;
   }
 
   addCompletion(time: number): void {
-    this.add('completions', time, 1);
+    const index = this.bucketOf(time);
+    this.sums.completions[index] = (this.sums.completions[index] as number) + 1;
   }
 
   /** Records an iteration running from `start` for `duration` with the given state (time-weighted). */
@@ -80,20 +85,23 @@ export class TimeSeriesRecorder {
     kvUtilization: number,
     queueLength: number,
   ): void {
-    this.add('batchTime', start, batchSize * duration);
-    this.add('kvTime', start, kvUtilization * duration);
-    this.add('queueTime', start, queueLength * duration);
-    this.add('busyTime', start, duration);
+    const index = this.bucketOf(start);
+    const sums = this.sums;
+    sums.batchTime[index] = (sums.batchTime[index] as number) + batchSize * duration;
+    sums.kvTime[index] = (sums.kvTime[index] as number) + kvUtilization * duration;
+    sums.queueTime[index] = (sums.queueTime[index] as number) + queueLength * duration;
+    sums.busyTime[index] = (sums.busyTime[index] as number) + duration;
   }
 
   /** Records a queue-length observation while idle (so the queue series covers idle time too). */
   observe(time: number, queueLength: number, duration: number): void {
-    this.add('queueTime', time, queueLength * duration);
-    this.add('observedTime', time, duration);
+    const index = this.bucketOf(time);
+    this.sums.queueTime[index] = (this.sums.queueTime[index] as number) + queueLength * duration;
+    this.sums.observedTime[index] = (this.sums.observedTime[index] as number) + duration;
   }
 
   result(endTime: number): TimeSeries {
-    const buckets = Math.min(this.sums.tokens.length, Math.max(1, Math.ceil(endTime / this.interval)));
+    const buckets = Math.min(this.buckets, Math.max(1, Math.ceil(endTime / this.interval)));
     const timeS: number[] = [];
     const throughput: number[] = [];
     const completions: number[] = [];

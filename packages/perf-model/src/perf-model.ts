@@ -319,12 +319,19 @@ export class PerfModel {
 
   /** FLOPs and device-memory bytes of an iteration over the whole replica (for MFU/MBU). */
   work(batch: BatchShape): { flops: number; bytes: number } {
+    return { flops: this.flopsOf(batch), bytes: this.bytesOf(batch) };
+  }
+
+  /** FLOPs of an iteration over the whole replica (no allocation: the engine calls it per iteration). */
+  flopsOf(batch: BatchShape): number {
     const model = this.config.modelSpec;
-    const tokens = countTokens(batch);
+    let tokens = batch.decodeSequences;
     let attentionFlops = 0;
     for (let index = 0; index < batch.prefillChunks.length; index++) {
+      const chunk = batch.prefillChunks[index] as number;
+      tokens += chunk;
       attentionFlops += prefillAttentionFlops(
-        batch.prefillChunks[index] as number,
+        chunk,
         batch.prefillContexts[index] as number,
         model.nHeads,
         model.headDim,
@@ -332,17 +339,21 @@ export class PerfModel {
     }
     attentionFlops += 4 * model.headDim * model.nHeads * batch.decodeContextTokens;
     const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
-    const flops =
+    return (
       2 * tokens * this.activeLayerParams * model.nLayers +
       attentionFlops * model.nLayers +
-      2 * sampled * model.vocabSize * model.hiddenSize;
+      2 * sampled * model.vocabSize * model.hiddenSize
+    );
+  }
+
+  /** Device-memory bytes of an iteration over the whole replica: every weight once, plus the KV cache read. */
+  bytesOf(batch: BatchShape): number {
     const kvBytes =
       batch.decodeContextTokens *
       this.geometry.kvBytesPerTokenPerLayer *
       this.tensorParallelSize *
-      model.nLayers;
-    const bytes = this.memory.weightBytesPerGpu * this.gpusPerReplica + kvBytes;
-    return { flops, bytes };
+      this.config.modelSpec.nLayers;
+    return this.memory.weightBytesPerGpu * this.gpusPerReplica + kvBytes;
   }
 
   /** The iteration's time by stage and operator, with MFU and MBU (allocates; not for the hot path). */

@@ -10,9 +10,10 @@ import {
 import Table from 'cli-table3';
 import { Command, CommanderError } from 'commander';
 import { addCompareCommand } from './commands/compare-command';
-import { addPlanCommand, PlanInputError } from './commands/plan-command';
+import { addPlanCommand } from './commands/plan-command';
 import { addRunCommand } from './commands/run-command';
 import { addSweepCommand } from './commands/sweep-command';
+import { InputError } from './input-error';
 import type { Io } from './io';
 
 /** Exit codes: 0 success, 2 bad input, 1 anything else. */
@@ -122,7 +123,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
-    if (error instanceof PlanInputError) {
+    if (error instanceof InputError) {
       io.stderr(`error: ${error.message}\n`);
       return EXIT_BAD_INPUT;
     }

@@ -262,33 +262,22 @@ export function evaluateCandidate(request: PlanRequest, candidate: Candidate): C
       maxRate = low;
     }
   }
-  if (maxRate <= 0)
-    return {
-      candidate,
-      maxRatePerReplica: 0,
-      replicas: Number.POSITIVE_INFINITY,
-      simulations,
-      ttftP99AtTargetS: Number.NaN,
-      tpotP99AtTargetS: Number.NaN,
-      meanOutputTokens,
-      bestViolation: bestTrial?.violation ?? Number.POSITIVE_INFINITY,
-      bestTtftP99S: bestTrial?.ttftP99S ?? Number.NaN,
-      bestTpotP99S: bestTrial?.tpotP99S ?? Number.NaN,
-    };
-  const replicas = Math.ceil(target / maxRate - 1e-9);
-  const share = replicas === 1 && maxRate === target ? atTarget : run(target / replicas);
-  return {
+  const evaluation = (replicas: number, share: Trial | undefined): CandidateEvaluation => ({
     candidate,
     maxRatePerReplica: maxRate,
     replicas,
     simulations,
-    ttftP99AtTargetS: share.ttftP99S,
-    tpotP99AtTargetS: share.tpotP99S,
+    ttftP99AtTargetS: share?.ttftP99S ?? Number.NaN,
+    tpotP99AtTargetS: share?.tpotP99S ?? Number.NaN,
     meanOutputTokens,
     bestViolation: bestTrial?.violation ?? Number.POSITIVE_INFINITY,
     bestTtftP99S: bestTrial?.ttftP99S ?? Number.NaN,
     bestTpotP99S: bestTrial?.tpotP99S ?? Number.NaN,
-  };
+  });
+  if (maxRate <= 0) return evaluation(Number.POSITIVE_INFINITY, undefined);
+  const replicas = Math.ceil(target / maxRate - 1e-9);
+  const share = replicas === 1 && maxRate === target ? atTarget : run(target / replicas);
+  return evaluation(replicas, share);
 }
 
 /** A ranked deployment. */

@@ -9,11 +9,12 @@ import {
   rankCandidates,
   resolveConfig,
 } from '@sim/engine';
-import { Presets, SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { buildConfig, type ConfigFlags } from '../build-config';
+import { startCountBar } from '../count-bar';
 import { renderReport } from '../html-report';
+import { InputError, positiveNumber } from '../input-error';
 import type { Io } from '../io';
 import { applyOverride } from '../set-override';
 import { mapOnWorkers } from '../worker-pool';
@@ -32,16 +33,6 @@ interface PlanFlags extends ConfigFlags {
   report?: string;
   workers?: string;
 }
-
-function positive(value: string, flag: string): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0)
-    throw new PlanInputError(`${flag} must be a positive number, got "${value}".`);
-  return number;
-}
-
-/** Bad plan flags: reported as bad input (exit 2). */
-export class PlanInputError extends Error {}
 
 const ms = (seconds: number) => (Number.isFinite(seconds) ? (seconds * 1000).toFixed(0) : '-');
 const money = (value: number, digits = 2) => (Number.isFinite(value) ? `$${value.toFixed(digits)}` : '-');
@@ -141,30 +132,23 @@ Examples:
       resolveConfig(base); // bad base config: exit 2 before searching
       const request: PlanRequest = {
         base,
-        targetRate: positive(flags.rate, '--rate'),
-        ttftP99S: positive(flags.sloTtftP99, '--slo-ttft-p99'),
-        tpotP99S: positive(flags.sloTpotP99, '--slo-tpot-p99'),
+        targetRate: positiveNumber(flags.rate, '--rate'),
+        ttftP99S: positiveNumber(flags.sloTtftP99, '--slo-ttft-p99'),
+        tpotP99S: positiveNumber(flags.sloTpotP99, '--slo-tpot-p99'),
         gpus: flags.gpus
           .split(',')
           .map((gpu) => gpu.trim())
           .filter(Boolean),
-        maxGpus: Math.floor(positive(flags.maxGpus, '--max-gpus')),
-        requestsPerRun: Math.floor(positive(flags.requests, '--requests')),
+        maxGpus: Math.floor(positiveNumber(flags.maxGpus, '--max-gpus')),
+        requestsPerRun: Math.floor(positiveNumber(flags.requests, '--requests')),
       };
       const { candidates, pruned } = enumerateCandidates(request);
       const unknown = pruned.find((item) => item.reason.startsWith('unknown GPU'));
       if (unknown !== undefined)
-        throw new PlanInputError(`--gpus: ${unknown.reason} (see llm-sim presets gpus).`);
-      let bar: SingleBar | undefined;
-      if (io.stderrIsTty && candidates.length > 1) {
-        bar = new SingleBar(
-          { format: 'plan [{bar}] {value}/{total} candidates | {eta}s left', stream: process.stderr },
-          Presets.legacy,
-        );
-        bar.start(candidates.length, 0);
-      }
+        throw new InputError(`--gpus: ${unknown.reason} (see llm-sim presets gpus).`);
+      const bar = startCountBar(io, candidates.length, 'plan: candidates');
       const workers =
-        flags.workers === undefined ? undefined : Math.floor(positive(flags.workers, '--workers'));
+        flags.workers === undefined ? undefined : Math.floor(positiveNumber(flags.workers, '--workers'));
       const evaluations = await mapOnWorkers(
         'plan-worker',
         candidates.map((candidate) => ({ request, candidate })),
@@ -210,7 +194,7 @@ Examples:
       } else if (result.rows.length === 0) {
         io.stdout(infeasibleMessage(request, result));
       } else {
-        io.stdout(`${planTable(result, Math.floor(positive(flags.top, '--top')))}\n`);
+        io.stdout(`${planTable(result, Math.floor(positiveNumber(flags.top, '--top')))}\n`);
         const frontier = result.rows.filter((row) => row.pareto);
         io.stdout(
           `Pareto frontier (cost vs P99 TTFT): ${frontier

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { resolveConfig, type SimulationStatistics } from '@sim/engine';
-import { Presets, SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { buildConfig, type ConfigFlags, collect } from '../build-config';
+import { startCountBar } from '../count-bar';
 import { renderReport } from '../html-report';
+import { positiveNumber } from '../input-error';
 import type { Io } from '../io';
 import { expandSweep, parseVariation, runSweep } from '../sweep';
 import type { PointOutcome } from '../sweep-point';
@@ -79,15 +80,9 @@ Examples (the quick-start's use cases):
       const base = buildConfig(flags);
       resolveConfig(base); // bad base config: exit 2 before spawning workers
       const points = expandSweep(base, variations);
-      let bar: SingleBar | undefined;
-      if (io.stderrIsTty && points.length > 1) {
-        bar = new SingleBar(
-          { format: 'sweep [{bar}] {value}/{total} points', stream: process.stderr },
-          Presets.legacy,
-        );
-        bar.start(points.length, 0);
-      }
-      const workers = flags.workers === undefined ? undefined : Number(flags.workers);
+      const bar = startCountBar(io, points.length, 'sweep: points');
+      const workers =
+        flags.workers === undefined ? undefined : Math.floor(positiveNumber(flags.workers, '--workers'));
       const outcomes = await runSweep(
         points.map((point) => point.config),
         { ...(workers === undefined ? {} : { workers }), onPointDone: (done) => bar?.update(done) },

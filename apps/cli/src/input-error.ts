@@ -1,0 +1,10 @@
+/** A bad command-line value (not a config field): reported as bad input, exit code 2. */
+export class InputError extends Error {}
+
+/** Parses a positive number flag, or throws an InputError naming the flag. */
+export function positiveNumber(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new InputError(`${flag} must be a positive number, got "${value}".`);
+  return number;
+}

@@ -339,3 +339,24 @@ describe('snake_case configs', () => {
     );
   });
 });
+
+describe('engine-profile batching defaults', () => {
+  it('trtllm defaults to mixed context + generation iterations; explicit fields win; others stay prefill-first', () => {
+    const trtllm = resolveConfig({ engineProfile: 'trtllm' }).schedulerSpec;
+    expect(trtllm.chunkedPrefill).toBe(true);
+    expect(trtllm.maxNumBatchedTokens).toBe(8192);
+    expect(trtllm.prefillChunkSize).toBe(8192);
+    const long = resolveConfig({
+      engineProfile: 'trtllm',
+      workloadSpec: { avgInputLength: 20000 },
+      modelSpec: { name: 'llama-3.1-8b' },
+    });
+    expect(long.schedulerSpec.maxNumBatchedTokens).toBe(20000);
+    const explicit = resolveConfig({
+      engineProfile: 'trtllm',
+      schedulerSpec: { chunkedPrefill: false },
+    }).schedulerSpec;
+    expect(explicit.chunkedPrefill).toBe(false);
+    expect(resolveConfig({ engineProfile: 'vllm' }).schedulerSpec.chunkedPrefill).toBe(false);
+  });
+});

@@ -79,10 +79,12 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
   const fixedLengths =
     lengths === undefined || lengths === 'fixed' || (typeof lengths === 'object' && lengths.type === 'fixed');
   const fixedInputLength = fixedLengths ? ((workloadInput.avgInputLength as number | undefined) ?? 512) : 0;
+  const engineProfile = (config.engineProfile as EngineProfileName | undefined) ?? 'vllm';
   const schedulerSpec = resolveScheduler(
     (config.schedulerSpec as Input | undefined) ?? {},
     modelSpec,
     fixedInputLength,
+    engineProfile,
   );
   const workloadSpec = resolveWorkload(workloadInput, schedulerSpec, issues);
 
@@ -104,7 +106,7 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
       (numRequests === undefined ? 60 : Number.POSITIVE_INFINITY),
     seed: (config.seed as number | undefined) ?? 42,
     drain: (config.drain as boolean | undefined) ?? false,
-    engineProfile: (config.engineProfile as EngineProfileName | undefined) ?? 'vllm',
+    engineProfile,
     slo: (config.slo as ResolvedConfig['slo'] | undefined) ?? {},
   };
 }
@@ -235,20 +237,30 @@ function resolveGpu(input: Input, issues: ConfigIssue[]): ResolvedGPUSpec | unde
   };
 }
 
-/** `fixedInputLength`: every prompt's length when lengths are fixed (the default budget then covers it), else 0. */
+/**
+ * `fixedInputLength`: every prompt's length when lengths are fixed (the default budget then covers
+ * it), else 0. The engine profile sets the batching defaults: TensorRT-LLM's in-flight batching puts
+ * context and generation requests in the same iteration (mixed batches up to max_num_tokens =
+ * 8192), which is chunked prefill with a chunk as large as the budget; the others default to vLLM
+ * v0's prefill-first iterations.
+ */
 function resolveScheduler(
   input: Input,
   model: ResolvedModelSpec | undefined,
   fixedInputLength: number,
+  engineProfile: EngineProfileName,
 ): ResolvedSchedulerSpec {
   const batchingType =
     (input.batchingType as ResolvedSchedulerSpec['batchingType'] | undefined) ?? 'continuous';
-  const chunkedPrefill = (input.chunkedPrefill as boolean | undefined) ?? false;
+  const mixedBatches = engineProfile === 'trtllm';
+  const chunkedPrefill = (input.chunkedPrefill as boolean | undefined) ?? mixedBatches;
   const maxNumBatchedTokens =
     (input.maxNumBatchedTokens as number | undefined) ??
-    (chunkedPrefill
-      ? 2048
-      : Math.max(2048, Math.min(model?.maxContextLength ?? 2048, 8192), fixedInputLength));
+    (mixedBatches
+      ? Math.max(8192, fixedInputLength)
+      : chunkedPrefill
+        ? 2048
+        : Math.max(2048, Math.min(model?.maxContextLength ?? 2048, 8192), fixedInputLength));
   return {
     batchingType,
     maxBatchSize: (input.maxBatchSize as number | undefined) ?? 256,

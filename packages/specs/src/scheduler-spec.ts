@@ -24,9 +24,9 @@ export interface ResolvedSchedulerSpec {
    * token); when false only at request-level points (after a request finishes or when idle).
    */
   readonly tokenLevelScheduling: boolean;
-  /** Most tokens (prefill + decode) processed in one iteration. Default 2048 with chunked prefill, else the model's context clamped to [2048, 8192], raised to the prompt length when lengths are fixed (a longer sampled prompt runs alone). */
+  /** Most tokens (prefill + decode) processed in one iteration. Default 2048 with chunked prefill, else the model's context clamped to [2048, 8192], raised to the prompt length when lengths are fixed (a longer sampled prompt runs alone); with engineProfile `trtllm`, 8192 (or the fixed prompt length). */
   readonly maxNumBatchedTokens: number;
-  /** Split long prompts into chunks that share iterations with decodes (Sarathi-Serve). Default false. */
+  /** Split long prompts into chunks that share iterations with decodes (Sarathi-Serve). Default false; true with engineProfile `trtllm` (its in-flight batching mixes context and generation). */
   readonly chunkedPrefill: boolean;
   /** Most prefill tokens of one request per iteration when chunking, in tokens. Default maxNumBatchedTokens. */
   readonly prefillChunkSize: number;

@@ -40,7 +40,11 @@ export interface ResolvedConfig {
   readonly seed: number;
   /** After arrivals stop, keep running until every admitted request finishes. Default false (stop at the duration). */
   readonly drain: boolean;
-  /** Serving-engine profile. Default `vllm`. */
+  /**
+   * Serving-engine profile: CPU overheads and kernel efficiencies (see @sim/perf-model), and the
+   * batching defaults (`trtllm`: mixed context + generation iterations, i.e. chunkedPrefill with an
+   * 8192-token budget; others: vLLM v0 prefill-first). Default `vllm`.
+   */
   readonly engineProfile: EngineProfileName;
   /** Latency targets for goodput. Default none. */
   readonly slo: SloSpec;
@@ -64,7 +68,7 @@ export interface SimulatorConfig {
   seed?: number;
   /** Finish in-flight requests after arrivals stop. Default false. */
   drain?: boolean;
-  /** Serving-engine profile. Default `vllm`. */
+  /** Serving-engine profile (overheads, kernel efficiencies, batching defaults). Default `vllm`. */
   engineProfile?: EngineProfileName;
   /** Latency targets for goodput. */
   slo?: SloSpec;

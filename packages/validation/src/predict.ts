@@ -33,13 +33,10 @@ export function caseConfig(validationCase: ValidationCase): SimulatorConfig {
       arrivalRate: inFlight ? 1e6 : 1,
       numRequests: validationCase.numRequests,
     },
-    // TensorRT-LLM defaults: KV cache gets 90% of free memory, max_num_tokens 8192, no chunked context.
+    // In-flight: the `trtllm` profile's batching defaults (context and generation requests share
+    // each iteration up to max_num_tokens = 8192, or the prompt when longer). KV cache: see inFlightConfig.
     schedulerSpec: inFlight
-      ? {
-          batchingType: 'continuous',
-          maxBatchSize: 2048,
-          maxNumBatchedTokens: Math.max(8192, validationCase.inputTokens),
-        }
+      ? { batchingType: 'continuous', maxBatchSize: 2048 }
       : {
           maxNumBatchedTokens: Math.max(
             8192,

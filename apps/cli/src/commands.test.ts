@@ -232,3 +232,12 @@ describe('llm-sim plan', () => {
     expect(unknown.stderr).toMatch(/unknown GPU preset "Z100"/);
   });
 });
+
+describe('llm-sim sweep input checks', () => {
+  it('a value no config accepts is bad input naming the point', async () => {
+    const { code, stderr } = await cli('sweep', '--vary', 'tp=1,3');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/tensorParallelSize: 3 does not split/);
+    expect(stderr).toMatch(/sweep point tp=3/);
+  });
+});

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { resolveConfig, type SimulationStatistics } from '@sim/engine';
+import { ConfigError, resolveConfig, type SimulationStatistics } from '@sim/engine';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { buildConfig, type ConfigFlags, collect } from '../build-config';
@@ -80,6 +80,19 @@ Examples (the quick-start's use cases):
       const base = buildConfig(flags);
       resolveConfig(base); // bad base config: exit 2 before spawning workers
       const points = expandSweep(base, variations);
+      const names = variations.map((variation) => variation.name);
+      // A value no config accepts (rate=abc, tp=3 for 32 heads) is bad input: say so before running.
+      for (const point of points) {
+        try {
+          resolveConfig(point.config);
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          const where = names.map((name, index) => `${name}=${String(point.values[index])}`).join(', ');
+          throw new ConfigError(
+            error.issues.map((issue) => ({ ...issue, message: `${issue.message} (sweep point ${where})` })),
+          );
+        }
+      }
       const bar = startCountBar(io, points.length, 'sweep: points');
       const workers =
         flags.workers === undefined ? undefined : Math.floor(positiveNumber(flags.workers, '--workers'));
@@ -88,7 +101,6 @@ Examples (the quick-start's use cases):
         { ...(workers === undefined ? {} : { workers }), onPointDone: (done) => bar?.update(done) },
       );
       bar?.stop();
-      const names = variations.map((variation) => variation.name);
       if (flags.json) {
         io.stdout(
           `${JSON.stringify(

@@ -18,7 +18,11 @@ export interface SchedulerChoice {
 
 /** What to plan for: a model and workload (the base config), a target load, and latency SLOs. */
 export interface PlanRequest {
-  /** Model, workload lengths, engine profile, … (its deployment and arrival rate are replaced per candidate). */
+  /**
+   * Model, workload lengths, engine profile, … Its deployment, arrival rate and duration are
+   * replaced per candidate; arrivals are Poisson (gamma when the base uses gamma, keeping its
+   * burstiness), bounded by `requestsPerRun` and drained.
+   */
   readonly base: SimulatorConfig;
   /** Target load, requests per second, over all replicas. */
   readonly targetRate: number;

@@ -72,16 +72,31 @@ export class LogHistogram {
   private sum = 0;
   private minimum = Number.POSITIVE_INFINITY;
   private maximum = 0;
+  /** The last computed bin and the values certainly inside it (see add). */
+  private safeIndex = 0;
+  private safeLow = Number.POSITIVE_INFINITY;
+  private safeHigh = Number.NEGATIVE_INFINITY;
 
   add(value: number, weight = 1): void {
     if (weight <= 0) return;
-    const index =
-      value <= LogHistogram.floor
-        ? 0
-        : Math.min(
-            this.weights.length - 1,
-            Math.floor(Math.log(value / LogHistogram.floor) / LogHistogram.base) + 1,
-          );
+    // Consecutive values (a run of decode gaps) usually fall in the same bin: skip the logarithm when
+    // the value is inside the last bin, shrunk by a relative 1e-9 so rounding in log/exp cannot matter.
+    let index: number;
+    if (value >= this.safeLow && value < this.safeHigh) index = this.safeIndex;
+    else {
+      index =
+        value <= LogHistogram.floor
+          ? 0
+          : Math.min(
+              this.weights.length - 1,
+              Math.floor(Math.log(value / LogHistogram.floor) / LogHistogram.base) + 1,
+            );
+      if (index > 0 && index < this.weights.length - 1) {
+        this.safeIndex = index;
+        this.safeLow = LogHistogram.floor * Math.exp((index - 1) * LogHistogram.base) * (1 + 1e-9);
+        this.safeHigh = LogHistogram.floor * Math.exp(index * LogHistogram.base) * (1 - 1e-9);
+      }
+    }
     this.weights[index] = (this.weights[index] as number) + weight;
     this.total += weight;
     this.sum += value * weight;

@@ -201,3 +201,49 @@ describe('confidence notes', () => {
     expect(extrapolated).toMatch(/int8 weight-only/);
   });
 });
+
+describe('bulk steady decoding', () => {
+  it('gives the same iteration times, latencies and counts as taking every iteration through the event queue', () => {
+    for (const config of [
+      {
+        modelSpec: { name: 'llama-2-7b' },
+        workloadSpec: { arrivalRate: 6, lengthDistribution: 'lognormal' as const },
+      },
+      {
+        modelSpec: { name: 'llama-3.1-8b' },
+        clusterSpec: { gpuSpec: { name: 'H100' }, nGpusPerNode: 2 },
+        parallelismSpec: { dataParallelSize: 2, router: 'least-kv' as const },
+        schedulerSpec: { chunkedPrefill: true, gpuMemoryUtilization: 0.25, preemptionMode: 'swap' as const },
+        workloadSpec: { arrivalRate: 40, lengthDistribution: 'lognormal' as const, avgOutputLength: 400 },
+      },
+    ] satisfies SimulatorConfig[]) {
+      const bulk = new LLMInferenceSimulator({ ...config, simulationDurationS: 40 })
+        .run()
+        .computeStatistics();
+      const exact = new LLMInferenceSimulator({ ...config, simulationDurationS: 40 })
+        .run({ exactIterations: true })
+        .computeStatistics();
+      const {
+        gpuUtilization: bulkBusy,
+        kvCacheUtilization: bulkKv,
+        mfu: bulkMfu,
+        mbu: bulkMbu,
+        ...bulkRest
+      } = bulk;
+      const {
+        gpuUtilization: exactBusy,
+        kvCacheUtilization: exactKv,
+        mfu: exactMfu,
+        mbu: exactMbu,
+        ...exactRest
+      } = exact;
+      expect(bulkRest).toEqual(exactRest);
+      // Sums taken per run of iterations instead of one by one: equal up to rounding.
+      expect(bulkBusy).toBeCloseTo(exactBusy, 12);
+      expect(bulkKv.mean).toBeCloseTo(exactKv.mean, 12);
+      expect(bulkKv.peak).toBe(exactKv.peak);
+      expect(bulkMfu).toBeCloseTo(exactMfu, 12);
+      expect(bulkMbu).toBeCloseTo(exactMbu, 12);
+    }
+  });
+});

@@ -30,6 +30,13 @@ export interface RunOptions {
    * over N requests cannot meet the SLO. Default: never.
    */
   readonly stopAfterSloMisses?: number;
+  /**
+   * Take every iteration through the event queue, one at a time. By default runs of identical
+   * decode-only iterations (single-stage replicas, no Chrome trace) are advanced in bulk: same
+   * iteration times and latencies, metrics summed per run (time-series buckets take a run's
+   * totals at its start). For checking that path; slower.
+   */
+  readonly exactIterations?: boolean;
 }
 
 /** Progress of an asynchronous run. */
@@ -56,6 +63,8 @@ interface VirtualEngine {
   pendingDecodes: number;
   pendingSampled: number;
   pendingStart: number;
+  /** The iteration in flight was planned by the policy's steady-decode fast path. */
+  steady: boolean;
   lastEnd: number;
 }
 
@@ -85,6 +94,8 @@ export class Simulation {
   private readonly streams: RandomStreams;
   private readonly workload: WorkloadSource;
   private readonly replicas: Replica[] = [];
+  /** Steady decode iterations are advanced in bulk (single-stage replicas, no Chrome trace). */
+  private readonly bulkDecodes: boolean;
   /** Every virtual engine's policy, flat (the queue length is summed over them on every event). */
   private readonly policies: BatchingPolicy[] = [];
   private readonly horizon: number;
@@ -159,12 +170,14 @@ export class Simulation {
           pendingDecodes: 0,
           pendingSampled: 0,
           pendingStart: 0,
+          steady: false,
           lastEnd: 0,
         });
       }
       this.replicas.push({ engines, stageFree: new Float64Array(stages), outstanding: 0 });
       for (const engine of engines) this.policies.push(engine.policy);
     }
+    this.bulkDecodes = stages === 1 && options.chromeTrace !== true && options.exactIterations !== true;
     this.series = new TimeSeriesRecorder(config.simulationDurationS);
     this.records = options.recordRequests ? [] : undefined;
     this.trace = options.chromeTrace ? [] : undefined;
@@ -302,6 +315,13 @@ export class Simulation {
 
   private tryLaunch(engine: VirtualEngine): void {
     if (engine.busy) return;
+    if (this.bulkDecodes) {
+      const steady = engine.policy.planSteadyDecode?.();
+      if (steady !== undefined) {
+        this.runSteadyDecodes(engine, steady);
+        return;
+      }
+    }
     const plan = engine.policy.plan(this.now);
     if (plan === undefined) {
       const wake = engine.policy.nextWakeTime();
@@ -313,6 +333,76 @@ export class Simulation {
       return;
     }
     this.launch(engine, plan);
+  }
+
+  /**
+   * Steady decoding in bulk: while the policy keeps planning decode-only iterations over the same
+   * sequences and each ends strictly before the next queued event (so no arrival, other replica or
+   * timeout could act in between) and within the horizon, iterations are advanced here, without
+   * the event queue and with their metrics summed; their times are computed exactly as `launch`
+   * computes them. The first iteration that would end after the next event is launched normally.
+   */
+  private runSteadyDecodes(engine: VirtualEngine, first: IterationPlan): void {
+    const perf = this.perf;
+    const policy = engine.policy;
+    const completeSteady = policy.completeSteadyDecode as () => void;
+    const decodes = first.decodeSequences;
+    const cpu = perf.cpuOverhead(decodes);
+    const nextEvent = this.queue.peekTime();
+    const runStart = this.now;
+    if (runStart > engine.lastEnd) engine.previousHadDecodes = false;
+    let plan: IterationPlan | undefined = first;
+    let start = runStart;
+    let lastDecodeEnd = engine.lastDecodeEnd;
+    let count = 0;
+    let busy = 0;
+    let flops = 0;
+    let bytes = 0;
+    let kvTime = 0;
+    while (plan !== undefined) {
+      const stageTime = perf.stageTime(plan, 0, decodes, perf.attentionTime(plan));
+      const end = start + cpu + stageTime;
+      if (!(end < nextEvent && end <= this.horizon)) break;
+      const kv = policy.blocks.utilization;
+      kvTime += kv * (end - start);
+      if (kv > this.kvPeak) this.kvPeak = kv;
+      busy += stageTime;
+      flops += perf.flopsOf(plan);
+      bytes += perf.bytesOf(plan);
+      this.itl.add(end - lastDecodeEnd, decodes);
+      lastDecodeEnd = end;
+      count++;
+      completeSteady.call(policy);
+      start = end;
+      plan = policy.planSteadyDecode?.();
+    }
+    if (count > 0) {
+      const span = start - runStart;
+      const waiting = this.waitingTotal();
+      (this.replicas[engine.replica] as Replica).stageFree[0] = start;
+      this.stageBusyS += busy;
+      this.flops += flops;
+      this.bytes += bytes;
+      this.kvWeighted += kvTime;
+      this.iterations += count;
+      this.batchSizeSum += decodes * count;
+      this.outputTokens += decodes * count;
+      this.series.addIteration(runStart, span, decodes, kvTime / span, waiting);
+      this.series.addTokens(start, decodes * count);
+      if (start > this.lastObservation) {
+        this.series.observe(this.lastObservation, waiting, start - this.lastObservation);
+        this.lastObservation = start;
+      }
+      engine.lastEnd = start;
+      engine.lastDecodeEnd = lastDecodeEnd;
+      engine.previousHadDecodes = true;
+      this.now = start;
+      this.lastEventTime = start;
+    }
+    if (plan !== undefined) {
+      engine.steady = true;
+      this.launch(engine, plan);
+    } else this.tryLaunch(engine);
   }
 
   private launch(engine: VirtualEngine, plan: IterationPlan): void {
@@ -388,7 +478,10 @@ export class Simulation {
     }
     this.outputTokens += engine.pendingSampled;
     this.series.addTokens(end, engine.pendingSampled);
-    engine.policy.complete(end, this.events);
+    if (engine.steady) {
+      engine.steady = false;
+      (engine.policy.completeSteadyDecode as () => void).call(engine.policy);
+    } else engine.policy.complete(end, this.events);
     // Every idle engine of this replica may now use the freed stage or capacity.
     for (const candidate of (this.replicas[engine.replica] as Replica).engines) this.tryLaunch(candidate);
   }

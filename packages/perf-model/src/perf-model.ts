@@ -113,6 +113,7 @@ export class PerfModel {
   private readonly stageBandwidthGbs: number;
   private readonly layerCache = new Float64Array(CACHE_LIMIT).fill(-1);
   private readonly lmHeadCache = new Float64Array(CACHE_LIMIT).fill(-1);
+  private readonly embeddingCache = new Float64Array(CACHE_LIMIT).fill(-1);
   /** Multiply-accumulate weights touched per token in one layer (active experts only), for FLOP counts. */
   private readonly activeLayerParams: number;
 
@@ -217,6 +218,23 @@ export class PerfModel {
     return total;
   }
 
+  /** Seconds of the embedding lookup for `tokens` tokens on the first stage (cached per token count). */
+  embeddingTime(tokens: number): number {
+    if (tokens < CACHE_LIMIT) {
+      const cached = this.embeddingCache[tokens] as number;
+      if (cached >= 0) return cached;
+    }
+    const value = elementwiseOperatorCost(
+      'embedding',
+      tokens,
+      this.geometry,
+      this.peaks,
+      this.profile,
+    ).seconds;
+    if (tokens < CACHE_LIMIT) this.embeddingCache[tokens] = value;
+    return value;
+  }
+
   /** Seconds of the LM head (logits for `sequences` sequences) and sampling on the last stage. */
   lmHeadTime(sequences: number): number {
     if (sequences <= 0) return 0;
@@ -289,8 +307,7 @@ export class PerfModel {
   ): number {
     const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
     let time = this.layersPerStage * (this.layerTime(tokens) + attention);
-    if (stage === 0)
-      time += elementwiseOperatorCost('embedding', tokens, this.geometry, this.peaks, this.profile).seconds;
+    if (stage === 0) time += this.embeddingTime(tokens);
     if (stage === this.stages - 1) time += this.lmHeadTime(sampled);
     else
       time += sendRecvTime(

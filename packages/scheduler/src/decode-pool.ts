@@ -82,6 +82,16 @@ export class DecodePool {
     this.steps++;
   }
 
+  /** The earliest iteration at which a member produces its last token (Infinity when empty). */
+  nextFinishIteration(): number {
+    for (;;) {
+      const top = this.finishHeap[0];
+      if (top === undefined) return Number.POSITIVE_INFINITY;
+      if (isLive(top)) return top.finishIteration;
+      this.popHeap(); // a stale entry (preempted member): lazy deletion, as popFinished would do
+    }
+  }
+
   /** Removes and returns the members whose last token is produced at `iteration` (call after step()). */
   popFinished(iteration: number, out: Sequence[]): void {
     for (;;) {

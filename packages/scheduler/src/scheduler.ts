@@ -55,6 +55,16 @@ export interface BatchingPolicy {
   nextWakeTime(): number;
   /** Applies the planned iteration, which ended at `endTime`, reporting first tokens, finishes and preemptions. */
   complete(endTime: number, events: SchedulerEvents): void;
+  /**
+   * Optional fast path for steady decoding. When nothing is waiting, prefilling or swapped, no
+   * decoding sequence finishes in the next iteration and its KV growth fits, the next iteration is
+   * decode-only over the same sequences and `plan` would only reserve its blocks: this does
+   * exactly that and returns the plan; otherwise it changes nothing and returns undefined (call
+   * `plan`). Complete such an iteration with `completeSteadyDecode`.
+   */
+  planSteadyDecode?(): IterationPlan | undefined;
+  /** Completes an iteration planned by `planSteadyDecode` (nothing finishes, so there is nothing to report). */
+  completeSteadyDecode?(): void;
 }
 
 /** Creates a fresh, empty plan object. */

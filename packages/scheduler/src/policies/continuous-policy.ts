@@ -31,6 +31,8 @@ export class ContinuousPolicy implements BatchingPolicy {
   private readonly pendingPreemptions: Sequence[] = [];
   private planDecodes = false;
   private finishedLastIteration = false;
+  /** The decode pool's next finish iteration, cached for planSteadyDecode; -1 when unknown. */
+  private nextFinish = -1;
   private admissions = 0;
 
   constructor(options: SchedulerOptions, queueKey: QueueKey = QUEUE_KEYS[options.queueOrder] as QueueKey) {
@@ -66,6 +68,7 @@ export class ContinuousPolicy implements BatchingPolicy {
   private readonly finishedScratch: Sequence[] = [];
 
   plan(now: number): IterationPlan | undefined {
+    this.nextFinish = -1;
     const plan = resetPlan(this.plan_);
     if (this.planned.length !== 0) this.planned.length = 0;
     const { options, blocks, pool } = this;
@@ -205,7 +208,40 @@ export class ContinuousPolicy implements BatchingPolicy {
     return tokens;
   }
 
+  planSteadyDecode(): IterationPlan | undefined {
+    const { pool, blocks } = this;
+    if (
+      pool.size === 0 ||
+      this.waiting.size !== 0 ||
+      this.prefilling.length !== 0 ||
+      this.swapped.length !== 0 ||
+      this.pendingPreemptions.length !== 0
+    )
+      return undefined;
+    // The pool only changes in plan() and complete(), which forget this; steady runs reuse it.
+    if (this.nextFinish < 0) this.nextFinish = pool.nextFinishIteration();
+    if (this.nextFinish <= pool.currentStep + 1) return undefined;
+    const needed = pool.blocksNeededAt(pool.currentStep + 1);
+    if (!blocks.canAllocate(needed)) return undefined;
+    // What plan() does in this state: nothing can be admitted; decodes only, their growth reserved.
+    blocks.allocate(needed);
+    const plan = resetPlan(this.plan_);
+    if (this.planned.length !== 0) this.planned.length = 0;
+    this.planDecodes = true;
+    plan.decodeSequences = pool.size;
+    plan.decodeContextTokens = pool.kvTokens + pool.size;
+    plan.sampledSequences = pool.size;
+    return plan;
+  }
+
+  completeSteadyDecode(): void {
+    this.pool.step();
+    this.planDecodes = false;
+    this.finishedLastIteration = false;
+  }
+
   complete(endTime: number, events: SchedulerEvents): void {
+    this.nextFinish = -1;
     const { pool, blocks, plan_: plan } = this;
     for (const victim of this.pendingPreemptions) events.onPreempt(victim, endTime);
     if (this.pendingPreemptions.length !== 0) this.pendingPreemptions.length = 0;

@@ -202,8 +202,27 @@ describe('confidence notes', () => {
   });
 });
 
+/** Same structure; integers equal; other numbers equal up to a relative 1e-9 (closed-form sums round differently). */
+function expectClose(actual: unknown, expected: unknown, path = 'statistics'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    if (Number.isInteger(expected)) expect(actual, path).toBe(expected);
+    else
+      expect(Math.abs(actual - expected), path).toBeLessThanOrEqual(
+        1e-9 * Math.max(1e-12, Math.abs(expected)),
+      );
+    return;
+  }
+  if (expected !== null && typeof expected === 'object') {
+    expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort());
+    for (const [key, value] of Object.entries(expected))
+      expectClose((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
+    return;
+  }
+  expect(actual, path).toEqual(expected);
+}
+
 describe('bulk steady decoding', () => {
-  it('gives the same iteration times, latencies and counts as taking every iteration through the event queue', () => {
+  it('matches taking every iteration through the event queue: same counts, same latencies and utilization up to rounding', () => {
     for (const config of [
       {
         modelSpec: { name: 'llama-2-7b' },
@@ -217,33 +236,14 @@ describe('bulk steady decoding', () => {
         workloadSpec: { arrivalRate: 40, lengthDistribution: 'lognormal' as const, avgOutputLength: 400 },
       },
     ] satisfies SimulatorConfig[]) {
-      const bulk = new LLMInferenceSimulator({ ...config, simulationDurationS: 40 })
-        .run()
-        .computeStatistics();
-      const exact = new LLMInferenceSimulator({ ...config, simulationDurationS: 40 })
-        .run({ exactIterations: true })
-        .computeStatistics();
-      const {
-        gpuUtilization: bulkBusy,
-        kvCacheUtilization: bulkKv,
-        mfu: bulkMfu,
-        mbu: bulkMbu,
-        ...bulkRest
-      } = bulk;
-      const {
-        gpuUtilization: exactBusy,
-        kvCacheUtilization: exactKv,
-        mfu: exactMfu,
-        mbu: exactMbu,
-        ...exactRest
-      } = exact;
-      expect(bulkRest).toEqual(exactRest);
-      // Sums taken per run of iterations instead of one by one: equal up to rounding.
-      expect(bulkBusy).toBeCloseTo(exactBusy, 12);
-      expect(bulkKv.mean).toBeCloseTo(exactKv.mean, 12);
-      expect(bulkKv.peak).toBe(exactKv.peak);
-      expect(bulkMfu).toBeCloseTo(exactMfu, 12);
-      expect(bulkMbu).toBeCloseTo(exactMbu, 12);
+      const bulk = new LLMInferenceSimulator({ ...config, simulationDurationS: 40 }).run();
+      const exact = new LLMInferenceSimulator({ ...config, simulationDurationS: 40 }).run({
+        exactIterations: true,
+      });
+      expect(
+        bulk.computeStatistics().preemptions + exact.computeStatistics().completedRequests,
+      ).toBeGreaterThan(0);
+      expectClose(bulk.computeStatistics(), exact.computeStatistics());
     }
   });
 });

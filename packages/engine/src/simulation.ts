@@ -1,10 +1,11 @@
-import { createPerfModel, type PerfModel } from '@sim/perf-model';
+import { createPerfModel, type DecodeLinearCost, type PerfModel } from '@sim/perf-model';
 import {
   type BatchingPolicy,
   createPolicy,
   type IterationPlan,
   type SchedulerEvents,
   Sequence,
+  type SteadyDecodeWindow,
 } from '@sim/scheduler';
 import { configWarnings, OutOfMemoryError, type ResolvedConfig, SimError } from '@sim/specs';
 import { LogHistogram, Samples } from './distribution';
@@ -63,8 +64,6 @@ interface VirtualEngine {
   pendingDecodes: number;
   pendingSampled: number;
   pendingStart: number;
-  /** The iteration in flight was planned by the policy's steady-decode fast path. */
-  steady: boolean;
   lastEnd: number;
 }
 
@@ -77,6 +76,9 @@ interface Replica {
 type Event =
   | { kind: typeof ITERATION_END | typeof WAKE; engine: VirtualEngine }
   | { kind: typeof ARRIVAL; arrival: Arrival; client: number };
+
+/** Most steady decode iterations advanced in one bulk step. */
+const MAX_BULK_ITERATIONS = 4096;
 
 /** Parameter counts (billions) spanned by the kernel-level profiles (Llama-2-7B … Qwen-72B). */
 const PROFILED_PARAMS_B = [6, 73] as const;
@@ -96,6 +98,8 @@ export class Simulation {
   private readonly replicas: Replica[] = [];
   /** Steady decode iterations are advanced in bulk (single-stage replicas, no Chrome trace). */
   private readonly bulkDecodes: boolean;
+  /** Linear decode costs by number of decoding sequences. */
+  private readonly decodeCosts: DecodeLinearCost[] = [];
   /** Every virtual engine's policy, flat (the queue length is summed over them on every event). */
   private readonly policies: BatchingPolicy[] = [];
   private readonly horizon: number;
@@ -170,7 +174,6 @@ export class Simulation {
           pendingDecodes: 0,
           pendingSampled: 0,
           pendingStart: 0,
-          steady: false,
           lastEnd: 0,
         });
       }
@@ -316,11 +319,8 @@ export class Simulation {
   private tryLaunch(engine: VirtualEngine): void {
     if (engine.busy) return;
     if (this.bulkDecodes) {
-      const steady = engine.policy.planSteadyDecode?.();
-      if (steady !== undefined) {
-        this.runSteadyDecodes(engine, steady);
-        return;
-      }
+      const window = engine.policy.steadyDecodeWindow?.();
+      if (window !== undefined) this.advanceSteadyDecodes(engine, window);
     }
     const plan = engine.policy.plan(this.now);
     if (plan === undefined) {
@@ -336,73 +336,100 @@ export class Simulation {
   }
 
   /**
-   * Steady decoding in bulk: while the policy keeps planning decode-only iterations over the same
-   * sequences and each ends strictly before the next queued event (so no arrival, other replica or
-   * timeout could act in between) and within the horizon, iterations are advanced here, without
-   * the event queue and with their metrics summed; their times are computed exactly as `launch`
-   * computes them. The first iteration that would end after the next event is launched normally.
+   * Steady decoding in bulk: the policy's window says how many decode-only iterations over the same
+   * sequences come next; those that end strictly before the next queued event (so no arrival,
+   * other replica or timeout acts in between) and within the horizon are advanced here, in closed
+   * form: a decode iteration's time, FLOPs and bytes are linear in the total context, which grows
+   * by one token per sequence per iteration. Each iteration still adds its token gap to the ITL
+   * histogram; the other metrics are summed per run. The iteration after the run is planned and
+   * launched as usual.
    */
-  private runSteadyDecodes(engine: VirtualEngine, first: IterationPlan): void {
-    const perf = this.perf;
-    const policy = engine.policy;
-    const completeSteady = policy.completeSteadyDecode as () => void;
-    const decodes = first.decodeSequences;
-    const cpu = perf.cpuOverhead(decodes);
+  private advanceSteadyDecodes(engine: VirtualEngine, window: SteadyDecodeWindow): void {
+    const decodes = window.sequences;
+    const cost = this.decodeCost(decodes);
+    const cpu = this.perf.cpuOverhead(decodes);
     const nextEvent = this.queue.peekTime();
     const runStart = this.now;
-    if (runStart > engine.lastEnd) engine.previousHadDecodes = false;
-    let plan: IterationPlan | undefined = first;
+    // First the iterations that end before the next event, by time alone; then the policy says how
+    // many of those the KV cache can grow into.
+    let fits = 0;
+    {
+      let time = runStart;
+      let context = window.contextTokens;
+      const limit = Math.min(window.iterations, MAX_BULK_ITERATIONS);
+      while (fits < limit) {
+        const end = time + cpu + (cost.fixedS + cost.perContextTokenS * context);
+        if (!(end < nextEvent && end <= this.horizon)) break;
+        time = end;
+        context += decodes;
+        fits++;
+      }
+    }
+    if (fits === 0) return;
+    const iterations = (engine.policy.steadyDecodeBlocks as (iterations: number) => number).call(
+      engine.policy,
+      fits,
+    );
+    if (iterations === 0) return;
+    const used = window.usedBlocks;
+    const total = window.totalBlocks;
     let start = runStart;
+    let context = window.contextTokens;
     let lastDecodeEnd = engine.lastDecodeEnd;
     let count = 0;
     let busy = 0;
     let flops = 0;
     let bytes = 0;
     let kvTime = 0;
-    while (plan !== undefined) {
-      const stageTime = perf.stageTime(plan, 0, decodes, perf.attentionTime(plan));
+    let kvPeak = this.kvPeak;
+    while (count < iterations) {
+      const stageTime = cost.fixedS + cost.perContextTokenS * context;
       const end = start + cpu + stageTime;
-      if (!(end < nextEvent && end <= this.horizon)) break;
-      const kv = policy.blocks.utilization;
+      const kv = total === 0 ? 0 : (used[count] as number) / total;
       kvTime += kv * (end - start);
-      if (kv > this.kvPeak) this.kvPeak = kv;
+      if (kv > kvPeak) kvPeak = kv;
       busy += stageTime;
-      flops += perf.flopsOf(plan);
-      bytes += perf.bytesOf(plan);
+      flops += cost.flops0 + cost.flops1 * context;
+      bytes += cost.bytes0 + cost.bytes1 * context;
       this.itl.add(end - lastDecodeEnd, decodes);
       lastDecodeEnd = end;
-      count++;
-      completeSteady.call(policy);
       start = end;
-      plan = policy.planSteadyDecode?.();
+      context += decodes;
+      count++;
     }
-    if (count > 0) {
-      const span = start - runStart;
-      const waiting = this.waitingTotal();
-      (this.replicas[engine.replica] as Replica).stageFree[0] = start;
-      this.stageBusyS += busy;
-      this.flops += flops;
-      this.bytes += bytes;
-      this.kvWeighted += kvTime;
-      this.iterations += count;
-      this.batchSizeSum += decodes * count;
-      this.outputTokens += decodes * count;
-      this.series.addIteration(runStart, span, decodes, kvTime / span, waiting);
-      this.series.addTokens(start, decodes * count);
-      if (start > this.lastObservation) {
-        this.series.observe(this.lastObservation, waiting, start - this.lastObservation);
-        this.lastObservation = start;
-      }
-      engine.lastEnd = start;
-      engine.lastDecodeEnd = lastDecodeEnd;
-      engine.previousHadDecodes = true;
-      this.now = start;
-      this.lastEventTime = start;
+    (engine.policy.advanceSteadyDecode as (iterations: number) => void).call(engine.policy, count);
+    const span = start - runStart;
+    const waiting = this.waitingTotal();
+    (this.replicas[engine.replica] as Replica).stageFree[0] = start;
+    this.stageBusyS += busy;
+    this.flops += flops;
+    this.bytes += bytes;
+    this.kvWeighted += kvTime;
+    this.kvPeak = kvPeak;
+    this.iterations += count;
+    this.batchSizeSum += decodes * count;
+    this.outputTokens += decodes * count;
+    this.series.addIteration(runStart, span, decodes, kvTime / span, waiting);
+    this.series.addTokens(start, decodes * count);
+    if (start > this.lastObservation) {
+      this.series.observe(this.lastObservation, waiting, start - this.lastObservation);
+      this.lastObservation = start;
     }
-    if (plan !== undefined) {
-      engine.steady = true;
-      this.launch(engine, plan);
-    } else this.tryLaunch(engine);
+    engine.lastEnd = start;
+    engine.lastDecodeEnd = lastDecodeEnd;
+    engine.previousHadDecodes = true;
+    this.now = start;
+    this.lastEventTime = start;
+  }
+
+  /** The perf model's linear decode cost for `sequences` decoding sequences (cached). */
+  private decodeCost(sequences: number): DecodeLinearCost {
+    let cost = this.decodeCosts[sequences];
+    if (cost === undefined) {
+      cost = this.perf.decodeLinearCost(sequences);
+      this.decodeCosts[sequences] = cost;
+    }
+    return cost;
   }
 
   private launch(engine: VirtualEngine, plan: IterationPlan): void {
@@ -478,10 +505,7 @@ export class Simulation {
     }
     this.outputTokens += engine.pendingSampled;
     this.series.addTokens(end, engine.pendingSampled);
-    if (engine.steady) {
-      engine.steady = false;
-      (engine.policy.completeSteadyDecode as () => void).call(engine.policy);
-    } else engine.policy.complete(end, this.events);
+    engine.policy.complete(end, this.events);
     // Every idle engine of this replica may now use the freed stage or capacity.
     for (const candidate of (this.replicas[engine.replica] as Replica).engines) this.tryLaunch(candidate);
   }

@@ -21,6 +21,7 @@ export { type MemoryPlan, maxConcurrentSequences, memoryPlan, RUNTIME_OVERHEAD_B
 export {
   type BatchShape,
   createPerfModel,
+  type DecodeLinearCost,
   type IterationBreakdown,
   type OperatorBreakdown,
   PerfModel,

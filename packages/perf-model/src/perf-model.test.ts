@@ -226,3 +226,26 @@ describe('profiles', () => {
     expect(model(tp(1, 'llama-2-7b', 'L40S')).profileChoice.note).toMatch(/extrapolated from A40/);
   });
 });
+
+describe('decodeLinearCost', () => {
+  it('matches the stage time, FLOPs and bytes of decode-only batches at any context', () => {
+    for (const name of ['llama-2-7b', 'mixtral-8x7b', 'llama-3.1-8b']) {
+      const perf = model({ modelSpec: { name }, clusterSpec: { gpuSpec: { name: 'H100' } } });
+      for (const sequences of [1, 13, 128]) {
+        const cost = perf.decodeLinearCost(sequences);
+        for (const context of [sequences * 10, sequences * 700, sequences * 4000]) {
+          const batch = {
+            prefillChunks: [],
+            prefillContexts: [],
+            decodeSequences: sequences,
+            decodeContextTokens: context,
+          };
+          const stage = perf.stageTime(batch, 0);
+          expect(Math.abs(cost.fixedS + cost.perContextTokenS * context - stage) / stage).toBeLessThan(1e-12);
+          expect(cost.flops0 + cost.flops1 * context).toBeCloseTo(perf.flopsOf(batch), -3);
+          expect(cost.bytes0 + cost.bytes1 * context).toBeCloseTo(perf.bytesOf(batch), -3);
+        }
+      }
+    }
+  });
+});

@@ -70,6 +70,20 @@ export type OperatorBreakdown = Record<
   number
 >;
 
+/** Linear cost of a decode-only iteration in the total context C (see PerfModel.decodeLinearCost). */
+export interface DecodeLinearCost {
+  /** GPU seconds at C = 0. */
+  readonly fixedS: number;
+  /** GPU seconds per context token. */
+  readonly perContextTokenS: number;
+  /** FLOPs at C = 0 and per context token (whole replica). */
+  readonly flops0: number;
+  readonly flops1: number;
+  /** Device-memory bytes at C = 0 and per context token (whole replica). */
+  readonly bytes0: number;
+  readonly bytes1: number;
+}
+
 /** An iteration's time, split by stage and operator, with its utilization. */
 export interface IterationBreakdown {
   /** Wall time of the iteration without pipelining: every stage in turn, plus CPU overhead. Seconds. */
@@ -316,6 +330,41 @@ export class PerfModel {
         this.stageLink,
       );
     return time;
+  }
+
+  /**
+   * A decode-only iteration of `sequences` sequences on a single-stage replica as linear functions
+   * of the sequences' total context C (decode attention reads the KV cache, so its time, FLOPs and
+   * bytes grow linearly in C; everything else depends on `sequences` only):
+   * GPU seconds = fixedS + perContextTokenS × C, FLOPs = flops0 + flops1 × C, bytes = bytes0 + bytes1 × C.
+   * The engine uses it to advance runs of steady decode iterations in closed form.
+   */
+  decodeLinearCost(sequences: number): DecodeLinearCost {
+    const { geometry, peaks, profile } = this;
+    const model = this.config.modelSpec;
+    const attention = profile.attention;
+    const attentionFixed = decodeAttentionCost(
+      sequences,
+      0,
+      geometry.kvBytesPerTokenPerLayer,
+      peaks,
+      attention,
+    ).seconds;
+    const attentionPerToken =
+      geometry.kvBytesPerTokenPerLayer / (peaks.bytesPerSecond * attention.decodeMemoryEfficiency);
+    return {
+      fixedS:
+        this.layersPerStage * (this.layerTime(sequences) + attentionFixed) +
+        this.embeddingTime(sequences) +
+        this.lmHeadTime(sequences),
+      perContextTokenS: this.layersPerStage * attentionPerToken,
+      flops0:
+        2 * sequences * this.activeLayerParams * model.nLayers +
+        2 * sequences * model.vocabSize * model.hiddenSize,
+      flops1: 4 * model.headDim * model.nHeads * model.nLayers,
+      bytes0: this.memory.weightBytesPerGpu * this.gpusPerReplica,
+      bytes1: geometry.kvBytesPerTokenPerLayer * this.tensorParallelSize * model.nLayers,
+    };
   }
 
   /** Engine CPU seconds for an iteration over `sequences` sequences. */

@@ -76,6 +76,12 @@ export class DecodePool {
     return this.phaseCounts[target] as number;
   }
 
+  /** Advances every member by `steps` decode steps at once (steady runs: nobody finishes in between). */
+  advance(steps: number): void {
+    this.kvLengthSum += this.members * steps;
+    this.steps += steps;
+  }
+
   /** Advances every member by one decode step (call after the iteration completes). */
   step(): void {
     this.kvLengthSum += this.members;

@@ -15,6 +15,7 @@ export {
   resetPlan,
   type SchedulerEvents,
   type SchedulerOptions,
+  type SteadyDecodeWindow,
 } from './scheduler';
 export { blocksFor, Sequence, type SequenceStatus } from './sequence';
 export { QUEUE_KEYS, type QueueKey, WaitingQueue } from './waiting-queue';

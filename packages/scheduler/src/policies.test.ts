@@ -266,3 +266,82 @@ describe('ordering and admission', () => {
     expect(unchunked.batches.filter((batch) => batch.decodes > 0 && batch.chunks > 0)).toHaveLength(0);
   });
 });
+
+describe('steady decode fast path (continuous policy)', () => {
+  /** Runs requests to the end; with `bulk`, steady decode runs are advanced with the window API. */
+  function run(requests: readonly Request[], options: SchedulerOptions, bulk: boolean) {
+    const policy = new ContinuousPolicy(options);
+    const sequences = requests.map(
+      (request, id) => new Sequence(id, request.arrival, request.input, request.output),
+    );
+    const finished: [number, number][] = [];
+    let preemptions = 0;
+    let bulkIterations = 0;
+    let next = 0;
+    let now = 0;
+    for (let guard = 0; guard < 200_000; guard++) {
+      while (next < sequences.length && (sequences[next] as Sequence).arrivalTime <= now)
+        policy.enqueue(sequences[next++] as Sequence);
+      const nextArrival =
+        next < sequences.length ? (sequences[next] as Sequence).arrivalTime : Number.POSITIVE_INFINITY;
+      if (bulk) {
+        const window = policy.steadyDecodeWindow();
+        if (window !== undefined) {
+          // As the engine does: only iterations that end by the next arrival.
+          const fits = Math.min(window.iterations, Math.max(0, nextArrival - now));
+          const iterations = policy.steadyDecodeBlocks(fits);
+          for (let index = 1; index < iterations; index++)
+            expect(window.usedBlocks[index]).toBeGreaterThanOrEqual(window.usedBlocks[index - 1] as number);
+          policy.advanceSteadyDecode(iterations);
+          now += iterations;
+          bulkIterations += iterations;
+          if (iterations > 0) continue;
+        }
+      }
+      const plan = policy.plan(now);
+      if (plan === undefined) {
+        if (next >= sequences.length && policy.waitingCount === 0 && policy.runningCount === 0) break;
+        now = Math.max(now, nextArrival);
+        continue;
+      }
+      now += 1;
+      policy.complete(now, {
+        onFirstToken: () => {},
+        onFinish: (sequence, time) => finished.push([sequence.id, time]),
+        onPreempt: () => preemptions++,
+      });
+    }
+    return { finished, preemptions, now, bulkIterations, used: policy.blocks.usedBlocks };
+  }
+
+  it('advancing a window gives the same finishes, times, preemptions and blocks as planning each iteration', () => {
+    fc.assert(
+      fc.property(
+        requestList(80, 120),
+        fc.boolean(),
+        fc.integer({ min: 12, max: 200 }),
+        (requests, chunked, blocks) => {
+          const options = { ...base, chunkedPrefill: chunked, totalBlocks: blocks };
+          if (requests.some((request) => blocksFor(request.input + request.output, 16) > blocks)) return;
+          const exact = run(requests, options, false);
+          const bulk = run(requests, options, true);
+          expect(bulk.finished).toEqual(exact.finished);
+          expect(bulk.preemptions).toBe(exact.preemptions);
+          expect(bulk.now).toBe(exact.now);
+          expect(bulk.used).toBe(0);
+        },
+      ),
+      { numRuns: 150, seed: 11 },
+    );
+    // The fast path is actually taken on a long-output workload.
+    const long = run(
+      [
+        { arrival: 0, input: 20, output: 300 },
+        { arrival: 0, input: 30, output: 280 },
+      ],
+      base,
+      true,
+    );
+    expect(long.bulkIterations).toBeGreaterThan(200);
+  });
+});

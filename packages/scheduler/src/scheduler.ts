@@ -56,15 +56,35 @@ export interface BatchingPolicy {
   /** Applies the planned iteration, which ended at `endTime`, reporting first tokens, finishes and preemptions. */
   complete(endTime: number, events: SchedulerEvents): void;
   /**
-   * Optional fast path for steady decoding. When nothing is waiting, prefilling or swapped, no
-   * decoding sequence finishes in the next iteration and its KV growth fits, the next iteration is
-   * decode-only over the same sequences and `plan` would only reserve its blocks: this does
-   * exactly that and returns the plan; otherwise it changes nothing and returns undefined (call
-   * `plan`). Complete such an iteration with `completeSteadyDecode`.
+   * Optional fast path for steady decoding. When nothing is waiting, prefilling or swapped, every
+   * coming iteration is decode-only over the same sequences until one of them finishes or the KV
+   * growth no longer fits, and `plan` + `complete` would only reserve blocks and advance the decode
+   * clock. This returns the sequences, their context and how many iterations come before the next
+   * finish (undefined when not steady); nothing changes until `advanceSteadyDecode`. The returned
+   * object is reused by the next call.
    */
-  planSteadyDecode?(): IterationPlan | undefined;
-  /** Completes an iteration planned by `planSteadyDecode` (nothing finishes, so there is nothing to report). */
-  completeSteadyDecode?(): void;
+  steadyDecodeWindow?(): SteadyDecodeWindow | undefined;
+  /**
+   * Fills the window's `usedBlocks` for its first iterations, at most `iterations`, stopping where
+   * the KV growth would not fit; returns how many fit.
+   */
+  steadyDecodeBlocks?(iterations: number): number;
+  /** Applies `iterations` (≤ what steadyDecodeBlocks allowed) steady decode iterations at once: exactly what as many plan/complete rounds would do. */
+  advanceSteadyDecode?(iterations: number): void;
+}
+
+/** Runs of steady decode iterations (see `BatchingPolicy.steadyDecodeWindow`). */
+export interface SteadyDecodeWindow {
+  /** Decoding sequences (the same in every iteration of the window). */
+  sequences: number;
+  /** Their total context in the first iteration of the window; it grows by `sequences` per iteration. */
+  contextTokens: number;
+  /** Steady iterations before the next finish. */
+  iterations: number;
+  /** KV blocks in use during iteration i (after its growth is reserved), as filled by steadyDecodeBlocks. */
+  usedBlocks: Int32Array;
+  /** The policy's KV blocks. */
+  totalBlocks: number;
 }
 
 /** Creates a fresh, empty plan object. */

@@ -1,9 +1,18 @@
 import { BlockManager } from '../block-manager';
 import { DecodePool } from '../decode-pool';
-import type { BatchingPolicy, IterationPlan, SchedulerEvents, SchedulerOptions } from '../scheduler';
+import type {
+  BatchingPolicy,
+  IterationPlan,
+  SchedulerEvents,
+  SchedulerOptions,
+  SteadyDecodeWindow,
+} from '../scheduler';
 import { emptyPlan, resetPlan } from '../scheduler';
 import { blocksFor, type Sequence } from '../sequence';
 import { QUEUE_KEYS, type QueueKey, WaitingQueue } from '../waiting-queue';
+
+/** Longest steady window handed out at once (bounds the window's buffer). */
+const MAX_WINDOW = 1 << 16;
 
 /**
  * Iteration-level (continuous) batching with a paged KV cache, as in Orca and vLLM:
@@ -31,8 +40,16 @@ export class ContinuousPolicy implements BatchingPolicy {
   private readonly pendingPreemptions: Sequence[] = [];
   private planDecodes = false;
   private finishedLastIteration = false;
-  /** The decode pool's next finish iteration, cached for planSteadyDecode; -1 when unknown. */
+  /** The decode pool's next finish iteration, cached for steadyDecodeWindow; -1 when unknown. */
   private nextFinish = -1;
+  /** Reused by steadyDecodeWindow. */
+  private readonly window: SteadyDecodeWindow = {
+    sequences: 0,
+    contextTokens: 0,
+    iterations: 0,
+    usedBlocks: new Int32Array(64),
+    totalBlocks: 0,
+  };
   private admissions = 0;
 
   constructor(options: SchedulerOptions, queueKey: QueueKey = QUEUE_KEYS[options.queueOrder] as QueueKey) {
@@ -208,8 +225,8 @@ export class ContinuousPolicy implements BatchingPolicy {
     return tokens;
   }
 
-  planSteadyDecode(): IterationPlan | undefined {
-    const { pool, blocks } = this;
+  steadyDecodeWindow(): SteadyDecodeWindow | undefined {
+    const { pool } = this;
     if (
       pool.size === 0 ||
       this.waiting.size !== 0 ||
@@ -218,24 +235,41 @@ export class ContinuousPolicy implements BatchingPolicy {
       this.pendingPreemptions.length !== 0
     )
       return undefined;
-    // The pool only changes in plan() and complete(), which forget this; steady runs reuse it.
     if (this.nextFinish < 0) this.nextFinish = pool.nextFinishIteration();
-    if (this.nextFinish <= pool.currentStep + 1) return undefined;
-    const needed = pool.blocksNeededAt(pool.currentStep + 1);
-    if (!blocks.canAllocate(needed)) return undefined;
-    // What plan() does in this state: nothing can be admitted; decodes only, their growth reserved.
-    blocks.allocate(needed);
-    const plan = resetPlan(this.plan_);
-    if (this.planned.length !== 0) this.planned.length = 0;
-    this.planDecodes = true;
-    plan.decodeSequences = pool.size;
-    plan.decodeContextTokens = pool.kvTokens + pool.size;
-    plan.sampledSequences = pool.size;
-    return plan;
+    const iterations = this.nextFinish - pool.currentStep - 1;
+    if (iterations <= 0) return undefined;
+    const window = this.window;
+    window.sequences = pool.size;
+    window.contextTokens = pool.kvTokens + pool.size;
+    window.iterations = iterations;
+    window.totalBlocks = this.blocks.totalBlocks;
+    return window;
   }
 
-  completeSteadyDecode(): void {
-    this.pool.step();
+  steadyDecodeBlocks(iterations: number): number {
+    const { pool, blocks, window } = this;
+    const wanted = Math.min(iterations, window.iterations, MAX_WINDOW);
+    if (window.usedBlocks.length < wanted)
+      window.usedBlocks = new Int32Array(Math.max(wanted, 2 * window.usedBlocks.length));
+    const step = pool.currentStep;
+    let used = blocks.usedBlocks;
+    let count = 0;
+    while (count < wanted) {
+      const needed = pool.blocksNeededAt(step + 1 + count);
+      if (used + needed > blocks.totalBlocks) break;
+      used += needed;
+      window.usedBlocks[count] = used;
+      count++;
+    }
+    return count;
+  }
+
+  advanceSteadyDecode(iterations: number): void {
+    if (iterations <= 0) return;
+    const { pool, blocks } = this;
+    // As many plan() + complete() rounds: reserve each step's growth, then advance the decode clock.
+    blocks.allocate((this.window.usedBlocks[iterations - 1] as number) - blocks.usedBlocks);
+    pool.advance(iterations);
     this.planDecodes = false;
     this.finishedLastIteration = false;
   }

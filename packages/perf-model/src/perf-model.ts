@@ -435,13 +435,7 @@ export class PerfModel {
       for (const key of Object.keys(perLayer) as (keyof OperatorBreakdown)[])
         operators[key] += perLayer[key] * this.layersPerStage;
       if (stage === 0) {
-        const embedding = elementwiseOperatorCost(
-          'embedding',
-          tokens,
-          this.geometry,
-          this.peaks,
-          this.profile,
-        ).seconds;
+        const embedding = this.embeddingTime(tokens);
         operators.embedding += embedding;
         time += embedding;
       }

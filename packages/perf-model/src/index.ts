@@ -29,6 +29,7 @@ export {
 } from './perf-model';
 export {
   type DevicePeaks,
+  decodeAttentionBandwidth,
   decodeAttentionCost,
   ELEMENTWISE_BYTES_PER_ELEMENT,
   elementwiseCost,

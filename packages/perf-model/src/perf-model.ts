@@ -20,6 +20,7 @@ import { type LayerGeometry, layerGeometry } from './layer-geometry';
 import { type MemoryPlan, memoryPlan } from './memory-plan';
 import {
   type DevicePeaks,
+  decodeAttentionBandwidth,
   decodeAttentionCost,
   gemmCost,
   prefillAttentionFlops,
@@ -130,6 +131,12 @@ export class PerfModel {
   private readonly embeddingCache = new Float64Array(CACHE_LIMIT).fill(-1);
   /** Multiply-accumulate weights touched per token in one layer (active experts only), for FLOP counts. */
   private readonly activeLayerParams: number;
+  /** Decode-attention FLOPs per cached token read, per layer (QKᵀ and PV over all query heads). */
+  private readonly decodeAttentionFlopsPerToken: number;
+  /** Every weight of the replica, read once per iteration. Bytes. */
+  private readonly weightBytesPerReplica: number;
+  /** KV-cache bytes read per context token by decode attention, all layers and TP ranks. */
+  private readonly kvReadBytesPerToken: number;
 
   constructor(config: PerfModelConfig) {
     this.config = config;
@@ -163,6 +170,10 @@ export class PerfModel {
     const attentionParams =
       h * (model.nHeads + 2 * model.nKvHeads) * model.headDim + model.nHeads * model.headDim * h;
     const expertParams = (model.gatedMlp ? 3 : 2) * h * model.expertFfnDim;
+    this.decodeAttentionFlopsPerToken = 4 * model.headDim * model.nHeads;
+    this.weightBytesPerReplica = this.memory.weightBytesPerGpu * this.gpusPerReplica;
+    this.kvReadBytesPerToken =
+      this.geometry.kvBytesPerTokenPerLayer * this.tensorParallelSize * model.nLayers;
     this.activeLayerParams =
       attentionParams +
       (model.numExperts > 1
@@ -350,8 +361,7 @@ export class PerfModel {
       peaks,
       attention,
     ).seconds;
-    const attentionPerToken =
-      geometry.kvBytesPerTokenPerLayer / (peaks.bytesPerSecond * attention.decodeMemoryEfficiency);
+    const attentionPerToken = geometry.kvBytesPerTokenPerLayer / decodeAttentionBandwidth(peaks, attention);
     return {
       fixedS:
         this.layersPerStage * (this.layerTime(sequences) + attentionFixed) +
@@ -361,9 +371,9 @@ export class PerfModel {
       flops0:
         2 * sequences * this.activeLayerParams * model.nLayers +
         2 * sequences * model.vocabSize * model.hiddenSize,
-      flops1: 4 * model.headDim * model.nHeads * model.nLayers,
-      bytes0: this.memory.weightBytesPerGpu * this.gpusPerReplica,
-      bytes1: geometry.kvBytesPerTokenPerLayer * this.tensorParallelSize * model.nLayers,
+      flops1: this.decodeAttentionFlopsPerToken * model.nLayers,
+      bytes0: this.weightBytesPerReplica,
+      bytes1: this.kvReadBytesPerToken,
     };
   }
 
@@ -403,7 +413,7 @@ export class PerfModel {
         model.headDim,
       );
     }
-    attentionFlops += 4 * model.headDim * model.nHeads * batch.decodeContextTokens;
+    attentionFlops += this.decodeAttentionFlopsPerToken * batch.decodeContextTokens;
     const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
     return (
       2 * tokens * this.activeLayerParams * model.nLayers +
@@ -414,12 +424,7 @@ export class PerfModel {
 
   /** Device-memory bytes of an iteration over the whole replica: every weight once, plus the KV cache read. */
   bytesOf(batch: BatchShape): number {
-    const kvBytes =
-      batch.decodeContextTokens *
-      this.geometry.kvBytesPerTokenPerLayer *
-      this.tensorParallelSize *
-      this.config.modelSpec.nLayers;
-    return this.memory.weightBytesPerGpu * this.gpusPerReplica + kvBytes;
+    return this.weightBytesPerReplica + batch.decodeContextTokens * this.kvReadBytesPerToken;
   }
 
   /** The iteration's time by stage and operator, with MFU and MBU (allocates; not for the hot path). */

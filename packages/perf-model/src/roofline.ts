@@ -115,6 +115,11 @@ export function decodeAttentionCost(
   const seconds =
     attention.decodeLaunchUs * 1e-6 +
     sequences * attention.decodePerSequenceUs * 1e-6 +
-    bytes / (peaks.bytesPerSecond * attention.decodeMemoryEfficiency);
+    bytes / decodeAttentionBandwidth(peaks, attention);
   return { seconds, flops: 0, bytes };
+}
+
+/** Bytes per second decode attention reads the KV cache at: the linear term of decodeAttentionCost is bytes / this. */
+export function decodeAttentionBandwidth(peaks: DevicePeaks, attention: AttentionEfficiency): number {
+  return peaks.bytesPerSecond * attention.decodeMemoryEfficiency;
 }

@@ -1,6 +1,6 @@
 import { LLMInferenceSimulator } from '@sim/engine';
 import { createPerfModel, type EngineProfile, type PerfModel } from '@sim/perf-model';
-import { type ResolvedConfig, resolveConfig, type SimulatorConfig } from '@sim/specs';
+import { findModelPreset, type ResolvedConfig, resolveConfig, type SimulatorConfig } from '@sim/specs';
 import type { ValidationCase } from './published-cases';
 
 /**
@@ -10,14 +10,14 @@ import type { ValidationCase } from './published-cases';
  */
 export function caseConfig(validationCase: ValidationCase): SimulatorConfig {
   const context = validationCase.inputTokens + validationCase.outputTokens;
-  const model = resolveConfig({ modelSpec: { name: validationCase.model } }).modelSpec;
+  const presetContext = findModelPreset(validationCase.model)?.maxContextLength ?? 0;
   const inFlight = validationCase.kind === 'ifb-throughput';
   return {
     modelSpec: {
       name: validationCase.model,
       weightDtype: validationCase.weightDtype,
       kvCacheDtype: validationCase.kvCacheDtype,
-      maxContextLength: Math.max(model.maxContextLength, context),
+      maxContextLength: Math.max(presetContext, context),
     },
     clusterSpec: {
       gpuSpec: { name: validationCase.gpu },
@@ -128,8 +128,9 @@ export function predictCase(validationCase: ValidationCase, engine?: EngineProfi
  */
 function inFlightConfig(validationCase: ValidationCase): SimulatorConfig {
   const config = caseConfig(validationCase);
-  const { memory } = casePerfModel(validationCase);
-  const total = memory.usableBytesPerGpu / resolveConfig(config).schedulerSpec.gpuMemoryUtilization;
+  const perf = casePerfModel(validationCase);
+  const { memory } = perf;
+  const total = perf.config.clusterSpec.gpuSpec.memorySizeGb * 1e9;
   const fixed = memory.weightBytesPerGpu + memory.activationBytesPerGpu + memory.runtimeOverheadBytesPerGpu;
   const utilization = (fixed + 0.9 * Math.max(0, total - fixed)) / total;
   return {

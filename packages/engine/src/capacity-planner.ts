@@ -1,3 +1,4 @@
+import { createPerfModel } from '@sim/perf-model';
 import {
   findGpuPreset,
   type ResolvedConfig,
@@ -169,13 +170,8 @@ function pruneReason(request: PlanRequest, candidate: Candidate): string | undef
   } catch (error) {
     return error instanceof SimError ? error.message.split('\n').slice(-1)[0]?.trim() : String(error);
   }
-  try {
-    new Simulation(config, {});
-  } catch (error) {
-    if (error instanceof SimError && error.code === 'OUT_OF_MEMORY') return 'weights do not fit';
-    throw error;
-  }
-  return undefined;
+  // The memory plan alone decides this (a Simulation would also build the workload and policies).
+  return createPerfModel(config).memory.fits ? undefined : 'weights do not fit';
 }
 
 /** The outcome of one simulation in the rate search. */

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LLMInferenceSimulator } from '@sim/engine';
 import { chromium } from 'playwright-core';
-import { latencyCdfs, renderReport } from '../src/html-report';
+import { renderReport, reportRunOf } from '../src/html-report';
 
 const metrics = new LLMInferenceSimulator({
   modelSpec: { name: 'llama-3.1-8b' },
@@ -23,15 +23,7 @@ const metrics = new LLMInferenceSimulator({
 }).run({ recordRequests: true });
 const html = renderReport({
   title: 'llm-sim report: llama-3.1-8b on H100-80GB, 12 req/s',
-  runs: [
-    {
-      label: 'llama-3.1-8b on H100-80GB',
-      config: metrics.config,
-      statistics: metrics.computeStatistics(),
-      timeSeries: metrics.timeSeries(),
-      cdfs: latencyCdfs(metrics.requestRecords()),
-    },
-  ],
+  runs: [reportRunOf('llama-3.1-8b on H100-80GB', metrics)],
 });
 const file = join(mkdtempSync(join(tmpdir(), 'llm-sim-report-')), 'report.html');
 writeFileSync(file, html);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { escapeHtml, latencyCdfs, renderReport, scriptSafeJson } from '@sim/cli';
+import { escapeHtml, renderReport, reportRunOf, scriptSafeJson } from '@sim/cli';
 import { LLMInferenceSimulator, type SimulatorConfig } from '@sim/engine';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -18,15 +18,7 @@ function report(): string {
   const statistics = metrics.computeStatistics();
   return renderReport({
     title: `report for ${hostile}`,
-    runs: [
-      {
-        label: hostile,
-        config: metrics.config,
-        statistics,
-        timeSeries: metrics.timeSeries(),
-        cdfs: latencyCdfs(metrics.requestRecords()),
-      },
-    ],
+    runs: [reportRunOf(hostile, metrics, statistics)],
     sweep: {
       parameters: ['workloadSpec.arrivalRate', 'modelSpec.name'],
       points: [1, 2, 4].flatMap((rate) =>

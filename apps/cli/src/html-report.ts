@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { RequestRecord, ResolvedConfig, SimulationStatistics, TimeSeries } from '@sim/engine';
+import type {
+  RequestRecord,
+  ResolvedConfig,
+  SimulationMetrics,
+  SimulationStatistics,
+  TimeSeries,
+} from '@sim/engine';
 
 /** One simulated deployment in a report. */
 export interface ReportRun {
@@ -75,6 +81,21 @@ export function latencyCdfs(records: readonly RequestRecord[]): ReportRun['cdfs'
         .map((record) => (record.endToEndLatencyS - record.firstTokenLatencyS) / (record.outputTokens - 1)),
     ),
     e2e: cdfOf(records.map((record) => record.endToEndLatencyS)),
+  };
+}
+
+/** A run for a report from its metrics (run with `recordRequests: true` for the latency CDFs). */
+export function reportRunOf(
+  label: string,
+  metrics: SimulationMetrics,
+  statistics: SimulationStatistics = metrics.computeStatistics(),
+): ReportRun {
+  return {
+    label,
+    config: metrics.config,
+    statistics,
+    timeSeries: metrics.timeSeries(),
+    cdfs: latencyCdfs(metrics.requestRecords()),
   };
 }
 

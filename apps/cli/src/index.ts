@@ -11,6 +11,7 @@ export {
   type ReportRun,
   type ReportSweep,
   renderReport,
+  reportRunOf,
   scriptSafeJson,
 } from './html-report';
 export { colorEnabled, type Io } from './io';

@@ -3,7 +3,7 @@ import { loadConfigFile, type SimulationStatistics, type SimulatorConfig } from 
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { collect } from '../build-config';
-import { latencyCdfs, renderReport } from '../html-report';
+import { renderReport, reportRunOf } from '../html-report';
 import type { Io } from '../io';
 import { runWithProgress } from '../run-with-progress';
 import { applyOverride } from '../set-override';
@@ -87,13 +87,9 @@ export function addCompareCommand(program: Command, io: Io): void {
           flags.report,
           renderReport({
             title: `llm-sim comparison: ${a} vs ${b}`,
-            runs: runs.map((metrics, index) => ({
-              label: index === 0 ? `A: ${a}` : `B: ${b}`,
-              config: metrics.config,
-              statistics: index === 0 ? first : second,
-              timeSeries: metrics.timeSeries(),
-              cdfs: latencyCdfs(metrics.requestRecords()),
-            })),
+            runs: runs.map((metrics, index) =>
+              reportRunOf(index === 0 ? `A: ${a}` : `B: ${b}`, metrics, index === 0 ? first : second),
+            ),
           }),
         );
         io.stderr(`wrote report: ${flags.report}\n`);

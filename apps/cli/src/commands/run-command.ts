@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { buildConfig, type ConfigFlags, collect } from '../build-config';
 import { formatSummary } from '../format-summary';
-import { latencyCdfs, renderReport } from '../html-report';
+import { renderReport, reportRunOf } from '../html-report';
 import type { Io } from '../io';
 import { requestsToCsv } from '../request-csv';
 import { runWithProgress } from '../run-with-progress';
@@ -74,15 +74,7 @@ Examples:
           flags.report,
           renderReport({
             title: `llm-sim report: ${label}`,
-            runs: [
-              {
-                label,
-                config: metrics.config,
-                statistics,
-                timeSeries: metrics.timeSeries(),
-                cdfs: latencyCdfs(metrics.requestRecords()),
-              },
-            ],
+            runs: [reportRunOf(label, metrics, statistics)],
           }),
         );
       }

@@ -1,22 +1,8 @@
 import { LLMInferenceSimulator, type SimulatorConfig } from '@sim/engine';
 import { describe, expect, it } from 'vitest';
+import { quickstartBasicConfig } from '../../../test-support/quickstart-config';
 
-/** The quick-start's basic configuration, as written there (TS form). */
-function basicConfig(): SimulatorConfig {
-  return {
-    modelSpec: {
-      name: 'llama-7b',
-      nParams: 7_000_000_000,
-      hiddenSize: 4096,
-      nLayers: 32,
-      nHeads: 32,
-      ffnDim: 11008,
-    },
-    workloadSpec: { avgInputLength: 512, avgOutputLength: 128, arrivalRate: 2.0 },
-    clusterSpec: { nGpusPerNode: 1, nNodes: 1, gpuSpec: { name: 'A100-80GB' } },
-    simulationDurationS: 60.0,
-  };
-}
+const basicConfig = (): SimulatorConfig => quickstartBasicConfig();
 
 describe('every example of ../shared/seed-quickstart.md through the TS API', () => {
   it('1. basic simulation', () => {

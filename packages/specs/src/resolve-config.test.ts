@@ -6,6 +6,7 @@ import {
   type SimulatorConfig,
 } from '@sim/specs';
 import { describe, expect, it } from 'vitest';
+import { quickstartBasicConfig } from '../../../test-support/quickstart-config';
 
 function issuesOf(config: unknown): { code: ConfigIssueCode; path: string; message: string }[] {
   try {
@@ -56,19 +57,7 @@ describe('resolveConfig defaults', () => {
   });
 
   it('accepts the quick-start basic config as written (custom llama-7b geometry)', () => {
-    const config = resolveConfig({
-      modelSpec: {
-        name: 'llama-7b',
-        nParams: 7_000_000_000,
-        hiddenSize: 4096,
-        nLayers: 32,
-        nHeads: 32,
-        ffnDim: 11008,
-      },
-      workloadSpec: { avgInputLength: 512, avgOutputLength: 128, arrivalRate: 2.0 },
-      clusterSpec: { nGpusPerNode: 1, nNodes: 1, gpuSpec: { name: 'A100-80GB' } },
-      simulationDurationS: 60.0,
-    });
+    const config = resolveConfig(quickstartBasicConfig());
     expect(config.modelSpec.nParams).toBe(7e9);
     expect(config.modelSpec.nKvHeads).toBe(32);
     expect(config.modelSpec.headDim).toBe(128);

@@ -9,6 +9,7 @@ export type {
 } from './calibration-profile';
 export { allReduceTime, sendRecvTime } from './communication';
 export { ENGINE_PROFILES, type EngineProfile } from './engine-profiles';
+export { expectedActiveExperts } from './expected-active-experts';
 export { CALIBRATION_PROFILES, type ProfileChoice, profileForGpu } from './gpu-profiles';
 export {
   elementwiseOperatorCost,

@@ -9,6 +9,7 @@ import type {
 import type { CalibrationProfile, LinkEfficiency } from './calibration-profile';
 import { allReduceTime, sendRecvTime } from './communication';
 import { ENGINE_PROFILES, type EngineProfile } from './engine-profiles';
+import { expectedActiveExperts } from './expected-active-experts';
 import { type ProfileChoice, profileForGpu } from './gpu-profiles';
 import {
   elementwiseOperatorCost,
@@ -133,8 +134,20 @@ export class PerfModel {
   private readonly activeLayerParams: number;
   /** Decode-attention FLOPs per cached token read, per layer (QKᵀ and PV over all query heads). */
   private readonly decodeAttentionFlopsPerToken: number;
-  /** Every weight of the replica, read once per iteration. Bytes. */
-  private readonly weightBytesPerReplica: number;
+  /**
+   * Weights every iteration reads whatever its tokens, over the whole replica: every layer's
+   * weights except the MoE experts' (attention, router, norms; all of a dense model's layers) and
+   * the final norm. Bytes.
+   */
+  private readonly layerWeightBytesPerReplica: number;
+  /** One expert's weights in one layer, over the whole replica (all TP shards); 0 for a dense model. Bytes. */
+  private readonly expertWeightBytesPerLayer: number;
+  /** One row of the embedding table (hidden size × bytes per weight): the embedding lookup reads one per token. Bytes. */
+  private readonly embeddingRowBytes: number;
+  /** The LM head's matrix (vocabulary × hidden size), read whenever an iteration samples a token. Bytes. */
+  private readonly lmHeadWeightBytes: number;
+  /** {@link PerfModel.weightBytesRead} without the LM head, per token count (−1: not computed yet). */
+  private readonly weightBytesCache = new Float64Array(CACHE_LIMIT).fill(-1);
   /** KV-cache bytes read per context token by decode attention, all layers and TP ranks. */
   private readonly kvReadBytesPerToken: number;
 
@@ -171,7 +184,17 @@ export class PerfModel {
       h * (model.nHeads + 2 * model.nKvHeads) * model.headDim + model.nHeads * model.headDim * h;
     const expertParams = (model.gatedMlp ? 3 : 2) * h * model.expertFfnDim;
     this.decodeAttentionFlopsPerToken = 4 * model.headDim * model.nHeads;
-    this.weightBytesPerReplica = this.memory.weightBytesPerGpu * this.gpusPerReplica;
+    const weightBytesPerReplica = this.memory.weightBytesPerGpu * this.gpusPerReplica;
+    const weightBytes = this.geometry.weightBytes;
+    this.expertWeightBytesPerLayer = model.numExperts > 1 ? expertParams * weightBytes : 0;
+    this.embeddingRowBytes = h * weightBytes;
+    this.lmHeadWeightBytes = model.vocabSize * h * weightBytes;
+    // nParams counts the embedding table and, unless tied to it, the LM head matrix once each.
+    const tables = (model.tieWordEmbeddings ? 1 : 2) * this.lmHeadWeightBytes;
+    this.layerWeightBytesPerReplica = Math.max(
+      0,
+      weightBytesPerReplica - tables - model.nLayers * model.numExperts * this.expertWeightBytesPerLayer,
+    );
     this.kvReadBytesPerToken =
       this.geometry.kvBytesPerTokenPerLayer * this.tensorParallelSize * model.nLayers;
     this.activeLayerParams =
@@ -209,7 +232,7 @@ export class PerfModel {
     add('outputProjection', linearOperatorCost('outputProjection', tokens, geometry, peaks, profile).seconds);
     if (model.numExperts > 1) {
       const routed = tokens * model.expertsPerToken;
-      const active = model.numExperts * (1 - (1 - model.expertsPerToken / model.numExperts) ** tokens);
+      const active = expectedActiveExperts(model.numExperts, model.expertsPerToken, tokens);
       const perExpert = routed / active;
       add(
         'moeRouter',
@@ -372,7 +395,7 @@ export class PerfModel {
         2 * sequences * this.activeLayerParams * model.nLayers +
         2 * sequences * model.vocabSize * model.hiddenSize,
       flops1: this.decodeAttentionFlopsPerToken * model.nLayers,
-      bytes0: this.weightBytesPerReplica,
+      bytes0: this.weightBytesRead(sequences, sequences),
       bytes1: this.kvReadBytesPerToken,
     };
   }
@@ -422,9 +445,40 @@ export class PerfModel {
     );
   }
 
-  /** Device-memory bytes of an iteration over the whole replica: every weight once, plus the KV cache read. */
+  /**
+   * Device-memory bytes of an iteration over the whole replica: the weights it reads
+   * ({@link PerfModel.weightBytesRead}) plus the KV cache decode attention reads.
+   */
   bytesOf(batch: BatchShape): number {
-    return this.weightBytesPerReplica + batch.decodeContextTokens * this.kvReadBytesPerToken;
+    const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
+    return (
+      this.weightBytesRead(countTokens(batch), sampled) + batch.decodeContextTokens * this.kvReadBytesPerToken
+    );
+  }
+
+  /**
+   * Weight bytes an iteration of `tokens` tokens that samples `sampledSequences` tokens reads over
+   * the whole replica: every layer's non-expert weights once; in every MoE layer, one expert's
+   * weights for each of the {@link expectedActiveExperts} distinct experts the tokens route to (the
+   * same count the time model runs expert GEMMs for); one embedding row per token; and the LM head
+   * matrix when it runs (some sequence samples). Mixtral-8x7B at one token reads 2 of its 8
+   * experts per layer; at hundreds of tokens, all 8. 0 for an empty iteration.
+   */
+  weightBytesRead(tokens: number, sampledSequences: number): number {
+    if (tokens <= 0) return 0;
+    const head = sampledSequences > 0 ? this.lmHeadWeightBytes : 0;
+    if (tokens < CACHE_LIMIT) {
+      const cached = this.weightBytesCache[tokens] as number;
+      if (cached >= 0) return cached + head;
+    }
+    const model = this.config.modelSpec;
+    const active = expectedActiveExperts(model.numExperts, model.expertsPerToken, tokens);
+    const value =
+      this.layerWeightBytesPerReplica +
+      model.nLayers * active * this.expertWeightBytesPerLayer +
+      Math.min(tokens, model.vocabSize) * this.embeddingRowBytes;
+    if (tokens < CACHE_LIMIT) this.weightBytesCache[tokens] = value;
+    return value + head;
   }
 
   /** The iteration's time by stage and operator, with MFU and MBU (allocates; not for the hot path). */

@@ -223,7 +223,7 @@ describe('a second replica at twice the rate (same per-replica load)', () => {
       expect(b.kvCacheUtilization.peak).toBe(a.kvCacheUtilization.peak);
       expectSameRelative(b.meanBatchSize, a.meanBatchSize, 'meanBatchSize');
       expect(b.iterations).toBe(2 * a.iterations);
-      expect(a.gpuUtilization).toBeGreaterThan(0.3);
+      expect(a.meanBatchSize).toBeGreaterThan(5); // a loaded deployment, batches form
     });
 
     it('TTFT, TPOT, ITL, E2E and queueing delay are unchanged, request by request', () => {

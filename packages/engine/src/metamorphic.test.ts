@@ -315,7 +315,7 @@ describe('KV-cache utilization is used / total blocks', () => {
 });
 
 describe('goodput counts the completed requests that meet every SLO, per second', () => {
-  const config = (slo: SimulatorConfig['slo']): SimulatorConfig => ({
+  const config = (slo: NonNullable<SimulatorConfig['slo']>): SimulatorConfig => ({
     modelSpec: { name: 'llama-2-7b' },
     workloadSpec: { arrivalRate: 8, lengthDistribution: 'lognormal' },
     simulationDurationS: 30,

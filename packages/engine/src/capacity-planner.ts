@@ -1,6 +1,7 @@
 import { createPerfModel } from '@sim/perf-model';
 import {
   findGpuPreset,
+  GPU_PRESETS,
   type ResolvedConfig,
   resolveConfig,
   SimError,
@@ -29,8 +30,8 @@ export interface PlanRequest {
   readonly targetRate: number;
   /** P99 time-to-first-token SLO, seconds. */
   readonly ttftP99S: number;
-  /** P99 time-per-output-token SLO, seconds. */
-  readonly tpotP99S: number;
+  /** P99 time-per-output-token SLO, seconds; without it only TTFT is constrained. */
+  readonly tpotP99S?: number;
   /** GPU presets to consider. */
   readonly gpus: readonly string[];
   /** Most GPUs the whole deployment may use. */
@@ -61,8 +62,16 @@ export interface Candidate {
 /** The rate search's outcome for one candidate. */
 export interface CandidateEvaluation {
   readonly candidate: Candidate;
-  /** Highest arrival rate (req/s) one replica sustains within the SLOs; 0 when none does. */
+  /**
+   * Highest arrival rate (req/s) one replica sustains within the SLOs, found above the target too
+   * (within ~3%); 0 when none does.
+   */
   readonly maxRatePerReplica: number;
+  /**
+   * True when the replica met the SLOs even at the search's highest rate (the target × 64): the
+   * real maximum is at least `maxRatePerReplica`.
+   */
+  readonly maxRateIsLowerBound: boolean;
   /** Replicas needed for the target rate (Infinity when infeasible). */
   readonly replicas: number;
   /** Simulations run for this candidate. */
@@ -121,17 +130,27 @@ export function candidateConfig(request: PlanRequest, candidate: Candidate, rate
       numRequests: request.requestsPerRun ?? 400,
     },
     drain: true,
-    slo: { ttftS: request.ttftP99S, tpotS: request.tpotP99S },
+    slo: {
+      ttftS: request.ttftP99S,
+      ...(request.tpotP99S === undefined ? {} : { tpotS: request.tpotP99S }),
+    },
   };
 }
+
+/** Reason given for a candidate whose weights (and activations) do not fit in its GPUs' memory. */
+export const WEIGHTS_DO_NOT_FIT = 'weights do not fit';
 
 /**
  * Every candidate of the search space, and the ones pruned before simulating (weights that do not
  * fit, TP that does not divide the heads, more GPUs than allowed, unknown GPU), with the reason.
+ * When no candidate holds the weights, `smallestFitting` is the deployment with the fewest GPUs
+ * (then the lowest price) that would, looking beyond `maxGpus` and, if none of the requested GPUs
+ * can, at every GPU preset; undefined when even that finds none.
  */
 export function enumerateCandidates(request: PlanRequest): {
   candidates: Candidate[];
   pruned: { candidate: Candidate; reason: string }[];
+  smallestFitting?: Candidate;
 } {
   const candidates: Candidate[] = [];
   const pruned: { candidate: Candidate; reason: string }[] = [];
@@ -157,13 +176,20 @@ export function enumerateCandidates(request: PlanRequest): {
       }
     }
   }
-  return { candidates, pruned };
+  if (candidates.length > 0) return { candidates, pruned };
+  const smallestFitting = smallestFittingDeployment(request);
+  return smallestFitting === undefined ? { candidates, pruned } : { candidates, pruned, smallestFitting };
 }
 
 function pruneReason(request: PlanRequest, candidate: Candidate): string | undefined {
   if (findGpuPreset(candidate.gpu) === undefined) return `unknown GPU preset "${candidate.gpu}"`;
   if (candidate.gpusPerReplica > request.maxGpus)
     return `needs ${candidate.gpusPerReplica} GPUs > max ${request.maxGpus}`;
+  return memoryPruneReason(request, candidate);
+}
+
+/** Why the candidate cannot run before any simulation (bad config, weights do not fit), or undefined. */
+function memoryPruneReason(request: PlanRequest, candidate: Candidate): string | undefined {
   let config: ResolvedConfig;
   try {
     config = resolveConfig(candidateConfig(request, candidate, 1));
@@ -171,7 +197,47 @@ function pruneReason(request: PlanRequest, candidate: Candidate): string | undef
     return error instanceof SimError ? error.message.split('\n').slice(-1)[0]?.trim() : String(error);
   }
   // The memory plan alone decides this (a Simulation would also build the workload and policies).
-  return createPerfModel(config).memory.fits ? undefined : 'weights do not fit';
+  return createPerfModel(config).memory.fits ? undefined : WEIGHTS_DO_NOT_FIT;
+}
+
+/** Pipeline depths tried when looking for the smallest deployment that holds the weights. */
+const FITTING_PIPELINE_SIZES = [1, 2, 4, 8, 16];
+
+/**
+ * The deployment with the fewest GPUs (then the lowest $/hour) whose weights fit, ignoring
+ * `maxGpus`: among the requested GPUs first, then among every GPU preset.
+ */
+function smallestFittingDeployment(request: PlanRequest): Candidate | undefined {
+  const scheduler = (request.schedulers ?? DEFAULT_SCHEDULERS)[0] as SchedulerChoice;
+  const maxBatchSize = Math.min(...(request.maxBatchSizes ?? [64, 128, 256]));
+  const tensorSizes = [...new Set([...(request.tensorParallelSizes ?? []), 1, 2, 4, 8])];
+  const search = (gpus: readonly string[]): Candidate | undefined => {
+    const layouts: Candidate[] = [];
+    for (const requested of gpus) {
+      const gpu = findGpuPreset(requested)?.name;
+      if (gpu === undefined) continue;
+      for (const tensorParallelSize of tensorSizes)
+        for (const pipelineParallelSize of FITTING_PIPELINE_SIZES)
+          layouts.push({
+            gpu,
+            tensorParallelSize,
+            pipelineParallelSize,
+            maxBatchSize,
+            scheduler,
+            gpusPerReplica: tensorParallelSize * pipelineParallelSize,
+          });
+    }
+    const price = (candidate: Candidate) =>
+      (findGpuPreset(candidate.gpu)?.pricePerHour || Number.POSITIVE_INFINITY) * candidate.gpusPerReplica;
+    layouts.sort(
+      (a, b) =>
+        a.gpusPerReplica - b.gpusPerReplica ||
+        price(a) - price(b) ||
+        a.pipelineParallelSize - b.pipelineParallelSize,
+    );
+    return layouts.find((candidate) => memoryPruneReason(request, candidate) === undefined);
+  };
+  return search(request.gpus) ?? search(Object.keys(GPU_PRESETS));
 }
 
 /** The outcome of one simulation in the rate search. */
@@ -205,7 +271,10 @@ export function trial(request: PlanRequest, candidate: Candidate, rate: number, 
   const statistics = simulation.finish().computeStatistics();
   const ttft = statistics.firstTokenLatency.p99;
   const tpot = statistics.timePerOutputToken.p99;
-  const violation = Math.max(ttft / request.ttftP99S, tpot / request.tpotP99S);
+  const violation = Math.max(
+    ttft / request.ttftP99S,
+    request.tpotP99S === undefined ? 0 : tpot / request.tpotP99S,
+  );
   const rejectedTooMany = statistics.rejectedRequests > 0.01 * statistics.totalRequests;
   return {
     pass: violation <= 1 && !rejectedTooMany && statistics.completedRequests > 0,
@@ -217,54 +286,77 @@ export function trial(request: PlanRequest, candidate: Candidate, rate: number, 
   };
 }
 
-/** Geometric bisection steps after bracketing (each halves the log-interval: 8 steps ≈ 3% on a 1024× range). */
+/** Geometric bisection steps after bracketing below the target (each halves the log-interval: 8 steps ≈ 3% on a 1024× range). */
 const BISECTION_STEPS = 8;
 /** The search's lowest rate, as a fraction of the target. */
 const LOWEST_FRACTION = 1 / 1024;
+/** Above the target the search doubles the rate, at most this many times (up to the target × 64). */
+const MAX_DOUBLINGS = 6;
+/** Bisection steps within one doubling above the target (5 halvings of a 2× interval ≈ 2%). */
+const UPPER_BISECTION_STEPS = 5;
 
 /**
- * Finds the highest arrival rate one replica of the candidate sustains within the SLOs: first at
- * the target rate (one replica may be enough), then a geometric bisection between target/1024 and
- * the target, each step a full simulation that stops early once it is clearly over capacity. Then
+ * Finds the highest arrival rate one replica of the candidate sustains within the SLOs. It first
+ * simulates the target rate. When one replica meets the SLOs there, it doubles the rate until a run
+ * fails (at most to the target × 64) and bisects the last doubling, so the reported maximum is the
+ * replica's own and not the target. Otherwise it bisects geometrically between target/1024 and the
+ * target. Each step is a full simulation that stops early once it is clearly over capacity. Then it
  * re-simulates one replica at its share of the target rate for the P99s.
  */
 export function evaluateCandidate(request: PlanRequest, candidate: Candidate): CandidateEvaluation {
+  const target = request.targetRate;
   let simulations = 0;
   let bestTrial: Trial | undefined;
+  let maxRate = 0;
+  let maxRateIsLowerBound = false;
+  let meanOutputTokens = Number.NaN;
   const run = (rate: number, stopEarly = true) => {
     simulations++;
     const outcome = trial(request, candidate, rate, stopEarly);
     if (bestTrial === undefined || outcome.violation < bestTrial.violation) bestTrial = outcome;
     return outcome;
   };
-  const target = request.targetRate;
-  let maxRate = 0;
-  let meanOutputTokens = Number.NaN;
+  /** Geometric bisection of [low, high] where low passes and high fails; returns the last passing rate. */
+  const bisect = (low: number, high: number, steps: number) => {
+    for (let step = 0; step < steps; step++) {
+      const middle = Math.sqrt(low * high);
+      const outcome = run(middle);
+      if (outcome.pass) {
+        low = middle;
+        meanOutputTokens = outcome.meanOutputTokens;
+      } else high = middle;
+    }
+    return low;
+  };
   const atTarget = run(target);
   if (atTarget.pass) {
-    maxRate = target;
+    meanOutputTokens = atTarget.meanOutputTokens;
+    let low = target;
+    let high: number | undefined;
+    for (let doubling = 0; doubling < MAX_DOUBLINGS && high === undefined; doubling++) {
+      const outcome = run(low * 2);
+      if (outcome.pass) low *= 2;
+      else high = low * 2;
+    }
+    if (high === undefined) {
+      maxRate = low;
+      maxRateIsLowerBound = true;
+    } else maxRate = bisect(low, high, UPPER_BISECTION_STEPS);
+    // The P99s at the target use the target's own run, whatever rate the search went up to.
     meanOutputTokens = atTarget.meanOutputTokens;
   } else {
-    let low = target * LOWEST_FRACTION;
+    const low = target * LOWEST_FRACTION;
     // Run the lowest rate to the end: if even it misses, its P99s say by how much (the "closest" answer).
     const lowest = run(low, false);
     if (lowest.pass) {
       meanOutputTokens = lowest.meanOutputTokens;
-      let high = target;
-      for (let step = 0; step < BISECTION_STEPS; step++) {
-        const middle = Math.sqrt(low * high);
-        const outcome = run(middle);
-        if (outcome.pass) {
-          low = middle;
-          meanOutputTokens = outcome.meanOutputTokens;
-        } else high = middle;
-      }
-      maxRate = low;
+      maxRate = bisect(low, target, BISECTION_STEPS);
     }
   }
   const evaluation = (replicas: number, share: Trial | undefined): CandidateEvaluation => ({
     candidate,
     maxRatePerReplica: maxRate,
+    maxRateIsLowerBound,
     replicas,
     simulations,
     ttftP99AtTargetS: share?.ttftP99S ?? Number.NaN,
@@ -275,9 +367,9 @@ export function evaluateCandidate(request: PlanRequest, candidate: Candidate): C
     bestTpotP99S: bestTrial?.tpotP99S ?? Number.NaN,
   });
   if (maxRate <= 0) return evaluation(Number.POSITIVE_INFINITY, undefined);
+  if (atTarget.pass) return evaluation(1, atTarget);
   const replicas = Math.ceil(target / maxRate - 1e-9);
-  const share = replicas === 1 && maxRate === target ? atTarget : run(target / replicas);
-  return evaluation(replicas, share);
+  return evaluation(replicas, run(target / replicas));
 }
 
 /** A ranked deployment. */

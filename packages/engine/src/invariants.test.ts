@@ -103,12 +103,24 @@ describe('engine invariants', () => {
   });
 
   it('requests longer than the context are rejected and counted', () => {
+    const requests = 1000;
     const stats = run({
       modelSpec: { name: 'llama-7b' },
-      workloadSpec: { avgInputLength: 1500, lengthDistribution: { type: 'uniform', spread: 1 } },
-      simulationDurationS: 60,
+      workloadSpec: {
+        avgInputLength: 1500,
+        lengthDistribution: { type: 'uniform', spread: 1 },
+        numRequests: requests,
+      },
     }).computeStatistics();
-    expect(stats.rejectedRequests).toBeGreaterThan(0);
+    expect(stats.totalRequests).toBe(requests);
+    expect(stats.completedRequests + stats.rejectedRequests).toBe(requests);
+    // Prompts are round(3000·U): those over llama-7b's 2048-token context, a fraction
+    // p = (3000 − 2048.5) / 3000, are refused (input + output never exceeds the KV cache here).
+    // The count is binomial: within 4 standard deviations, √(p(1 − p)/N) = 1.5% for N = 1000.
+    const p = (3000 - 2048.5) / 3000;
+    expect(Math.abs(stats.rejectedRequests / requests - p)).toBeLessThan(
+      4 * Math.sqrt((p * (1 - p)) / requests),
+    );
     expect(stats.warnings.join(' ')).toMatch(/rejected/);
   });
 

@@ -3,6 +3,17 @@ import fitted from '../data/engine-profiles.json';
 import vllmOverhead from '../data/vllm-cpu-overhead.json';
 
 /**
+ * How a serving engine sizes its KV cache from a GPU's memory; f is the config's
+ * `schedulerSpec.gpuMemoryUtilization` (default 0.9) in both rules.
+ * - `fraction-of-total` (vLLM's gpu_memory_utilization): the engine may use f × the GPU's memory
+ *   for everything; the KV cache gets what weights, peak activations and non-torch memory (CUDA
+ *   context, NCCL and cuBLAS workspaces) leave of it.
+ * - `fraction-of-free` (TensorRT-LLM's kv_cache_free_gpu_mem_fraction): after loading the weights
+ *   and reserving activations, the engine gives f of the memory still free to the KV cache.
+ */
+export type KvCacheSizing = 'fraction-of-total' | 'fraction-of-free';
+
+/**
  * A serving engine's fingerprint: what it adds around the GPU kernels. CPU overhead is paid once
  * per iteration (scheduling, input preparation, sampling, output processing) and is not
  * overlapped with the GPU in the engines modelled here.
@@ -30,6 +41,8 @@ export interface EngineProfile {
    * all-reduce kernels for small messages pay less.
    */
   readonly collectiveLatencyScale: number;
+  /** How the engine sizes its KV cache (see {@link KvCacheSizing}). */
+  readonly kvCacheSizing: KvCacheSizing;
   /** Whether the numbers were fitted to measurements (true) or are documented assumptions (false). */
   readonly calibrated: boolean;
   /** Where the numbers come from. */
@@ -48,6 +61,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     memoryEfficiencyScale: 1,
     quantizedWeightEfficiency: fitted['gpt-fast'].quantizedWeightEfficiency,
     collectiveLatencyScale: 1,
+    kvCacheSizing: 'fraction-of-total',
     calibrated: true,
     source: `${vllmOverhead.source}; weight-only quantization efficiency borrowed from gpt-fast's fit`,
   },
@@ -55,6 +69,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     name: 'trtllm',
     description: 'TensorRT-LLM (C++ runtime, in-flight batching, fused kernels)',
     ...fitted.trtllm,
+    kvCacheSizing: 'fraction-of-free',
     calibrated: true,
   },
   sglang: {
@@ -66,6 +81,8 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     memoryEfficiencyScale: 1,
     quantizedWeightEfficiency: fitted['gpt-fast'].quantizedWeightEfficiency,
     collectiveLatencyScale: 1,
+    // SGLang's mem_fraction_static is a share of the whole GPU for weights and KV cache (close to vLLM's rule).
+    kvCacheSizing: 'fraction-of-total',
     calibrated: false,
     source:
       'assumption (no SGLang measurements in the calibration data): partly overlapped Python scheduler; kernels as vLLM',
@@ -74,6 +91,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     name: 'gpt-fast',
     description: 'gpt-fast (torch.compile + CUDA graphs, batch-1 oriented)',
     ...fitted['gpt-fast'],
+    kvCacheSizing: 'fraction-of-total',
     calibrated: true,
   },
   ideal: {
@@ -85,6 +103,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     memoryEfficiencyScale: 1,
     quantizedWeightEfficiency: { int8: 1, int4: 1 },
     collectiveLatencyScale: 1,
+    kvCacheSizing: 'fraction-of-total',
     calibrated: true,
     source: 'by definition',
   },

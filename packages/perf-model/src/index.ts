@@ -8,7 +8,7 @@ export type {
   LinkEfficiency,
 } from './calibration-profile';
 export { allReduceTime, sendRecvTime } from './communication';
-export { ENGINE_PROFILES, type EngineProfile } from './engine-profiles';
+export { ENGINE_PROFILES, type EngineProfile, type KvCacheSizing } from './engine-profiles';
 export { expectedActiveExperts } from './expected-active-experts';
 export { CALIBRATION_PROFILES, type ProfileChoice, profileForGpu } from './gpu-profiles';
 export {
@@ -18,7 +18,13 @@ export {
   linearOperatorCost,
 } from './layer-cost';
 export { type LayerGeometry, layerGeometry } from './layer-geometry';
-export { type MemoryPlan, maxConcurrentSequences, memoryPlan, RUNTIME_OVERHEAD_BYTES } from './memory-plan';
+export {
+  type MemoryPlan,
+  type MemoryPlanScheduler,
+  maxConcurrentSequences,
+  memoryPlan,
+  RUNTIME_OVERHEAD_BYTES,
+} from './memory-plan';
 export {
   type BatchShape,
   createPerfModel,

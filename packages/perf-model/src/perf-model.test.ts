@@ -1,9 +1,4 @@
-import {
-  createPerfModel,
-  ENGINE_PROFILES,
-  maxConcurrentSequences,
-  type PerfModelConfig,
-} from '@sim/perf-model';
+import { createPerfModel, ENGINE_PROFILES, type PerfModelConfig } from '@sim/perf-model';
 import { resolveConfig, type SimulatorConfig } from '@sim/specs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -183,36 +178,6 @@ describe('sanity properties', () => {
       decodeContextTokens: 9000,
     };
     expect(perf.iterationTime(batch)).toBe(model({ modelSpec: { name: 'llama-2-7b' } }).iterationTime(batch));
-  });
-});
-
-describe('memory plan', () => {
-  it('llama-2-7b on one A100-80GB leaves about 55 GB of KV cache (~105k tokens)', () => {
-    const plan = model({ modelSpec: { name: 'llama-2-7b' } }).memory;
-    expect(plan.fits).toBe(true);
-    expect(plan.weightBytesPerGpu / 1e9).toBeCloseTo(13.48, 1);
-    expect(plan.kvBytesPerToken).toBe(2 * 32 * 32 * 128 * 2);
-    expect(plan.kvCapacityTokens).toBeGreaterThan(95_000);
-    expect(plan.kvCapacityTokens).toBeLessThan(115_000);
-    expect(plan.kvCapacityTokens % plan.blockSize).toBe(0);
-    expect(maxConcurrentSequences(plan, 640)).toBe(Math.floor(plan.kvCapacityBlocks / 40));
-  });
-
-  it('weights that do not fit are reported with the numbers and fixes', () => {
-    const plan = model(tp(1, 'llama-2-70b')).memory;
-    expect(plan.fits).toBe(false);
-    expect(plan.kvCapacityTokens).toBe(0);
-    expect(plan.verdict).toMatch(
-      /does not fit on A100-80GB .*needs 1\d\d\.\d GB per GPU .*72\.0 GB is usable.*Fixes/,
-    );
-  });
-
-  it('TP shards weights and KV heads', () => {
-    const one = model(tp(2, 'llama-2-70b')).memory;
-    const four = model(tp(4, 'llama-2-70b')).memory;
-    expect(four.weightBytesPerGpu).toBeCloseTo(one.weightBytesPerGpu / 2, 0);
-    expect(four.kvBytesPerToken).toBe(one.kvBytesPerToken / 2);
-    expect(four.kvCapacityTokens).toBeGreaterThan(2 * one.kvCapacityTokens);
   });
 });
 

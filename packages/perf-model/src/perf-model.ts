@@ -165,7 +165,7 @@ export class PerfModel {
       flopsPerSecond: (fp8 ? gpu.fp8Tflops : gpu.computeTflops) * 1e12,
       bytesPerSecond: gpu.memoryBandwidthGbs * 1e9,
     };
-    this.memory = memoryPlan(model, cluster, parallel, config.schedulerSpec);
+    this.memory = memoryPlan(model, cluster, parallel, config.schedulerSpec, this.engine.kvCacheSizing);
     this.tensorParallelSize = parallel.tensorParallelSize;
     this.stages = parallel.pipelineParallelSize;
     this.layersPerStage = model.nLayers / this.stages;

@@ -41,7 +41,12 @@ export const gpuSpecSchema = z
     name: z.string().min(1).describe('GPU preset name (A100-80GB, H100, ...) or display name'),
     computeTflops: positive('Dense BF16/FP16 peak (TFLOP/s)').optional(),
     fp8Tflops: nonNegative('Dense FP8 peak (TFLOP/s); 0 when the GPU has no FP8').optional(),
-    memorySizeGb: positive('Device memory (GB)').optional(),
+    memorySizeGb: positive(
+      'Device memory as the datasheet labels it (GB; HBM datasheets count GiB)',
+    ).optional(),
+    memoryBytes: positive(
+      'Device memory the driver reports (bytes); default memorySizeGb GiB, or the preset value',
+    ).optional(),
     memoryBandwidthGbs: positive('Device memory bandwidth (GB/s)').optional(),
     interconnectBandwidthGbs: positive(
       'Intra-node GPU-to-GPU bandwidth per GPU, one direction (GB/s)',
@@ -93,7 +98,9 @@ export const schedulerSpecSchema = z
       .number()
       .gt(0)
       .lte(1)
-      .describe('Usable fraction of GPU memory; default 0.9')
+      .describe(
+        'Fraction of GPU memory: vLLM uses it of the whole GPU, trtllm gives it of the memory free after weights to the KV cache; default 0.9',
+      )
       .optional(),
     preemptionMode: z.enum(['recompute', 'swap']).describe('Eviction handling; default recompute').optional(),
     batchWaitTimeoutS: nonNegative('Static/dynamic: longest wait for a batch to fill (s)').optional(),

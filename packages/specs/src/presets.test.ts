@@ -134,4 +134,42 @@ describe('GPU presets', () => {
     expect(overridden.clusterSpec.gpuSpec.memoryBandwidthGbs).toBe(1935);
     expect(overridden.clusterSpec.gpuSpec.computeTflops).toBe(312);
   });
+
+  describe('device memory: the datasheet label is GiB; memoryBytes is what the driver reports', () => {
+    const GIB = 2 ** 30;
+    for (const [name, gpu] of Object.entries(GPU_PRESETS)) {
+      it(`${name}: ${gpu.memorySizeGb} GB label, ${(gpu.memoryBytes / GIB).toFixed(2)} GiB reported`, () => {
+        // At most the label in GiB, at least 15/16 of it (ECC on GDDR6) less 1 GiB the driver reserves.
+        expect(gpu.memoryBytes).toBeLessThanOrEqual(gpu.memorySizeGb * GIB);
+        expect(gpu.memoryBytes).toBeGreaterThan(((gpu.memorySizeGb * 15) / 16) * GIB - GIB);
+        // The label counts binary gigabytes: the driver reports more than the label in decimal GB.
+        expect(gpu.memoryBytes).toBeGreaterThan(gpu.memorySizeGb * 1e9);
+      });
+    }
+
+    it('H100-80GB reports 81,559 MiB (85.5e9 bytes), not 80e9; L40S with ECC 46,068 MiB', () => {
+      expect(findGpuPreset('H100')?.memoryBytes).toBe(81_559 * 2 ** 20);
+      expect(findGpuPreset('H100')?.memoryBytes).toBeGreaterThan(85.5e9);
+      expect(findGpuPreset('L40S')?.memoryBytes).toBe(46_068 * 2 ** 20);
+      expect(findGpuPreset('H200')?.memoryBytes).toBe(143_771 * 2 ** 20);
+    });
+
+    it('a custom GPU, or a preset whose memorySizeGb is changed, has memorySizeGb GiB unless memoryBytes is given', () => {
+      const gpuOf = (gpuSpec: Record<string, unknown>) =>
+        resolveConfig({ clusterSpec: { gpuSpec: gpuSpec as { name: string } } }).clusterSpec.gpuSpec;
+      const custom = { name: 'my-gpu', computeTflops: 500, memorySizeGb: 64, memoryBandwidthGbs: 2000 };
+      expect(gpuOf(custom).memoryBytes).toBe(64 * GIB);
+      expect(gpuOf({ ...custom, memoryBytes: 60e9 }).memoryBytes).toBe(60e9);
+      expect(gpuOf({ name: 'H100', memorySizeGb: 94 }).memoryBytes).toBe(94 * GIB);
+      expect(gpuOf({ name: 'H100', memorySizeGb: 80 }).memoryBytes).toBe(81_559 * 2 ** 20);
+      expect(gpuOf({ name: 'H100', memoryBytes: 80e9 }).memoryBytes).toBe(80e9);
+      expect(gpuOf({ name: 'H100', memory_bytes: 80e9 }).memoryBytes).toBe(80e9);
+    });
+
+    it('memoryBytes must be positive (a typed ConfigError naming the field)', () => {
+      expect(() => resolveConfig({ clusterSpec: { gpuSpec: { name: 'H100', memoryBytes: -1 } } })).toThrow(
+        /clusterSpec\.gpuSpec\.memoryBytes/,
+      );
+    });
+  });
 });

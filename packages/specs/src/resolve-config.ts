@@ -230,11 +230,27 @@ function resolveGpu(input: Input, issues: ConfigIssue[]): ResolvedGPUSpec | unde
     computeTflops: merged.computeTflops as number,
     fp8Tflops: merged.fp8Tflops ?? 0,
     memorySizeGb: merged.memorySizeGb as number,
+    memoryBytes: gpuMemoryBytes(input, preset, merged.memorySizeGb as number),
     memoryBandwidthGbs: merged.memoryBandwidthGbs as number,
     interconnectBandwidthGbs: merged.interconnectBandwidthGbs ?? 31.5,
     hostBandwidthGbs: merged.hostBandwidthGbs ?? 25,
     pricePerHour: merged.pricePerHour ?? 0,
   };
+}
+
+/**
+ * The driver-reported memory of a GPU: as given; else the preset's, unless memorySizeGb was changed
+ * (a custom size); else memorySizeGb GiB (HBM datasheets count binary gigabytes).
+ */
+function gpuMemoryBytes(input: Input, preset: ResolvedGPUSpec | undefined, memorySizeGb: number): number {
+  const given = input.memoryBytes as number | undefined;
+  if (given !== undefined) return given;
+  if (
+    preset !== undefined &&
+    (input.memorySizeGb === undefined || input.memorySizeGb === preset.memorySizeGb)
+  )
+    return preset.memoryBytes;
+  return memorySizeGb * 2 ** 30;
 }
 
 /**

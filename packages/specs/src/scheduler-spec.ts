@@ -32,7 +32,12 @@ export interface ResolvedSchedulerSpec {
   readonly prefillChunkSize: number;
   /** Tokens per KV-cache block (paged attention). Default 16. */
   readonly kvBlockSize: number;
-  /** Fraction (0, 1] of GPU memory the server may use for weights, activations and KV cache. Default 0.9. */
+  /**
+   * Fraction (0, 1] of GPU memory, read by the engine profile's KV-cache sizing rule: vLLM (and the
+   * other profiles) may use this fraction of the whole GPU for weights, activations and KV cache
+   * (gpu_memory_utilization); `trtllm` gives this fraction of the memory still free after weights
+   * and activations to the KV cache (kv_cache_free_gpu_mem_fraction). Default 0.9.
+   */
   readonly gpuMemoryUtilization: number;
   /** What to do with a sequence evicted when KV blocks run out. Default `recompute`. */
   readonly preemptionMode: PreemptionMode;

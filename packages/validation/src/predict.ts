@@ -34,7 +34,9 @@ export function caseConfig(validationCase: ValidationCase): SimulatorConfig {
       numRequests: validationCase.numRequests,
     },
     // In-flight: the `trtllm` profile's batching defaults (context and generation requests share
-    // each iteration up to max_num_tokens = 8192, or the prompt when longer). KV cache: see inFlightConfig.
+    // each iteration up to max_num_tokens = 8192, or the prompt when longer) and its memory rule (the
+    // KV cache gets kv_cache_free_gpu_mem_fraction = gpuMemoryUtilization = 0.9 of the memory left
+    // after weights, activations and runtime).
     schedulerSpec: inFlight
       ? { batchingType: 'continuous', maxBatchSize: 2048 }
       : {
@@ -91,7 +93,7 @@ export function staticBatchSeconds(
 export function predictCase(validationCase: ValidationCase, engine?: EngineProfile): number {
   const { batchSize, inputTokens, outputTokens, tensorParallelSize } = validationCase;
   if (validationCase.kind === 'ifb-throughput') {
-    const statistics = new LLMInferenceSimulator(inFlightConfig(validationCase)).run().computeStatistics();
+    const statistics = new LLMInferenceSimulator(caseConfig(validationCase)).run().computeStatistics();
     return statistics.throughputTokensPerSec;
   }
   const model = casePerfModel(validationCase, engine);
@@ -119,24 +121,6 @@ export function predictCase(validationCase: ValidationCase, engine?: EngineProfi
     case 'token-time':
       return model.decodeStepTime(batchSize, inputTokens + outputTokens / 2) * 1e3;
   }
-}
-
-/**
- * An in-flight case's config with TensorRT-LLM's memory rule: the KV cache gets 90% of the memory
- * left after the weights and runtime (kv_cache_free_gpu_mem_fraction), expressed as the
- * equivalent fraction of the whole GPU.
- */
-function inFlightConfig(validationCase: ValidationCase): SimulatorConfig {
-  const config = caseConfig(validationCase);
-  const perf = casePerfModel(validationCase);
-  const { memory } = perf;
-  const total = perf.config.clusterSpec.gpuSpec.memorySizeGb * 1e9;
-  const fixed = memory.weightBytesPerGpu + memory.activationBytesPerGpu + memory.runtimeOverheadBytesPerGpu;
-  const utilization = (fixed + 0.9 * Math.max(0, total - fixed)) / total;
-  return {
-    ...config,
-    schedulerSpec: { ...config.schedulerSpec, gpuMemoryUtilization: Math.min(0.99, utilization) },
-  };
 }
 
 /** Absolute percentage error of a prediction. */

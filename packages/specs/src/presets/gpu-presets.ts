@@ -14,15 +14,28 @@ import type { ResolvedGPUSpec } from '../gpu-spec';
  * - [NV-V100] NVIDIA V100 datasheet: 125 TFLOPS FP16 tensor (no BF16), SXM2 32 GB, 900 GB/s, NVLink2 300 GB/s bidirectional.
  * - [AMD-MI300] ROCm docs (mi300.md, gpu-arch-specs): MI300X 1,307.4 / 2,614.9 TFLOPS, 192 GB, 5.3 TB/s, xGMI 7 × 64 GB/s;
  *   MI325X same compute, 256 GB, 6 TB/s.
- * - [LAMBDA] Lambda Cloud on-demand prices (skypilot-catalog v7), per GPU-hour.
+ * - [LAMBDA] Lambda Cloud on-demand prices (skypilot-catalog v7), per GPU-hour. The same catalog lists each
+ *   GPU's memory in MiB: A100 (40GB) 40,960, A100-80GB and H100 81,920, A10 24,576, A6000 49,152: the datasheet's
+ *   "GB" are binary (GiB).
+ * - [SMI] the total the driver reports (`nvidia-smi --query-gpu=memory.total`, MiB) on current drivers, as printed in
+ *   public nvidia-smi outputs (not in ../shared; older drivers print a few hundred MiB less on A100/V100). It is a
+ *   little under the datasheet's GiB (the driver reserves some memory); GDDR6 cards with ECC on (the data-center
+ *   default) lose 1/16: 48 GiB × 15/16 = 46,080 MiB, reported 46,068. CUDA's own total (cudaMemGetInfo, which vLLM
+ *   reads) is about another 0.5 GiB lower on A100/H100 (the CUDA context); the memory plan counts that inside its
+ *   1 GiB runtime allowance (@sim/perf-model RUNTIME_OVERHEAD_BYTES).
+ * memoryBytes is what the memory plan divides; memorySizeGb is the datasheet label.
  * PCIe-only GPUs list PCIe x16 one-direction bandwidth as their interconnect (Gen4 ≈ 31.5 GB/s, Gen5 ≈ 63 GB/s).
  */
+const MIB = 2 ** 20;
+const GIB = 2 ** 30;
+
 export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
   'A100-40GB': {
     name: 'A100-40GB',
     computeTflops: 312, // [NV-A100]
     fp8Tflops: 0, // Ampere has no FP8
     memorySizeGb: 40, // [NV-A100]
+    memoryBytes: 40_960 * MIB, // [SMI] 40,960 MiB = 40 GiB (older drivers: 40,536)
     memoryBandwidthGbs: 1555, // [NV-A100]
     interconnectBandwidthGbs: 300, // [NV-A100] NVLink3 600 GB/s bidirectional
     hostBandwidthGbs: 25, // PCIe Gen4 x16, effective
@@ -33,6 +46,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 312, // [NV-A100]
     fp8Tflops: 0,
     memorySizeGb: 80, // [NV-A100]
+    memoryBytes: 81_920 * MIB, // [SMI] 81,920 MiB = 80 GiB (older drivers: 81,251)
     memoryBandwidthGbs: 2039, // [NV-A100] SXM4 80GB (the quick-start uses the same 2039)
     interconnectBandwidthGbs: 300, // [NV-A100]
     hostBandwidthGbs: 25,
@@ -43,6 +57,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 312, // [NV-A100]
     fp8Tflops: 0,
     memorySizeGb: 80,
+    memoryBytes: 81_920 * MIB, // [SMI] 81,920 MiB, as the SXM4 part
     memoryBandwidthGbs: 1935, // [NV-A100] PCIe 80GB (gpu_specs.csv: 1,935-1,940 GB/s)
     interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16 one direction: no NVLink between the cards assumed
     hostBandwidthGbs: 25,
@@ -53,6 +68,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 989, // [NV-H100] SXM dense BF16
     fp8Tflops: 1979, // [NV-H100]
     memorySizeGb: 80, // [NV-H100]
+    memoryBytes: 81_559 * MIB, // [SMI] 81,559 MiB (80 GiB of HBM3 less 361 MiB the driver reserves) = 85.5e9 bytes
     memoryBandwidthGbs: 3350, // [NV-H100]
     interconnectBandwidthGbs: 450, // [NV-H100] NVLink4 900 GB/s bidirectional
     hostBandwidthGbs: 50, // PCIe Gen5 x16, effective
@@ -63,6 +79,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 756, // [NV-H100] PCIe dense BF16
     fp8Tflops: 1513, // [NV-H100]
     memorySizeGb: 80, // [NV-H100]
+    memoryBytes: 81_559 * MIB, // [SMI] as the SXM part (lower confidence: HBM2e part)
     memoryBandwidthGbs: 2000, // [NV-H100]
     interconnectBandwidthGbs: 63, // PCIe Gen5 x16 one direction [NV-H100]
     hostBandwidthGbs: 50,
@@ -73,6 +90,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 989, // [NV-H200]
     fp8Tflops: 1979, // [NV-H200]
     memorySizeGb: 141, // [NV-H200]
+    memoryBytes: 143_771 * MIB, // [SMI] 143,771 MiB = 140.4 GiB = 150.8e9 bytes: the "141 GB" are GiB too
     memoryBandwidthGbs: 4800, // [NV-H200]
     interconnectBandwidthGbs: 450, // [NV-H200] NVLink4 900 GB/s bidirectional
     hostBandwidthGbs: 50,
@@ -83,6 +101,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 2250, // [NV-B200]
     fp8Tflops: 4500, // [NV-B200]
     memorySizeGb: 180, // [NV-B200]
+    memoryBytes: 183_359 * MIB, // [SMI] 183,359 MiB = 179.1 GiB (lower confidence)
     memoryBandwidthGbs: 8000, // [NV-B200]
     interconnectBandwidthGbs: 900, // [NV-B200] NVLink5 1,800 GB/s bidirectional
     hostBandwidthGbs: 50,
@@ -93,6 +112,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 362, // [NV-L40S]
     fp8Tflops: 733, // [NV-L40S]
     memorySizeGb: 48, // [NV-L40S]
+    memoryBytes: 46_068 * MIB, // [SMI] 46,068 MiB: 48 GiB GDDR6 with ECC on (15/16)
     memoryBandwidthGbs: 864, // [NV-L40S]
     interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16
     hostBandwidthGbs: 25,
@@ -103,6 +123,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 121, // [NV-L4] 242 with sparsity / 2
     fp8Tflops: 242.5, // [NV-L4] 485 with sparsity / 2
     memorySizeGb: 24, // [NV-L4]
+    memoryBytes: 23_034 * MIB, // [SMI] 23,034 MiB: 24 GiB GDDR6 with ECC on
     memoryBandwidthGbs: 300, // [NV-L4]
     interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16
     hostBandwidthGbs: 25,
@@ -113,6 +134,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 70, // [AWS-A10G] low confidence (another source says 62.5)
     fp8Tflops: 0,
     memorySizeGb: 24, // [AWS-A10G]
+    memoryBytes: 23_028 * MIB, // [SMI] 23,028 MiB: 24 GiB GDDR6 with ECC on (lower confidence)
     memoryBandwidthGbs: 600, // [AWS-A10G]
     interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16
     hostBandwidthGbs: 25,
@@ -123,6 +145,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 149.7, // [NV-A40]
     fp8Tflops: 0,
     memorySizeGb: 48, // [NV-A40]
+    memoryBytes: 46_068 * MIB, // [SMI] 46,068 MiB: 48 GiB GDDR6 with ECC on
     memoryBandwidthGbs: 696, // [NV-A40]
     interconnectBandwidthGbs: 56.25, // [NV-A40] NVLink bridge 112.5 GB/s bidirectional
     hostBandwidthGbs: 25,
@@ -133,6 +156,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 125, // [NV-V100] FP16 tensor (no BF16 on Volta)
     fp8Tflops: 0,
     memorySizeGb: 32, // [NV-V100] SXM2 32 GB
+    memoryBytes: 32_768 * MIB, // [SMI] 32,768 MiB = 32 GiB (older drivers: 32,510)
     memoryBandwidthGbs: 900, // [NV-V100]
     interconnectBandwidthGbs: 150, // [NV-V100] NVLink2 300 GB/s bidirectional
     hostBandwidthGbs: 12, // PCIe Gen3 x16, effective
@@ -143,6 +167,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 1307.4, // [AMD-MI300]
     fp8Tflops: 2614.9, // [AMD-MI300]
     memorySizeGb: 192, // [AMD-MI300]
+    memoryBytes: 192 * GIB, // [AMD-MI300] gpu-arch-specs: VRAM 192 GiB (what rocm-smi reports not checked)
     memoryBandwidthGbs: 5300, // [AMD-MI300]
     interconnectBandwidthGbs: 448, // [AMD-MI300] xGMI 7 links × 64 GB/s
     hostBandwidthGbs: 50,
@@ -153,6 +178,7 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     computeTflops: 1307.4, // [AMD-MI300] same compute as MI300X
     fp8Tflops: 2614.9, // [AMD-MI300]
     memorySizeGb: 256, // [AMD-MI300]
+    memoryBytes: 256 * GIB, // [AMD-MI300] gpu-arch-specs: VRAM 256 GiB (what rocm-smi reports not checked)
     memoryBandwidthGbs: 6000, // [AMD-MI300]
     interconnectBandwidthGbs: 448, // [AMD-MI300]
     hostBandwidthGbs: 50,

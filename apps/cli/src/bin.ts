@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 import { main } from './cli';
+import { launchDirectory } from './launch-directory';
+
+// `pnpm sim ...` runs from the workspace root: read relative paths from where the user stands.
+process.chdir(launchDirectory(process.env, process.cwd()));
 
 // `llm-sim presets models | head`: a closed pipe ends the output quietly, as Unix tools do.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -1,17 +1,34 @@
 import { loadConfigFile, type SimulatorConfig } from '@sim/engine';
+import { positiveNumber } from './input-error';
+import { useRequestTrace } from './request-trace';
 import { applyOverride } from './set-override';
 
-/** Flags shared by every command that builds a config: a file, `--set` overrides, preset shortcuts. */
+/** Flags shared by every command that builds a config: a file, `--set` overrides, shortcuts. */
 export interface ConfigFlags {
   config?: string;
   set: string[];
   model?: string;
   gpu?: string;
   tp?: string;
+  /** Arrival rate, req/s (workloadSpec.arrivalRate). */
+  rate?: string;
+  /** A request trace CSV (workloadSpec.traceFile; see useRequestTrace). */
+  trace?: string;
 }
 
-/** The config the flags describe: the file (or the defaults), then the shortcuts, then each `--set` in order. */
-export function buildConfig(flags: ConfigFlags): SimulatorConfig {
+/** How `buildConfig` treats the flags. */
+export interface BuildOptions {
+  /** Use only the trace's lengths, never its arrival times, giving this reason (the planner searches the rate). */
+  readonly traceLengthsOnly?: string;
+  /** Receives a note for stderr (e.g. that a trace's lengths are used with generated arrivals). */
+  readonly onNote?: (note: string) => void;
+}
+
+/**
+ * The config the flags describe: the file (or the defaults), then the shortcuts (`--model`,
+ * `--gpu`, `--tp`, `--rate`), then each `--set` in order, then `--trace`.
+ */
+export function buildConfig(flags: ConfigFlags, options: BuildOptions = {}): SimulatorConfig {
   const config = (flags.config === undefined ? {} : loadConfigFile(flags.config)) as Record<string, unknown>;
   if (flags.model !== undefined) applyOverride(config, `modelSpec.name=${flags.model}`);
   if (flags.gpu !== undefined) applyOverride(config, `clusterSpec.gpuSpec.name=${flags.gpu}`);
@@ -19,7 +36,18 @@ export function buildConfig(flags: ConfigFlags): SimulatorConfig {
     applyOverride(config, `parallelismSpec.tensorParallelSize=${flags.tp}`);
     applyOverride(config, `clusterSpec.nGpusPerNode=${flags.tp}`);
   }
+  if (flags.rate !== undefined)
+    applyOverride(config, `workloadSpec.arrivalRate=${positiveNumber(flags.rate, '--rate')}`);
   for (const assignment of flags.set) applyOverride(config, assignment);
+  if (flags.trace !== undefined) {
+    const why =
+      options.traceLengthsOnly ?? (flags.rate === undefined ? undefined : '--rate sets the arrivals');
+    const note = useRequestTrace(config, flags.trace, {
+      lengthsOnly: why !== undefined,
+      ...(why === undefined ? {} : { why }),
+    });
+    if (note !== undefined) options.onNote?.(note);
+  }
   return config as SimulatorConfig;
 }
 

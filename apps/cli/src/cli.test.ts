@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '@sim/cli';
+import { LLMInferenceSimulator } from '@sim/engine';
 import { describe, expect, it } from 'vitest';
 
 async function cli(...argv: string[]) {
@@ -19,13 +20,31 @@ describe('llm-sim', () => {
     expect(stdout).toMatch(/TTFT/);
   });
 
-  it('run --json prints exactly computeStatistics()', async () => {
+  it('run --json prints computeStatistics() at the top level plus the resolved config', async () => {
     const { code, stdout } = await cli('run', '--json', '--set', 'simulationDurationS=10');
     expect(code).toBe(0);
-    const stats = JSON.parse(stdout);
-    expect(stats).toHaveProperty('throughputTokensPerSec');
-    expect(stats.firstTokenLatency).toHaveProperty('p95');
-    expect(stats.simulatedDurationS).toBe(10);
+    const { resolvedConfig, ...statistics } = JSON.parse(stdout);
+    const metrics = new LLMInferenceSimulator({ simulationDurationS: 10 }).run();
+    expect(statistics).toEqual(JSON.parse(JSON.stringify(metrics.computeStatistics())));
+    expect(resolvedConfig).toEqual(JSON.parse(JSON.stringify(metrics.config)));
+  });
+
+  it('the effective scheduler settings are in the summary and the JSON (the trtllm profile changes them)', async () => {
+    const trtllm = ['--set', 'engineProfile=trtllm', '--set', 'simulationDurationS=5'];
+    const summary = (await cli('run', ...trtllm)).stdout;
+    expect(summary).toMatch(
+      /^scheduler \(trtllm profile defaults unless set\): continuous batching, chunked prefill on \(chunks of 8192 tokens\), token budget 8192 per iteration, max batch 256, preemption by recompute, KV blocks of 16 tokens$/m,
+    );
+    const vllm = (await cli('run', '--set', 'simulationDurationS=5')).stdout;
+    expect(vllm).toMatch(
+      /^scheduler \(vllm profile defaults unless set\): continuous batching, chunked prefill off,/m,
+    );
+    const json = JSON.parse((await cli('run', ...trtllm, '--json')).stdout);
+    expect(json.resolvedConfig.engineProfile).toBe('trtllm');
+    expect(json.resolvedConfig.schedulerSpec).toMatchObject({
+      chunkedPrefill: true,
+      maxNumBatchedTokens: 8192,
+    });
   });
 
   it('--set accepts both spellings', async () => {

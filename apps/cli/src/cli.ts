@@ -9,6 +9,7 @@ import {
 } from '@sim/engine';
 import Table from 'cli-table3';
 import { Command, CommanderError } from 'commander';
+import { CommandFailure } from './command-failure';
 import { addCompareCommand } from './commands/compare-command';
 import { addPlanCommand } from './commands/plan-command';
 import { addRunCommand } from './commands/run-command';
@@ -32,8 +33,11 @@ export function createProgram(io: Io): Command {
 Examples:
   llm-sim run --model llama-3.1-8b --gpu H100
   llm-sim sweep --vary rate=1,5,10,20
-  llm-sim compare a.yaml b.yaml
-  llm-sim presets gpus`,
+  llm-sim compare examples/configs/basic.yaml examples/configs/tp4.yaml
+  llm-sim presets gpus
+
+Relative paths are read from the current directory (under \`pnpm sim\`, the directory pnpm was
+run from). Data goes to stdout; warnings and notes to stderr.`,
     );
   addRunCommand(program, io);
   addSweepCommand(program, io);
@@ -43,7 +47,10 @@ Examples:
   program
     .command('validate <file>')
     .description('Check a config file and print every problem with its field path.')
-    .addHelpText('after', '\nExample:\n  llm-sim validate deployment.yaml')
+    .addHelpText(
+      'after',
+      '\nExample (from the repository root):\n  llm-sim validate examples/configs/basic.yaml',
+    )
     .action((file: string) => {
       const resolved = resolveConfig(loadConfigFile(file));
       io.stdout(`${file}: valid (${resolved.modelSpec.name} on ${resolved.clusterSpec.gpuSpec.name})\n`);
@@ -123,6 +130,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    if (error instanceof CommandFailure) {
+      io.stderr(`error: ${error.message}\n`);
+      return error.exitCode;
+    }
     if (error instanceof InputError) {
       io.stderr(`error: ${error.message}\n`);
       return EXIT_BAD_INPUT;

@@ -17,7 +17,7 @@ const directory = mkdtempSync(join(tmpdir(), 'llm-sim-cli-'));
 const short = ['--set', 'simulationDurationS=10'];
 
 describe('llm-sim run outputs', () => {
-  it('--csv writes one row per completed request; --trace writes a Chrome trace; --report writes HTML', async () => {
+  it('--csv writes one row per completed request; --chrome-trace writes a Chrome trace; --report writes HTML', async () => {
     const csv = join(directory, 'requests.csv');
     const trace = join(directory, 'trace.json');
     const report = join(directory, 'report.html');
@@ -27,7 +27,7 @@ describe('llm-sim run outputs', () => {
       '--json',
       '--csv',
       csv,
-      '--trace',
+      '--chrome-trace',
       trace,
       '--report',
       report,
@@ -142,10 +142,27 @@ describe('llm-sim compare', () => {
 
 describe('help', () => {
   it('every command has --help with examples', async () => {
-    for (const command of ['run', 'sweep', 'compare', 'presets', 'validate']) {
+    for (const command of ['run', 'sweep', 'compare', 'plan', 'presets', 'validate']) {
       const { code, stdout } = await cli(command, '--help');
       expect(code, command).toBe(0);
       expect(stdout, command).toMatch(/Example/);
+    }
+  });
+
+  it('every file an example in --help names exists (relative to the repository root)', async () => {
+    const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+    for (const command of ['', 'run', 'sweep', 'compare', 'plan', 'validate']) {
+      const { stdout } = await cli(...(command === '' ? [] : [command]), '--help');
+      const examples = stdout.split('\n').filter((line) => /^\s+llm-sim /.test(line));
+      expect(examples.length, command).toBeGreaterThan(0);
+      for (const line of examples)
+        for (const file of line.match(/\S+\.(ya?ml|json|csv)\b/g) ?? []) {
+          const outputFlag = new RegExp(`--(csv|report|chrome-trace) ${file.replaceAll('.', '\\.')}`).test(
+            line,
+          );
+          if (outputFlag || file.startsWith('../shared/')) continue; // outputs; shared data lives beside the repository
+          expect(existsSync(resolve(root, file)), `${command} --help: ${line.trim()}`).toBe(true);
+        }
     }
   });
 });
@@ -181,6 +198,54 @@ describe('llm-sim plan', () => {
       expect(row.totalGpus).toBeLessThanOrEqual(4);
     }
     expect(stderr).toMatch(/candidates simulated/);
+  });
+
+  it("--slo-tpot-p99 is optional; the max rate per replica is the replica's own, not the target", async () => {
+    const { code, stdout, stderr } = await cli(
+      'plan',
+      ...small,
+      '--rate',
+      '2',
+      '--slo-ttft-p99',
+      '0.5',
+      '--set',
+      'workloadSpec.avgOutputLength=64',
+      '--json',
+    );
+    expect(code, stderr).toBe(0);
+    const plan = JSON.parse(stdout);
+    expect(plan.slo.tpotP99S).toBeNull();
+    expect(plan.rows.length).toBeGreaterThan(0);
+    // At 2 req/s one replica is plenty: the rates reported are far above the target.
+    expect(
+      Math.max(...plan.rows.map((row: { maxRatePerReplica: number }) => row.maxRatePerReplica)),
+    ).toBeGreaterThan(4);
+    for (const row of plan.rows) expect(row.replicas).toBe(1);
+    expect(plan.resolvedConfig.modelSpec.name).toBe('llama-2-7b');
+  });
+
+  it('says "nothing fits in memory" as such, with the smallest deployment that would', async () => {
+    const { code, stdout } = await cli(
+      'plan',
+      '--model',
+      'llama-2-70b',
+      '--gpus',
+      'A100-40GB',
+      '--max-gpus',
+      '2',
+      '--rate',
+      '1',
+      '--slo-ttft-p99',
+      '1',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^Nothing fits in memory: llama-2-70b's weights \(\d+ GB in bf16\) do not fit on any candidate/,
+    );
+    expect(stdout).toMatch(
+      /The smallest deployment that holds them: A100-40GB TP\d+ PP\d+ \((\d+) GPUs, \$[\d.]+\/hour\)\. Rerun with --max-gpus \1\./,
+    );
+    expect(stdout).not.toMatch(/No configuration meets these SLOs/);
   });
 
   it('answers "no configuration meets these SLOs" and names the closest candidate', async () => {

@@ -4,22 +4,55 @@ import Table from 'cli-table3';
 const ms = (seconds: number) => (seconds * 1000).toFixed(seconds < 0.01 ? 2 : 1);
 const pct = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 
-/** A readable summary of one run: configuration line, throughput, latency percentiles, utilization, warnings. */
-export function formatSummary(config: ResolvedConfig, stats: SimulationStatistics): string {
+/**
+ * The scheduler settings a run used, after the engine profile's defaults (the trtllm profile, for
+ * one, turns on chunked prefill with an 8192-token budget).
+ */
+export function describeScheduler(config: ResolvedConfig): string {
+  const scheduler = config.schedulerSpec;
+  const prefill = scheduler.chunkedPrefill
+    ? `chunked prefill on (chunks of ${scheduler.prefillChunkSize} tokens)`
+    : 'chunked prefill off';
+  return `scheduler (${config.engineProfile} profile defaults unless set): ${scheduler.batchingType} batching, ${prefill}, token budget ${scheduler.maxNumBatchedTokens} per iteration, max batch ${scheduler.maxBatchSize}, preemption by ${scheduler.preemptionMode}, KV blocks of ${scheduler.kvBlockSize} tokens`;
+}
+
+/** The offered traffic in words: arrivals (a rate, clients, or a trace replay) and lengths. */
+function describeWorkload(workload: ResolvedConfig['workloadSpec']): string {
+  const arrivals =
+    workload.arrivalProcess === 'closed-loop'
+      ? `closed-loop ${workload.concurrency} clients`
+      : workload.arrivalProcess === 'trace'
+        ? `trace replay of ${workload.traceFile}${workload.traceTimeScale === 1 ? '' : ` (times × ${workload.traceTimeScale})`}`
+        : `${workload.arrivalProcess} ${workload.arrivalRate} req/s`;
+  const lengths =
+    workload.lengthDistribution.type === 'empirical'
+      ? `lengths from ${workload.lengthDistribution.file}`
+      : `${workload.avgInputLength} in / ${workload.avgOutputLength} out tokens (${workload.lengthDistribution.type})`;
+  return `${arrivals}, ${lengths}`;
+}
+
+/**
+ * A readable summary of one run: configuration and effective scheduler lines, throughput, latency
+ * percentiles, utilization, warnings (unless `includeWarnings` is false: the CLI prints them to
+ * stderr) and confidence notes.
+ */
+export function formatSummary(
+  config: ResolvedConfig,
+  stats: SimulationStatistics,
+  options: { includeWarnings?: boolean } = {},
+): string {
   const {
     modelSpec: model,
     clusterSpec: cluster,
     parallelismSpec: parallel,
     workloadSpec: workload,
-    schedulerSpec: scheduler,
   } = config;
   const lines: string[] = [];
   lines.push(
-    `${model.name} on ${cluster.nGpusPerNode * cluster.nNodes}× ${cluster.gpuSpec.name} (TP ${parallel.tensorParallelSize}, PP ${parallel.pipelineParallelSize}, DP ${parallel.dataParallelSize}), ${scheduler.batchingType} batching, ${config.engineProfile} profile`,
+    `${model.name} on ${cluster.nGpusPerNode * cluster.nNodes}× ${cluster.gpuSpec.name} (TP ${parallel.tensorParallelSize}, PP ${parallel.pipelineParallelSize}, DP ${parallel.dataParallelSize}), ${config.engineProfile} profile`,
   );
-  lines.push(
-    `workload: ${workload.arrivalProcess} ${workload.arrivalProcess === 'closed-loop' ? `${workload.concurrency} clients` : `${workload.arrivalRate} req/s`}, ${workload.avgInputLength} in / ${workload.avgOutputLength} out tokens (${workload.lengthDistribution.type}), ${stats.simulatedDurationS.toFixed(1)} s simulated`,
-  );
+  lines.push(`workload: ${describeWorkload(workload)}, ${stats.simulatedDurationS.toFixed(1)} s simulated`);
+  lines.push(describeScheduler(config));
   const overview = new Table({
     head: ['requests', 'completed', 'rejected', 'in flight', 'output tok/s', 'total tok/s', 'req/s'],
     style: { head: [], border: [] },
@@ -74,7 +107,8 @@ export function formatSummary(config: ResolvedConfig, stats: SimulationStatistic
   lines.push(
     `memory per GPU: weights ${stats.memory.weightGbPerGpu.toFixed(1)} GB, KV cache ${stats.memory.kvCacheGbPerGpu.toFixed(1)} GB (${stats.memory.kvCapacityTokens.toLocaleString('en-US')} tokens)`,
   );
-  for (const warning of stats.warnings) lines.push(`warning: ${warning}`);
+  if (options.includeWarnings !== false)
+    for (const warning of stats.warnings) lines.push(`warning: ${warning}`);
   for (const note of stats.confidence) lines.push(`confidence: ${note}`);
   return lines.join('\n');
 }

@@ -25,6 +25,7 @@ function report(): string {
         ['a', hostile].map((name) => ({ values: [rate, name], statistics })),
       ),
     },
+    settings: [{ label: `sweep of ${hostile}`, value: { base: hostile, rate: [1, 2, 4] } }],
     plan: [
       { label: `${hostile} ×2`, costPerHour: 3.58, gpus: 2, ttftP99S: 0.9, tpotP99S: 0.03, pareto: true },
       { label: 'H100-80GB TP1 ×1', costPerHour: 2.99, gpus: 1, ttftP99S: 1.2, tpotP99S: 0.04, pareto: true },
@@ -41,6 +42,13 @@ describe('HTML report', () => {
     expect(scriptSafeJson({ name: '</script><script>' })).not.toContain('</script>');
     expect(JSON.parse(scriptSafeJson({ name: '</script>\u2028' }))).toEqual({ name: '</script>\u2028' });
     expect(html).not.toMatch(/<script src=|<link [^>]*href="http/); // self-contained: no network
+  });
+
+  it('shows the settings that produced a sweep or plan under Configuration', () => {
+    const html = report();
+    const configuration = html.slice(html.indexOf('<h2>Configuration</h2>'));
+    expect(configuration).toContain(`<summary>sweep of ${escapeHtml(hostile)}</summary>`);
+    expect(configuration).toMatch(/&quot;rate&quot;: \[\s*1,\s*2,\s*4\s*\]/);
   });
 
   // Runs where Debian's chromium is installed (`apt-get install -y chromium`; .ci/run does it and
@@ -81,6 +89,14 @@ describe('HTML report', () => {
         );
         expect(canvases).toHaveLength(9);
         for (const area of canvases) expect(area).toBeGreaterThan(0);
+        // Legends show a value for every series without hovering (uPlot's default is "--").
+        const legendValues = await page.$$eval('.u-legend .u-value', (elements) =>
+          elements.map((element) => element.textContent ?? ''),
+        );
+        expect(legendValues.length).toBeGreaterThan(9 * 2);
+        expect(legendValues.filter((value) => value === '--' || value.trim() === '')).toEqual([]);
+        expect(legendValues).toContainEqual(expect.stringMatching(/^median \d/));
+        expect(legendValues).toContainEqual(expect.stringMatching(/^mean \d/));
         expect(
           await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned),
         ).toBeUndefined();

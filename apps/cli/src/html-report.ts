@@ -51,6 +51,11 @@ export interface ReportInput {
   readonly sweep?: ReportSweep;
   /** Ranked deployments of `llm-sim plan`, drawn as the cost vs P99 TTFT frontier. */
   readonly plan?: readonly ReportPlanPoint[];
+  /**
+   * What produced the report beyond the runs' own configs (a sweep's base config and varied
+   * values, a plan's request), shown as JSON under "Configuration".
+   */
+  readonly settings?: readonly { readonly label: string; readonly value: unknown }[];
 }
 
 /** At most this many points per CDF (quantiles of the sorted samples). */
@@ -187,13 +192,22 @@ function planTable(plan: readonly ReportPlanPoint[]): string {
   return `<h2>Cheapest deployments</h2><table class="summary"><thead><tr><th>#</th><th>deployment</th><th>GPUs</th><th>$/hour</th><th>P99 TTFT</th><th>P99 TPOT</th><th>Pareto</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function notes(runs: readonly ReportRun[]): string {
+function notes(input: ReportInput): string {
+  const labelled: { label: string; statistics: SimulationStatistics }[] = [
+    ...input.runs,
+    ...(input.sweep?.points ?? []).map((point) => ({
+      label: (input.sweep as ReportSweep).parameters
+        .map((parameter, index) => `${parameter}=${String(point.values[index])}`)
+        .join(', '),
+      statistics: point.statistics,
+    })),
+  ];
   const items: string[] = [];
-  for (const run of runs) {
-    for (const warning of run.statistics.warnings)
-      items.push(`<li class="warning"><b>${escapeHtml(run.label)}</b>: ${escapeHtml(warning)}</li>`);
-    for (const note of run.statistics.confidence)
-      items.push(`<li class="confidence"><b>${escapeHtml(run.label)}</b>: ${escapeHtml(note)}</li>`);
+  for (const { label, statistics } of labelled) {
+    for (const warning of statistics.warnings)
+      items.push(`<li class="warning"><b>${escapeHtml(label)}</b>: ${escapeHtml(warning)}</li>`);
+    for (const note of statistics.confidence)
+      items.push(`<li class="confidence"><b>${escapeHtml(label)}</b>: ${escapeHtml(note)}</li>`);
   }
   return items.length === 0 ? '' : `<h2>Warnings and confidence</h2><ul>${items.join('')}</ul>`;
 }
@@ -215,16 +229,21 @@ export function renderReport(input: ReportInput): string {
       costPerHour: Number.isFinite(point.costPerHour) ? point.costPerHour : null,
     })),
   };
-  const configs = input.runs
-    .map(
+  const configs = [
+    ...(input.settings ?? []).map(
+      (setting) =>
+        `<details open><summary>${escapeHtml(setting.label)}</summary><pre>${escapeHtml(JSON.stringify(setting.value, null, 2))}</pre></details>`,
+    ),
+    ...input.runs.map(
       (run) =>
         `<details><summary>${escapeHtml(run.label)}: configuration</summary><pre>${escapeHtml(JSON.stringify(run.config, null, 2))}</pre></details>`,
-    )
-    .join('\n');
+    ),
+  ].join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="generator" content="llm-sim">
 <title>${escapeHtml(input.title)}</title>
 <style>${css}</style>
 <style>
@@ -241,7 +260,7 @@ li.warning { color: #9a6700; } li.confidence { color: #57606a; }
 <body>
 <h1>${escapeHtml(input.title)}</h1>
 ${input.runs.length > 0 ? `<h2>Summary</h2>${summaryTable(input.runs)}` : ''}
-${notes(input.runs)}
+${notes(input)}
 ${input.plan === undefined ? '' : planTable(input.plan)}
 <div id="charts"></div>
 <h2>Configuration</h2>
@@ -257,6 +276,27 @@ ${configs}
     var heading = document.createElement('h2'); heading.textContent = title; root.appendChild(heading);
     var box = document.createElement('div'); box.className = 'charts'; root.appendChild(box); return box;
   }
+  // Legend values: the value under the cursor while hovering; otherwise a summary of the series
+  // (uPlot would show "--"), e.g. the median of a CDF or the mean over time.
+  function fmt(v) {
+    if (v == null || !isFinite(v)) return '';
+    var a = Math.abs(v);
+    return a !== 0 && (a < 0.001 || a >= 1e6) ? v.toExponential(2) : String(+v.toPrecision(4));
+  }
+  function finite(values) { return values.filter(function (v) { return v != null && isFinite(v); }); }
+  function mean(values) {
+    var f = finite(values);
+    return f.length ? f.reduce(function (a, b) { return a + b; }, 0) / f.length : NaN;
+  }
+  function range(values) {
+    var f = finite(values);
+    if (!f.length) return 'no data';
+    var low = Math.min.apply(null, f), high = Math.max.apply(null, f);
+    return low === high ? fmt(low) : fmt(low) + '–' + fmt(high);
+  }
+  function legendValue(summary) {
+    return function (u, v, seriesIndex, dataIndex) { return dataIndex == null ? summary : fmt(v); };
+  }
   function chart(box, title, xLabel, series, columns, axes) {
     var holder = document.createElement('div'); holder.className = 'chart'; holder.setAttribute('data-chart', title);
     box.appendChild(holder);
@@ -264,11 +304,17 @@ ${configs}
       title: title, width: 560, height: 300,
       scales: { x: { time: false } },
       axes: [{ label: xLabel }].concat(axes || [{ label: '' }]),
-      series: [{ label: xLabel }].concat(series.map(function (s, i) {
-        return Object.assign({ stroke: palette[i % palette.length], width: 2, spanGaps: true, points: { show: false } }, s);
+      series: [{ label: xLabel, value: legendValue(range(columns[0])) }].concat(series.map(function (s, i) {
+        var average = fmt(mean(columns[i + 1]));
+        var summary = s.summary !== undefined ? s.summary : average === '' ? 'no data' : 'mean ' + average;
+        return Object.assign({ stroke: palette[i % palette.length], width: 2, spanGaps: true, points: { show: false }, value: legendValue(summary) }, s);
       })),
     }, columns, holder);
     rendered++;
+  }
+  function median(curve) {
+    for (var i = 0; i < curve.y.length; i++) if (curve.y[i] >= 0.5) return 'median ' + fmt(curve.x[i]);
+    return 'no data';
   }
   // Several CDFs on one x axis: the union of x values, each series null where it has no point.
   function cdfColumns(curves) {
@@ -286,7 +332,7 @@ ${configs}
     var latency = section('Latency distributions (CDF)');
     [['ttft', 'Time to first token (s)'], ['tpot', 'Time per output token (s)'], ['e2e', 'End-to-end latency (s)']].forEach(function (pair) {
       var curves = data.runs.map(function (run) { return run.cdfs[pair[0]]; });
-      chart(latency, pair[1] + ' CDF', pair[1], data.runs.map(function (run) { return { label: run.label }; }), cdfColumns(curves), [{ label: 'fraction of requests' }]);
+      chart(latency, pair[1] + ' CDF', pair[1], data.runs.map(function (run) { return { label: run.label, summary: median(run.cdfs[pair[0]]) }; }), cdfColumns(curves), [{ label: 'fraction of requests' }]);
     });
     var overTime = section('Over time');
     data.runs.forEach(function (run) {
@@ -321,12 +367,13 @@ ${configs}
       var columns = [xAxis];
       var series = [];
       groups.forEach(function (points, key) {
-        series.push({ label: key, points: { show: true } });
-        columns.push(xs.map(function (x) {
+        var column = xs.map(function (x) {
           var point = points.find(function (p) { return p.values[0] === x; });
           var value = point ? metric[1](point.statistics) : null;
           return value === null || !isFinite(value) ? null : value;
-        }));
+        });
+        series.push({ label: key, points: { show: true }, summary: range(column) });
+        columns.push(column);
       });
       chart(box, metric[0] + ' vs ' + sweep.parameters[0], xLabel, series, columns, [{ label: metric[0] }]);
     });
@@ -344,7 +391,8 @@ ${configs}
       return hit ? hit.ttftP99S : null;
     });
     chart(planBox, 'P99 TTFT at the target rate vs ' + (priced ? 'cost' : 'GPUs'), priced ? '$ per hour' : 'GPUs',
-      [{ label: 'best deployment at this cost', width: 0, points: { show: true, size: 7 } }, { label: 'Pareto frontier', points: { show: true } }],
+      [{ label: 'best deployment at this cost', width: 0, points: { show: true, size: 7 }, summary: data.plan.length + ' deployments' },
+       { label: 'Pareto frontier', points: { show: true }, summary: data.plan.filter(function (p) { return p.pareto; }).length + ' on the frontier' }],
       [planXs, bestAt, frontierAt], [{ label: 'P99 TTFT (s)' }]);
   }
   window.__chartsRendered = rendered;

@@ -1,6 +1,6 @@
 export { buildConfig, type ConfigFlags } from './build-config';
 export { createProgram, EXIT_BAD_INPUT, main } from './cli';
-export { formatSummary } from './format-summary';
+export { describeScheduler, formatSummary } from './format-summary';
 export {
   type CdfPoints,
   cdfOf,
@@ -14,8 +14,11 @@ export {
   reportRunOf,
   scriptSafeJson,
 } from './html-report';
-export { colorEnabled, type Io } from './io';
+export { colorEnabled, type Io, writeWarnings } from './io';
+export { launchDirectory } from './launch-directory';
+export { assessLoad, type LoadAssessment, loadLimitedNote } from './load-limit';
 export { requestsToCsv } from './request-csv';
 export { applyOverride } from './set-override';
+export { type StatisticsJson, statisticsJson } from './statistics-json';
 export { expandSweep, parseVariation, runSweep, type Variation } from './sweep';
 export type { PointOutcome } from './sweep-point';

@@ -13,3 +13,8 @@ export function colorEnabled(io: Io): boolean {
   const env = io.env ?? process.env;
   return Boolean(io.stderrIsTty) && (env.NO_COLOR === undefined || env.NO_COLOR === '');
 }
+
+/** Writes each warning to stderr as `<prefix>warning: ...` (stdout stays data only, in every mode). */
+export function writeWarnings(io: Io, warnings: readonly string[], prefix = ''): void {
+  for (const warning of warnings) io.stderr(`${prefix}warning: ${warning}\n`);
+}

@@ -1,16 +1,30 @@
 import { writeFileSync } from 'node:fs';
-import { loadConfigFile, type SimulationStatistics, type SimulatorConfig } from '@sim/engine';
+import {
+  type ResolvedConfig,
+  resolveConfig,
+  SimError,
+  type SimulationMetrics,
+  type SimulationStatistics,
+} from '@sim/engine';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { collect } from '../build-config';
+import { buildConfig, collect } from '../build-config';
+import { CommandFailure } from '../command-failure';
+import { csvDocument } from '../csv';
 import { renderReport, reportRunOf } from '../html-report';
-import type { Io } from '../io';
+import { type Io, writeWarnings } from '../io';
+import { loadLimitedNote } from '../load-limit';
+import { checkOutputFiles, csvKind, HTML_REPORT, type OutputFile } from '../output-file';
 import { runWithProgress } from '../run-with-progress';
-import { applyOverride } from '../set-override';
+import { statisticsJson } from '../statistics-json';
+import { withWorkloadOptions } from './run-command';
 
 interface CompareFlags {
   set: string[];
+  rate?: string;
+  trace?: string;
   json?: boolean;
+  csv?: string;
   report?: string;
 }
 
@@ -27,72 +41,178 @@ const ROWS: readonly [string, (statistics: SimulationStatistics) => number, 'hig
   ['completed requests', (s) => s.completedRequests, 'higher'],
 ];
 
+const CSV_HEADER = ['metric', 'a', 'b', 'b_over_a'];
+
+/** The file `compare --csv` writes (recognised by its header, so a rerun may overwrite it). */
+export const COMPARE_CSV = csvKind('compare CSV', (header) => header === CSV_HEADER.join(','));
+
 const format = (value: number) =>
   Number.isFinite(value) ? (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2)) : '-';
 
+/** One side of the comparison: its run, or why it could not run (e.g. out of memory). */
+type Side =
+  | {
+      readonly ok: true;
+      readonly label: string;
+      readonly config: ResolvedConfig;
+      readonly metrics: SimulationMetrics;
+      readonly statistics: SimulationStatistics;
+    }
+  | { readonly ok: false; readonly label: string; readonly code: string; readonly message: string };
+
 /** `llm-sim compare A B`: two runs side by side with B/A ratios (the quick-start's "Speedup"). */
 export function addCompareCommand(program: Command, io: Io): void {
-  program
-    .command('compare <a> <b>')
-    .description('Run two configs and show them side by side with ratios (B / A).')
-    .option('-s, --set <path=value>', 'override a field in both configs (repeatable)', collect, [])
-    .option('--json', 'print { a, b, ratios } as JSON')
+  withWorkloadOptions(
+    program
+      .command('compare <a> <b>')
+      .description('Run two configs and show them side by side with ratios (B / A).')
+      .option('-s, --set <path=value>', 'override a field in both configs (repeatable)', collect, []),
+  )
+    .option(
+      '--json',
+      'print { a, b, ratios, loadLimitedNote } as JSON (a and b: statistics + resolvedConfig)',
+    )
+    .option('--csv <file>', 'write the metrics as CSV: metric, a, b, b_over_a (plain numbers)')
     .option('--report <file>', 'write an HTML report with both runs')
     .option('--debug', 'print stack traces')
-    .addHelpText('after', '\nExample:\n  llm-sim compare examples/configs/tp1.yaml examples/configs/tp4.yaml')
+    .addHelpText(
+      'after',
+      `
+--rate, --trace and --set apply to both configs. Each run's warnings go to stderr, prefixed by A or
+B; the exit code is 1 when neither config can run.
+
+Examples (from the repository root):
+  llm-sim compare examples/configs/basic.yaml examples/configs/tp4.yaml
+  llm-sim compare examples/configs/basic.yaml examples/configs/tp4.yaml --rate 20 --csv compare.csv`,
+    )
     .action(async (a: string, b: string, flags: CompareFlags) => {
-      const load = (file: string) => {
-        const config = loadConfigFile(file) as Record<string, unknown>;
-        for (const assignment of flags.set) applyOverride(config, assignment);
-        return config as SimulatorConfig;
-      };
-      const configs = [load(a), load(b)] as const;
-      const runs = [];
-      for (const [index, config] of configs.entries())
-        runs.push(
-          await runWithProgress(
+      const outputs: OutputFile[] = [
+        ...(flags.csv === undefined ? [] : [{ flag: '--csv', file: flags.csv, kind: COMPARE_CSV }]),
+        ...(flags.report === undefined ? [] : [{ flag: '--report', file: flags.report, kind: HTML_REPORT }]),
+      ];
+      checkOutputFiles(outputs, [
+        { what: 'config A', file: a },
+        { what: 'config B', file: b },
+        ...(flags.trace === undefined ? [] : [{ what: 'request trace', file: flags.trace }]),
+      ]);
+      let traceNote: string | undefined;
+      const configs = [a, b].map((file) =>
+        buildConfig(
+          {
+            config: file,
+            set: flags.set,
+            ...(flags.rate === undefined ? {} : { rate: flags.rate }),
+            ...(flags.trace === undefined ? {} : { trace: flags.trace }),
+          },
+          {
+            onNote: (note) => {
+              traceNote = note;
+            },
+          },
+        ),
+      );
+      if (traceNote !== undefined) io.stderr(`${traceNote}\n`);
+      for (const config of configs) resolveConfig(config); // bad input in either: exit 2 before running
+      const sides: Side[] = [];
+      for (const [index, config] of configs.entries()) {
+        const label = `${index === 0 ? 'A' : 'B'}: ${index === 0 ? a : b}`;
+        try {
+          const metrics = await runWithProgress(
             config,
             { recordRequests: flags.report !== undefined },
             io,
             index === 0 ? 'A' : 'B',
-          ),
+          );
+          sides.push({
+            ok: true,
+            label,
+            config: metrics.config,
+            metrics,
+            statistics: metrics.computeStatistics(),
+          });
+        } catch (error) {
+          if (!(error instanceof SimError)) throw error;
+          sides.push({ ok: false, label, code: error.code, message: error.message });
+        }
+      }
+      const [first, second] = sides as [Side, Side];
+      const metricOf = (side: Side, value: (statistics: SimulationStatistics) => number) =>
+        side.ok ? value(side.statistics) : Number.NaN;
+      const ratios = Object.fromEntries(
+        ROWS.map(([name, value]) => [name, metricOf(second, value) / metricOf(first, value)]),
+      );
+      const ran = sides.flatMap((side) => (side.ok ? [side] : []));
+      const note = ran.length === 2 ? loadLimitedNote(ran) : undefined;
+      if (flags.json) {
+        const json = (side: Side) =>
+          side.ok
+            ? statisticsJson(side.statistics, side.config)
+            : { error: { code: side.code, message: side.message } };
+        io.stdout(
+          `${JSON.stringify(
+            {
+              a: json(first),
+              b: json(second),
+              // JSON has no NaN: a ratio that cannot be computed is null.
+              ratios: Object.fromEntries(
+                Object.entries(ratios).map(([name, ratio]) => [name, Number.isFinite(ratio) ? ratio : null]),
+              ),
+              loadLimitedNote: note ?? null,
+            },
+            null,
+            2,
+          )}\n`,
         );
-      const [first, second] = runs.map((metrics) => metrics.computeStatistics()) as [
-        SimulationStatistics,
-        SimulationStatistics,
-      ];
-      const ratios = Object.fromEntries(ROWS.map(([name, value]) => [name, value(second) / value(first)]));
-      if (flags.json) io.stdout(`${JSON.stringify({ a: first, b: second, ratios }, null, 2)}\n`);
-      else {
+      } else {
         const table = new Table({
-          head: ['metric', `A: ${a}`, `B: ${b}`, 'B / A'],
+          head: ['metric', first.label, second.label, 'B / A'],
           style: { head: [], border: [] },
         });
         for (const [name, value] of ROWS) {
-          const ratio = value(second) / value(first);
+          const ratio = ratios[name] as number;
           table.push([
             name,
-            format(value(first)),
-            format(value(second)),
+            format(metricOf(first, value)),
+            format(metricOf(second, value)),
             Number.isFinite(ratio) ? `${ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2)}x` : '-',
           ]);
         }
         io.stdout(`${table.toString()}\n`);
+        const speedup = ratios['output throughput (tok/s)'] as number;
         io.stdout(
-          `Speedup (output throughput B / A): ${(second.throughputTokensPerSec / first.throughputTokensPerSec).toFixed(2)}x\n`,
+          `Speedup (output throughput B / A): ${Number.isFinite(speedup) ? `${speedup.toFixed(2)}x` : '-'}\n`,
         );
+        if (note !== undefined) io.stdout(`${note}\n`);
+      }
+      for (const side of sides) {
+        if (side.ok) writeWarnings(io, side.statistics.warnings, `${side.label}: `);
+        else io.stderr(`${side.label}: error (${side.code}): ${side.message}\n`);
+      }
+      if (flags.csv !== undefined) {
+        writeFileSync(
+          flags.csv,
+          csvDocument(
+            CSV_HEADER,
+            ROWS.map(([name, value]) => [
+              name,
+              metricOf(first, value),
+              metricOf(second, value),
+              ratios[name],
+            ]),
+          ),
+        );
+        io.stderr(`wrote csv: ${flags.csv}\n`);
       }
       if (flags.report !== undefined) {
         writeFileSync(
           flags.report,
           renderReport({
             title: `llm-sim comparison: ${a} vs ${b}`,
-            runs: runs.map((metrics, index) =>
-              reportRunOf(index === 0 ? `A: ${a}` : `B: ${b}`, metrics, index === 0 ? first : second),
-            ),
+            runs: ran.map((side) => reportRunOf(side.label, side.metrics, side.statistics)),
           }),
         );
         io.stderr(`wrote report: ${flags.report}\n`);
       }
+      if (ran.length === 0) throw new CommandFailure('neither config could run (see above).');
     });
 }

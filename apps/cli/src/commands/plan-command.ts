@@ -1,14 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import {
+  type Candidate,
   type CandidateEvaluation,
   describeCandidate,
   enumerateCandidates,
   evaluateCandidate,
+  findGpuPreset,
   type PlanRequest,
   type PlanResult,
+  type ResolvedConfig,
   rankCandidates,
   resolveConfig,
 } from '@sim/engine';
+import { DTYPE_BYTES } from '@sim/specs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { buildConfig, type ConfigFlags } from '../build-config';
@@ -16,15 +20,14 @@ import { startCountBar } from '../count-bar';
 import { renderReport } from '../html-report';
 import { InputError, positiveNumber } from '../input-error';
 import type { Io } from '../io';
-import { applyOverride } from '../set-override';
+import { checkOutputFiles, HTML_REPORT } from '../output-file';
 import { mapOnWorkers } from '../worker-pool';
-import { withConfigOptions } from './run-command';
+import { configInputs, withConfigOptions } from './run-command';
 
 interface PlanFlags extends ConfigFlags {
   rate: string;
-  trace?: string;
   sloTtftP99: string;
-  sloTpotP99: string;
+  sloTpotP99?: string;
   gpus: string;
   maxGpus: string;
   requests: string;
@@ -36,6 +39,13 @@ interface PlanFlags extends ConfigFlags {
 
 const ms = (seconds: number) => (Number.isFinite(seconds) ? (seconds * 1000).toFixed(0) : '-');
 const money = (value: number, digits = 2) => (Number.isFinite(value) ? `$${value.toFixed(digits)}` : '-');
+const maxRate = (evaluation: CandidateEvaluation) =>
+  `${evaluation.maxRateIsLowerBound ? '≥ ' : ''}${evaluation.maxRatePerReplica.toFixed(2)}`;
+
+/** "P99 TTFT ≤ 2 s, P99 TPOT ≤ 0.1 s" (TPOT only when given). */
+function sloText(request: PlanRequest): string {
+  return `P99 TTFT ≤ ${request.ttftP99S} s${request.tpotP99S === undefined ? '' : `, P99 TPOT ≤ ${request.tpotP99S} s`}`;
+}
 
 function planTable(result: PlanResult, top: number): string {
   const table = new Table({
@@ -61,7 +71,7 @@ function planTable(result: PlanResult, top: number): string {
       row.totalGpus,
       money(row.costPerHour),
       money(row.costPerMillionOutputTokens, 3),
-      row.evaluation.maxRatePerReplica.toFixed(2),
+      maxRate(row.evaluation),
       ms(row.evaluation.ttftP99AtTargetS),
       ms(row.evaluation.tpotP99AtTargetS),
       row.pareto ? '*' : '',
@@ -70,9 +80,40 @@ function planTable(result: PlanResult, top: number): string {
   return table.toString();
 }
 
+/** "H200-141GB TP8 PP1 (8 GPUs, $31.92/hour)". */
+function describeLayout(candidate: Candidate): string {
+  const price = findGpuPreset(candidate.gpu)?.pricePerHour ?? 0;
+  const cost = price > 0 ? `, ${money(price * candidate.gpusPerReplica)}/hour` : '';
+  return `${candidate.gpu} TP${candidate.tensorParallelSize} PP${candidate.pipelineParallelSize} (${candidate.gpusPerReplica} GPUs${cost})`;
+}
+
+/** When no candidate holds the model's weights: say so, and name the smallest deployment that would. */
+function nothingFitsMessage(
+  request: PlanRequest,
+  config: ResolvedConfig,
+  smallest: Candidate | undefined,
+): string {
+  const lines = [
+    `Nothing fits in memory: ${config.modelSpec.name}'s weights (${((config.modelSpec.nParams * DTYPE_BYTES[config.modelSpec.weightDtype]) / 1e9).toFixed(0)} GB in ${config.modelSpec.weightDtype}) do not fit on any candidate (${request.gpus.join(', ')}, TP ${(request.tensorParallelSizes ?? [1, 2, 4, 8]).join('/')}, PP ${(request.pipelineParallelSizes ?? [1, 2]).join('/')}, at most ${request.maxGpus} GPUs).`,
+  ];
+  if (smallest === undefined)
+    lines.push('No GPU preset holds them with up to TP 8 × PP 16 either: use a smaller or quantized model.');
+  else {
+    const requested = request.gpus.some((gpu) => findGpuPreset(gpu)?.name === smallest.gpu);
+    const fixes = [
+      ...(smallest.gpusPerReplica > request.maxGpus ? [`--max-gpus ${smallest.gpusPerReplica}`] : []),
+      ...(requested ? [] : [`--gpus ${smallest.gpu}`]),
+    ];
+    lines.push(
+      `The smallest deployment that holds them: ${describeLayout(smallest)}.${fixes.length > 0 ? ` Rerun with ${fixes.join(' ')}.` : ''}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function infeasibleMessage(request: PlanRequest, result: PlanResult): string {
   const lines = [
-    `No configuration meets these SLOs (P99 TTFT ≤ ${request.ttftP99S} s, P99 TPOT ≤ ${request.tpotP99S} s) at ${request.targetRate} req/s within ${request.maxGpus} GPUs.`,
+    `No configuration meets these SLOs (${sloText(request)}) at ${request.targetRate} req/s within ${request.maxGpus} GPUs.`,
   ];
   const overBudget = [...result.overBudget].sort(
     (a, b) => a.replicas * a.candidate.gpusPerReplica - b.replicas * b.candidate.gpusPerReplica,
@@ -90,7 +131,7 @@ function infeasibleMessage(request: PlanRequest, result: PlanResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `llm-sim plan`: the cheapest deployments that meet P99 TTFT/TPOT SLOs at a target load. */
+/** `llm-sim plan`: the cheapest deployments that meet P99 TTFT (and TPOT) SLOs at a target load. */
 export function addPlanCommand(program: Command, io: Io): void {
   withConfigOptions(
     program
@@ -105,8 +146,11 @@ export function addPlanCommand(program: Command, io: Io): void {
   )
     .requiredOption('--rate <req/s>', 'target arrival rate over all replicas')
     .requiredOption('--slo-ttft-p99 <s>', 'P99 time-to-first-token SLO, seconds')
-    .requiredOption('--slo-tpot-p99 <s>', 'P99 time-per-output-token SLO, seconds')
-    .option('--trace <file>', 'take request lengths from this trace (CSV of input/output tokens)')
+    .option('--slo-tpot-p99 <s>', 'P99 time-per-output-token SLO, seconds (default: none)')
+    .option(
+      '--trace <file>',
+      'request trace CSV: its request lengths are used (the search sets the arrival rate)',
+    )
     .option('--gpus <list>', 'GPU presets to consider', 'A100-80GB,H100-80GB,H200-141GB')
     .option('--max-gpus <n>', 'most GPUs the deployment may use', '64')
     .option('--requests <n>', 'requests per simulation in the rate search', '400')
@@ -118,23 +162,30 @@ export function addPlanCommand(program: Command, io: Io): void {
     .addHelpText(
       'after',
       `
+"max req/s per replica" is the highest rate one replica sustains within the SLOs (searched above
+the target too; "≥" when it met them even at 64× the target).
+
 Examples:
   llm-sim plan --model llama-3.1-70b --rate 20 --trace ../shared/traces/sharegpt_8k_filtered_stats_llama2_tokenizer.csv --slo-ttft-p99 2 --slo-tpot-p99 0.1
-  llm-sim plan --model llama-3.1-8b --rate 50 --slo-ttft-p99 0.5 --slo-tpot-p99 0.05 --gpus L40S,H100 --max-gpus 16`,
+  llm-sim plan --model llama-3.1-8b --rate 50 --slo-ttft-p99 0.5 --slo-tpot-p99 0.05 --gpus L40S,H100 --max-gpus 16
+  llm-sim plan --model llama-3.1-8b --rate 10 --slo-ttft-p99 1`,
     )
     .action(async (flags: PlanFlags) => {
       const started = Date.now();
-      const base = buildConfig(flags) as Record<string, unknown>;
-      if (flags.trace !== undefined) {
-        applyOverride(base, 'workloadSpec.lengthDistribution.type=empirical');
-        applyOverride(base, `workloadSpec.lengthDistribution.file=${JSON.stringify(flags.trace)}`);
-      }
-      resolveConfig(base); // bad base config: exit 2 before searching
+      if (flags.report !== undefined)
+        checkOutputFiles([{ flag: '--report', file: flags.report, kind: HTML_REPORT }], configInputs(flags));
+      const base = buildConfig(flags, {
+        traceLengthsOnly: 'plan searches the arrival rate',
+        onNote: (note) => io.stderr(`${note}\n`),
+      });
+      const resolvedBase = resolveConfig(base); // bad base config: exit 2 before searching
       const request: PlanRequest = {
         base,
         targetRate: positiveNumber(flags.rate, '--rate'),
         ttftP99S: positiveNumber(flags.sloTtftP99, '--slo-ttft-p99'),
-        tpotP99S: positiveNumber(flags.sloTpotP99, '--slo-tpot-p99'),
+        ...(flags.sloTpotP99 === undefined
+          ? {}
+          : { tpotP99S: positiveNumber(flags.sloTpotP99, '--slo-tpot-p99') }),
         gpus: flags.gpus
           .split(',')
           .map((gpu) => gpu.trim())
@@ -142,13 +193,14 @@ Examples:
         maxGpus: Math.floor(positiveNumber(flags.maxGpus, '--max-gpus')),
         requestsPerRun: Math.floor(positiveNumber(flags.requests, '--requests')),
       };
-      const { candidates, pruned } = enumerateCandidates(request);
+      const top = Math.floor(positiveNumber(flags.top, '--top'));
+      const workers =
+        flags.workers === undefined ? undefined : Math.floor(positiveNumber(flags.workers, '--workers'));
+      const { candidates, pruned, smallestFitting } = enumerateCandidates(request);
       const unknown = pruned.find((item) => item.reason.startsWith('unknown GPU'));
       if (unknown !== undefined)
         throw new InputError(`--gpus: ${unknown.reason} (see llm-sim presets gpus).`);
       const bar = startCountBar(io, candidates.length, 'plan: candidates');
-      const workers =
-        flags.workers === undefined ? undefined : Math.floor(positiveNumber(flags.workers, '--workers'));
       const evaluations = await mapOnWorkers(
         'plan-worker',
         candidates.map((candidate) => ({ request, candidate })),
@@ -162,12 +214,18 @@ Examples:
         0,
       );
       const seconds = (Date.now() - started) / 1000;
+      const answer =
+        candidates.length === 0
+          ? nothingFitsMessage(request, resolvedBase, smallestFitting)
+          : result.rows.length === 0
+            ? infeasibleMessage(request, result)
+            : undefined;
       if (flags.json) {
         io.stdout(
           `${JSON.stringify(
             {
               targetRate: request.targetRate,
-              slo: { ttftP99S: request.ttftP99S, tpotP99S: request.tpotP99S },
+              slo: { ttftP99S: request.ttftP99S, tpotP99S: request.tpotP99S ?? null },
               candidates: candidates.length,
               pruned: pruned.length,
               simulations,
@@ -181,20 +239,26 @@ Examples:
                   ? row.costPerMillionOutputTokens
                   : null,
                 maxRatePerReplica: row.evaluation.maxRatePerReplica,
+                maxRateIsLowerBound: row.evaluation.maxRateIsLowerBound,
                 ttftP99AtTargetS: row.evaluation.ttftP99AtTargetS,
                 tpotP99AtTargetS: row.evaluation.tpotP99AtTargetS,
                 pareto: row.pareto,
               })),
-              infeasible: result.rows.length === 0 ? infeasibleMessage(request, result).trim() : null,
+              infeasible: answer === undefined ? null : answer.trim(),
+              smallestFitting:
+                smallestFitting === undefined
+                  ? null
+                  : { deployment: describeLayout(smallestFitting), ...smallestFitting },
+              resolvedConfig: resolvedBase,
             },
             null,
             2,
           )}\n`,
         );
-      } else if (result.rows.length === 0) {
-        io.stdout(infeasibleMessage(request, result));
+      } else if (answer !== undefined) {
+        io.stdout(answer);
       } else {
-        io.stdout(`${planTable(result, Math.floor(positiveNumber(flags.top, '--top')))}\n`);
+        io.stdout(`${planTable(result, top)}\n`);
         const frontier = result.rows.filter((row) => row.pareto);
         io.stdout(
           `Pareto frontier (cost vs P99 TTFT): ${frontier
@@ -212,7 +276,7 @@ Examples:
         writeFileSync(
           flags.report,
           renderReport({
-            title: `llm-sim plan: ${resolveConfig(base).modelSpec.name} at ${request.targetRate} req/s (P99 TTFT ≤ ${request.ttftP99S} s, TPOT ≤ ${request.tpotP99S} s)`,
+            title: `llm-sim plan: ${resolvedBase.modelSpec.name} at ${request.targetRate} req/s (${sloText(request)})`,
             runs: [],
             plan: result.rows.map((row) => ({
               label: `${describeCandidate(row.evaluation.candidate)} ×${row.evaluation.replicas}`,
@@ -222,6 +286,25 @@ Examples:
               tpotP99S: row.evaluation.tpotP99AtTargetS,
               pareto: row.pareto,
             })),
+            settings: [
+              {
+                label: 'plan request',
+                value: {
+                  targetRate: request.targetRate,
+                  slo: { ttftP99S: request.ttftP99S, tpotP99S: request.tpotP99S ?? null },
+                  gpus: request.gpus,
+                  maxGpus: request.maxGpus,
+                  requestsPerRun: request.requestsPerRun,
+                  candidates: candidates.length,
+                  pruned: pruned.length,
+                  simulations,
+                },
+              },
+              {
+                label: 'base configuration (resolved; the deployment fields are searched)',
+                value: resolvedBase,
+              },
+            ],
           }),
         );
         io.stderr(`wrote report: ${flags.report}\n`);

@@ -3,14 +3,16 @@ import type { Command } from 'commander';
 import { buildConfig, type ConfigFlags, collect } from '../build-config';
 import { formatSummary } from '../format-summary';
 import { renderReport, reportRunOf } from '../html-report';
-import type { Io } from '../io';
-import { requestsToCsv } from '../request-csv';
+import { type Io, writeWarnings } from '../io';
+import { CHROME_TRACE, checkOutputFiles, HTML_REPORT, type OutputFile } from '../output-file';
+import { REQUEST_CSV, requestsToCsv } from '../request-csv';
 import { runWithProgress } from '../run-with-progress';
+import { statisticsJson } from '../statistics-json';
 
 interface RunFlags extends ConfigFlags {
   json?: boolean;
   csv?: string;
-  trace?: string;
+  chromeTrace?: string;
   report?: string;
 }
 
@@ -28,20 +30,43 @@ export function withConfigOptions(command: Command): Command {
     .option('--tp <n>', 'tensor-parallel degree (also sets GPUs per node)');
 }
 
-/** `llm-sim run`: one simulation, a readable summary (or JSON), optional CSV, Chrome trace and HTML report. */
-export function addRunCommand(program: Command, io: Io): void {
-  withConfigOptions(
-    program
-      .command('run')
-      .description(
-        'Run one simulation (default: llama-7b on one A100-80GB, 512 in / 128 out, 2 req/s Poisson, 60 s).',
-      )
-      .option('-c, --config <file>', 'config file (YAML or JSON, camelCase or snake_case keys)'),
-  )
-    .option('--json', 'print exactly the computeStatistics() object as JSON, nothing else')
-    .option('--csv <file>', 'write one CSV row per completed request')
+/** Adds `--rate` and `--trace`, the workload shortcuts of run, sweep and compare. */
+export function withWorkloadOptions(command: Command): Command {
+  return command
+    .option('--rate <req/s>', 'arrival rate (workloadSpec.arrivalRate)')
     .option(
       '--trace <file>',
+      'request trace CSV (arrival time, input tokens, output tokens): replayed when it has arrival times (and no --rate), else its lengths are used',
+    );
+}
+
+/** Inputs a command reads, for the output-file checks. */
+export function configInputs(flags: ConfigFlags): { what: string; file: string }[] {
+  return [
+    ...(flags.config === undefined ? [] : [{ what: 'config file', file: flags.config }]),
+    ...(flags.trace === undefined ? [] : [{ what: 'request trace', file: flags.trace }]),
+  ];
+}
+
+/** `llm-sim run`: one simulation, a readable summary (or JSON), optional CSV, Chrome trace and HTML report. */
+export function addRunCommand(program: Command, io: Io): void {
+  withWorkloadOptions(
+    withConfigOptions(
+      program
+        .command('run')
+        .description(
+          'Run one simulation (default: llama-7b on one A100-80GB, 512 in / 128 out, 2 req/s Poisson, 60 s).',
+        )
+        .option('-c, --config <file>', 'config file (YAML or JSON, camelCase or snake_case keys)'),
+    ),
+  )
+    .option(
+      '--json',
+      'print computeStatistics() plus the resolved config (key resolvedConfig) as JSON, nothing else',
+    )
+    .option('--csv <file>', 'write one CSV row per completed request')
+    .option(
+      '--chrome-trace <file>',
       'write a Chrome trace (chrome://tracing, Perfetto): one span per iteration per stage',
     )
     .option('--report <file>', 'write a self-contained HTML report with charts')
@@ -51,23 +76,33 @@ export function addRunCommand(program: Command, io: Io): void {
       `
 Examples:
   llm-sim run
-  llm-sim run --model llama-3.1-8b --gpu H100 --tp 2
+  llm-sim run --model llama-3.1-8b --gpu H100 --tp 2 --rate 10
   llm-sim run --set workload_spec.arrival_rate=5 --json
-  llm-sim run --config deployment.yaml --report report.html --csv requests.csv`,
+  llm-sim run --config examples/configs/basic.yaml --report report.html --csv requests.csv --chrome-trace trace.json
+  llm-sim run --trace ../shared/traces/splitwise_code.csv --model llama-3.1-8b --gpu H100`,
     )
     .action(async (flags: RunFlags) => {
-      const config = buildConfig(flags);
+      const outputs: OutputFile[] = [
+        ...(flags.csv === undefined ? [] : [{ flag: '--csv', file: flags.csv, kind: REQUEST_CSV }]),
+        ...(flags.chromeTrace === undefined
+          ? []
+          : [{ flag: '--chrome-trace', file: flags.chromeTrace, kind: CHROME_TRACE }]),
+        ...(flags.report === undefined ? [] : [{ flag: '--report', file: flags.report, kind: HTML_REPORT }]),
+      ];
+      checkOutputFiles(outputs, configInputs(flags));
+      const config = buildConfig(flags, { onNote: (note) => io.stderr(`${note}\n`) });
       const metrics = await runWithProgress(
         config,
         {
           recordRequests: flags.csv !== undefined || flags.report !== undefined,
-          chromeTrace: flags.trace !== undefined,
+          chromeTrace: flags.chromeTrace !== undefined,
         },
         io,
       );
       const statistics = metrics.computeStatistics();
       if (flags.csv !== undefined) writeFileSync(flags.csv, requestsToCsv(metrics.requestRecords()));
-      if (flags.trace !== undefined) writeFileSync(flags.trace, JSON.stringify(metrics.chromeTrace()));
+      if (flags.chromeTrace !== undefined)
+        writeFileSync(flags.chromeTrace, JSON.stringify(metrics.chromeTrace()));
       if (flags.report !== undefined) {
         const label = `${metrics.config.modelSpec.name} on ${metrics.config.clusterSpec.gpuSpec.name}`;
         writeFileSync(
@@ -80,16 +115,10 @@ Examples:
       }
       io.stdout(
         flags.json
-          ? `${JSON.stringify(statistics, null, 2)}\n`
-          : `${formatSummary(metrics.config, statistics)}\n`,
+          ? `${JSON.stringify(statisticsJson(statistics, metrics.config), null, 2)}\n`
+          : `${formatSummary(metrics.config, statistics, { includeWarnings: false })}\n`,
       );
-      // The summary shows warnings; with --json, stdout is only data, so they go to stderr too.
-      if (flags.json) for (const warning of statistics.warnings) io.stderr(`warning: ${warning}\n`);
-      for (const [flag, file] of [
-        ['csv', flags.csv],
-        ['trace', flags.trace],
-        ['report', flags.report],
-      ] as const)
-        if (file !== undefined) io.stderr(`wrote ${flag}: ${file}\n`);
+      writeWarnings(io, statistics.warnings);
+      for (const { flag, file } of outputs) io.stderr(`wrote ${flag.slice(2)}: ${file}\n`);
     });
 }

@@ -1,0 +1,64 @@
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { extname } from 'node:path';
+import { TRACE_COLUMNS } from '@sim/specs';
+import { InputError } from './input-error';
+
+/** Whether a trace CSV's header names an arrival-time column (false when it cannot be read). */
+export function traceHasArrivalTimes(file: string): boolean {
+  let descriptor: number | undefined;
+  try {
+    descriptor = openSync(file, 'r');
+    const buffer = Buffer.alloc(64 * 1024);
+    const length = readSync(descriptor, buffer, 0, buffer.length, 0);
+    const header = buffer
+      .toString('utf8', 0, length)
+      .split(/\r?\n/)
+      .find((line) => line.trim() !== '' && !line.startsWith('#'));
+    const names: readonly string[] = TRACE_COLUMNS.arrivalTime;
+    return header?.split(',').some((column) => names.includes(column.trim().toLowerCase())) === true;
+  } catch {
+    return false;
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
+}
+
+/**
+ * Points a config at a request trace (`--trace FILE`, a CSV of arrival time, input tokens, output
+ * tokens). A trace with arrival times is replayed (arrivalProcess "trace"), unless `lengthsOnly`
+ * (the planner searches the rate; `--rate` sets the arrivals) or the config chose another arrival
+ * process; then, as for a trace without times, its (input, output) pairs become the length
+ * distribution. Returns a note for stderr in that case (the file's times, if any, are not used).
+ */
+export function useRequestTrace(
+  config: Record<string, unknown>,
+  file: string,
+  options: { lengthsOnly?: boolean; why?: string } = {},
+): string | undefined {
+  if (extname(file).toLowerCase() === '.json')
+    throw new InputError(
+      `--trace reads a request trace (CSV: arrival time, input tokens, output tokens), and "${file}" is JSON. To write a Chrome trace of the run, use --chrome-trace ${file}.`,
+    );
+  if (!existsSync(file))
+    throw new InputError(
+      `--trace ${file}: the file does not exist (relative paths are read from ${process.cwd()}).`,
+    );
+  const workload = (
+    typeof config.workloadSpec === 'object' && config.workloadSpec !== null ? config.workloadSpec : {}
+  ) as Record<string, unknown>;
+  config.workloadSpec = workload;
+  const chosen = workload.arrivalProcess as string | undefined;
+  const times = traceHasArrivalTimes(file);
+  if (times && !options.lengthsOnly && (chosen === undefined || chosen === 'trace')) {
+    workload.arrivalProcess = 'trace';
+    workload.traceFile = file;
+    return undefined;
+  }
+  // Lengths only: the file is the length distribution; arrivals come from the generator.
+  if (chosen === 'trace') workload.arrivalProcess = 'poisson';
+  delete workload.traceFile;
+  workload.lengthDistribution = { type: 'empirical', file };
+  const reason =
+    options.why ?? (times ? `arrivalProcess is "${chosen}"` : 'the file has no arrival-time column');
+  return `note: --trace ${file}: its request lengths are used, with generated arrivals (${reason}).`;
+}

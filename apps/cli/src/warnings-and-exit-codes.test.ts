@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { captureCli } from './capture-cli';
+
+const directory = mkdtempSync(join(tmpdir(), 'llm-sim-warnings-'));
+const config = (name: string, text: string) => {
+  const file = join(directory, name);
+  writeFileSync(file, text);
+  return file;
+};
+const small = config('small.yaml', 'simulation_duration_s: 20\n');
+const huge = config('huge.yaml', 'simulation_duration_s: 20\nmodel_spec: { name: llama-2-70b }\n');
+
+describe('warnings go to stderr in every mode, prefixed by the point', () => {
+  it('sweep: an overloaded point says so in its row and on stderr, in table and JSON modes', async () => {
+    const table = await captureCli('sweep', '--config', small, '--vary', 'rate=1,40');
+    expect(table.code).toBe(0);
+    const overloadedRow = table.stdout.split('\n').find((line) => /│ 40\s/.test(line)) ?? '';
+    expect(overloadedRow).toMatch(/overloaded: \d+\.\d\d of 40 req\/s served/);
+    expect(table.stdout.split('\n').find((line) => /│ 1\s/.test(line))).not.toMatch(/overloaded/);
+    expect(table.stderr).toMatch(/^rate=40: warning: Overloaded/m);
+    expect(table.stdout).not.toMatch(/warning:/);
+    const json = await captureCli('sweep', '--config', small, '--vary', 'rate=1,40', '--json');
+    expect(JSON.parse(json.stdout)).toHaveLength(2);
+    expect(json.stderr).toMatch(/^rate=40: warning: Overloaded/m);
+  });
+
+  it('compare: each run warns on stderr, prefixed by A or B; stdout has no warnings', async () => {
+    for (const mode of [[], ['--json']]) {
+      const { code, stdout, stderr } = await captureCli('compare', small, small, '--rate', '40', ...mode);
+      expect(code).toBe(0);
+      expect(stderr).toMatch(new RegExp(`^A: ${small.replaceAll('.', '\\.')}: warning: Overloaded`, 'm'));
+      expect(stderr).toMatch(new RegExp(`^B: ${small.replaceAll('.', '\\.')}: warning: Overloaded`, 'm'));
+      expect(stdout).not.toMatch(/warning:/);
+    }
+  });
+
+  it('run: warnings on stderr, not in the summary on stdout', async () => {
+    const { code, stdout, stderr } = await captureCli('run', '--config', small, '--rate', '40');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^warning: Overloaded/m);
+    expect(stdout).not.toMatch(/warning:/);
+    expect(stdout).toMatch(/TTFT/);
+  });
+});
+
+describe('exit codes when points cannot run', () => {
+  it('sweep exits 1 when every point fails, 0 when some run', async () => {
+    const none = await captureCli('sweep', '--config', huge, '--vary', 'gpu=A100-40GB,A100-80GB');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/gpu=A100-40GB: error \(OUT_OF_MEMORY\)/);
+    expect(none.stderr).toMatch(/error: none of the 2 sweep points could run/);
+    expect(none.stderr).not.toMatch(/\n\s+at /);
+    const some = await captureCli(
+      'sweep',
+      '--config',
+      huge,
+      '--vary',
+      'gpu=A100-80GB,H200',
+      '--vary',
+      'tp=1,4',
+    );
+    expect(some.code).toBe(0);
+    expect(some.stderr).toMatch(/points could not run/);
+  });
+
+  it('compare exits 1 when neither config runs, 0 (with the error on stderr) when one does', async () => {
+    const none = await captureCli('compare', huge, huge);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^A: .*huge\.yaml: error \(OUT_OF_MEMORY\)/m);
+    expect(none.stderr).toMatch(/error: neither config could run/);
+    const one = await captureCli('compare', small, huge);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/Speedup \(output throughput B \/ A\): -/);
+    expect(one.stderr).toMatch(/^B: .*huge\.yaml: error \(OUT_OF_MEMORY\)/m);
+  });
+});

@@ -57,5 +57,6 @@ export function runBinary(argv: readonly string[], cwd = REPOSITORY_ROOT): strin
     env: shellEnvironment(),
     encoding: 'utf8',
     maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { main } from '@sim/cli';
 import { describe, expect, it } from 'vitest';
+import { REPOSITORY_ROOT, runBinary } from './capture-cli';
 
 async function cli(...argv: string[]) {
   let stdout = '';
@@ -97,16 +96,11 @@ describe('llm-sim sweep', () => {
     expect(stderr).toMatch(/--vary expects PATH=v1,v2/);
   });
 
-  const binary = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/bin.js');
   // turbo builds the CLI before its tests (turbo.json: @sim/cli#test depends on build).
   it('the built binary runs points on worker threads', () => {
-    if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`pnpm build\` first`);
-    const output = execFileSync(
-      process.execPath,
-      [binary, 'sweep', ...short, '--vary', 'rate=1,2,3', '--workers', '2', '--json'],
-      { encoding: 'utf8' },
+    const points = JSON.parse(
+      runBinary(['sweep', ...short, '--vary', 'rate=1,2,3', '--workers', '2', '--json']),
     );
-    const points = JSON.parse(output);
     expect(points).toHaveLength(3);
     expect(points.every((point: { ok: boolean }) => point.ok)).toBe(true);
   });
@@ -150,7 +144,7 @@ describe('help', () => {
   });
 
   it('every file an example in --help names exists (relative to the repository root)', async () => {
-    const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+    const root = REPOSITORY_ROOT;
     for (const command of ['', 'run', 'sweep', 'compare', 'plan', 'validate']) {
       const { stdout } = await cli(...(command === '' ? [] : [command]), '--help');
       const examples = stdout.split('\n').filter((line) => /^\s+llm-sim /.test(line));

@@ -74,7 +74,8 @@ function notes(config: ResolvedConfig, statistics: SimulationStatistics): string
       `overloaded: ${load.servedRate.toFixed(2)}${load.offeredRate === undefined ? '' : ` of ${load.offeredRate}`} req/s served`,
     );
   const others = statistics.warnings.length - (load.overloaded ? 1 : 0);
-  if (others > 0) parts.push(`${others} ${load.overloaded ? 'more ' : ''}warning${others > 1 ? 's' : ''}`);
+  if (others > 0)
+    parts.push(`${others} ${load.overloaded ? 'more ' : ''}warning${others > 1 ? 's' : ''} on stderr`);
   return parts.join('; ');
 }
 

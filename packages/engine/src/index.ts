@@ -48,7 +48,7 @@ export { type DistributionSummary, EMPTY_SUMMARY, LogHistogram, Samples } from '
 export { EventQueue } from './event-queue';
 export { createLengthSampler, type LengthSampler } from './length-sampler';
 export { createRandomStreams, type RandomSource, type RandomStreams } from './random-streams';
-export { type Progress, type RunOptions, Simulation } from './simulation';
+export { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions, Simulation } from './simulation';
 export { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
 export { type AsyncRunOptions, LLMInferenceSimulator } from './simulator';
 export type { SimulationStatistics } from './statistics';

@@ -7,13 +7,14 @@ import {
   Sequence,
   type SteadyDecodeWindow,
 } from '@sim/scheduler';
-import { configWarnings, OutOfMemoryError, type ResolvedConfig, SimError } from '@sim/specs';
-import { LogHistogram, Samples } from './distribution';
+import { ConfigError, configWarnings, OutOfMemoryError, type ResolvedConfig, SimError } from '@sim/specs';
+import { type DistributionSummary, LogHistogram, Samples } from './distribution';
 import { EventQueue } from './event-queue';
 import { createRandomStreams, type RandomStreams } from './random-streams';
 import { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
 import type { SimulationStatistics } from './statistics';
 import { TimeSeriesRecorder } from './time-series';
+import { TokenGaps } from './token-gaps';
 import { type Arrival, WorkloadSource } from './workload-source';
 
 /** Options of one run. */
@@ -38,6 +39,25 @@ export interface RunOptions {
    * totals at its start). For checking that path; slower.
    */
   readonly exactIterations?: boolean;
+  /**
+   * Refuse runs expected to simulate more requests than this (a ConfigError naming the field that
+   * makes the run large, with the estimate). Default {@link DEFAULT_MAX_REQUESTS}; Infinity disables.
+   */
+  readonly maxRequests?: number;
+}
+
+/** Default bound on the requests one run may simulate: about a minute of computing on a laptop core. */
+export const DEFAULT_MAX_REQUESTS = 10_000_000;
+
+/** Rough simulation speed used to tell users what a refused run would cost (`pnpm bench`: 1M requests in a few seconds). */
+const REQUESTS_PER_SECOND_OF_COMPUTE = 150_000;
+
+function computeTime(seconds: number): string {
+  if (seconds < 120) return `${seconds.toFixed(0)} s`;
+  if (seconds < 7200) return `${(seconds / 60).toFixed(0)} minutes`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(0)} hours`;
+  if (seconds < 63_072_000) return `${(seconds / 86_400).toFixed(0)} days`;
+  return `${(seconds / 31_536_000).toPrecision(2)} years`;
 }
 
 /** Progress of an asynchronous run. */
@@ -56,12 +76,13 @@ interface VirtualEngine {
   readonly replica: number;
   readonly stage: number;
   readonly policy: BatchingPolicy;
+  /** Inter-token gaps of this engine's sequences. */
+  readonly gaps: TokenGaps;
+  /** The policy's listeners (metrics and gaps of this engine). */
+  readonly events: SchedulerEvents;
   busy: boolean;
   wakeAt: number;
-  lastDecodeEnd: number;
-  previousHadDecodes: boolean;
   /** Facts about the iteration in flight, read when it ends. */
-  pendingDecodes: number;
   pendingSampled: number;
   pendingStart: number;
   lastEnd: number;
@@ -137,9 +158,18 @@ export class Simulation {
   private readonly series: TimeSeriesRecorder;
   private readonly records: RequestRecord[] | undefined;
   private readonly trace: TraceEvent[] | undefined;
-  private readonly events: SchedulerEvents;
   private lastEventTime = 0;
   private lastObservation = 0;
+  /** Requests arrived and not finished or rejected. */
+  private inSystem = 0;
+  private measuredCompleted = 0;
+  /** Arrival time by request id, and which ids have left (finished or rejected), for the oldest in-flight age. */
+  private arrivalTimes = new Float64Array(1024);
+  private leftAt = new Uint8Array(1024);
+  /** Lowest id that has not left. */
+  private oldestOpen = 0;
+  /** Sum of service times (first scheduling to last token) of measured completed requests. */
+  private serviceSum = 0;
 
   constructor(config: ResolvedConfig, options: RunOptions = {}) {
     this.config = config;
@@ -151,6 +181,7 @@ export class Simulation {
       throw new OutOfMemoryError(memory.verdict, memory.weightBytesPerGpu, memory.usableBytesPerGpu);
     this.streams = createRandomStreams(config.seed);
     this.workload = new WorkloadSource(config, this.streams);
+    this.checkRunSize(options.maxRequests ?? DEFAULT_MAX_REQUESTS);
     this.horizon = config.drain ? Number.POSITIVE_INFINITY : config.simulationDurationS;
     this.kvBlockBytes = memory.kvBytesPerToken * memory.blockSize;
     const stages = config.parallelismSpec.pipelineParallelSize;
@@ -159,6 +190,7 @@ export class Simulation {
     for (let replica = 0; replica < config.parallelismSpec.dataParallelSize; replica++) {
       const engines: VirtualEngine[] = [];
       for (let stage = 0; stage < stages; stage++) {
+        const gaps = new TokenGaps(this.itl);
         engines.push({
           replica,
           stage,
@@ -167,11 +199,10 @@ export class Simulation {
             totalBlocks: this.blocksPerEngine,
             batchSize: config.workloadSpec.batchSize,
           }),
+          gaps,
+          events: this.engineEvents(gaps),
           busy: false,
           wakeAt: Number.NaN,
-          lastDecodeEnd: 0,
-          previousHadDecodes: false,
-          pendingDecodes: 0,
           pendingSampled: 0,
           pendingStart: 0,
           lastEnd: 0,
@@ -181,19 +212,84 @@ export class Simulation {
       for (const engine of engines) this.policies.push(engine.policy);
     }
     this.bulkDecodes = stages === 1 && options.chromeTrace !== true && options.exactIterations !== true;
-    this.series = new TimeSeriesRecorder(config.simulationDurationS);
+    this.series = new TimeSeriesRecorder(this.expectedArrivalWindow());
     this.records = options.recordRequests ? [] : undefined;
     this.trace = options.chromeTrace ? [] : undefined;
     if (config.parallelismSpec.dataParallelSize > 1 || this.records !== undefined)
       this.replicaOf = new Int32Array(1024);
-    this.events = {
-      onFirstToken: (sequence, time) => this.onFirstToken(sequence, time),
-      onFinish: (sequence, time) => this.onFinish(sequence, time),
-      onPreempt: () => {
+    this.start();
+  }
+
+  /** The scheduler listeners of one virtual engine: metrics, plus its inter-token gaps. */
+  private engineEvents(gaps: TokenGaps): SchedulerEvents {
+    return {
+      onFirstToken: (sequence, time) => {
+        gaps.join(sequence, time);
+        this.onFirstToken(sequence, time);
+      },
+      onFinish: (sequence, time) => {
+        gaps.leave(sequence);
+        this.onFinish(sequence, time);
+      },
+      onPreempt: (sequence) => {
+        gaps.leave(sequence);
         this.preemptions++;
       },
+      onSwapIn: (sequence) => gaps.join(sequence, sequence.tokenTime),
+      onRecomputed: (sequence, time) => gaps.recomputed(sequence, time),
+      onDecodeStep: (time, _sequences, measured) => gaps.decodeStep(time, measured),
     };
-    this.start();
+  }
+
+  /**
+   * Refuses runs whose expected request count exceeds `limit`: open loop, the arrival rate times
+   * the duration (or numRequests, or the trace); closed loop, numRequests or each client's requests
+   * over the duration at one request per (think time + a lower bound of its service time).
+   */
+  private checkRunSize(limit: number): void {
+    const { workloadSpec: workload, simulationDurationS: duration, schedulerSpec } = this.config;
+    let expected = this.workload.plannedRequests ?? Number.POSITIVE_INFINITY;
+    let basis = expected === Number.POSITIVE_INFINITY ? '' : `${expected.toLocaleString('en-US')} requests`;
+    if (workload.arrivalProcess === 'closed-loop') {
+      const batch = Math.max(1, Math.min(workload.concurrency, schedulerSpec.maxBatchSize));
+      const cost = this.perf.decodeLinearCost(batch);
+      const context = batch * (workload.avgInputLength + workload.avgOutputLength / 2);
+      const step = this.perf.cpuOverhead(batch) + cost.fixedS + cost.perContextTokenS * context;
+      const perRequest = workload.thinkTimeS + workload.avgOutputLength * step;
+      const byDuration = (workload.concurrency * duration) / Math.max(perRequest, 1e-9);
+      if (byDuration < expected) {
+        expected = byDuration;
+        basis = `${workload.concurrency} clients for ${duration} s at about ${perRequest.toPrecision(3)} s per request`;
+      }
+    } else if (workload.arrivalProcess !== 'trace') {
+      const byDuration = workload.arrivalRate * duration;
+      if (byDuration < expected) {
+        expected = byDuration;
+        basis = `${workload.arrivalRate} req/s for ${duration} s`;
+      }
+    }
+    if (!(expected > limit)) return;
+    const byCount = basis.endsWith('requests');
+    throw new ConfigError([
+      {
+        code: 'run_too_large',
+        path: byCount ? 'workloadSpec.numRequests' : 'simulationDurationS',
+        message: `this run would simulate about ${expected.toPrecision(3)} requests (${basis}), more than the limit of ${limit.toLocaleString('en-US')} (at about ${REQUESTS_PER_SECOND_OF_COMPUTE.toLocaleString('en-US')} simulated requests per second of computing, that is ${computeTime(expected / REQUESTS_PER_SECOND_OF_COMPUTE)}). ${byCount ? 'Lower numRequests' : 'Shorten simulationDurationS or set workloadSpec.numRequests'}, or raise the limit (run option maxRequests, CLI --max-requests).`,
+      },
+    ]);
+  }
+
+  /** When arrivals are expected to end (for the time series' first interval): numRequests / rate, the trace, or the duration. */
+  private expectedArrivalWindow(): number {
+    const { workloadSpec, simulationDurationS } = this.config;
+    const planned = this.workload.plannedRequests;
+    if (
+      workloadSpec.arrivalProcess !== 'closed-loop' &&
+      workloadSpec.arrivalProcess !== 'trace' &&
+      planned !== undefined
+    )
+      return Math.min(simulationDurationS, planned / workloadSpec.arrivalRate);
+    return simulationDurationS;
   }
 
   private start(): void {
@@ -243,9 +339,10 @@ export class Simulation {
     return waiting;
   }
 
-  private observeQueue(time: number): void {
+  /** Integrates the waiting and in-system counts (constant since the last event) up to `time`. */
+  private observeQueue(time: number, waiting?: number): void {
     if (time > this.lastObservation) {
-      this.series.observe(this.lastObservation, this.waitingTotal(), time - this.lastObservation);
+      this.series.addLevels(this.lastObservation, time, waiting ?? this.waitingTotal(), this.inSystem);
       this.lastObservation = time;
     }
   }
@@ -253,8 +350,19 @@ export class Simulation {
   private handleArrival(arrival: Arrival, client: number): void {
     if (client < 0) this.scheduleNextArrival();
     this.arrived++;
+    this.inSystem++;
     const id = this.nextId++;
     const sequence = new Sequence(id, arrival.time, arrival.input, arrival.output);
+    sequence.measured = arrival.time >= this.config.warmupS;
+    if (id >= this.arrivalTimes.length) {
+      const times = new Float64Array(this.arrivalTimes.length * 2);
+      times.set(this.arrivalTimes);
+      this.arrivalTimes = times;
+      const left = new Uint8Array(this.leftAt.length * 2);
+      left.set(this.leftAt);
+      this.leftAt = left;
+    }
+    this.arrivalTimes[id] = arrival.time;
     if (client >= 0) this.clientOf.set(id, client);
     const model = this.config.modelSpec;
     const blocksNeeded = Math.ceil((arrival.input + arrival.output) / this.config.schedulerSpec.kvBlockSize);
@@ -375,7 +483,8 @@ export class Simulation {
     const total = window.totalBlocks;
     let start = runStart;
     let context = window.contextTokens;
-    let lastDecodeEnd = engine.lastDecodeEnd;
+    const gaps = engine.gaps;
+    const measured = window.measuredSequences;
     let count = 0;
     let busy = 0;
     let flops = 0;
@@ -391,8 +500,7 @@ export class Simulation {
       busy += stageTime;
       flops += cost.flops0 + cost.flops1 * context;
       bytes += cost.bytes0 + cost.bytes1 * context;
-      this.itl.add(end - lastDecodeEnd, decodes);
-      lastDecodeEnd = end;
+      gaps.decodeStep(end, measured);
       start = end;
       context += decodes;
       count++;
@@ -409,15 +517,10 @@ export class Simulation {
     this.iterations += count;
     this.batchSizeSum += decodes * count;
     this.outputTokens += decodes * count;
-    this.series.addIteration(runStart, span, decodes, kvTime / span, waiting);
+    this.series.addIteration(runStart, span, decodes, kvTime / span);
     this.series.addTokens(start, decodes * count);
-    if (start > this.lastObservation) {
-      this.series.observe(this.lastObservation, waiting, start - this.lastObservation);
-      this.lastObservation = start;
-    }
+    this.observeQueue(start, waiting);
     engine.lastEnd = start;
-    engine.lastDecodeEnd = lastDecodeEnd;
-    engine.previousHadDecodes = true;
     this.now = start;
     this.lastEventTime = start;
   }
@@ -439,8 +542,6 @@ export class Simulation {
     for (const chunk of plan.prefillChunks) tokens += chunk;
     const sequences = plan.prefillChunks.length + plan.decodeSequences;
     const start = this.now;
-    // After idling, nobody was waiting for a token: gaps start again from the next prefill.
-    if (start > engine.lastEnd) engine.previousHadDecodes = false;
     let time = start + perf.cpuOverhead(sequences);
     if (plan.swapBlocks > 0)
       time +=
@@ -482,9 +583,8 @@ export class Simulation {
     if (kv > this.kvPeak) this.kvPeak = kv;
     this.iterations++;
     this.batchSizeSum += sequences;
-    this.series.addIteration(start, duration, sequences, kv, this.waitingTotal());
+    this.series.addIteration(start, duration, sequences, kv);
     engine.busy = true;
-    engine.pendingDecodes = plan.decodeSequences;
     engine.pendingSampled = plan.sampledSequences;
     engine.pendingStart = start;
     this.queue.push(end, ITERATION_END, { kind: ITERATION_END, engine });
@@ -494,18 +594,9 @@ export class Simulation {
     const end = this.now;
     engine.busy = false;
     engine.lastEnd = end;
-    if (engine.pendingDecodes > 0) {
-      this.itl.add(end - engine.lastDecodeEnd, engine.pendingDecodes);
-      engine.lastDecodeEnd = end;
-      engine.previousHadDecodes = true;
-    } else {
-      // Sequences that join after a prefill are measured from it; a prefill that stalls running decodes counts in their gap.
-      if (!engine.previousHadDecodes) engine.lastDecodeEnd = end;
-      engine.previousHadDecodes = false;
-    }
     this.outputTokens += engine.pendingSampled;
     this.series.addTokens(end, engine.pendingSampled);
-    engine.policy.complete(end, this.events);
+    engine.policy.complete(end, engine.events);
     // Every idle engine of this replica may now use the freed stage or capacity.
     for (const candidate of (this.replicas[engine.replica] as Replica).engines) this.tryLaunch(candidate);
   }
@@ -513,7 +604,8 @@ export class Simulation {
   private onFirstToken(sequence: Sequence, time: number): void {
     this.inputTokens += sequence.inputTokens;
     const ttftSlo = this.config.slo.ttftS;
-    if (ttftSlo !== undefined && time - sequence.arrivalTime > ttftSlo) this.ttftMisses++;
+    if (sequence.measured && ttftSlo !== undefined && time - sequence.arrivalTime > ttftSlo)
+      this.ttftMisses++;
   }
 
   /** True when the run stopped early because `stopAfterSloMisses` was exceeded. */
@@ -528,22 +620,23 @@ export class Simulation {
     const ttft = sequence.firstTokenTime - sequence.arrivalTime;
     const e2e = time - sequence.arrivalTime;
     const queueing = sequence.firstScheduledTime - sequence.arrivalTime;
-    this.ttft.push(ttft);
-    this.e2e.push(e2e);
-    this.queueing.push(queueing);
-    let tpot = Number.NaN;
-    if (sequence.outputTokens > 1) {
-      tpot = (e2e - ttft) / (sequence.outputTokens - 1);
-      this.tpot.push(tpot);
-    }
-    const slo = this.config.slo;
-    if (slo.tpotS !== undefined && tpot > slo.tpotS) this.tpotMisses++;
-    if (
-      (slo.ttftS === undefined || ttft <= slo.ttftS) &&
-      (slo.tpotS === undefined || Number.isNaN(tpot) || tpot <= slo.tpotS)
-    )
-      this.metSlo++;
+    const tpot = sequence.outputTokens > 1 ? (e2e - ttft) / (sequence.outputTokens - 1) : Number.NaN;
     this.series.addCompletion(time);
+    if (sequence.measured) {
+      this.measuredCompleted++;
+      this.ttft.push(ttft);
+      this.e2e.push(e2e);
+      this.queueing.push(queueing);
+      this.serviceSum += e2e - queueing;
+      if (!Number.isNaN(tpot)) this.tpot.push(tpot);
+      const slo = this.config.slo;
+      if (slo.tpotS !== undefined && tpot > slo.tpotS) this.tpotMisses++;
+      if (
+        (slo.ttftS === undefined || ttft <= slo.ttftS) &&
+        (slo.tpotS === undefined || Number.isNaN(tpot) || tpot <= slo.tpotS)
+      )
+        this.metSlo++;
+    }
     this.records?.push({
       id: sequence.id,
       arrivalS: sequence.arrivalTime,
@@ -558,41 +651,59 @@ export class Simulation {
     this.afterRequestLeaves(sequence.id, time);
   }
 
+  /** A request finished or was rejected: it leaves the system; a closed-loop client sends its next. */
   private afterRequestLeaves(id: number, time: number): void {
+    this.inSystem--;
+    this.leftAt[id] = 1;
+    while (this.oldestOpen < this.nextId && this.leftAt[this.oldestOpen] === 1) this.oldestOpen++;
     const client = this.clientOf.get(id);
     if (client === undefined) return;
     this.clientOf.delete(id);
     this.scheduleClientRequest(client, time + this.config.workloadSpec.thinkTimeS);
   }
 
-  /** Fraction of the run done (for progress), NaN when unbounded. */
+  /** Fraction of the run done (for progress): by simulated time or by requests finished, whichever is further; NaN when unbounded. */
   progress(done = false): Progress {
-    const { simulationDurationS: duration, workloadSpec } = this.config;
-    const fraction = done
-      ? 1
-      : Number.isFinite(duration)
-        ? Math.min(1, this.now / duration)
-        : workloadSpec.numRequests !== undefined
-          ? Math.min(1, this.completed / workloadSpec.numRequests)
-          : Number.NaN;
+    const duration = this.config.simulationDurationS;
+    const planned = this.workload.plannedRequests;
+    let fraction = Number.NaN;
+    if (done) fraction = 1;
+    else {
+      const byTime = Number.isFinite(duration) ? this.now / duration : Number.NaN;
+      const byRequests = planned !== undefined ? (this.completed + this.rejected) / planned : Number.NaN;
+      const known = [byTime, byRequests].filter((value) => !Number.isNaN(value));
+      if (known.length > 0) fraction = Math.min(1, Math.max(...known));
+    }
     return { simulatedTimeS: this.now, fraction, completedRequests: this.completed };
+  }
+
+  /**
+   * The simulated duration T every rate is divided by (docs/metrics.md): when the run stopped at
+   * the duration with work left, the duration; otherwise the later of the last event and the end of
+   * arrivals (the duration when it cut arrivals, else the last arrival), never past the horizon.
+   */
+  private simulatedDuration(): number {
+    const pending = this.queue.peekTime();
+    if (!this.stoppedEarly && pending !== Number.POSITIVE_INFINITY && pending > this.horizon)
+      return this.horizon;
+    const arrivalsEnd = this.workload.arrivalsEndS ?? this.lastEventTime;
+    return Math.min(this.horizon, Math.max(this.lastEventTime, arrivalsEnd));
   }
 
   /** Summarizes the observations. */
   finish(): SimulationMetrics {
     const config = this.config;
-    const duration = Number.isFinite(this.horizon)
-      ? this.horizon
-      : Math.max(
-          this.lastEventTime,
-          Number.isFinite(config.simulationDurationS) ? config.simulationDurationS : 0,
-        );
+    const duration = this.simulatedDuration();
+    this.observeQueue(duration);
     const safe = (value: number) => (Number.isFinite(value) ? value : 0);
     const perSecond = (value: number) => (duration > 0 ? value / duration : 0);
+    const measuredWindow = duration - Math.min(config.warmupS, duration);
     const totalGpus = this.perf.gpusPerReplica * config.parallelismSpec.dataParallelSize;
     const engineCount = this.replicas.length * this.perf.stages;
     const inFlight = this.arrived - this.completed - this.rejected;
     const memory = this.perf.memory;
+    const series = this.series.result(duration);
+    const queueingDelay = this.queueing.summarize();
     const statistics: SimulationStatistics = {
       completedRequests: this.completed,
       totalRequests: this.arrived,
@@ -608,7 +719,7 @@ export class Simulation {
       timePerOutputToken: this.tpot.summarize(),
       interTokenLatency: this.itl.summarize(),
       endToEndLatency: this.e2e.summarize(),
-      queueingDelay: this.queueing.summarize(),
+      queueingDelay,
       gpuUtilization: safe(
         duration > 0 ? this.stageBusyS / (duration * this.replicas.length * this.perf.stages) : 0,
       ),
@@ -621,29 +732,34 @@ export class Simulation {
       meanBatchSize: this.iterations > 0 ? this.batchSizeSum / this.iterations : 0,
       iterations: this.iterations,
       preemptions: this.preemptions,
-      goodput: perSecond(this.metSlo),
-      sloAttainment: this.completed > 0 ? this.metSlo / this.completed : 0,
+      goodput: measuredWindow > 0 ? this.metSlo / measuredWindow : 0,
+      sloAttainment: this.measuredCompleted > 0 ? this.metSlo / this.measuredCompleted : 0,
       memory: {
         weightGbPerGpu: memory.weightBytesPerGpu / 1e9,
         kvCacheGbPerGpu: memory.kvCacheBytesPerGpu / 1e9,
         kvCapacityTokens: memory.kvCapacityTokens,
       },
-      warnings: this.warnings(duration, inFlight),
+      warnings: this.warnings(duration, inFlight, series.queueLength, queueingDelay),
       confidence: this.confidence(),
     };
-    return new SimulationMetrics(config, statistics, this.series.result(duration), this.records, this.trace);
+    return new SimulationMetrics(config, statistics, series, this.records, this.trace);
   }
 
-  private warnings(duration: number, inFlight: number): string[] {
+  private warnings(
+    duration: number,
+    inFlight: number,
+    queueLength: readonly number[],
+    queueing: DistributionSummary,
+  ): string[] {
     const config = this.config;
-    const warnings = configWarnings(config);
+    const warnings = [...configWarnings(config), ...this.perf.memory.warnings];
     if (this.completed === 0) {
       warnings.push(
         `Completed requests is 0: no request finished within the simulated ${duration.toFixed(1)} s (${this.arrived} arrived). The simulation is too short for requests to finish: increase simulationDurationS, reduce avgOutputLength, or set drain: true.`,
       );
-    } else if (this.completed < 30) {
+    } else if (this.measuredCompleted < 30) {
       warnings.push(
-        `Only ${this.completed} requests completed: percentiles are unreliable. Lengthen simulationDurationS or raise numRequests.`,
+        `Only ${this.measuredCompleted} requests completed${config.warmupS > 0 ? ' after the warm-up' : ''}: percentiles are unreliable. Lengthen simulationDurationS or raise numRequests.`,
       );
     }
     if (this.rejected > 0) {
@@ -651,20 +767,14 @@ export class Simulation {
         `${this.rejected} requests rejected: longer than the model context (${config.modelSpec.maxContextLength} tokens) or than the whole KV cache (${this.blocksPerEngine * config.schedulerSpec.kvBlockSize} tokens per scheduler). Use a bigger GPU, more TP, or shorter requests.`,
       );
     }
-    const openLoop = config.workloadSpec.arrivalProcess !== 'closed-loop';
-    const completionRate = duration > 0 ? this.completed / duration : 0;
-    const arrivalRate = duration > 0 ? this.arrived / duration : 0;
-    const waiting = this.waitingTotal();
-    if (
-      openLoop &&
-      !config.drain &&
-      this.arrived >= 20 &&
-      inFlight > 0.2 * this.arrived &&
-      waiting > 0 &&
-      completionRate < 0.9 * arrivalRate
-    ) {
+    const overload = this.overloadWarning(duration, queueLength, queueing);
+    if (overload !== undefined) warnings.push(overload);
+    const admitted = this.arrived - this.rejected;
+    if (inFlight > 0 && inFlight > 0.01 * admitted) {
+      const oldest =
+        this.oldestOpen < this.nextId ? duration - (this.arrivalTimes[this.oldestOpen] as number) : 0;
       warnings.push(
-        `Overloaded: requests arrive at ${arrivalRate.toFixed(2)} req/s but complete at ${completionRate.toFixed(2)} req/s; ${waiting} were still waiting at the end and latency grows with time. Lower the arrival rate, add replicas (dataParallelSize), or use a faster deployment.`,
+        `${inFlight} of ${admitted} admitted requests (${((100 * inFlight) / admitted).toFixed(1)}%) had not finished when the run stopped at ${duration.toFixed(1)} s: latency statistics cover completed requests only and understate latency (the oldest unfinished request had been in the system for ${oldest.toFixed(1)} s). Set drain: true to finish them.`,
       );
     }
     if (this.preemptions > 0) {
@@ -681,6 +791,48 @@ export class Simulation {
       );
     }
     return warnings;
+  }
+
+  /**
+   * Overload, judged by what grows: the waiting queue over the arrival window (open loop: its mean
+   * over the last quarter against the second quarter), and waiting times (90% of requests waiting
+   * more than twice the mean service time, and over a second) — not by completions within the
+   * window, which lag arrivals on any stable deployment whose requests are long.
+   */
+  private overloadWarning(
+    duration: number,
+    queueLength: readonly number[],
+    queueing: DistributionSummary,
+  ): string | undefined {
+    const config = this.config;
+    const advice = 'Lower the arrival rate, add replicas (dataParallelSize), or use a faster deployment.';
+    const arrivalsEnd = Math.min(duration, this.workload.arrivalsEndS ?? duration);
+    const buckets = Math.min(
+      queueLength.length,
+      Math.floor((queueLength.length * arrivalsEnd) / Math.max(duration, 1e-12)),
+    );
+    if (config.workloadSpec.arrivalProcess !== 'closed-loop' && buckets >= 8) {
+      const mean = (from: number, to: number) => {
+        let sum = 0;
+        for (let index = from; index < to; index++) sum += queueLength[index] as number;
+        return sum / Math.max(1, to - from);
+      };
+      const quarter = Math.floor(buckets / 4);
+      const early = mean(quarter, 2 * quarter);
+      const late = mean(buckets - quarter, buckets);
+      if (late >= 5 && late > 1.5 * early + 2) {
+        const arrivalRate = arrivalsEnd > 0 ? this.arrived / arrivalsEnd : 0;
+        const completionRate = duration > 0 ? this.completed / duration : 0;
+        return `Overloaded: the waiting queue grew from ${early.toFixed(0)} to ${late.toFixed(0)} requests on average (second vs last quarter of the arrivals) while requests arrived at ${arrivalRate.toFixed(2)} req/s and completed at ${completionRate.toFixed(2)} req/s: waiting times grow with the run's length, so its latencies depend on how long it ran. ${advice}`;
+      }
+    }
+    if (this.queueing.size >= 20) {
+      const service = this.serviceSum / Math.max(1, this.measuredCompleted);
+      if (queueing.p90 > 1 && queueing.p90 > 2 * service) {
+        return `Overloaded: 10% of requests waited more than ${queueing.p90.toFixed(1)} s before being scheduled (longest ${queueing.max.toFixed(1)} s), more than twice their mean service time of ${service.toFixed(2)} s: the queue, not the GPUs, sets latency at this load. ${advice}`;
+      }
+    }
+    return undefined;
   }
 
   /** Notes on what the prediction extrapolates beyond the calibration data (statistics.confidence). */

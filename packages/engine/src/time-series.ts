@@ -6,12 +6,17 @@ export interface TimeSeries {
   readonly throughputTokensPerSec: number[];
   /** Requests completed per second in the interval. */
   readonly completionsPerSec: number[];
-  /** Time-averaged number of waiting requests (all replicas). */
+  /** Time-averaged number of requests waiting to be scheduled (all replicas), from event to event. */
   readonly queueLength: number[];
   /** Time-averaged sequences per running iteration. */
   readonly batchSize: number[];
   /** Time-averaged fraction of KV blocks in use (mean over replicas). */
   readonly kvCacheUtilization: number[];
+  /**
+   * Time-averaged number of requests in the system (arrived, not yet finished or rejected), counted
+   * from arrival and finish events: the L of Little's law, measured independently of latencies.
+   */
+  readonly requestsInSystem: number[];
 }
 
 const MAX_BUCKETS = 256;
@@ -24,7 +29,7 @@ interface Sums {
   readonly batchTime: Float64Array;
   readonly kvTime: Float64Array;
   readonly busyTime: Float64Array;
-  readonly observedTime: Float64Array;
+  readonly systemTime: Float64Array;
 }
 
 /** Accumulates per-interval sums; merges neighbouring buckets to stay under MAX_BUCKETS. */
@@ -39,11 +44,12 @@ export class TimeSeriesRecorder {
     batchTime: new Float64Array(MAX_BUCKETS),
     kvTime: new Float64Array(MAX_BUCKETS),
     busyTime: new Float64Array(MAX_BUCKETS),
-    observedTime: new Float64Array(MAX_BUCKETS),
+    systemTime: new Float64Array(MAX_BUCKETS),
   };
 
-  constructor(durationS: number) {
-    this.interval = Number.isFinite(durationS) ? Math.max(durationS / 120, 1e-3) : 1;
+  /** @param expectedEndS when the run is expected to end (the first interval is a 120th of it; Infinity: 1 s) */
+  constructor(expectedEndS: number) {
+    this.interval = Number.isFinite(expectedEndS) ? Math.max(expectedEndS / 120, 1e-3) : 1;
   }
 
   /** The bucket holding `time`, coarsening the buckets (doubling the interval) until it fits. */
@@ -78,26 +84,29 @@ export class TimeSeriesRecorder {
   }
 
   /** Records an iteration running from `start` for `duration` with the given state (time-weighted). */
-  addIteration(
-    start: number,
-    duration: number,
-    batchSize: number,
-    kvUtilization: number,
-    queueLength: number,
-  ): void {
+  addIteration(start: number, duration: number, batchSize: number, kvUtilization: number): void {
     const index = this.bucketOf(start);
     const sums = this.sums;
     sums.batchTime[index] = (sums.batchTime[index] as number) + batchSize * duration;
     sums.kvTime[index] = (sums.kvTime[index] as number) + kvUtilization * duration;
-    sums.queueTime[index] = (sums.queueTime[index] as number) + queueLength * duration;
     sums.busyTime[index] = (sums.busyTime[index] as number) + duration;
   }
 
-  /** Records a queue-length observation while idle (so the queue series covers idle time too). */
-  observe(time: number, queueLength: number, duration: number): void {
-    const index = this.bucketOf(time);
-    this.sums.queueTime[index] = (this.sums.queueTime[index] as number) + queueLength * duration;
-    this.sums.observedTime[index] = (this.sums.observedTime[index] as number) + duration;
+  /**
+   * Records that from `start` to `end` (two consecutive events) `waiting` requests waited and
+   * `inSystem` were in the system; split across intervals, so both series are exact time averages.
+   */
+  addLevels(start: number, end: number, waiting: number, inSystem: number): void {
+    if ((waiting === 0 && inSystem === 0) || end <= start) return;
+    const last = this.bucketOf(end); // coarsen first, so the split below uses the final interval
+    const { queueTime, systemTime } = this.sums;
+    for (let index = this.bucketOf(start); index <= last; index++) {
+      const from = Math.max(start, index * this.interval);
+      const to = Math.min(end, (index + 1) * this.interval);
+      if (to <= from) continue;
+      queueTime[index] = (queueTime[index] as number) + waiting * (to - from);
+      systemTime[index] = (systemTime[index] as number) + inSystem * (to - from);
+    }
   }
 
   result(endTime: number): TimeSeries {
@@ -108,17 +117,18 @@ export class TimeSeriesRecorder {
     const queue: number[] = [];
     const batch: number[] = [];
     const kv: number[] = [];
+    const system: number[] = [];
     for (let index = 0; index < buckets; index++) {
       const start = index * this.interval;
       const width = Math.max(1e-12, Math.min(this.interval, endTime - start));
       const busy = this.sums.busyTime[index] as number;
-      const weighted = busy + (this.sums.observedTime[index] as number);
       timeS.push(start);
       throughput.push((this.sums.tokens[index] as number) / width);
       completions.push((this.sums.completions[index] as number) / width);
-      queue.push(weighted > 0 ? (this.sums.queueTime[index] as number) / weighted : 0);
+      queue.push((this.sums.queueTime[index] as number) / width);
       batch.push(busy > 0 ? (this.sums.batchTime[index] as number) / busy : 0);
       kv.push(busy > 0 ? (this.sums.kvTime[index] as number) / busy : 0);
+      system.push((this.sums.systemTime[index] as number) / width);
     }
     return {
       timeS,
@@ -127,6 +137,7 @@ export class TimeSeriesRecorder {
       queueLength: queue,
       batchSize: batch,
       kvCacheUtilization: kv,
+      requestsInSystem: system,
     };
   }
 }

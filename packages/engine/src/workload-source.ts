@@ -21,6 +21,9 @@ export class WorkloadSource {
   private readonly trace: Trace | undefined;
   private produced = 0;
   private clock = 0;
+  private lastArrival = 0;
+  private cutByDuration = false;
+  private exhausted = false;
 
   constructor(config: ResolvedConfig, streams: RandomStreams) {
     this.config = config;
@@ -54,12 +57,40 @@ export class WorkloadSource {
     return this.lengths(this.streams.lengths);
   }
 
-  /** True while more requests may be produced. */
+  /**
+   * When arrivals ended, in seconds: `simulationDurationS` when the duration cut them, the last
+   * arrival's time when numRequests or the trace did; undefined while arrivals may still come.
+   */
+  get arrivalsEndS(): number | undefined {
+    if (this.cutByDuration) return this.config.simulationDurationS;
+    return this.exhausted ? this.lastArrival : undefined;
+  }
+
+  /** Requests the run will produce, when known in advance (numRequests, trace length); else undefined. */
+  get plannedRequests(): number | undefined {
+    const { numRequests } = this.config.workloadSpec;
+    const traceCount = this.trace?.inputTokens.length;
+    if (traceCount === undefined) return numRequests;
+    return numRequests === undefined ? traceCount : Math.min(numRequests, traceCount);
+  }
+
+  /** True while more requests may be produced (records why arrivals stop otherwise). */
   private withinLimits(time: number): boolean {
     const { numRequests } = this.config.workloadSpec;
-    return (
-      time < this.config.simulationDurationS && (numRequests === undefined || this.produced < numRequests)
-    );
+    if (numRequests !== undefined && this.produced >= numRequests) {
+      this.exhausted = true;
+      return false;
+    }
+    if (time >= this.config.simulationDurationS) {
+      this.cutByDuration = true;
+      return false;
+    }
+    return true;
+  }
+
+  private produce(time: number): void {
+    this.produced++;
+    this.lastArrival = time;
   }
 
   /** The next open-loop arrival, or undefined when arrivals have stopped. */
@@ -67,10 +98,13 @@ export class WorkloadSource {
     const workload = this.config.workloadSpec;
     if (this.trace !== undefined) {
       const index = this.produced;
-      if (index >= this.trace.inputTokens.length) return undefined;
+      if (index >= this.trace.inputTokens.length) {
+        this.exhausted = true;
+        return undefined;
+      }
       const time = ((this.trace.arrivalTimesS as Float64Array)[index] as number) * workload.traceTimeScale;
       if (!this.withinLimits(time)) return undefined;
-      this.produced++;
+      this.produce(time);
       return {
         time,
         input: this.trace.inputTokens[index] as number,
@@ -95,7 +129,7 @@ export class WorkloadSource {
     const time = this.produced === 0 && workload.arrivalProcess === 'deterministic' ? 0 : this.clock + gap;
     if (!this.withinLimits(time)) return undefined;
     this.clock = time;
-    this.produced++;
+    this.produce(time);
     const { input, output } = this.lengths(this.streams.lengths);
     return { time, input, output };
   }
@@ -103,7 +137,7 @@ export class WorkloadSource {
   /** Counts a closed-loop request against numRequests / the duration; false when no more may start. */
   claim(time: number): boolean {
     if (!this.withinLimits(time)) return false;
-    this.produced++;
+    this.produce(time);
     return true;
   }
 }

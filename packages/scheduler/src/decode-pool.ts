@@ -24,6 +24,7 @@ export class DecodePool {
   private order: Entry[] = [];
   private removedInOrder = 0;
   private members = 0;
+  private measuredCount = 0;
   private steps = 0;
   /** Sum of KV lengths after the last completed iteration. */
   private kvLengthSum = 0;
@@ -35,6 +36,11 @@ export class DecodePool {
 
   get size(): number {
     return this.members;
+  }
+
+  /** Members whose `measured` flag is set. */
+  get measuredSize(): number {
+    return this.measuredCount;
   }
 
   /** Decode steps completed so far (the pool's own clock: prefill-only iterations do not advance it). */
@@ -62,6 +68,7 @@ export class DecodePool {
     this.phaseCounts[phase] = (this.phaseCounts[phase] as number) + 1;
     this.kvLengthSum += kvLength;
     this.members++;
+    if (sequence.measured) this.measuredCount++;
     sequence.decodeEpoch++;
     const entry = { sequence, finishIteration, epoch: sequence.decodeEpoch };
     this.pushHeap(entry);
@@ -131,6 +138,7 @@ export class DecodePool {
     this.phaseCounts[phase] = (this.phaseCounts[phase] as number) - 1;
     this.kvLengthSum -= sequence.kvLengthAt(iteration);
     this.members--;
+    if (sequence.measured) this.measuredCount--;
     sequence.status = 'finished';
     sequence.decodeEpoch++;
     this.removedInOrder++;

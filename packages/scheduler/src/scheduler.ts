@@ -32,8 +32,21 @@ export interface SchedulerEvents {
   onFirstToken(sequence: Sequence, time: number): void;
   /** A sequence produced its last token and left. */
   onFinish(sequence: Sequence, time: number): void;
-  /** A sequence was evicted (recompute or swap). */
+  /** A sequence was evicted (recompute or swap). Fired first in `complete`, for victims chosen while planning. */
   onPreempt(sequence: Sequence, time: number): void;
+  /**
+   * A swapped-out sequence came back into this iteration's decode batch (fired right after the
+   * preemptions, before `onDecodeStep`; `time` is the iteration's end). It produces no token now.
+   */
+  onSwapIn?(sequence: Sequence, time: number): void;
+  /** A recompute-preempted sequence's prefill finished and produced its next token at `time` (where a first token would be reported). */
+  onRecomputed?(sequence: Sequence, time: number): void;
+  /**
+   * `sequences` decoding sequences each produced one token at `time` (`measuredSequences` of them
+   * have `measured` set). Fired once per iteration that decodes, after preemptions and swap-ins and
+   * before finishes and first tokens. Padded slots of static batches are not counted.
+   */
+  onDecodeStep?(time: number, sequences: number, measuredSequences: number): void;
 }
 
 /**
@@ -77,6 +90,8 @@ export interface BatchingPolicy {
 export interface SteadyDecodeWindow {
   /** Decoding sequences (the same in every iteration of the window). */
   sequences: number;
+  /** Of those, the ones whose `measured` flag is set. */
+  measuredSequences: number;
   /** Their total context in the first iteration of the window; it grows by `sequences` per iteration. */
   contextTokens: number;
   /** Steady iterations before the next finish. */

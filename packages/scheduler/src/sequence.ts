@@ -41,6 +41,15 @@ export class Sequence {
   decodeEpoch = 0;
   /** Admission order within the scheduler (for FCFS and preemption order); set on admission. */
   admissionOrder = 0;
+  /**
+   * Whether the request counts in latency statistics (false for requests that arrive during the
+   * warm-up). Set by the engine; policies only count it (see `SchedulerEvents.onDecodeStep`).
+   */
+  measured = true;
+  /** Engine bookkeeping for inter-token gaps: time of a token the engine knows this sequence produced. */
+  tokenTime = Number.NaN;
+  /** Engine bookkeeping for inter-token gaps: which group of sequences `tokenTime` belongs to. */
+  tokenGroup = -1;
 
   constructor(id: number, arrivalTime: number, inputTokens: number, outputTokens: number) {
     this.id = id;

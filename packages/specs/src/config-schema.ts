@@ -153,6 +153,9 @@ export const simulatorConfigSchema = z
     parallelismSpec: parallelismSpecSchema.optional(),
     schedulerSpec: schedulerSpecSchema.optional(),
     simulationDurationS: positive('Simulated time during which requests arrive (s); default 60').optional(),
+    warmupS: nonNegative(
+      'Requests arriving before this time (s) are left out of latency statistics; default 0',
+    ).optional(),
     seed: z.number().int().describe('Seed of every random stream; default 42').optional(),
     drain: z.boolean().describe('Finish in-flight requests after arrivals stop; default false').optional(),
     engineProfile: z

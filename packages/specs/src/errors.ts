@@ -44,7 +44,9 @@ export type ConfigIssueCode =
   | 'file_not_found'
   | 'file_malformed'
   | 'trace_missing'
-  | 'trace_malformed';
+  | 'trace_malformed'
+  | 'trace_unused'
+  | 'run_too_large';
 
 /** One problem found in a configuration. */
 export interface ConfigIssue {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ConfigError,
   type ConfigIssueCode,
@@ -347,5 +350,54 @@ describe('engine-profile batching defaults', () => {
     }).schedulerSpec;
     expect(explicit.chunkedPrefill).toBe(false);
     expect(resolveConfig({ engineProfile: 'vllm' }).schedulerSpec.chunkedPrefill).toBe(false);
+  });
+});
+
+describe('a traceFile is always used, or refused', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'llm-sim-traces-'));
+  const timed = join(folder, 'timed.csv');
+  const untimed = join(folder, 'untimed.csv');
+  writeFileSync(timed, 'arrival_time,input_tokens,output_tokens\n0.0,100,10\n0.5,200,20\n');
+  writeFileSync(untimed, 'input_tokens,output_tokens\n100,10\n200,20\n');
+
+  it('without arrivalProcess, a trace with times drives the arrivals', () => {
+    const config = resolveConfig({ workloadSpec: { traceFile: timed } });
+    expect(config.workloadSpec.arrivalProcess).toBe('trace');
+  });
+
+  it('without arrivalProcess, a trace without times gives the lengths, with Poisson arrivals', () => {
+    const config = resolveConfig({ workloadSpec: { traceFile: untimed, arrivalRate: 3 } });
+    expect(config.workloadSpec.arrivalProcess).toBe('poisson');
+    expect(config.workloadSpec.lengthDistribution).toEqual({ type: 'empirical', file: untimed });
+  });
+
+  it('with another arrival process, the trace gives the lengths', () => {
+    const config = resolveConfig({ workloadSpec: { traceFile: timed, arrivalProcess: 'gamma' } });
+    expect(config.workloadSpec.lengthDistribution).toEqual({ type: 'empirical', file: timed });
+  });
+
+  it('a trace neither process nor lengths use is a ConfigError naming traceFile and the fixes', () => {
+    try {
+      resolveConfig({
+        workloadSpec: { traceFile: timed, arrivalProcess: 'poisson', lengthDistribution: 'lognormal' },
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const issue = (error as ConfigError).issues[0];
+      expect(issue?.code).toBe('trace_unused');
+      expect(issue?.path).toBe('workloadSpec.traceFile');
+      expect(issue?.message).toContain('arrivalProcess: "trace"');
+    }
+  });
+
+  it('arrivalProcess "trace" with a trace that has no times is refused at validation, naming the fix', () => {
+    try {
+      resolveConfig({ workloadSpec: { traceFile: untimed, arrivalProcess: 'trace' } });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).issues[0]?.path).toBe('workloadSpec.arrivalProcess');
+      expect((error as ConfigError).issues[0]?.message).toContain('no arrival-time column');
+    }
   });
 });

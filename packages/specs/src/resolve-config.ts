@@ -16,6 +16,7 @@ import {
 } from './presets/preset-lookup';
 import type { ResolvedSchedulerSpec } from './scheduler-spec';
 import type { EngineProfileName, ResolvedConfig, SimulatorConfig } from './simulator-config';
+import { TRACE_COLUMNS, traceHasArrivalTimes } from './trace-file';
 import type { LengthDistribution, LengthDistributionInput, ResolvedWorkloadSpec } from './workload-spec';
 import { toConfigIssues } from './zod-issues';
 
@@ -92,6 +93,15 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
     checkParallelism(modelSpec, clusterSpec, parallelismSpec, issues);
     checkWorkloadAgainstModel(modelSpec, workloadSpec, schedulerSpec, issues);
   }
+  const warmupS = config.warmupS as number | undefined;
+  const durationS = config.simulationDurationS as number | undefined;
+  if (warmupS !== undefined && durationS !== undefined && warmupS >= durationS) {
+    issues.push({
+      code: 'out_of_range',
+      path: 'warmupS',
+      message: `${warmupS} s leaves nothing to measure: arrivals stop at simulationDurationS ${durationS} s. Use a warm-up shorter than the duration (e.g. ${(durationS / 10).toPrecision(3)} s).`,
+    });
+  }
   if (issues.length > 0 || modelSpec === undefined) throw new ConfigError(issues);
 
   const numRequests = workloadSpec.numRequests;
@@ -104,6 +114,7 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
     simulationDurationS:
       (config.simulationDurationS as number | undefined) ??
       (numRequests === undefined ? 60 : Number.POSITIVE_INFINITY),
+    warmupS: (config.warmupS as number | undefined) ?? 0,
     seed: (config.seed as number | undefined) ?? 42,
     drain: (config.drain as boolean | undefined) ?? false,
     engineProfile,
@@ -324,12 +335,35 @@ function resolveWorkload(
   issues: ConfigIssue[],
 ): ResolvedWorkloadSpec {
   const traceFile = input.traceFile as string | undefined;
-  const arrivalProcess =
-    (input.arrivalProcess as ResolvedWorkloadSpec['arrivalProcess'] | undefined) ?? 'poisson';
+  const explicitArrival = input.arrivalProcess as ResolvedWorkloadSpec['arrivalProcess'] | undefined;
+  const lengthInput = input.lengthDistribution as LengthDistributionInput | undefined;
+  const traceReadable = traceFile !== undefined && existsSync(traceFile);
+  const traceTimes = traceReadable && traceHasArrivalTimes(traceFile);
+  // A trace is always used: its times drive arrivals when it has them and no other process is
+  // chosen; otherwise its (input, output) pairs are the length distribution.
+  const arrivalProcess = explicitArrival ?? (traceTimes ? 'trace' : 'poisson');
   const lengthDistribution = resolveLengthDistribution(
-    input.lengthDistribution as LengthDistributionInput | undefined,
+    lengthInput ?? (traceFile !== undefined && arrivalProcess !== 'trace' ? 'empirical' : undefined),
     traceFile,
   );
+  if (
+    traceFile !== undefined &&
+    arrivalProcess !== 'trace' &&
+    !(lengthDistribution.type === 'empirical' && lengthDistribution.file === traceFile)
+  ) {
+    issues.push({
+      code: 'trace_unused',
+      path: 'workloadSpec.traceFile',
+      message: `is not used: arrivalProcess "${arrivalProcess}" sets the arrival times and lengthDistribution "${lengthDistribution.type}" the lengths. Remove traceFile, set arrivalProcess: "trace" to replay it, or lengthDistribution: "empirical" to draw lengths from it.`,
+    });
+  }
+  if (arrivalProcess === 'trace' && traceReadable && !traceTimes) {
+    issues.push({
+      code: 'trace_malformed',
+      path: 'workloadSpec.arrivalProcess',
+      message: `"trace" needs arrival times, and ${traceFile} has no arrival-time column (${TRACE_COLUMNS.arrivalTime.join('/')}). Leave arrivalProcess out (or set "poisson" with an arrivalRate) to replay its lengths with generated arrivals.`,
+    });
+  }
   if (arrivalProcess === 'trace' && traceFile === undefined) {
     issues.push({
       code: 'trace_missing',

@@ -36,6 +36,12 @@ export interface ResolvedConfig {
   readonly schedulerSpec: ResolvedSchedulerSpec;
   /** Arrivals stop at this simulated time, in seconds; Infinity when only numRequests bounds the run. Default 60. */
   readonly simulationDurationS: number;
+  /**
+   * Warm-up, in simulated seconds: requests arriving before it are left out of the per-request
+   * statistics (latency distributions, SLO attainment, goodput), as benchmark tools discard their
+   * warm-up requests. They are still served and still count in throughput and utilization. Default 0.
+   */
+  readonly warmupS: number;
   /** Seed of every random stream. Default 42. */
   readonly seed: number;
   /** After arrivals stop, keep running until every admitted request finishes. Default false (stop at the duration). */
@@ -64,6 +70,8 @@ export interface SimulatorConfig {
   schedulerSpec?: SchedulerSpec;
   /** Simulated time during which requests arrive, in seconds. Default 60 (Infinity when only numRequests is set). */
   simulationDurationS?: number;
+  /** Requests arriving before this many simulated seconds are left out of latency statistics. Default 0. */
+  warmupS?: number;
   /** Seed of every random stream. Default 42. */
   seed?: number;
   /** Finish in-flight requests after arrivals stop. Default false. */

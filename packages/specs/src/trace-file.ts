@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { ConfigError } from './errors';
 
 /** A request trace in columns (typed arrays, so a million rows stay compact). */
@@ -117,4 +117,24 @@ export function readTraceFile(path: string, field = 'workloadSpec.traceFile'): T
     inputTokens: inputs.slice(0, count),
     outputTokens: outputs.slice(0, count),
   };
+}
+
+/**
+ * Whether a trace file's header names an arrival-time column (see {@link TRACE_COLUMNS}). Reads
+ * only the start of the file; false when the file cannot be read (the reader reports that).
+ */
+export function traceHasArrivalTimes(path: string): boolean {
+  let descriptor: number | undefined;
+  try {
+    descriptor = openSync(path, 'r');
+    const buffer = Buffer.alloc(64 * 1024);
+    const length = readSync(descriptor, buffer, 0, buffer.length, 0);
+    const lines = buffer.toString('utf8', 0, length).split(/\r?\n/);
+    const header = lines.find((line) => line.trim() !== '' && !line.startsWith('#'));
+    return header !== undefined && findColumn(header.split(','), TRACE_COLUMNS.arrivalTime) >= 0;
+  } catch {
+    return false;
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
 }

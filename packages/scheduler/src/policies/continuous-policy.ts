@@ -38,6 +38,8 @@ export class ContinuousPolicy implements BatchingPolicy {
   /** Sequences whose chunk is in the current plan, parallel to plan.prefillChunks. */
   private readonly planned: Sequence[] = [];
   private readonly pendingPreemptions: Sequence[] = [];
+  /** Sequences swapped back in by the current plan (reported in `complete`). */
+  private readonly pendingSwapIns: Sequence[] = [];
   private planDecodes = false;
   private finishedLastIteration = false;
   /** The decode pool's next finish iteration, cached for steadyDecodeWindow; -1 when unknown. */
@@ -45,6 +47,7 @@ export class ContinuousPolicy implements BatchingPolicy {
   /** Reused by steadyDecodeWindow. */
   private readonly window: SteadyDecodeWindow = {
     sequences: 0,
+    measuredSequences: 0,
     contextTokens: 0,
     iterations: 0,
     usedBlocks: new Int32Array(64),
@@ -97,6 +100,7 @@ export class ContinuousPolicy implements BatchingPolicy {
       const needed = blocksFor(sequence.swappedKvLength, blockSize) + 1;
       if (!blocks.canAllocate(needed + pool.blocksNeededAt(pool.currentStep + 1))) break;
       this.swapped.shift();
+      this.pendingSwapIns.push(sequence);
       const held = blocksFor(sequence.swappedKvLength, blockSize);
       blocks.allocate(held);
       plan.swapBlocks += held;
@@ -240,6 +244,7 @@ export class ContinuousPolicy implements BatchingPolicy {
     if (iterations <= 0) return undefined;
     const window = this.window;
     window.sequences = pool.size;
+    window.measuredSequences = pool.measuredSize;
     window.contextTokens = pool.kvTokens + pool.size;
     window.iterations = iterations;
     window.totalBlocks = this.blocks.totalBlocks;
@@ -279,8 +284,13 @@ export class ContinuousPolicy implements BatchingPolicy {
     const { pool, blocks, plan_: plan } = this;
     for (const victim of this.pendingPreemptions) events.onPreempt(victim, endTime);
     if (this.pendingPreemptions.length !== 0) this.pendingPreemptions.length = 0;
+    if (this.pendingSwapIns.length !== 0) {
+      for (const sequence of this.pendingSwapIns) events.onSwapIn?.(sequence, endTime);
+      this.pendingSwapIns.length = 0;
+    }
     let finished = false;
     if (this.planDecodes) {
+      events.onDecodeStep?.(endTime, pool.size, pool.measuredSize);
       pool.step();
       const done = this.finishedScratch;
       if (done.length !== 0) done.length = 0;
@@ -301,6 +311,8 @@ export class ContinuousPolicy implements BatchingPolicy {
       if (Number.isNaN(sequence.firstTokenTime)) {
         sequence.firstTokenTime = endTime;
         events.onFirstToken(sequence, endTime);
+      } else {
+        events.onRecomputed?.(sequence, endTime);
       }
       const remaining = sequence.outputTokens - sequence.generated;
       if (remaining <= 0) {

@@ -50,6 +50,8 @@ export class RunToCompletionPolicy implements BatchingPolicy {
   private step = 0;
   /** Index into `batch` (sorted by output length) of the first sequence still generating. */
   private nextToFinish = 0;
+  /** Sequences of `batch` from `nextToFinish` on whose `measured` flag is set. */
+  private measuredGenerating = 0;
   private inputSum = 0;
   private readonly plan_: IterationPlan = emptyPlan();
 
@@ -133,7 +135,12 @@ export class RunToCompletionPolicy implements BatchingPolicy {
     this.prefillDone = false;
     this.step = 0;
     this.nextToFinish = 0;
-    this.inputSum = this.batch.reduce((sum, sequence) => sum + sequence.inputTokens, 0);
+    this.inputSum = 0;
+    this.measuredGenerating = 0;
+    for (const sequence of this.batch) {
+      this.inputSum += sequence.inputTokens;
+      if (sequence.measured) this.measuredGenerating++;
+    }
     return true;
   }
 
@@ -147,24 +154,24 @@ export class RunToCompletionPolicy implements BatchingPolicy {
         events.onFirstToken(sequence, endTime);
       }
     } else {
+      events.onDecodeStep?.(endTime, this.batch.length - this.nextToFinish, this.measuredGenerating);
       this.step++;
     }
-    // Sequences with outputTokens ≤ step + 1 have produced their last token.
-    const longest = (this.batch[this.batch.length - 1] as Sequence).outputTokens;
-    if (this.mode.leaveEarly) {
-      while (
-        this.nextToFinish < this.batch.length &&
-        (this.batch[this.nextToFinish] as Sequence).outputTokens <= this.step + 1
-      ) {
-        const sequence = this.batch[this.nextToFinish++] as Sequence;
+    // Sequences with outputTokens ≤ step + 1 have produced their last token: in dynamic mode they
+    // leave now; in static mode they stop generating (their slot is padded) and leave with the batch.
+    while (
+      this.nextToFinish < this.batch.length &&
+      (this.batch[this.nextToFinish] as Sequence).outputTokens <= this.step + 1
+    ) {
+      const sequence = this.batch[this.nextToFinish++] as Sequence;
+      if (sequence.measured) this.measuredGenerating--;
+      if (this.mode.leaveEarly) {
         this.finish(sequence, endTime, events);
         this.inputSum -= sequence.inputTokens;
       }
-    } else if (longest <= this.step + 1) {
-      for (const sequence of this.batch) this.finish(sequence, endTime, events);
-      this.nextToFinish = this.batch.length;
     }
     if (this.nextToFinish >= this.batch.length) {
+      if (!this.mode.leaveEarly) for (const sequence of this.batch) this.finish(sequence, endTime, events);
       this.batch = [];
       this.nextToFinish = 0;
     }

@@ -10,7 +10,10 @@ export interface SimulationStatistics {
   readonly rejectedRequests: number;
   /** Requests admitted or waiting but not finished when the simulation stopped. */
   readonly inFlightRequests: number;
-  /** Simulated seconds from 0 to the last processed event (the duration, or later when draining). */
+  /**
+   * T, in simulated seconds, the denominator of every rate: the duration when the run stopped there
+   * with work left; otherwise the later of the last event and the end of arrivals (see docs/metrics.md).
+   */
   readonly simulatedDurationS: number;
   /** Output tokens generated per second (all generated tokens / simulatedDurationS). */
   readonly throughputTokensPerSec: number;
@@ -22,15 +25,15 @@ export interface SimulationStatistics {
   readonly outputTokens: number;
   /** Prompt tokens whose prefill completed (first time only). */
   readonly inputTokens: number;
-  /** Time to first token of completed requests. */
+  /** Time to first token of completed requests (those arriving after `warmupS`), seconds. */
   readonly firstTokenLatency: DistributionSummary;
-  /** Per completed request with ≥ 2 outputs: (e2e − TTFT) / (outputs − 1). */
+  /** Per completed request (after the warm-up) with ≥ 2 outputs: (e2e − TTFT) / (outputs − 1), seconds. */
   readonly timePerOutputToken: DistributionSummary;
-  /** Over every gap between consecutive tokens of a sequence. */
+  /** Every gap between two consecutive tokens of the same request (after the warm-up), seconds; mean ITL = mean TPOT for fixed lengths when drained. */
   readonly interTokenLatency: DistributionSummary;
-  /** Arrival to last token, completed requests. */
+  /** Arrival to last token, completed requests (after the warm-up), seconds. */
   readonly endToEndLatency: DistributionSummary;
-  /** Arrival to first scheduling, completed requests. */
+  /** Arrival to first scheduling, completed requests (after the warm-up), seconds. */
   readonly queueingDelay: DistributionSummary;
   /** Fraction of GPU-time the GPUs ran kernels (0..1), over all GPUs. */
   readonly gpuUtilization: number;
@@ -46,9 +49,9 @@ export interface SimulationStatistics {
   readonly iterations: number;
   /** Preemptions (KV cache ran out). */
   readonly preemptions: number;
-  /** Completed requests per second that met every SLO given (all completed when none is set). */
+  /** Completed requests (after the warm-up) per second of (T − warmupS) that met every SLO given (all of them when none is set). */
   readonly goodput: number;
-  /** Fraction of completed requests that met the SLOs. */
+  /** Fraction of completed requests (after the warm-up) that met the SLOs. */
   readonly sloAttainment: number;
   /** Per-GPU memory plan. */
   readonly memory: {
@@ -56,7 +59,7 @@ export interface SimulationStatistics {
     readonly kvCacheGbPerGpu: number;
     readonly kvCapacityTokens: number;
   };
-  /** Human-readable warnings (memory, overload, too short a run, rejections). */
+  /** Human-readable warnings (memory, overload, unfinished requests, too short a run, rejections). */
   readonly warnings: readonly string[];
   /** Which parts of the prediction are extrapolated beyond the calibration data. */
   readonly confidence: readonly string[];

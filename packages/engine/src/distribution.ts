@@ -35,27 +35,42 @@ export class Samples {
     return this.values.subarray(0, this.length);
   }
 
-  /** Mean, min, max and percentiles (linear interpolation between order statistics, as numpy's default). */
+  /**
+   * Mean, min, max and percentiles (linear interpolation between order statistics, as numpy's
+   * default). The order statistics come from quickselect on a copy (O(n), no full sort).
+   */
   summarize(): DistributionSummary {
-    if (this.length === 0) return EMPTY_SUMMARY;
-    const sorted = this.values.slice(0, this.length).sort();
+    const length = this.length;
+    if (length === 0) return EMPTY_SUMMARY;
+    const values = this.values.slice(0, length);
     let sum = 0;
-    for (const value of sorted) sum += value;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let index = 0; index < length; index++) {
+      const value = values[index] as number;
+      sum += value;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    // Quantiles in increasing order: each selection only searches to the right of the previous one.
+    let from = 0;
     const at = (q: number) => {
-      const rank = q * (sorted.length - 1);
+      const rank = q * (length - 1);
       const low = Math.floor(rank);
-      const high = Math.min(sorted.length - 1, low + 1);
-      return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (rank - low);
+      select(values, low, from, length - 1);
+      from = low;
+      const lowValue = values[low] as number;
+      if (rank === low || low + 1 >= length) return lowValue;
+      let next = Number.POSITIVE_INFINITY; // the next order statistic: the smallest right of `low`
+      for (let index = low + 1; index < length; index++)
+        if ((values[index] as number) < next) next = values[index] as number;
+      return lowValue + (next - lowValue) * (rank - low);
     };
-    return {
-      mean: sum / sorted.length,
-      min: sorted[0] as number,
-      max: sorted[sorted.length - 1] as number,
-      p50: at(0.5),
-      p90: at(0.9),
-      p95: at(0.95),
-      p99: at(0.99),
-    };
+    const p50 = at(0.5);
+    const p90 = at(0.9);
+    const p95 = at(0.95);
+    const p99 = at(0.99);
+    return { mean: sum / length, min, max, p50, p90, p95, p99 };
   }
 }
 
@@ -134,5 +149,37 @@ export class LogHistogram {
       p95: at(0.95),
       p99: at(0.99),
     };
+  }
+}
+
+/**
+ * Rearranges `values[left..right]` so that `values[k]` is the value a sort would put there, with
+ * nothing larger before it and nothing smaller after it (Hoare quickselect, median-of-three pivots).
+ */
+function select(values: Float64Array, k: number, left: number, right: number): void {
+  let low = left;
+  let high = right;
+  while (high > low) {
+    const middle = (low + high) >>> 1;
+    const a = values[low] as number;
+    const b = values[middle] as number;
+    const c = values[high] as number;
+    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c)); // median of three
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i++;
+      while ((values[j] as number) > pivot) j--;
+      if (i <= j) {
+        const swap = values[i] as number;
+        values[i] = values[j] as number;
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) high = j;
+    else if (k >= i) low = i;
+    else return;
   }
 }

@@ -22,9 +22,11 @@ export class TokenGaps {
   private group = 0;
   /** Time of the last decode step. */
   private decodedAt = 0;
-  private readonly joinTimes: number[] = [];
-  private readonly joinCounts: number[] = [];
-  private readonly joinMeasured: number[] = [];
+  /** Joiner groups since the last decode step, in `joined` slots of parallel arrays (reused). */
+  private joinTimes = new Float64Array(16);
+  private joinCounts = new Int32Array(16);
+  private joinMeasured = new Int32Array(16);
+  private joined = 0;
 
   constructor(histogram: LogHistogram) {
     this.histogram = histogram;
@@ -32,18 +34,33 @@ export class TokenGaps {
 
   /** `sequence`'s latest token was produced at `time` outside a decode step; it decodes next. */
   join(sequence: Sequence, time: number): void {
-    const last = this.joinTimes.length - 1;
+    const last = this.joined - 1;
     const measured = sequence.measured ? 1 : 0;
     if (last >= 0 && this.joinTimes[last] === time) {
       this.joinCounts[last] = (this.joinCounts[last] as number) + 1;
       this.joinMeasured[last] = (this.joinMeasured[last] as number) + measured;
     } else {
-      this.joinTimes.push(time);
-      this.joinCounts.push(1);
-      this.joinMeasured.push(measured);
+      if (this.joined === this.joinTimes.length) this.grow();
+      this.joinTimes[this.joined] = time;
+      this.joinCounts[this.joined] = 1;
+      this.joinMeasured[this.joined] = measured;
+      this.joined++;
     }
     sequence.tokenTime = time;
     sequence.tokenGroup = this.group;
+  }
+
+  private grow(): void {
+    const size = this.joinTimes.length * 2;
+    const times = new Float64Array(size);
+    times.set(this.joinTimes);
+    this.joinTimes = times;
+    const counts = new Int32Array(size);
+    counts.set(this.joinCounts);
+    this.joinCounts = counts;
+    const measured = new Int32Array(size);
+    measured.set(this.joinMeasured);
+    this.joinMeasured = measured;
   }
 
   /** A recompute prefill of a preempted sequence produced its next token at `time`. */
@@ -57,19 +74,14 @@ export class TokenGaps {
     if (sequence.tokenGroup !== this.group) {
       sequence.tokenTime = this.decodedAt;
     } else {
-      for (let index = this.joinTimes.length - 1; index >= 0; index--) {
-        if (this.joinTimes[index] !== sequence.tokenTime || (this.joinCounts[index] as number) === 0)
-          continue;
+      for (let index = this.joined - 1; index >= 0; index--) {
+        if (this.joinTimes[index] !== sequence.tokenTime || this.joinCounts[index] === 0) continue;
         this.joinCounts[index] = (this.joinCounts[index] as number) - 1;
         if (sequence.measured) this.joinMeasured[index] = (this.joinMeasured[index] as number) - 1;
         break;
       }
       // Keep the list short when no decode step comes (e.g. one-token outputs finish at prefill).
-      while (this.joinCounts.length > 0 && this.joinCounts[this.joinCounts.length - 1] === 0) {
-        this.joinTimes.pop();
-        this.joinCounts.pop();
-        this.joinMeasured.pop();
-      }
+      while (this.joined > 0 && this.joinCounts[this.joined - 1] === 0) this.joined--;
     }
     sequence.tokenGroup = -1;
   }
@@ -77,17 +89,12 @@ export class TokenGaps {
   /** `measured` of the decoding sequences each produced a token at `time` (one decode step). */
   decodeStep(time: number, measured: number): void {
     let remaining = measured;
-    const count = this.joinTimes.length;
-    if (count !== 0) {
-      for (let index = 0; index < count && remaining > 0; index++) {
-        const gapCount = Math.min(this.joinMeasured[index] as number, remaining);
-        if (gapCount > 0) this.histogram.add(time - (this.joinTimes[index] as number), gapCount);
-        remaining -= gapCount;
-      }
-      this.joinTimes.length = 0;
-      this.joinCounts.length = 0;
-      this.joinMeasured.length = 0;
+    for (let index = 0; index < this.joined && remaining > 0; index++) {
+      const gapCount = Math.min(this.joinMeasured[index] as number, remaining);
+      if (gapCount > 0) this.histogram.add(time - (this.joinTimes[index] as number), gapCount);
+      remaining -= gapCount;
     }
+    this.joined = 0;
     if (remaining > 0) this.histogram.add(time - this.decodedAt, remaining);
     this.decodedAt = time;
     this.group++;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPOSITORY_ROOT, shell } from './capture-cli';
@@ -62,6 +62,7 @@ describe('commands work from any directory, with paths relative to where the use
       expect(JSON.parse(stdout).resolvedConfig.workloadSpec.arrivalRate).toBe(3);
       expect(existsSync(join(here, 'requests.csv'))).toBe(true);
       expect(existsSync(join(REPOSITORY_ROOT, 'requests.csv'))).toBe(false);
+      rmSync(here, { recursive: true });
     },
     PNPM_TIMEOUT_MS,
   );

@@ -1,6 +1,13 @@
 /** A bad command-line value (not a config field): reported as bad input, exit code 2. */
 export class InputError extends Error {}
 
+/** Parses `--max-requests`: a positive number, or "Infinity" for no limit. */
+export function requestLimit(value: string | undefined): { maxRequests?: number } {
+  if (value === undefined) return {};
+  if (/^inf(inity)?$/i.test(value)) return { maxRequests: Number.POSITIVE_INFINITY };
+  return { maxRequests: positiveNumber(value, '--max-requests') };
+}
+
 /** Parses a positive number flag, or throws an InputError naming the flag. */
 export function positiveNumber(value: string, flag: string): number {
   const number = Number(value);

@@ -1,27 +1,7 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import { TRACE_COLUMNS } from '@sim/specs';
+import { traceHasArrivalTimes } from '@sim/specs';
 import { InputError } from './input-error';
-
-/** Whether a trace CSV's header names an arrival-time column (false when it cannot be read). */
-export function traceHasArrivalTimes(file: string): boolean {
-  let descriptor: number | undefined;
-  try {
-    descriptor = openSync(file, 'r');
-    const buffer = Buffer.alloc(64 * 1024);
-    const length = readSync(descriptor, buffer, 0, buffer.length, 0);
-    const header = buffer
-      .toString('utf8', 0, length)
-      .split(/\r?\n/)
-      .find((line) => line.trim() !== '' && !line.startsWith('#'));
-    const names: readonly string[] = TRACE_COLUMNS.arrivalTime;
-    return header?.split(',').some((column) => names.includes(column.trim().toLowerCase())) === true;
-  } catch {
-    return false;
-  } finally {
-    if (descriptor !== undefined) closeSync(descriptor);
-  }
-}
 
 /**
  * Points a config at a request trace (`--trace FILE`, a CSV of arrival time, input tokens, output

@@ -77,3 +77,23 @@ describe('exit codes when points cannot run', () => {
     expect(one.stderr).toMatch(/^B: .*huge\.yaml: error \(OUT_OF_MEMORY\)/m);
   });
 });
+
+describe('runs too large to finish are refused as bad input', () => {
+  it('run: a 1e9 s Poisson run exits 2 at once, naming the field, the estimate and --max-requests', async () => {
+    const { code, stdout, stderr } = await captureCli('run', '--set', 'simulation_duration_s=1e9');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/simulationDurationS: this run would simulate about 2\.00e\+9 requests/);
+    expect(stderr).toMatch(/--max-requests/);
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('run and compare take --max-requests: lower refuses, higher allows, a bad value is exit 2', async () => {
+    expect((await captureCli('run', '--max-requests', '50')).code).toBe(2);
+    expect((await captureCli('run', '--max-requests', '1000', '--json')).code).toBe(0);
+    expect((await captureCli('compare', small, small, '--max-requests', '10')).code).toBe(2);
+    const bad = await captureCli('run', '--max-requests', 'lots');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-requests must be a positive number/);
+  });
+});

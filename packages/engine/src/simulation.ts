@@ -274,7 +274,7 @@ export class Simulation {
       {
         code: 'run_too_large',
         path: byCount ? 'workloadSpec.numRequests' : 'simulationDurationS',
-        message: `this run would simulate about ${expected.toPrecision(3)} requests (${basis}), more than the limit of ${limit.toLocaleString('en-US')} (at about ${REQUESTS_PER_SECOND_OF_COMPUTE.toLocaleString('en-US')} simulated requests per second of computing, that is ${computeTime(expected / REQUESTS_PER_SECOND_OF_COMPUTE)}). ${byCount ? 'Lower numRequests' : 'Shorten simulationDurationS or set workloadSpec.numRequests'}, or raise the limit (run option maxRequests, CLI --max-requests).`,
+        message: `this run would simulate about ${expected.toPrecision(3)} requests (${basis}), more than the limit of ${limit.toLocaleString('en-US')} (at about ${REQUESTS_PER_SECOND_OF_COMPUTE.toLocaleString('en-US')} simulated requests per second of computing, that is ${computeTime(expected / REQUESTS_PER_SECOND_OF_COMPUTE)}). ${byCount ? 'Lower numRequests' : 'Shorten simulationDurationS or set workloadSpec.numRequests'}, or raise the limit (run option maxRequests; llm-sim run or compare --max-requests N).`,
       },
     ]);
   }

@@ -56,7 +56,7 @@ export {
   type SimulatorConfig,
   type SloSpec,
 } from './simulator-config';
-export { readTraceFile, TRACE_COLUMNS, type Trace } from './trace-file';
+export { readTraceFile, TRACE_COLUMNS, type Trace, traceHasArrivalTimes } from './trace-file';
 export type {
   ArrivalProcess,
   LengthDistribution,

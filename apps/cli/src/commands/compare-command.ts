@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import {
+  ConfigError,
   type ResolvedConfig,
   resolveConfig,
   SimError,
@@ -12,6 +13,7 @@ import { buildConfig, collect } from '../build-config';
 import { CommandFailure } from '../command-failure';
 import { csvDocument } from '../csv';
 import { renderReport, reportRunOf } from '../html-report';
+import { requestLimit } from '../input-error';
 import { type Io, writeWarnings } from '../io';
 import { loadLimitedNote } from '../load-limit';
 import { checkOutputFiles, csvKind, HTML_REPORT, type OutputFile } from '../output-file';
@@ -26,6 +28,7 @@ interface CompareFlags {
   json?: boolean;
   csv?: string;
   report?: string;
+  maxRequests?: string;
 }
 
 const ROWS: readonly [string, (statistics: SimulationStatistics) => number, 'higher' | 'lower'][] = [
@@ -74,6 +77,10 @@ export function addCompareCommand(program: Command, io: Io): void {
     )
     .option('--csv <file>', 'write the metrics as CSV: metric, a, b, b_over_a (plain numbers)')
     .option('--report <file>', 'write an HTML report with both runs')
+    .option(
+      '--max-requests <n>',
+      'refuse runs expected to simulate more requests than this (default 10,000,000; "Infinity" for no limit)',
+    )
     .option('--debug', 'print stack traces')
     .addHelpText(
       'after',
@@ -119,7 +126,7 @@ Examples (from the repository root):
         try {
           const metrics = await runWithProgress(
             config,
-            { recordRequests: flags.report !== undefined },
+            { recordRequests: flags.report !== undefined, ...requestLimit(flags.maxRequests) },
             io,
             index === 0 ? 'A' : 'B',
           );
@@ -131,7 +138,8 @@ Examples (from the repository root):
             statistics: metrics.computeStatistics(),
           });
         } catch (error) {
-          if (!(error instanceof SimError)) throw error;
+          // Bad input (e.g. a run over --max-requests) is exit 2; a side that cannot run (out of memory) shows as "-".
+          if (!(error instanceof SimError) || error instanceof ConfigError) throw error;
           sides.push({ ok: false, label, code: error.code, message: error.message });
         }
       }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { buildConfig, type ConfigFlags, collect } from '../build-config';
 import { formatSummary } from '../format-summary';
 import { renderReport, reportRunOf } from '../html-report';
+import { requestLimit } from '../input-error';
 import { type Io, writeWarnings } from '../io';
 import { CHROME_TRACE, checkOutputFiles, HTML_REPORT, type OutputFile } from '../output-file';
 import { REQUEST_CSV, requestsToCsv } from '../request-csv';
@@ -14,6 +15,7 @@ interface RunFlags extends ConfigFlags {
   csv?: string;
   chromeTrace?: string;
   report?: string;
+  maxRequests?: string;
 }
 
 /** Adds the options every config-building command shares. */
@@ -70,6 +72,10 @@ export function addRunCommand(program: Command, io: Io): void {
       'write a Chrome trace (chrome://tracing, Perfetto): one span per iteration per stage',
     )
     .option('--report <file>', 'write a self-contained HTML report with charts')
+    .option(
+      '--max-requests <n>',
+      'refuse runs expected to simulate more requests than this (default 10,000,000; "Infinity" for no limit)',
+    )
     .option('--debug', 'print stack traces')
     .addHelpText(
       'after',
@@ -96,6 +102,7 @@ Examples:
         {
           recordRequests: flags.csv !== undefined || flags.report !== undefined,
           chromeTrace: flags.chromeTrace !== undefined,
+          ...requestLimit(flags.maxRequests),
         },
         io,
       );

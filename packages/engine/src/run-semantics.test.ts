@@ -289,6 +289,20 @@ describe('warnings', () => {
   });
 });
 
+describe('memory warnings reach the run', () => {
+  it('a KV cache smaller than one max-length sequence is a warning with the number', () => {
+    const stats = run({
+      modelSpec: { name: 'llama-2-70b' },
+      clusterSpec: { gpuSpec: { name: 'A100-40GB', memoryBytes: 40e9 }, nGpusPerNode: 4 },
+      parallelismSpec: { tensorParallelSize: 4 },
+      workloadSpec: { arrivalRate: 1, avgInputLength: 256, avgOutputLength: 64 },
+      simulationDurationS: 10,
+    }).computeStatistics();
+    expect(stats.memory.kvCapacityTokens).toBe(880);
+    expect(stats.warnings.some((warning) => warning.startsWith('KV cache holds 880 tokens'))).toBe(true);
+  });
+});
+
 describe('absurd inputs', () => {
   it('a 1e9 s Poisson run is refused up front with the estimate and how to override', () => {
     try {

@@ -32,6 +32,7 @@ export function useRequestTrace(
   if (times && !options.lengthsOnly && (chosen === undefined || chosen === 'trace')) {
     workload.arrivalProcess = 'trace';
     workload.traceFile = file;
+    delete workload.lengthDistribution; // the replay's lengths are the trace's
     return undefined;
   }
   // Lengths only: the file is the length distribution; arrivals come from the generator.

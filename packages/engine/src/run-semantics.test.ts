@@ -327,3 +327,100 @@ describe('absurd inputs', () => {
     ).toThrow(ConfigError);
   });
 });
+
+describe('edge cases found in review', () => {
+  it('closed-loop clients whose every request is rejected stop at the request limit with the cause, instead of looping at t = 0', () => {
+    try {
+      run(
+        {
+          modelSpec: { name: 'llama-2-7b' },
+          schedulerSpec: { gpuMemoryUtilization: 0.18 },
+          workloadSpec: {
+            arrivalProcess: 'closed-loop',
+            concurrency: 4,
+            avgInputLength: 3000,
+            avgOutputLength: 1000,
+          },
+          simulationDurationS: 10,
+        },
+        { maxRequests: 10_000 },
+      );
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const issue = (error as ConfigError).issues[0];
+      expect(issue?.code).toBe('run_too_large');
+      expect(issue?.path).toBe('workloadSpec.thinkTimeS');
+      expect(issue?.message).toContain('were rejected');
+    }
+  });
+
+  it('a trace replay without simulationDurationS plays the whole trace; a duration that cuts it says so', () => {
+    const trace = writeTrace(); // 300 rows over 14.95 s
+    const whole = run({ workloadSpec: { traceFile: trace }, drain: true }).computeStatistics();
+    expect(whole.totalRequests).toBe(300);
+    expect(whole.warnings.some((warning) => warning.includes('replayed'))).toBe(false);
+    const cut = run({ workloadSpec: { traceFile: trace }, simulationDurationS: 5 }).computeStatistics();
+    expect(cut.totalRequests).toBe(100);
+    expect(cut.warnings).toContain(
+      "simulationDurationS 5 s replayed 100 of the trace's 300 requests (the rest arrive later). Leave simulationDurationS out to replay the whole trace.",
+    );
+  });
+
+  it('request-level batching waiting for its batch timeout at light load is not overload; a saturated closed loop says saturated', () => {
+    const overloaded = (warnings: readonly string[]) =>
+      warnings.some((warning) => warning.startsWith('Overloaded'));
+    for (const batchingType of ['static', 'dynamic'] as const) {
+      const stats = run({
+        modelSpec: { name: 'llama-2-7b' },
+        schedulerSpec: { batchingType, maxBatchSize: 8, batchWaitTimeoutS: 3 },
+        workloadSpec: { arrivalRate: 1, avgOutputLength: 32, batchSize: 8 },
+        simulationDurationS: 120,
+      }).computeStatistics();
+      expect(stats.queueingDelay.p90).toBeGreaterThan(1);
+      expect(overloaded(stats.warnings)).toBe(false);
+    }
+    const loop = run({
+      modelSpec: { name: 'llama-2-7b' },
+      schedulerSpec: { maxBatchSize: 8 },
+      workloadSpec: { arrivalProcess: 'closed-loop', concurrency: 64, numRequests: 2000 },
+    }).computeStatistics();
+    expect(overloaded(loop.warnings)).toBe(false);
+    expect(
+      loop.warnings.some((warning) => warning.startsWith('Saturated') && warning.includes('concurrency')),
+    ).toBe(true);
+  });
+
+  it('a run stopped early (stopAfterSloMisses) keeps utilizations within 0..1', () => {
+    const stats = run(
+      {
+        modelSpec: { name: 'llama-2-7b' },
+        workloadSpec: { arrivalRate: 100 },
+        simulationDurationS: 20,
+        slo: { ttftS: 0.5 },
+      },
+      { stopAfterSloMisses: 20 },
+    ).computeStatistics();
+    expect(stats.simulatedDurationS).toBeLessThan(20);
+    for (const value of [stats.gpuUtilization, stats.mfu, stats.mbu, stats.kvCacheUtilization.mean])
+      expect(value).toBeLessThanOrEqual(1);
+  });
+
+  it('a warm-up past the default duration is refused; one past every arrival of a bounded run is a warning', () => {
+    expect(() => run({ warmupS: 100 })).toThrow(/warmupS: 100 s leaves nothing to measure.*\(the default\)/s);
+    const stats = run({ warmupS: 1e6, workloadSpec: { numRequests: 10 } }).computeStatistics();
+    expect(
+      stats.warnings.some((warning) => warning.startsWith('No completed request arrived after warmupS')),
+    ).toBe(true);
+  });
+
+  it('a trace too long for the limit names the trace, not numRequests', () => {
+    try {
+      run({ workloadSpec: { traceFile: writeTrace() } }, { maxRequests: 100 });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).issues[0]?.path).toBe('workloadSpec.traceFile');
+      expect((error as ConfigError).issues[0]?.message).toContain("the trace's 300 requests");
+    }
+  });
+});

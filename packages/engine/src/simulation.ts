@@ -142,6 +142,7 @@ export class Simulation {
   private ttftMisses = 0;
   private tpotMisses = 0;
   private readonly missLimit: number;
+  private readonly requestLimit: number;
   private iterations = 0;
   private batchSizeSum = 0;
   private stageBusyS = 0;
@@ -181,7 +182,8 @@ export class Simulation {
       throw new OutOfMemoryError(memory.verdict, memory.weightBytesPerGpu, memory.usableBytesPerGpu);
     this.streams = createRandomStreams(config.seed);
     this.workload = new WorkloadSource(config, this.streams);
-    this.checkRunSize(options.maxRequests ?? DEFAULT_MAX_REQUESTS);
+    this.requestLimit = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
+    this.checkRunSize(this.requestLimit);
     this.horizon = config.drain ? Number.POSITIVE_INFINITY : config.simulationDurationS;
     this.kvBlockBytes = memory.kvBytesPerToken * memory.blockSize;
     const stages = config.parallelismSpec.pipelineParallelSize;
@@ -244,37 +246,71 @@ export class Simulation {
   /**
    * Refuses runs whose expected request count exceeds `limit`: open loop, the arrival rate times
    * the duration (or numRequests, or the trace); closed loop, numRequests or each client's requests
-   * over the duration at one request per (think time + a lower bound of its service time).
+   * over the duration at one request per (think time + a lower bound of its service time). The
+   * same limit bounds the requests actually simulated (see `handleArrival`).
    */
   private checkRunSize(limit: number): void {
     const { workloadSpec: workload, simulationDurationS: duration, schedulerSpec } = this.config;
-    let expected = this.workload.plannedRequests ?? Number.POSITIVE_INFINITY;
-    let basis = expected === Number.POSITIVE_INFINITY ? '' : `${expected.toLocaleString('en-US')} requests`;
+    const candidates: { expected: number; path: string; basis: string; fix: string }[] = [];
+    if (workload.numRequests !== undefined)
+      candidates.push({
+        expected: workload.numRequests,
+        path: 'workloadSpec.numRequests',
+        basis: `numRequests ${workload.numRequests.toLocaleString('en-US')}`,
+        fix: 'Lower numRequests',
+      });
+    const traceRows = this.workload.plannedRequests;
+    if (workload.arrivalProcess === 'trace' && traceRows !== undefined)
+      candidates.push({
+        expected: traceRows,
+        path: 'workloadSpec.traceFile',
+        basis: `the trace's ${traceRows.toLocaleString('en-US')} requests`,
+        fix: 'Set workloadSpec.numRequests or simulationDurationS to replay part of the trace',
+      });
     if (workload.arrivalProcess === 'closed-loop') {
       const batch = Math.max(1, Math.min(workload.concurrency, schedulerSpec.maxBatchSize));
       const cost = this.perf.decodeLinearCost(batch);
       const context = batch * (workload.avgInputLength + workload.avgOutputLength / 2);
       const step = this.perf.cpuOverhead(batch) + cost.fixedS + cost.perContextTokenS * context;
       const perRequest = workload.thinkTimeS + workload.avgOutputLength * step;
-      const byDuration = (workload.concurrency * duration) / Math.max(perRequest, 1e-9);
-      if (byDuration < expected) {
-        expected = byDuration;
-        basis = `${workload.concurrency} clients for ${duration} s at about ${perRequest.toPrecision(3)} s per request`;
-      }
+      candidates.push({
+        expected: (workload.concurrency * duration) / Math.max(perRequest, 1e-9),
+        path: 'simulationDurationS',
+        basis: `${workload.concurrency} clients for ${duration} s at about ${perRequest.toPrecision(3)} s per request`,
+        fix: 'Shorten simulationDurationS or set workloadSpec.numRequests',
+      });
     } else if (workload.arrivalProcess !== 'trace') {
-      const byDuration = workload.arrivalRate * duration;
-      if (byDuration < expected) {
-        expected = byDuration;
-        basis = `${workload.arrivalRate} req/s for ${duration} s`;
-      }
+      candidates.push({
+        expected: workload.arrivalRate * duration,
+        path: 'simulationDurationS',
+        basis: `${workload.arrivalRate} req/s for ${duration} s`,
+        fix: 'Shorten simulationDurationS or set workloadSpec.numRequests',
+      });
     }
-    if (!(expected > limit)) return;
-    const byCount = basis.endsWith('requests');
+    let bound: (typeof candidates)[number] | undefined;
+    for (const candidate of candidates)
+      if (bound === undefined || candidate.expected < bound.expected) bound = candidate;
+    if (bound === undefined || !(bound.expected > limit)) return;
     throw new ConfigError([
       {
         code: 'run_too_large',
-        path: byCount ? 'workloadSpec.numRequests' : 'simulationDurationS',
-        message: `this run would simulate about ${expected.toPrecision(3)} requests (${basis}), more than the limit of ${limit.toLocaleString('en-US')} (at about ${REQUESTS_PER_SECOND_OF_COMPUTE.toLocaleString('en-US')} simulated requests per second of computing, that is ${computeTime(expected / REQUESTS_PER_SECOND_OF_COMPUTE)}). ${byCount ? 'Lower numRequests' : 'Shorten simulationDurationS or set workloadSpec.numRequests'}, or raise the limit (run option maxRequests; llm-sim run or compare --max-requests N).`,
+        path: bound.path,
+        message: `this run would simulate about ${bound.expected.toPrecision(3)} requests (${bound.basis}), more than the limit of ${limit.toLocaleString('en-US')} (continuous batching simulates roughly ${REQUESTS_PER_SECOND_OF_COMPUTE.toLocaleString('en-US')} requests per second of computing, so this would take ${computeTime(bound.expected / REQUESTS_PER_SECOND_OF_COMPUTE)} or more; pipeline parallelism, static batching and long outputs are slower). ${bound.fix}, or raise the limit (run option maxRequests; llm-sim run or compare --max-requests N).`,
+      },
+    ]);
+  }
+
+  /** The limit on requests actually simulated, for estimates the up-front check cannot make (see `handleArrival`). */
+  private tooManyRequests(): ConfigError {
+    const closedLoop = this.config.workloadSpec.arrivalProcess === 'closed-loop';
+    const rejectedLoop = closedLoop && this.rejected > 0.9 * this.arrived;
+    return new ConfigError([
+      {
+        code: 'run_too_large',
+        path: rejectedLoop ? 'workloadSpec.thinkTimeS' : 'simulationDurationS',
+        message: rejectedLoop
+          ? `the run reached ${this.arrived.toLocaleString('en-US')} requests by ${this.now.toPrecision(3)} simulated seconds because ${this.rejected.toLocaleString('en-US')} of them were rejected (longer than the model context or than the whole KV cache, ${this.blocksPerEngine * this.config.schedulerSpec.kvBlockSize} tokens) and each closed-loop client sends its next request at once. Make the requests fit (shorter lengths, more memory or TP) or give the clients a thinkTimeS.`
+          : `the run reached ${this.arrived.toLocaleString('en-US')} requests by ${this.now.toPrecision(3)} simulated seconds, more than the limit of ${this.requestLimit.toLocaleString('en-US')}. Shorten simulationDurationS or set workloadSpec.numRequests, or raise the limit (run option maxRequests; llm-sim run or compare --max-requests N).`,
       },
     ]);
   }
@@ -350,6 +386,7 @@ export class Simulation {
   private handleArrival(arrival: Arrival, client: number): void {
     if (client < 0) this.scheduleNextArrival();
     this.arrived++;
+    if (this.arrived > this.requestLimit) throw this.tooManyRequests();
     this.inSystem++;
     const id = this.nextId++;
     const sequence = new Sequence(id, arrival.time, arrival.input, arrival.output);
@@ -687,7 +724,11 @@ export class Simulation {
     if (!this.stoppedEarly && pending !== Number.POSITIVE_INFINITY && pending > this.horizon)
       return this.horizon;
     const arrivalsEnd = this.workload.arrivalsEndS ?? this.lastEventTime;
-    return Math.min(this.horizon, Math.max(this.lastEventTime, arrivalsEnd));
+    let end = Math.max(this.lastEventTime, arrivalsEnd);
+    // Stopped early (stopAfterSloMisses): iterations already launched count in full, so T covers them.
+    if (this.stoppedEarly)
+      for (const replica of this.replicas) for (const free of replica.stageFree) end = Math.max(end, free);
+    return Math.min(this.horizon, end);
   }
 
   /** Summarizes the observations. */
@@ -757,6 +798,10 @@ export class Simulation {
       warnings.push(
         `Completed requests is 0: no request finished within the simulated ${duration.toFixed(1)} s (${this.arrived} arrived). The simulation is too short for requests to finish: increase simulationDurationS, reduce avgOutputLength, or set drain: true.`,
       );
+    } else if (config.warmupS > 0 && this.measuredCompleted === 0) {
+      warnings.push(
+        `No completed request arrived after warmupS ${config.warmupS} s (the last arrival was at ${(this.workload.arrivalsEndS ?? this.now).toFixed(1)} s): every latency statistic is empty. Lower warmupS or run longer.`,
+      );
     } else if (this.measuredCompleted < 30) {
       warnings.push(
         `Only ${this.measuredCompleted} requests completed${config.warmupS > 0 ? ' after the warm-up' : ''}: percentiles are unreliable. Lengthen simulationDurationS or raise numRequests.`,
@@ -765,6 +810,17 @@ export class Simulation {
     if (this.rejected > 0) {
       warnings.push(
         `${this.rejected} requests rejected: longer than the model context (${config.modelSpec.maxContextLength} tokens) or than the whole KV cache (${this.blocksPerEngine * config.schedulerSpec.kvBlockSize} tokens per scheduler). Use a bigger GPU, more TP, or shorter requests.`,
+      );
+    }
+    const traceRows = this.workload.plannedRequests;
+    if (
+      config.workloadSpec.arrivalProcess === 'trace' &&
+      traceRows !== undefined &&
+      this.workload.count < traceRows &&
+      this.workload.arrivalsEndS === config.simulationDurationS
+    ) {
+      warnings.push(
+        `simulationDurationS ${config.simulationDurationS} s replayed ${this.workload.count.toLocaleString('en-US')} of the trace's ${traceRows.toLocaleString('en-US')} requests (the rest arrive later). Leave simulationDurationS out to replay the whole trace.`,
       );
     }
     const overload = this.overloadWarning(duration, queueLength, queueing);
@@ -828,8 +884,14 @@ export class Simulation {
     }
     if (this.queueing.size >= 20) {
       const service = this.serviceSum / Math.max(1, this.measuredCompleted);
-      if (queueing.p90 > 1 && queueing.p90 > 2 * service) {
-        return `Overloaded: 10% of requests waited more than ${queueing.p90.toFixed(1)} s before being scheduled (longest ${queueing.max.toFixed(1)} s), more than twice their mean service time of ${service.toFixed(2)} s: the queue, not the GPUs, sets latency at this load. ${advice}`;
+      // Request-level batching waits up to batchWaitTimeoutS to form a batch by design: not overload.
+      const scheduler = config.schedulerSpec;
+      const formation = scheduler.batchingType === 'continuous' ? 0 : scheduler.batchWaitTimeoutS;
+      if (queueing.p90 > 1 + formation && queueing.p90 > 2 * service + formation) {
+        const waited = `10% of requests waited more than ${queueing.p90.toFixed(1)} s before being scheduled (longest ${queueing.max.toFixed(1)} s), more than twice their mean service time of ${service.toFixed(2)} s${formation > 0 ? ` plus the ${formation} s batch wait` : ''}`;
+        if (config.workloadSpec.arrivalProcess === 'closed-loop')
+          return `Saturated: ${waited}: ${config.workloadSpec.concurrency} clients keep more requests in flight than the deployment batches (maxBatchSize ${scheduler.maxBatchSize}), so they queue. Use fewer clients (concurrency), a larger maxBatchSize if memory allows, or more replicas.`;
+        return `Overloaded: ${waited}: the queue, not the GPUs, sets latency at this load. ${advice}`;
       }
     }
     return undefined;

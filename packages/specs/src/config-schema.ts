@@ -152,7 +152,9 @@ export const simulatorConfigSchema = z
     clusterSpec: clusterSpecSchema.optional(),
     parallelismSpec: parallelismSpecSchema.optional(),
     schedulerSpec: schedulerSpecSchema.optional(),
-    simulationDurationS: positive('Simulated time during which requests arrive (s); default 60').optional(),
+    simulationDurationS: positive(
+      'Simulated time during which requests arrive (s); default 60, unbounded with numRequests or a trace replay',
+    ).optional(),
     warmupS: nonNegative(
       'Requests arriving before this time (s) are left out of latency statistics; default 0',
     ).optional(),

@@ -391,6 +391,23 @@ describe('a traceFile is always used, or refused', () => {
     }
   });
 
+  it('a replayed trace gives the lengths: a lengthDistribution beside it is refused, not ignored', () => {
+    try {
+      resolveConfig({ workloadSpec: { traceFile: timed, lengthDistribution: 'lognormal' } });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).issues[0]?.path).toBe('workloadSpec.lengthDistribution');
+      expect((error as ConfigError).issues[0]?.code).toBe('trace_unused');
+    }
+  });
+
+  it('a replayed trace with no duration plays to its end (simulationDurationS Infinity)', () => {
+    expect(resolveConfig({ workloadSpec: { traceFile: timed } }).simulationDurationS).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(resolveConfig({ workloadSpec: { traceFile: untimed } }).simulationDurationS).toBe(60);
+  });
+
   it('arrivalProcess "trace" with a trace that has no times is refused at validation, naming the fix', () => {
     try {
       resolveConfig({ workloadSpec: { traceFile: untimed, arrivalProcess: 'trace' } });

@@ -93,28 +93,29 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
     checkParallelism(modelSpec, clusterSpec, parallelismSpec, issues);
     checkWorkloadAgainstModel(modelSpec, workloadSpec, schedulerSpec, issues);
   }
-  const warmupS = config.warmupS as number | undefined;
-  const durationS = config.simulationDurationS as number | undefined;
-  if (warmupS !== undefined && durationS !== undefined && warmupS >= durationS) {
+  const numRequests = workloadSpec.numRequests;
+  // A replayed trace or a request count bounds the arrivals; otherwise 60 s (the quick-start's).
+  const simulationDurationS =
+    (config.simulationDurationS as number | undefined) ??
+    (numRequests === undefined && workloadSpec.arrivalProcess !== 'trace' ? 60 : Number.POSITIVE_INFINITY);
+  const warmupS = (config.warmupS as number | undefined) ?? 0;
+  if (warmupS > 0 && warmupS >= simulationDurationS) {
     issues.push({
       code: 'out_of_range',
       path: 'warmupS',
-      message: `${warmupS} s leaves nothing to measure: arrivals stop at simulationDurationS ${durationS} s. Use a warm-up shorter than the duration (e.g. ${(durationS / 10).toPrecision(3)} s).`,
+      message: `${warmupS} s leaves nothing to measure: arrivals stop at simulationDurationS ${simulationDurationS} s${config.simulationDurationS === undefined ? ' (the default)' : ''}. Use a warm-up shorter than the duration (e.g. ${(simulationDurationS / 10).toPrecision(3)} s) or a longer duration.`,
     });
   }
   if (issues.length > 0 || modelSpec === undefined) throw new ConfigError(issues);
 
-  const numRequests = workloadSpec.numRequests;
   return {
     modelSpec,
     workloadSpec,
     clusterSpec,
     parallelismSpec,
     schedulerSpec,
-    simulationDurationS:
-      (config.simulationDurationS as number | undefined) ??
-      (numRequests === undefined ? 60 : Number.POSITIVE_INFINITY),
-    warmupS: (config.warmupS as number | undefined) ?? 0,
+    simulationDurationS,
+    warmupS,
     seed: (config.seed as number | undefined) ?? 42,
     drain: (config.drain as boolean | undefined) ?? false,
     engineProfile,
@@ -355,6 +356,17 @@ function resolveWorkload(
       code: 'trace_unused',
       path: 'workloadSpec.traceFile',
       message: `is not used: arrivalProcess "${arrivalProcess}" sets the arrival times and lengthDistribution "${lengthDistribution.type}" the lengths. Remove traceFile, set arrivalProcess: "trace" to replay it, or lengthDistribution: "empirical" to draw lengths from it.`,
+    });
+  }
+  if (
+    arrivalProcess === 'trace' &&
+    lengthInput !== undefined &&
+    !(lengthDistribution.type === 'empirical' && lengthDistribution.file === traceFile)
+  ) {
+    issues.push({
+      code: 'trace_unused',
+      path: 'workloadSpec.lengthDistribution',
+      message: `is not used: a trace replay takes each request's lengths from the trace. Remove lengthDistribution, or choose an arrivalProcess (e.g. "poisson" with an arrivalRate) to generate arrivals with these lengths.`,
     });
   }
   if (arrivalProcess === 'trace' && traceReadable && !traceTimes) {

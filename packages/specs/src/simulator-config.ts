@@ -34,7 +34,7 @@ export interface ResolvedConfig {
   readonly clusterSpec: ResolvedClusterSpec;
   readonly parallelismSpec: ResolvedParallelismSpec;
   readonly schedulerSpec: ResolvedSchedulerSpec;
-  /** Arrivals stop at this simulated time, in seconds; Infinity when only numRequests bounds the run. Default 60. */
+  /** Arrivals stop at this simulated time, in seconds; Infinity when numRequests or a replayed trace bounds the run. Default 60. */
   readonly simulationDurationS: number;
   /**
    * Warm-up, in simulated seconds: requests arriving before it are left out of the per-request
@@ -68,7 +68,7 @@ export interface SimulatorConfig {
   clusterSpec?: ClusterSpec;
   parallelismSpec?: ParallelismSpec;
   schedulerSpec?: SchedulerSpec;
-  /** Simulated time during which requests arrive, in seconds. Default 60 (Infinity when only numRequests is set). */
+  /** Simulated time during which requests arrive, in seconds. Default 60 (Infinity when numRequests is set or a trace is replayed, so the whole trace plays). */
   simulationDurationS?: number;
   /** Requests arriving before this many simulated seconds are left out of latency statistics. Default 0. */
   warmupS?: number;

@@ -119,6 +119,33 @@ describe('simulated duration T (docs/metrics.md)', () => {
   });
 });
 
+describe('progress while draining', () => {
+  it('an overloaded drained run keeps counting after arrivals stop, instead of sitting at 100%', () => {
+    const simulation = new Simulation(
+      resolveConfig({
+        modelSpec: { name: 'llama-2-7b' },
+        workloadSpec: { arrivalRate: 25 },
+        simulationDurationS: 30,
+        drain: true,
+      }),
+    );
+    const samples: { time: number; fraction: number }[] = [];
+    while (simulation.step(20)) {
+      const progress = simulation.progress();
+      samples.push({ time: progress.simulatedTimeS, fraction: progress.fraction });
+    }
+    const draining = samples.filter((sample) => sample.time > 30);
+    expect(draining.length).toBeGreaterThan(10);
+    // Arrivals stopped at 30 s with hundreds still queued: the drain is a visible part of the bar.
+    expect((draining[0] as { fraction: number }).fraction).toBeLessThan(0.8);
+    for (let index = 1; index < samples.length; index++)
+      expect((samples[index] as { fraction: number }).fraction).toBeGreaterThanOrEqual(
+        (samples[index - 1] as { fraction: number }).fraction,
+      );
+    for (const sample of samples) expect(sample.fraction).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('inter-token latency (docs/metrics.md)', () => {
   const loaded: Record<string, SimulatorConfig> = {
     'continuous (prefill-first, back-to-back prefills under load)': { workloadSpec: { arrivalRate: 12 } },

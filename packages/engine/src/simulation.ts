@@ -167,6 +167,8 @@ export class Simulation {
   /** Arrival time by request id, and which ids have left (finished or rejected), for the oldest in-flight age. */
   private arrivalTimes = new Float64Array(1024);
   private leftAt = new Uint8Array(1024);
+  /** The last progress fraction reported (progress never goes back). */
+  private lastProgress = 0;
   /** Lowest id that has not left. */
   private oldestOpen = 0;
   /** Sum of service times (first scheduling to last token) of measured completed requests. */
@@ -699,17 +701,37 @@ export class Simulation {
     this.scheduleClientRequest(client, time + this.config.workloadSpec.thinkTimeS);
   }
 
-  /** Fraction of the run done (for progress): by simulated time or by requests finished, whichever is further; NaN when unbounded. */
+  /**
+   * Fraction of the run done (for progress), never decreasing; NaN when unbounded. A run that stops
+   * at the duration counts simulated time; a drained or count-bounded run counts requests that have
+   * left (finished or rejected) against the requests it will have: the arrivals once they ended,
+   * before that numRequests, the trace's rows, or rate × duration.
+   */
   progress(done = false): Progress {
-    const duration = this.config.simulationDurationS;
-    const planned = this.workload.plannedRequests;
+    const { simulationDurationS: duration, drain, workloadSpec } = this.config;
     let fraction = Number.NaN;
     if (done) fraction = 1;
-    else {
-      const byTime = Number.isFinite(duration) ? this.now / duration : Number.NaN;
-      const byRequests = planned !== undefined ? (this.completed + this.rejected) / planned : Number.NaN;
-      const known = [byTime, byRequests].filter((value) => !Number.isNaN(value));
-      if (known.length > 0) fraction = Math.min(1, Math.max(...known));
+    else if (!drain && Number.isFinite(duration) && this.workload.plannedRequests === undefined) {
+      fraction = this.now / duration;
+    } else {
+      const openLoop =
+        workloadSpec.arrivalProcess !== 'closed-loop' && workloadSpec.arrivalProcess !== 'trace';
+      const total =
+        this.workload.arrivalsEndS !== undefined
+          ? this.arrived
+          : (this.workload.plannedRequests ??
+            (openLoop && Number.isFinite(duration) ? workloadSpec.arrivalRate * duration : Number.NaN));
+      const left = this.completed + this.rejected;
+      const byRequests = total > 0 ? left / Math.max(total, this.arrived) : Number.NaN;
+      // Time counts when the run stops at the duration, or (closed loop) when nothing else is known.
+      const byTime =
+        Number.isFinite(duration) && (!drain || Number.isNaN(total)) ? this.now / duration : Number.NaN;
+      const known = [byRequests, byTime].filter((value) => !Number.isNaN(value));
+      if (known.length > 0) fraction = Math.max(...known);
+    }
+    if (!Number.isNaN(fraction)) {
+      fraction = Math.min(1, Math.max(fraction, this.lastProgress));
+      this.lastProgress = fraction;
     }
     return { simulatedTimeS: this.now, fraction, completedRequests: this.completed };
   }

@@ -249,41 +249,69 @@ export interface Trial {
   readonly meanOutputTokens: number;
 }
 
-/** One simulation of a candidate at a rate: does one replica meet the SLOs (and reject almost nothing)? */
+/**
+ * A trial's arrivals must last this many mean end-to-end latencies: a burst shorter than a few
+ * request lifetimes fits in the batch and the KV cache and says nothing about sustained load.
+ */
+const LIFETIMES_PER_TRIAL = 8;
+/** Most requests one trial simulates while lengthening itself to LIFETIMES_PER_TRIAL. */
+const MAX_TRIAL_REQUESTS = 20_000;
+
+/**
+ * Simulations of a candidate at a rate: does one replica sustain it within the SLOs (and reject
+ * almost nothing)? The run is lengthened until its arrivals span {@link LIFETIMES_PER_TRIAL} mean
+ * request lifetimes (at most {@link MAX_TRIAL_REQUESTS} requests; a rate that still needs more
+ * fails, as unproven), and it fails when the engine calls it overloaded (queue growth or waiting
+ * times), so a short burst that the batch absorbs is not taken for capacity.
+ */
 export function trial(request: PlanRequest, candidate: Candidate, rate: number, stopEarly = true): Trial {
-  const config = resolveConfig(candidateConfig(request, candidate, rate));
-  const requests = config.workloadSpec.numRequests ?? 400;
-  const simulation = new Simulation(
-    config,
-    stopEarly ? { stopAfterSloMisses: Math.floor(0.01 * requests) } : {},
-  );
-  while (simulation.step(100_000)) {
-    // run to the end or until clearly over capacity
-  }
-  if (simulation.stoppedEarly)
+  const base = candidateConfig(request, candidate, rate);
+  let requests = request.requestsPerRun ?? 400;
+  for (;;) {
+    const config = resolveConfig({ ...base, workloadSpec: { ...base.workloadSpec, numRequests: requests } });
+    const simulation = new Simulation(
+      config,
+      stopEarly ? { stopAfterSloMisses: Math.floor(0.01 * requests) } : {},
+    );
+    while (simulation.step(100_000)) {
+      // run to the end or until clearly over capacity
+    }
+    if (simulation.stoppedEarly)
+      return {
+        pass: false,
+        ttftP99S: Number.NaN,
+        tpotP99S: Number.NaN,
+        violation: Number.POSITIVE_INFINITY,
+        meanOutputTokens: Number.NaN,
+      };
+    const statistics = simulation.finish().computeStatistics();
+    const lifetime = statistics.endToEndLatency.mean;
+    const needed = Math.ceil(1.25 * rate * LIFETIMES_PER_TRIAL * lifetime);
+    const tooShort = requests / rate < LIFETIMES_PER_TRIAL * lifetime;
+    if (tooShort && requests < MAX_TRIAL_REQUESTS) {
+      requests = Math.min(MAX_TRIAL_REQUESTS, Math.max(needed, 2 * requests));
+      continue;
+    }
+    const ttft = statistics.firstTokenLatency.p99;
+    const tpot = statistics.timePerOutputToken.p99;
+    const violation = Math.max(
+      ttft / request.ttftP99S,
+      request.tpotP99S === undefined ? 0 : tpot / request.tpotP99S,
+    );
+    const rejectedTooMany = statistics.rejectedRequests > 0.01 * statistics.totalRequests;
+    const overloaded = statistics.warnings.some((warning) => warning.startsWith('Overloaded'));
+    const unsustained = tooShort || overloaded;
     return {
-      pass: false,
-      ttftP99S: Number.NaN,
-      tpotP99S: Number.NaN,
-      violation: Number.POSITIVE_INFINITY,
-      meanOutputTokens: Number.NaN,
+      pass: violation <= 1 && !rejectedTooMany && !unsustained && statistics.completedRequests > 0,
+      ttftP99S: ttft,
+      tpotP99S: tpot,
+      violation: rejectedTooMany || unsustained ? Number.POSITIVE_INFINITY : violation,
+      meanOutputTokens:
+        statistics.completedRequests > 0
+          ? statistics.outputTokens / statistics.completedRequests
+          : Number.NaN,
     };
-  const statistics = simulation.finish().computeStatistics();
-  const ttft = statistics.firstTokenLatency.p99;
-  const tpot = statistics.timePerOutputToken.p99;
-  const violation = Math.max(
-    ttft / request.ttftP99S,
-    request.tpotP99S === undefined ? 0 : tpot / request.tpotP99S,
-  );
-  const rejectedTooMany = statistics.rejectedRequests > 0.01 * statistics.totalRequests;
-  return {
-    pass: violation <= 1 && !rejectedTooMany && statistics.completedRequests > 0,
-    ttftP99S: ttft,
-    tpotP99S: tpot,
-    violation: rejectedTooMany ? Number.POSITIVE_INFINITY : violation,
-    meanOutputTokens:
-      statistics.completedRequests > 0 ? statistics.outputTokens / statistics.completedRequests : Number.NaN,
-  };
+  }
 }
 
 /** Geometric bisection steps after bracketing below the target (each halves the log-interval: 8 steps ≈ 3% on a 1024× range). */

@@ -25,9 +25,11 @@ function describeWorkload(workload: ResolvedConfig['workloadSpec']): string {
         ? `trace replay of ${workload.traceFile}${workload.traceTimeScale === 1 ? '' : ` (times × ${workload.traceTimeScale})`}`
         : `${workload.arrivalProcess} ${workload.arrivalRate} req/s`;
   const lengths =
-    workload.lengthDistribution.type === 'empirical'
-      ? `lengths from ${workload.lengthDistribution.file}`
-      : `${workload.avgInputLength} in / ${workload.avgOutputLength} out tokens (${workload.lengthDistribution.type})`;
+    workload.arrivalProcess === 'trace'
+      ? 'lengths from the trace'
+      : workload.lengthDistribution.type === 'empirical'
+        ? `lengths from ${workload.lengthDistribution.file}`
+        : `${workload.avgInputLength} in / ${workload.avgOutputLength} out tokens (${workload.lengthDistribution.type})`;
   return `${arrivals}, ${lengths}`;
 }
 

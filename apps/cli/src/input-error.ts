@@ -15,3 +15,11 @@ export function positiveNumber(value: string, flag: string): number {
     throw new InputError(`${flag} must be a positive number, got "${value}".`);
   return number;
 }
+
+/** Parses a whole-number flag of at least 1, or throws an InputError naming the flag (0.5 is not 0). */
+export function positiveInteger(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InputError(`${flag} must be a whole number of at least 1, got "${value}".`);
+  return number;
+}

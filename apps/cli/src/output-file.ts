@@ -16,9 +16,12 @@ export interface OutputFile {
   readonly kind: OutputKind;
 }
 
+/** Marks a Chrome trace as llm-sim's (other tools' traces also start with "traceEvents"). */
+export const CHROME_TRACE_MARK = { generator: 'llm-sim' } as const;
+
 export const CHROME_TRACE: OutputKind = {
   description: 'Chrome trace',
-  wroteIt: (head) => /^\s*\{\s*"traceEvents"\s*:/.test(head),
+  wroteIt: (head) => /^\s*\{\s*"otherData"\s*:\s*\{\s*"generator"\s*:\s*"llm-sim"/.test(head),
 };
 
 export const HTML_REPORT: OutputKind = {
@@ -64,8 +67,10 @@ export function checkOutputFiles(
       throw new InputError(`${flag} ${file}: ${other} writes the same file. Choose another file name.`);
     seen.set(path, flag);
     if (!existsSync(path)) continue;
-    if (statSync(path).isDirectory())
-      throw new InputError(`${flag} ${file} is a directory; give a file name.`);
+    const stats = statSync(path);
+    if (stats.isDirectory()) throw new InputError(`${flag} ${file} is a directory; give a file name.`);
+    // Pipes and devices (/dev/stdout, >(gzip > x.gz)) are streams, not files to protect.
+    if (!stats.isFile()) continue;
     const start = head(path);
     if (start.trim() === '' || kind.wroteIt(start)) continue;
     const firstLine = (start.split(/\r?\n/)[0] ?? '').slice(0, 60);

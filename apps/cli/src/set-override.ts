@@ -17,7 +17,18 @@ export function applyOverride(config: Record<string, unknown>, assignment: strin
       },
     ]);
   const path = assignment.slice(0, equals).split('.').map(snakeToCamel);
-  const value: unknown = parseYaml(assignment.slice(equals + 1));
+  let value: unknown;
+  try {
+    value = parseYaml(assignment.slice(equals + 1));
+  } catch (error) {
+    throw new ConfigError([
+      {
+        code: 'invalid_value',
+        path: assignment.slice(0, equals),
+        message: `the value "${assignment.slice(equals + 1)}" is not valid YAML (${(error as Error).message.split('\n')[0]}). Quote strings that contain [ ] { } : or #.`,
+      },
+    ]);
+  }
   let target = config;
   for (const key of path.slice(0, -1)) {
     const next = target[key];

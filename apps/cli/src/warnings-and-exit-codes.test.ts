@@ -97,3 +97,69 @@ describe('runs too large to finish are refused as bad input', () => {
     expect(bad.stderr).toMatch(/--max-requests must be a positive number/);
   });
 });
+
+describe('review fixes', () => {
+  it('sweep: points refused as bad input show the reason and exit 2', async () => {
+    const { code, stdout, stderr } = await captureCli(
+      'sweep',
+      '--vary',
+      'rate=1,2',
+      '--set',
+      'simulationDurationS=1e9',
+    );
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/run_too_large|would simulate about/);
+    expect(stderr).toMatch(/simulationDurationS: this run would simulate about/);
+  });
+
+  it('a replayed trace is described with its own lengths, not the config defaults', async () => {
+    const trace = config('replay.csv', 'arrival_time,input_tokens,output_tokens\n0,100,20\n0.5,200,30\n');
+    const { code, stdout } = await captureCli('run', '--trace', trace);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^workload: trace replay of .*replay\.csv, lengths from the trace, [\d.]+ s simulated$/m,
+    );
+  });
+
+  it('plan: fractional counts are bad input (exit 2), not a search over zero requests', async () => {
+    for (const flag of [
+      ['--requests', '0.5'],
+      ['--max-gpus', '0.5'],
+      ['--top', '1.5'],
+    ]) {
+      const { code, stderr } = await captureCli(
+        'plan',
+        '--model',
+        'llama-3.1-8b',
+        '--rate',
+        '5',
+        '--slo-ttft-p99',
+        '1',
+        ...flag,
+      );
+      expect(code, flag.join(' ')).toBe(2);
+      expect(stderr).toMatch(/must be a whole number of at least 1/);
+    }
+  });
+
+  it('a --set value that is not YAML is bad input naming the field (exit 2)', async () => {
+    const { code, stderr } = await captureCli('run', '--set', 'workloadSpec.arrivalRate=[1');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/workloadSpec\.arrivalRate: the value "\[1" is not valid YAML/);
+  });
+
+  it('--csv to a pipe or device is written, not refused (/dev/null)', async () => {
+    const { code } = await captureCli('run', '--set', 'simulationDurationS=5', '--csv', '/dev/null');
+    expect(code).toBe(0);
+  });
+
+  it("--chrome-trace does not overwrite another tool's Chrome trace, but rewrites its own", async () => {
+    const foreign = config('profiler.json', '{"traceEvents":[{"name":"MySpan","ph":"X","ts":0,"dur":1}]}');
+    expect((await captureCli('run', '--set', 'simulationDurationS=5', '--chrome-trace', foreign)).code).toBe(
+      2,
+    );
+    const own = join(directory, 'own-trace.json');
+    expect((await captureCli('run', '--set', 'simulationDurationS=5', '--chrome-trace', own)).code).toBe(0);
+    expect((await captureCli('run', '--set', 'simulationDurationS=5', '--chrome-trace', own)).code).toBe(0);
+  });
+});

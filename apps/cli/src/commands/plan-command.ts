@@ -18,7 +18,7 @@ import type { Command } from 'commander';
 import { buildConfig, type ConfigFlags } from '../build-config';
 import { startCountBar } from '../count-bar';
 import { renderReport } from '../html-report';
-import { InputError, positiveNumber } from '../input-error';
+import { InputError, positiveInteger, positiveNumber } from '../input-error';
 import type { Io } from '../io';
 import { checkOutputFiles, HTML_REPORT } from '../output-file';
 import { mapOnWorkers } from '../worker-pool';
@@ -190,12 +190,11 @@ Examples:
           .split(',')
           .map((gpu) => gpu.trim())
           .filter(Boolean),
-        maxGpus: Math.floor(positiveNumber(flags.maxGpus, '--max-gpus')),
-        requestsPerRun: Math.floor(positiveNumber(flags.requests, '--requests')),
+        maxGpus: positiveInteger(flags.maxGpus, '--max-gpus'),
+        requestsPerRun: positiveInteger(flags.requests, '--requests'),
       };
-      const top = Math.floor(positiveNumber(flags.top, '--top'));
-      const workers =
-        flags.workers === undefined ? undefined : Math.floor(positiveNumber(flags.workers, '--workers'));
+      const top = positiveInteger(flags.top, '--top');
+      const workers = flags.workers === undefined ? undefined : positiveInteger(flags.workers, '--workers');
       const { candidates, pruned, smallestFitting } = enumerateCandidates(request);
       const unknown = pruned.find((item) => item.reason.startsWith('unknown GPU'));
       if (unknown !== undefined)

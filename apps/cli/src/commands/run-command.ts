@@ -5,7 +5,13 @@ import { formatSummary } from '../format-summary';
 import { renderReport, reportRunOf } from '../html-report';
 import { requestLimit } from '../input-error';
 import { type Io, writeWarnings } from '../io';
-import { CHROME_TRACE, checkOutputFiles, HTML_REPORT, type OutputFile } from '../output-file';
+import {
+  CHROME_TRACE,
+  CHROME_TRACE_MARK,
+  checkOutputFiles,
+  HTML_REPORT,
+  type OutputFile,
+} from '../output-file';
 import { REQUEST_CSV, requestsToCsv } from '../request-csv';
 import { runWithProgress } from '../run-with-progress';
 import { statisticsJson } from '../statistics-json';
@@ -109,7 +115,10 @@ Examples:
       const statistics = metrics.computeStatistics();
       if (flags.csv !== undefined) writeFileSync(flags.csv, requestsToCsv(metrics.requestRecords()));
       if (flags.chromeTrace !== undefined)
-        writeFileSync(flags.chromeTrace, JSON.stringify(metrics.chromeTrace()));
+        writeFileSync(
+          flags.chromeTrace,
+          JSON.stringify({ otherData: CHROME_TRACE_MARK, ...metrics.chromeTrace() }),
+        );
       if (flags.report !== undefined) {
         const label = `${metrics.config.modelSpec.name} on ${metrics.config.clusterSpec.gpuSpec.name}`;
         writeFileSync(

@@ -7,7 +7,7 @@ import { CommandFailure } from '../command-failure';
 import { startCountBar } from '../count-bar';
 import { csvDocument } from '../csv';
 import { renderReport } from '../html-report';
-import { positiveNumber } from '../input-error';
+import { positiveInteger } from '../input-error';
 import { type Io, writeWarnings } from '../io';
 import { assessLoad } from '../load-limit';
 import { checkOutputFiles, csvKind, HTML_REPORT, type OutputFile } from '../output-file';
@@ -96,7 +96,7 @@ function tableRow(point: Point): string[] {
     ];
   return [
     ...cells,
-    `${outcome.code}: ${outcome.message.split('\n')[0]}`,
+    `${outcome.code}: ${errorSummary(outcome.message)}`,
     ...METRIC_COLUMNS.slice(1).map(() => ''),
     '',
   ];
@@ -179,8 +179,7 @@ Examples (the quick-start's use cases):
         }
       });
       const bar = startCountBar(io, expanded.length, 'sweep: points');
-      const workers =
-        flags.workers === undefined ? undefined : Math.floor(positiveNumber(flags.workers, '--workers'));
+      const workers = flags.workers === undefined ? undefined : positiveInteger(flags.workers, '--workers');
       const outcomes = await runSweep(
         expanded.map((point) => point.config),
         { ...(workers === undefined ? {} : { workers }), onPointDone: (done) => bar?.update(done) },
@@ -214,10 +213,7 @@ Examples (the quick-start's use cases):
       for (const point of points) {
         if (point.outcome.ok)
           writeWarnings(io, point.outcome.statistics.warnings, `${where(point.values)}: `);
-        else
-          io.stderr(
-            `${where(point.values)}: error (${point.outcome.code}): ${point.outcome.message.split('\n')[0]}\n`,
-          );
+        else io.stderr(`${where(point.values)}: error (${point.outcome.code}): ${point.outcome.message}\n`);
       }
       if (flags.csv !== undefined) {
         writeFileSync(
@@ -251,8 +247,25 @@ Examples (the quick-start's use cases):
         io.stderr(`wrote report: ${flags.report}\n`);
       }
       const failed = points.filter((point) => !point.outcome.ok).length;
-      if (failed === points.length)
-        throw new CommandFailure(`none of the ${points.length} sweep points could run (see above).`);
+      if (failed === points.length) {
+        // Every point refused as bad input (e.g. over the request limit) is bad input: exit 2.
+        const badInput = points.every(
+          (point) => !point.outcome.ok && point.outcome.code === 'INVALID_CONFIG',
+        );
+        throw new CommandFailure(
+          `none of the ${points.length} sweep points could run (see above).`,
+          badInput ? 2 : 1,
+        );
+      }
       if (failed > 0) io.stderr(`${failed} of ${points.length} points could not run (see the table).\n`);
     });
+}
+
+/** One line for a table cell: a ConfigError's problems (its first line only counts them), else the message's first line. */
+function errorSummary(message: string): string {
+  const lines = message.split('\n');
+  const problems = lines.slice(1).map((line) => line.trim().replace(/^- /, ''));
+  return problems.length > 0 && /^Invalid configuration/.test(lines[0] ?? '')
+    ? problems.join('; ')
+    : (lines[0] ?? '');
 }

@@ -191,6 +191,24 @@ describe('capacity planner', () => {
     ).toBeGreaterThan(0);
   });
 
+  it('the smallest fitting deployment is one the search itself can reach with the suggested --max-gpus', () => {
+    // Falcon-180B on L4s: with pipeline depths the search never tries, the advice used to loop.
+    const falcon: PlanRequest = {
+      base: { modelSpec: { name: 'falcon-180b' } },
+      targetRate: 1,
+      ttftP99S: 5,
+      gpus: ['L4'],
+      maxGpus: 16,
+    };
+    const first = enumerateCandidates(falcon);
+    expect(first.candidates).toHaveLength(0);
+    const smallest = first.smallestFitting;
+    if (smallest === undefined) throw new Error('no deployment holds the weights');
+    expect([1, 2]).toContain(smallest.pipelineParallelSize);
+    const rerun = enumerateCandidates({ ...falcon, gpus: [smallest.gpu], maxGpus: smallest.gpusPerReplica });
+    expect(rerun.candidates.map(describeCandidate)).toContain(describeCandidate(smallest));
+  });
+
   it('the chosen deployment, re-simulated with its replicas at the target rate, meets the SLOs', () => {
     const best = plan.rows[0];
     if (best === undefined) throw new Error('no feasible deployment');

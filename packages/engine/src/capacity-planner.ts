@@ -200,8 +200,6 @@ function memoryPruneReason(request: PlanRequest, candidate: Candidate): string |
   return createPerfModel(config).memory.fits ? undefined : WEIGHTS_DO_NOT_FIT;
 }
 
-/** Pipeline depths tried when looking for the smallest deployment that holds the weights. */
-const FITTING_PIPELINE_SIZES = [1, 2, 4, 8, 16];
 
 /**
  * The deployment with the fewest GPUs (then the lowest $/hour) whose weights fit, ignoring
@@ -217,7 +215,8 @@ function smallestFittingDeployment(request: PlanRequest): Candidate | undefined 
       const gpu = findGpuPreset(requested)?.name;
       if (gpu === undefined) continue;
       for (const tensorParallelSize of tensorSizes)
-        for (const pipelineParallelSize of FITTING_PIPELINE_SIZES)
+        // Only depths the search itself tries, so "rerun with --max-gpus N" finds it.
+        for (const pipelineParallelSize of request.pipelineParallelSizes ?? [1, 2])
           layouts.push({
             gpu,
             tensorParallelSize,

@@ -418,3 +418,13 @@ describe('a traceFile is always used, or refused', () => {
     }
   });
 });
+
+describe('configWarnings', () => {
+  it("an nParams far from the geometry is a warning with both counts; the quick-start's 7e9 for a 6.74B geometry is not", () => {
+    const off = configWarnings(resolveConfig({ modelSpec: { name: 'llama-2-7b', nParams: 2e10 } }));
+    expect(off.some((warning) => warning.startsWith('nParams 20.00B disagrees with llama-2-7b'))).toBe(true);
+    expect(configWarnings(resolveConfig(quickstartBasicConfig())).some((w) => w.startsWith('nParams'))).toBe(
+      false,
+    );
+  });
+});

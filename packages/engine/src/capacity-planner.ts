@@ -200,7 +200,6 @@ function memoryPruneReason(request: PlanRequest, candidate: Candidate): string |
   return createPerfModel(config).memory.fits ? undefined : WEIGHTS_DO_NOT_FIT;
 }
 
-
 /**
  * The deployment with the fewest GPUs (then the lowest $/hour) whose weights fit, ignoring
  * `maxGpus`: among the requested GPUs first, then among every GPU preset.
@@ -214,8 +213,8 @@ function smallestFittingDeployment(request: PlanRequest): Candidate | undefined 
     for (const requested of gpus) {
       const gpu = findGpuPreset(requested)?.name;
       if (gpu === undefined) continue;
+      // Only depths the search itself tries, so "rerun with --max-gpus N" finds it.
       for (const tensorParallelSize of tensorSizes)
-        // Only depths the search itself tries, so "rerun with --max-gpus N" finds it.
         for (const pipelineParallelSize of request.pipelineParallelSizes ?? [1, 2])
           layouts.push({
             gpu,

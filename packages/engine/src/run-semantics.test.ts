@@ -316,6 +316,20 @@ describe('warnings', () => {
   });
 });
 
+describe('nothing completed', () => {
+  it('when every request is rejected, says so instead of calling the run too short', () => {
+    const stats = run({
+      modelSpec: { name: 'llama-3.1-8b' },
+      clusterSpec: { gpuSpec: { name: 'L4' } },
+      workloadSpec: { avgInputLength: 30_000, numRequests: 2 },
+      drain: true,
+    }).computeStatistics();
+    expect(stats.rejectedRequests).toBe(2);
+    expect(stats.warnings.some((warning) => warning.startsWith('2 requests rejected'))).toBe(true);
+    expect(stats.warnings.some((warning) => warning.includes('too short'))).toBe(false);
+  });
+});
+
 describe('memory warnings reach the run', () => {
   it('a KV cache smaller than one max-length sequence is a warning with the number', () => {
     const stats = run({

@@ -816,7 +816,9 @@ export class Simulation {
   ): string[] {
     const config = this.config;
     const warnings = [...configWarnings(config), ...this.perf.memory.warnings];
-    if (this.completed === 0) {
+    if (this.completed === 0 && this.arrived > 0 && this.rejected === this.arrived) {
+      // Every request was refused: the rejection warning below says why; the run was not too short.
+    } else if (this.completed === 0) {
       warnings.push(
         `Completed requests is 0: no request finished within the simulated ${duration.toFixed(1)} s (${this.arrived} arrived). The simulation is too short for requests to finish: increase simulationDurationS, reduce avgOutputLength, or set drain: true.`,
       );

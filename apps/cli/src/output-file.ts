@@ -1,5 +1,5 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { InputError } from './input-error';
 
 /** What an output file holds, and how to recognise one llm-sim wrote earlier (from its first 64 KiB). */
@@ -66,6 +66,8 @@ export function checkOutputFiles(
     if (other !== undefined)
       throw new InputError(`${flag} ${file}: ${other} writes the same file. Choose another file name.`);
     seen.set(path, flag);
+    if (!existsSync(dirname(path)))
+      throw new InputError(`${flag} ${file}: the folder ${dirname(path)} does not exist; create it first.`);
     if (!existsSync(path)) continue;
     const stats = statSync(path);
     if (stats.isDirectory()) throw new InputError(`${flag} ${file} is a directory; give a file name.`);

@@ -148,6 +148,12 @@ describe('review fixes', () => {
     expect(stderr).toMatch(/workloadSpec\.arrivalRate: the value "\[1" is not valid YAML/);
   });
 
+  it('an output in a folder that does not exist is refused before the run (exit 2)', async () => {
+    const { code, stderr } = await captureCli('run', '--csv', join(directory, 'missing', 'x.csv'));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/does not exist; create it first/);
+  });
+
   it('--csv to a pipe or device is written, not refused (/dev/null)', async () => {
     const { code } = await captureCli('run', '--set', 'simulationDurationS=5', '--csv', '/dev/null');
     expect(code).toBe(0);

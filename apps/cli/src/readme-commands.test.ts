@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,11 +12,11 @@ import { captureCli, REPOSITORY_ROOT, requireBinary, shell } from './capture-cli
  * apps/cli/README.md runs as written, with two substitutions: `pnpm [-s] [-w] sim` becomes the
  * built binary (the same program without the build step; launch-directory.test.ts runs
  * `pnpm -s sim` itself), and `plan` gets `--requests 25` so the searches stay short. Commands run
- * in a scratch folder that links `examples/` (and `../shared` when it exists), so outputs land
+ * in a scratch folder that links `examples/` and `data/` (the committed traces), so outputs land
  * there. Under a `$ command` line of a text block, the documented output's cells must appear in
  * the real output with their numbers generalized (numbers shift with the engine; labels,
- * annotations and notes must not). A command that needs ../shared is skipped, visibly, when it is
- * absent; so is one piping into jq when jq is not installed.
+ * annotations and notes must not). A command piping into jq is skipped, visibly, when jq is not
+ * installed.
  */
 
 interface DocumentedCommand {
@@ -30,7 +30,6 @@ interface DocumentedCommand {
 
 const READMES = ['README.md', 'apps/cli/README.md'];
 const RUNNABLE = /^pnpm(?:\s+(?:-s|-w|--silent|--workspace-root))*\s+(sim|example)\b/;
-const SHARED = process.env.LLM_SIM_SHARED ?? resolve(REPOSITORY_ROOT, '..', 'shared');
 const hasJq = spawnSync('bash', ['-c', 'command -v jq']).status === 0;
 
 /** Removes a trailing `# comment` (outside quotes). */
@@ -134,14 +133,11 @@ describe('README command lines', () => {
   const sandbox = join(base, 'repository');
   mkdirSync(sandbox);
   symlinkSync(join(REPOSITORY_ROOT, 'examples'), join(sandbox, 'examples'));
-  const shared = existsSync(SHARED);
-  if (shared) symlinkSync(SHARED, join(base, 'shared'));
+  symlinkSync(join(REPOSITORY_ROOT, 'data'), join(sandbox, 'data'));
 
   for (const documented of unique) {
-    const needsShared = documented.command.includes('../shared/');
-    const needsJq = /\|\s*jq\b/.test(documented.command);
-    const skip = (needsShared && !shared) || (needsJq && !hasJq);
-    const why = needsShared && !shared ? ` (skipped: ${SHARED} is absent)` : skip ? ' (skipped: no jq)' : '';
+    const skip = /\|\s*jq\b/.test(documented.command) && !hasJq;
+    const why = skip ? ' (skipped: no jq)' : '';
     it.skipIf(skip)(
       `${documented.source}: ${documented.command}${why}`,
       () => {

@@ -3,9 +3,9 @@
  * and peak memory (RSS). Not a test: numbers go in the package README.
  */
 import { LLMInferenceSimulator, type SimulatorConfig } from '@sim/engine';
-import { sharedPath } from '../../../test-support/shared';
+import { dataPath } from '../../../test-support/data';
 
-const sharegpt = sharedPath('traces', 'sharegpt_8k_filtered_stats_llama2_tokenizer.csv');
+const sharegpt = dataPath('traces', 'sharegpt_8k_filtered_stats_llama2_tokenizer.csv');
 const deployment = {
   modelSpec: { name: 'llama-2-7b' },
   clusterSpec: { gpuSpec: { name: 'A100-80GB' } },

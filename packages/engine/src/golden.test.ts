@@ -1,6 +1,6 @@
 import { LLMInferenceSimulator, type SimulatorConfig } from '@sim/engine';
 import { describe, expect, it } from 'vitest';
-import { sharedPath } from '../../../test-support/shared';
+import { dataPath } from '../../../test-support/data';
 
 /**
  * Golden scenarios: fixed configs and seeds whose full statistics are committed under
@@ -63,7 +63,7 @@ const scenarios: Record<string, () => SimulatorConfig> = {
     clusterSpec: { gpuSpec: { name: 'H100-80GB' }, nGpusPerNode: 1 },
     workloadSpec: {
       arrivalProcess: 'trace',
-      traceFile: sharedPath('traces', 'splitwise_code.csv'),
+      traceFile: dataPath('traces', 'splitwise_code.csv'),
       traceTimeScale: 1,
     },
     simulationDurationS: 60,

@@ -1,7 +1,7 @@
 import { LLMInferenceSimulator, type SimulatorConfig, type TimeSeries } from '@sim/engine';
 import { readTraceFile } from '@sim/specs';
 import { describe, expect, it } from 'vitest';
-import { sharedPath } from '../../../test-support/shared';
+import { dataPath } from '../../../test-support/data';
 
 const run = (config: SimulatorConfig) => new LLMInferenceSimulator(config).run();
 
@@ -130,14 +130,14 @@ describe('engine invariants', () => {
       clusterSpec: { gpuSpec: { name: 'H100' } },
       workloadSpec: {
         arrivalProcess: 'trace',
-        traceFile: sharedPath('traces', 'splitwise_conv.csv'),
+        traceFile: dataPath('traces', 'splitwise_conv.csv'),
         traceTimeScale: 0.5,
       },
       simulationDurationS: 120,
       drain: true,
     }).computeStatistics();
     // The trace's first 240 s, replayed twice as fast, arrive within the 120 s: exactly those rows.
-    const times = readTraceFile(sharedPath('traces', 'splitwise_conv.csv')).arrivalTimesS as Float64Array;
+    const times = readTraceFile(dataPath('traces', 'splitwise_conv.csv')).arrivalTimesS as Float64Array;
     const replayed = times.filter((time) => time * 0.5 < 120).length;
     expect(replayed).toBeGreaterThan(500);
     expect(replayed).toBeLessThan(times.length);

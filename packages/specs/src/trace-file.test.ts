@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, readTraceFile } from '@sim/specs';
 import { describe, expect, it } from 'vitest';
-import { sharedPath } from '../../../test-support/shared';
+import { dataPath } from '../../../test-support/data';
 
 const directory = mkdtempSync(join(tmpdir(), 'llm-sim-trace-'));
 function traceWith(name: string, text: string): string {
@@ -31,8 +31,8 @@ describe('readTraceFile', () => {
     ['sharegpt_8k_filtered_stats_llama2_tokenizer.csv', 30731, false],
     ['arxiv_summarization_stats_llama2_tokenizer_filtered_v2.csv', 28257, false],
     ['bwb_stats_llama2_tokenizer_filtered_v2.csv', 33768, false],
-  ])('loads the shared trace %s (%i rows)', (file, rows, timed) => {
-    const trace = readTraceFile(sharedPath('traces', file));
+  ])('loads the committed trace %s (%i rows)', (file, rows, timed) => {
+    const trace = readTraceFile(dataPath('traces', file));
     expect(trace.inputTokens.length).toBe(rows);
     expect(trace.outputTokens.length).toBe(rows);
     expect(trace.arrivalTimesS !== undefined).toBe(timed);
@@ -40,7 +40,7 @@ describe('readTraceFile', () => {
   });
 
   it('reads the first Splitwise code request exactly', () => {
-    const trace = readTraceFile(sharedPath('traces', 'splitwise_code.csv'));
+    const trace = readTraceFile(dataPath('traces', 'splitwise_code.csv'));
     expect(trace.arrivalTimesS?.[1]).toBeCloseTo(0.052);
     expect(trace.inputTokens[0]).toBe(4808);
     expect(trace.outputTokens[0]).toBe(10);

@@ -1,8 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { type Dtype, type EngineProfileName, findModelPreset } from '@sim/specs';
 import { readCsv } from '../../../test-support/csv';
-import { sharedPath } from '../../../test-support/shared';
 
-/** The published tables `pnpm validate` reads from `../shared/calibration/published/`. */
+/** The published tables `pnpm validate` reads: committed copies in `data/published/` (each names its source in its `#` header lines). */
 export type DatasetName =
   | 'gpt-fast batch-1 decode'
   | 'TensorRT-LLM batch-1 TTFT'
@@ -59,7 +59,10 @@ export interface PublishedCases {
   readonly skipped: readonly SkippedRow[];
 }
 
-const PUBLISHED = ['calibration', 'published'] as const;
+/** Path of a committed published table (copied from the project's shared/calibration/published/). */
+function published(file: string): string {
+  return fileURLToPath(new URL(`../data/published/${file}`, import.meta.url));
+}
 
 /**
  * Models held out of the engine-profile fits, one per table: Llama-3.1 (8B, 70B, 405B) for gpt-fast,
@@ -99,7 +102,7 @@ function number(value: string | undefined): number {
 function gptFastCases(cases: ValidationCase[], skipped: SkippedRow[]): void {
   const dataset: DatasetName = 'gpt-fast batch-1 decode';
   const seen = new Set<string>();
-  for (const row of readCsv(sharedPath(...PUBLISHED, 'gptfast_readme_bs1_decode.csv'))) {
+  for (const row of readCsv(published('gptfast_readme_bs1_decode.csv'))) {
     const label = `${row.model} ${row.weight_precision} TP${row.num_gpus_tp} ${row.gpu}`;
     const measured = number(row.tokens_per_s_per_user);
     const model = modelOf(row.model ?? '');
@@ -163,7 +166,7 @@ const TRTLLM_GPUS: Readonly<Record<string, readonly [string, Dtype]>> = {
 
 /** TensorRT-LLM perf-overview static tables: batch-1 TTFT rows and static-batching throughput rows. */
 function trtllmStaticCases(file: string, cases: ValidationCase[], skipped: SkippedRow[]): void {
-  for (const row of readCsv(sharedPath(...PUBLISHED, file))) {
+  for (const row of readCsv(published(file))) {
     const ttft = row.table === 'first_token_latency';
     const dataset: DatasetName = ttft ? 'TensorRT-LLM batch-1 TTFT' : 'TensorRT-LLM static throughput';
     const version = row.engine_version ?? '';
@@ -205,9 +208,7 @@ function trtllmStaticCases(file: string, cases: ValidationCase[], skipped: Skipp
 /** TensorRT-LLM v0.14.0 in-flight batching at maximum load on A100 (total output tokens/s over the TP GPUs). */
 function trtllmInFlightCases(cases: ValidationCase[], skipped: SkippedRow[]): void {
   const dataset: DatasetName = 'TensorRT-LLM in-flight throughput';
-  for (const row of readCsv(
-    sharedPath(...PUBLISHED, 'trtllm_perf_overview_v0.14.0_ifb_throughput_A100.csv'),
-  )) {
+  for (const row of readCsv(published('trtllm_perf_overview_v0.14.0_ifb_throughput_A100.csv'))) {
     const label = `${row.model} ${row.gpu} TP${row.tp} ${row.isl}/${row.osl}`;
     const model = modelOf(row.model ?? '');
     if (model === undefined) {
@@ -256,7 +257,7 @@ function inFlightRequests(inputTokens: number, outputTokens: number): number {
 
 /** Splitwise's DGX-A100/H100 profiles: prompt (prefill) time and per-token decode time per batch size. */
 function splitwiseCases(cases: ValidationCase[], skipped: SkippedRow[]): void {
-  for (const row of readCsv(sharedPath(...PUBLISHED, 'splitwise_sim_perf_model_measured.csv'))) {
+  for (const row of readCsv(published('splitwise_sim_perf_model_measured.csv'))) {
     const label = `${row.model} ${row.hardware} TP${row.tensor_parallel} prompt ${row.prompt_size} bs${row.batch_size} out ${row.token_size}`;
     const model = modelOf(row.model ?? '');
     const hardware = row.hardware ?? '';

@@ -166,7 +166,7 @@ export function addPlanCommand(program: Command, io: Io): void {
 the target too; "≥" when it met them even at 64× the target).
 
 Examples:
-  llm-sim plan --model llama-3.1-70b --rate 20 --trace ../shared/traces/sharegpt_8k_filtered_stats_llama2_tokenizer.csv --slo-ttft-p99 2 --slo-tpot-p99 0.1
+  llm-sim plan --model llama-3.1-70b --rate 20 --trace data/traces/sharegpt_8k_filtered_stats_llama2_tokenizer.csv --slo-ttft-p99 2 --slo-tpot-p99 0.1
   llm-sim plan --model llama-3.1-8b --rate 50 --slo-ttft-p99 0.5 --slo-tpot-p99 0.05 --gpus L40S,H100 --max-gpus 16
   llm-sim plan --model llama-3.1-8b --rate 10 --slo-ttft-p99 1`,
     )

@@ -91,7 +91,7 @@ Examples:
   llm-sim run --model llama-3.1-8b --gpu H100 --tp 2 --rate 10
   llm-sim run --set workload_spec.arrival_rate=5 --json
   llm-sim run --config examples/configs/basic.yaml --report report.html --csv requests.csv --chrome-trace trace.json
-  llm-sim run --trace ../shared/traces/splitwise_code.csv --model llama-3.1-8b --gpu H100`,
+  llm-sim run --trace data/traces/splitwise_code.csv --model llama-3.1-8b --gpu H100`,
     )
     .action(async (flags: RunFlags) => {
       const outputs: OutputFile[] = [

@@ -17,6 +17,17 @@ function writeTrace(): string {
   return path;
 }
 
+/** The first issue of the ConfigError `action` throws (fails the test when it throws nothing else). */
+function firstIssue(action: () => unknown) {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues[0];
+  }
+  throw new Error('expected a ConfigError');
+}
+
 describe('simulated duration T (docs/metrics.md)', () => {
   it('500 saturated requests bounded by numRequests with a huge duration: T is when the last one finished, not the duration', () => {
     for (const drain of [false, true]) {
@@ -237,13 +248,7 @@ describe('warm-up', () => {
   });
 
   it('a warm-up as long as the run is a ConfigError naming warmupS', () => {
-    try {
-      run({ simulationDurationS: 30, warmupS: 30 });
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).path).toBe('warmupS');
-    }
+    expect(firstIssue(() => run({ simulationDurationS: 30, warmupS: 30 }))?.path).toBe('warmupS');
   });
 });
 
@@ -346,17 +351,11 @@ describe('memory warnings reach the run', () => {
 
 describe('absurd inputs', () => {
   it('a 1e9 s Poisson run is refused up front with the estimate and how to override', () => {
-    try {
-      run({ simulationDurationS: 1e9 });
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      const issue = (error as ConfigError).issues[0];
-      expect(issue?.code).toBe('run_too_large');
-      expect(issue?.path).toBe('simulationDurationS');
-      expect(issue?.message).toContain('2.00e+9 requests');
-      expect(issue?.message).toContain('maxRequests');
-    }
+    const issue = firstIssue(() => run({ simulationDurationS: 1e9 }));
+    expect(issue?.code).toBe('run_too_large');
+    expect(issue?.path).toBe('simulationDurationS');
+    expect(issue?.message).toContain('2.00e+9 requests');
+    expect(issue?.message).toContain('maxRequests');
   });
 
   it('the limit is a run option: lower it to refuse, raise it to allow', () => {
@@ -371,7 +370,7 @@ describe('absurd inputs', () => {
 
 describe('edge cases found in review', () => {
   it('closed-loop clients whose every request is rejected stop at the request limit with the cause, instead of looping at t = 0', () => {
-    try {
+    const issue = firstIssue(() =>
       run(
         {
           modelSpec: { name: 'llama-2-7b' },
@@ -385,15 +384,11 @@ describe('edge cases found in review', () => {
           simulationDurationS: 10,
         },
         { maxRequests: 10_000 },
-      );
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      const issue = (error as ConfigError).issues[0];
-      expect(issue?.code).toBe('run_too_large');
-      expect(issue?.path).toBe('workloadSpec.thinkTimeS');
-      expect(issue?.message).toContain('were rejected');
-    }
+      ),
+    );
+    expect(issue?.code).toBe('run_too_large');
+    expect(issue?.path).toBe('workloadSpec.thinkTimeS');
+    expect(issue?.message).toContain('were rejected');
   });
 
   it('a trace replay without simulationDurationS plays the whole trace; a duration that cuts it says so', () => {
@@ -456,12 +451,8 @@ describe('edge cases found in review', () => {
   });
 
   it('a trace too long for the limit names the trace, not numRequests', () => {
-    try {
-      run({ workloadSpec: { traceFile: writeTrace() } }, { maxRequests: 100 });
-      expect.unreachable();
-    } catch (error) {
-      expect((error as ConfigError).issues[0]?.path).toBe('workloadSpec.traceFile');
-      expect((error as ConfigError).issues[0]?.message).toContain("the trace's 300 requests");
-    }
+    const issue = firstIssue(() => run({ workloadSpec: { traceFile: writeTrace() } }, { maxRequests: 100 }));
+    expect(issue?.path).toBe('workloadSpec.traceFile');
+    expect(issue?.message).toContain("the trace's 300 requests");
   });
 });

@@ -377,28 +377,20 @@ describe('a traceFile is always used, or refused', () => {
   });
 
   it('a trace neither process nor lengths use is a ConfigError naming traceFile and the fixes', () => {
-    try {
-      resolveConfig({
-        workloadSpec: { traceFile: timed, arrivalProcess: 'poisson', lengthDistribution: 'lognormal' },
-      });
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      const issue = (error as ConfigError).issues[0];
-      expect(issue?.code).toBe('trace_unused');
-      expect(issue?.path).toBe('workloadSpec.traceFile');
-      expect(issue?.message).toContain('arrivalProcess: "trace"');
-    }
+    expectIssue(
+      { workloadSpec: { traceFile: timed, arrivalProcess: 'poisson', lengthDistribution: 'lognormal' } },
+      'trace_unused',
+      'workloadSpec.traceFile',
+      /arrivalProcess: "trace"/,
+    );
   });
 
   it('a replayed trace gives the lengths: a lengthDistribution beside it is refused, not ignored', () => {
-    try {
-      resolveConfig({ workloadSpec: { traceFile: timed, lengthDistribution: 'lognormal' } });
-      expect.unreachable();
-    } catch (error) {
-      expect((error as ConfigError).issues[0]?.path).toBe('workloadSpec.lengthDistribution');
-      expect((error as ConfigError).issues[0]?.code).toBe('trace_unused');
-    }
+    expectIssue(
+      { workloadSpec: { traceFile: timed, lengthDistribution: 'lognormal' } },
+      'trace_unused',
+      'workloadSpec.lengthDistribution',
+    );
   });
 
   it('a replayed trace with no duration plays to its end (simulationDurationS Infinity)', () => {
@@ -409,13 +401,12 @@ describe('a traceFile is always used, or refused', () => {
   });
 
   it('arrivalProcess "trace" with a trace that has no times is refused at validation, naming the fix', () => {
-    try {
-      resolveConfig({ workloadSpec: { traceFile: untimed, arrivalProcess: 'trace' } });
-      expect.unreachable();
-    } catch (error) {
-      expect((error as ConfigError).issues[0]?.path).toBe('workloadSpec.arrivalProcess');
-      expect((error as ConfigError).issues[0]?.message).toContain('no arrival-time column');
-    }
+    expectIssue(
+      { workloadSpec: { traceFile: untimed, arrivalProcess: 'trace' } },
+      'trace_malformed',
+      'workloadSpec.arrivalProcess',
+      /no arrival-time column/,
+    );
   });
 });
 

@@ -1,3 +1,5 @@
+import { withRoomFor } from './typed-array-room';
+
 /** Summary of a latency distribution, in seconds. */
 export interface DistributionSummary {
   readonly mean: number;
@@ -22,11 +24,7 @@ export class Samples {
   }
 
   push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
+    this.values = withRoomFor(this.values, this.length);
     this.values[this.length++] = value;
   }
 

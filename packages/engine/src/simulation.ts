@@ -15,6 +15,7 @@ import { type RequestRecord, SimulationMetrics, type TraceEvent } from './simula
 import type { SimulationStatistics } from './statistics';
 import { TimeSeriesRecorder } from './time-series';
 import { TokenGaps } from './token-gaps';
+import { withRoomFor } from './typed-array-room';
 import { type Arrival, WorkloadSource } from './workload-source';
 
 /** Options of one run. */
@@ -185,7 +186,7 @@ export class Simulation {
     this.streams = createRandomStreams(config.seed);
     this.workload = new WorkloadSource(config, this.streams);
     this.requestLimit = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
-    this.checkRunSize(this.requestLimit);
+    this.checkRunSize();
     this.horizon = config.drain ? Number.POSITIVE_INFINITY : config.simulationDurationS;
     this.kvBlockBytes = memory.kvBytesPerToken * memory.blockSize;
     const stages = config.parallelismSpec.pipelineParallelSize;
@@ -246,12 +247,13 @@ export class Simulation {
   }
 
   /**
-   * Refuses runs whose expected request count exceeds `limit`: open loop, the arrival rate times
+   * Refuses runs whose expected request count exceeds the request limit: open loop, the arrival rate times
    * the duration (or numRequests, or the trace); closed loop, numRequests or each client's requests
    * over the duration at one request per (think time + a lower bound of its service time). The
    * same limit bounds the requests actually simulated (see `handleArrival`).
    */
-  private checkRunSize(limit: number): void {
+  private checkRunSize(): void {
+    const limit = this.requestLimit;
     const { workloadSpec: workload, simulationDurationS: duration, schedulerSpec } = this.config;
     const candidates: { expected: number; path: string; basis: string; fix: string }[] = [];
     if (workload.numRequests !== undefined)
@@ -271,7 +273,7 @@ export class Simulation {
       });
     if (workload.arrivalProcess === 'closed-loop') {
       const batch = Math.max(1, Math.min(workload.concurrency, schedulerSpec.maxBatchSize));
-      const cost = this.perf.decodeLinearCost(batch);
+      const cost = this.decodeCost(batch);
       const context = batch * (workload.avgInputLength + workload.avgOutputLength / 2);
       const step = this.perf.cpuOverhead(batch) + cost.fixedS + cost.perContextTokenS * context;
       const perRequest = workload.thinkTimeS + workload.avgOutputLength * step;
@@ -393,14 +395,8 @@ export class Simulation {
     const id = this.nextId++;
     const sequence = new Sequence(id, arrival.time, arrival.input, arrival.output);
     sequence.measured = arrival.time >= this.config.warmupS;
-    if (id >= this.arrivalTimes.length) {
-      const times = new Float64Array(this.arrivalTimes.length * 2);
-      times.set(this.arrivalTimes);
-      this.arrivalTimes = times;
-      const left = new Uint8Array(this.leftAt.length * 2);
-      left.set(this.leftAt);
-      this.leftAt = left;
-    }
+    this.arrivalTimes = withRoomFor(this.arrivalTimes, id);
+    this.leftAt = withRoomFor(this.leftAt, id);
     this.arrivalTimes[id] = arrival.time;
     if (client >= 0) this.clientOf.set(id, client);
     const model = this.config.modelSpec;
@@ -414,11 +410,7 @@ export class Simulation {
     const replica = this.replicas[replicaIndex] as Replica;
     replica.outstanding++;
     if (this.replicaOf !== undefined) {
-      if (id >= this.replicaOf.length) {
-        const grown = new Int32Array(this.replicaOf.length * 2);
-        grown.set(this.replicaOf);
-        this.replicaOf = grown;
-      }
+      this.replicaOf = withRoomFor(this.replicaOf, id);
       this.replicaOf[id] = replicaIndex;
     }
     let engine = replica.engines[0] as VirtualEngine;

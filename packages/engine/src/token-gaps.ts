@@ -1,5 +1,6 @@
 import type { Sequence } from '@sim/scheduler';
 import type { LogHistogram } from './distribution';
+import { withRoomFor } from './typed-array-room';
 
 /**
  * Inter-token gaps of one virtual engine's sequences, each measured from that sequence's own
@@ -40,7 +41,9 @@ export class TokenGaps {
       this.joinCounts[last] = (this.joinCounts[last] as number) + 1;
       this.joinMeasured[last] = (this.joinMeasured[last] as number) + measured;
     } else {
-      if (this.joined === this.joinTimes.length) this.grow();
+      this.joinTimes = withRoomFor(this.joinTimes, this.joined);
+      this.joinCounts = withRoomFor(this.joinCounts, this.joined);
+      this.joinMeasured = withRoomFor(this.joinMeasured, this.joined);
       this.joinTimes[this.joined] = time;
       this.joinCounts[this.joined] = 1;
       this.joinMeasured[this.joined] = measured;
@@ -48,19 +51,6 @@ export class TokenGaps {
     }
     sequence.tokenTime = time;
     sequence.tokenGroup = this.group;
-  }
-
-  private grow(): void {
-    const size = this.joinTimes.length * 2;
-    const times = new Float64Array(size);
-    times.set(this.joinTimes);
-    this.joinTimes = times;
-    const counts = new Int32Array(size);
-    counts.set(this.joinCounts);
-    this.joinCounts = counts;
-    const measured = new Int32Array(size);
-    measured.set(this.joinMeasured);
-    this.joinMeasured = measured;
   }
 
   /** A recompute prefill of a preempted sequence produced its next token at `time`. */

@@ -140,6 +140,29 @@ export function candidateConfig(request: PlanRequest, candidate: Candidate, rate
 /** Reason given for a candidate whose weights (and activations) do not fit in its GPUs' memory. */
 export const WEIGHTS_DO_NOT_FIT = 'weights do not fit';
 
+/** Search defaults when the request does not name its own. */
+const DEFAULT_TENSOR_SIZES = [1, 2, 4, 8];
+const DEFAULT_PIPELINE_SIZES = [1, 2];
+const DEFAULT_BATCH_CAPS = [64, 128, 256];
+
+/** A candidate replica layout (its GPU count follows from TP × PP). */
+function candidateOf(
+  gpu: string,
+  tensorParallelSize: number,
+  pipelineParallelSize: number,
+  maxBatchSize: number,
+  scheduler: SchedulerChoice,
+): Candidate {
+  return {
+    gpu,
+    tensorParallelSize,
+    pipelineParallelSize,
+    maxBatchSize,
+    scheduler,
+    gpusPerReplica: tensorParallelSize * pipelineParallelSize,
+  };
+}
+
 /**
  * Every candidate of the search space, and the ones pruned before simulating (weights that do not
  * fit, TP that does not divide the heads, more GPUs than allowed, unknown GPU), with the reason.
@@ -156,18 +179,17 @@ export function enumerateCandidates(request: PlanRequest): {
   const pruned: { candidate: Candidate; reason: string }[] = [];
   for (const requested of request.gpus) {
     const gpu = findGpuPreset(requested)?.name ?? requested; // aliases (`H100`) become preset names
-    for (const tensorParallelSize of request.tensorParallelSizes ?? [1, 2, 4, 8]) {
-      for (const pipelineParallelSize of request.pipelineParallelSizes ?? [1, 2]) {
-        for (const maxBatchSize of request.maxBatchSizes ?? [64, 128, 256]) {
+    for (const tensorParallelSize of request.tensorParallelSizes ?? DEFAULT_TENSOR_SIZES) {
+      for (const pipelineParallelSize of request.pipelineParallelSizes ?? DEFAULT_PIPELINE_SIZES) {
+        for (const maxBatchSize of request.maxBatchSizes ?? DEFAULT_BATCH_CAPS) {
           for (const scheduler of request.schedulers ?? DEFAULT_SCHEDULERS) {
-            const candidate: Candidate = {
+            const candidate = candidateOf(
               gpu,
               tensorParallelSize,
               pipelineParallelSize,
               maxBatchSize,
               scheduler,
-              gpusPerReplica: tensorParallelSize * pipelineParallelSize,
-            };
+            );
             const reason = pruneReason(request, candidate);
             if (reason === undefined) candidates.push(candidate);
             else pruned.push({ candidate, reason });
@@ -206,8 +228,8 @@ function memoryPruneReason(request: PlanRequest, candidate: Candidate): string |
  */
 function smallestFittingDeployment(request: PlanRequest): Candidate | undefined {
   const scheduler = (request.schedulers ?? DEFAULT_SCHEDULERS)[0] as SchedulerChoice;
-  const maxBatchSize = Math.min(...(request.maxBatchSizes ?? [64, 128, 256]));
-  const tensorSizes = [...new Set([...(request.tensorParallelSizes ?? []), 1, 2, 4, 8])];
+  const maxBatchSize = Math.min(...(request.maxBatchSizes ?? DEFAULT_BATCH_CAPS));
+  const tensorSizes = [...new Set([...(request.tensorParallelSizes ?? []), ...DEFAULT_TENSOR_SIZES])];
   const search = (gpus: readonly string[]): Candidate | undefined => {
     const layouts: Candidate[] = [];
     for (const requested of gpus) {
@@ -215,15 +237,8 @@ function smallestFittingDeployment(request: PlanRequest): Candidate | undefined 
       if (gpu === undefined) continue;
       // Only depths the search itself tries, so "rerun with --max-gpus N" finds it.
       for (const tensorParallelSize of tensorSizes)
-        for (const pipelineParallelSize of request.pipelineParallelSizes ?? [1, 2])
-          layouts.push({
-            gpu,
-            tensorParallelSize,
-            pipelineParallelSize,
-            maxBatchSize,
-            scheduler,
-            gpusPerReplica: tensorParallelSize * pipelineParallelSize,
-          });
+        for (const pipelineParallelSize of request.pipelineParallelSizes ?? DEFAULT_PIPELINE_SIZES)
+          layouts.push(candidateOf(gpu, tensorParallelSize, pipelineParallelSize, maxBatchSize, scheduler));
     }
     const price = (candidate: Candidate) =>
       (findGpuPreset(candidate.gpu)?.pricePerHour || Number.POSITIVE_INFINITY) * candidate.gpusPerReplica;

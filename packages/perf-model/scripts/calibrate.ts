@@ -1,6 +1,7 @@
 /**
  * `pnpm calibrate`: fits each GPU family's efficiency curves to the measured kernel times in
- * ../shared/calibration/vidur and writes data/calibration-profiles/<family>.json (committed).
+ * data/kernel-medians (derived from ../shared/calibration/vidur by extract-kernel-medians.ts) and
+ * writes data/calibration-profiles/<family>.json (committed).
  * Deterministic: the same data gives the same files. See docs/perf-model.md.
  */
 import { writeFileSync } from 'node:fs';

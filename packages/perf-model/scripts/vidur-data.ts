@@ -1,14 +1,21 @@
 /**
- * Readers for the measured kernel times in ../shared/calibration/vidur (microsoft/vidur's
- * profiling data). Used by the calibration script and by the accuracy tests; never shipped.
+ * Readers for the measured kernel times: `data/kernel-medians/`, the median columns of
+ * microsoft/vidur's profiling data derived from ../shared/calibration/vidur by
+ * `scripts/extract-kernel-medians.ts` (committed, so the accuracy tests run in any clone). Used by
+ * the calibration script and by the accuracy tests; never shipped.
  */
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ResolvedModelSpec } from '@sim/specs';
 import { readCsv } from '../../../test-support/csv';
-import { sharedPath } from '../../../test-support/shared';
 import type { LayerElementwiseOperator, LinearOperator } from '../src/layer-cost';
+
+/** Path of a committed kernel-median table (same layout as the raw Vidur folders). */
+function kernelMedians(...parts: string[]): string {
+  return join(fileURLToPath(new URL('../data/kernel-medians/', import.meta.url)), ...parts);
+}
 
 /** GPU families with kernel profiles, and the preset whose datasheet peaks the fit is relative to. */
 export const PROFILED_FAMILIES = {
@@ -71,7 +78,7 @@ function modelFromRow(name: string, row: Record<string, string>): ResolvedModelS
 
 /** Every (model, TP, tokens, operator) median in the family's compute profiles; duplicate rows averaged. */
 export function readOperatorRows(family: ProfiledFamily): OperatorRow[] {
-  const root = sharedPath('calibration', 'vidur', 'compute', family);
+  const root = kernelMedians('compute', family);
   const rows = new Map<string, OperatorRow & { count: number }>();
   for (const organization of readdirSync(root)) {
     for (const model of readdirSync(join(root, organization))) {
@@ -120,9 +127,7 @@ export interface AttentionRow {
 
 /** Attention kernel medians (A100, Llama-2-70B geometry at TP2: 32 query heads, 4 KV heads, head dim 128). */
 export function readAttentionRows(): AttentionRow[] {
-  const records = readCsv(
-    sharedPath('calibration', 'vidur', 'attention', 'a100-tp2-n_embd8192-q64-kv8-attention.csv'),
-  );
+  const records = readCsv(kernelMedians('attention', 'a100-tp2-n_embd8192-q64-kv8-attention.csv'));
   return records.flatMap((record, index) => {
     const prefill = record.is_prefill === 'True';
     const milliseconds = Number(
@@ -158,7 +163,7 @@ export function readCollectiveRows(
   topology: string,
   collective: 'all_reduce' | 'send_recv',
 ): CollectiveRow[] {
-  const records = readCsv(sharedPath('calibration', 'vidur', 'network', topology, `${collective}.csv`));
+  const records = readCsv(kernelMedians('network', topology, `${collective}.csv`));
   return records.flatMap((record, index) => {
     const milliseconds = Number(record[`time_stats.${collective}.median`]);
     if (!Number.isFinite(milliseconds) || milliseconds <= 0) return [];
@@ -187,18 +192,16 @@ export interface CpuOverheadRow {
 
 /** vLLM-style CPU time per iteration (A100 server) by batch size. */
 export function readCpuOverheadRows(): CpuOverheadRow[] {
-  return readCsv(sharedPath('calibration', 'vidur', 'cpu-overheads', 'a100-cpu_overheads.csv')).map(
-    (record) => ({
-      model: record.model_name ?? '',
-      tensorParallelSize: Number(record.tensor_parallel_degree),
-      batchSize: Number(record.batch_size),
-      seconds:
-        (Number(record.schedule_median) +
-          Number(record.prepare_inputs_e2e_median) +
-          Number(record.sampler_e2e_median) +
-          Number(record.process_model_outputs_median)) /
-        1000,
-      heldOut: record.model_name === 'internlm/internlm-20b',
-    }),
-  );
+  return readCsv(kernelMedians('cpu-overheads', 'a100-cpu_overheads.csv')).map((record) => ({
+    model: record.model_name ?? '',
+    tensorParallelSize: Number(record.tensor_parallel_degree),
+    batchSize: Number(record.batch_size),
+    seconds:
+      (Number(record.schedule_median) +
+        Number(record.prepare_inputs_e2e_median) +
+        Number(record.sampler_e2e_median) +
+        Number(record.process_model_outputs_median)) /
+      1000,
+    heldOut: record.model_name === 'internlm/internlm-20b',
+  }));
 }

@@ -7,7 +7,8 @@ export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /**
  * Absolute path of a file under the project's shared data folder (`../shared` beside the
- * repository, or `$LLM_SIM_SHARED`). Test and benchmark code only: the data is never copied in.
+ * repository, or `$LLM_SIM_SHARED`). Only scripts that derive committed data from it use this
+ * (extract-kernel-medians); tests, benchmarks and validation read the committed copies (`dataPath`).
  */
 export function sharedPath(...parts: string[]): string {
   const base = process.env.LLM_SIM_SHARED ?? resolve(repoRoot, '..', 'shared');

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sharedPath } from '../../../test-support/shared';
+import { dataPath } from '../../../test-support/data';
 
 const binary = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/bin.js');
 const args = [
@@ -17,7 +17,7 @@ const args = [
   '--rate',
   '20',
   '--trace',
-  sharedPath('traces', 'sharegpt_8k_filtered_stats_llama2_tokenizer.csv'),
+  dataPath('traces', 'sharegpt_8k_filtered_stats_llama2_tokenizer.csv'),
   '--slo-ttft-p99',
   '2',
   '--slo-tpot-p99',

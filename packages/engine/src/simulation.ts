@@ -85,8 +85,6 @@ interface VirtualEngine {
   wakeAt: number;
   /** Facts about the iteration in flight, read when it ends. */
   pendingSampled: number;
-  pendingStart: number;
-  lastEnd: number;
 }
 
 interface Replica {
@@ -209,8 +207,6 @@ export class Simulation {
           busy: false,
           wakeAt: Number.NaN,
           pendingSampled: 0,
-          pendingStart: 0,
-          lastEnd: 0,
         });
       }
       this.replicas.push({ engines, stageFree: new Float64Array(stages), outstanding: 0 });
@@ -551,7 +547,6 @@ export class Simulation {
     this.series.addIteration(runStart, span, decodes, kvTime / span);
     this.series.addTokens(start, decodes * count);
     this.observeQueue(start, waiting);
-    engine.lastEnd = start;
     this.now = start;
     this.lastEventTime = start;
   }
@@ -617,14 +612,12 @@ export class Simulation {
     this.series.addIteration(start, duration, sequences, kv);
     engine.busy = true;
     engine.pendingSampled = plan.sampledSequences;
-    engine.pendingStart = start;
     this.queue.push(end, ITERATION_END, { kind: ITERATION_END, engine });
   }
 
   private handleIterationEnd(engine: VirtualEngine): void {
     const end = this.now;
     engine.busy = false;
-    engine.lastEnd = end;
     this.outputTokens += engine.pendingSampled;
     this.series.addTokens(end, engine.pendingSampled);
     engine.policy.complete(end, engine.events);

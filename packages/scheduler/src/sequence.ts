@@ -46,6 +46,16 @@ export class Sequence {
    * warm-up). Set by the engine; policies only count it (see `SchedulerEvents.onDecodeStep`).
    */
   measured = true;
+  /**
+   * Shared-prefix group of the prompt (`workloadSpec.prefixSharing`): requests of one group have
+   * identical first `sharedPrefixTokens` tokens; −1 when the prompt shares nothing by construction.
+   * Set by the engine before `enqueue`; the prefix cache keys blocks on it.
+   */
+  prefixGroup = -1;
+  /** Leading prompt tokens identical across `prefixGroup` (0 when `prefixGroup` is −1). */
+  sharedPrefixTokens = 0;
+  /** Prompt tokens served from the prefix cache at the sequence's first admission (not recomputed). */
+  cachedPromptTokens = 0;
   /** Engine bookkeeping for inter-token gaps: time of a token the engine knows this sequence produced. */
   tokenTime = Number.NaN;
   /** Engine bookkeeping for inter-token gaps: which group of sequences `tokenTime` belongs to. */

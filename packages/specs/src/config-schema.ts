@@ -90,7 +90,13 @@ export const schedulerSpecSchema = z
     maxNumBatchedTokens: positiveInt('Token budget per iteration').optional(),
     chunkedPrefill: z
       .boolean()
-      .describe('Split prompts into chunks (Sarathi-Serve); default false')
+      .describe(
+        'Split prompts into chunks that share iterations with decodes; default true with engineProfile vllm, sglang, trtllm',
+      )
+      .optional(),
+    enablePrefixCaching: z
+      .boolean()
+      .describe('Automatic prefix caching of full KV blocks; default true with engineProfile vllm, sglang')
       .optional(),
     prefillChunkSize: positiveInt('Most prefill tokens of one request per iteration').optional(),
     kvBlockSize: positiveInt('Tokens per KV-cache block; default 16').optional(),
@@ -141,6 +147,23 @@ export const workloadSpecSchema = z
       .describe('CSV trace: arrival time (s), input tokens, output tokens')
       .optional(),
     traceTimeScale: positive('Multiply trace arrival times by this; default 1').optional(),
+    prefixSharing: z
+      .strictObject({
+        groups: positiveInt('Number of distinct shared prefixes'),
+        prefixLength: positiveInt('Tokens in each shared prefix'),
+      })
+      .describe('Each request starts with one of `groups` shared prefixes (chosen uniformly)')
+      .optional(),
+    stages: z
+      .array(
+        z.strictObject({
+          rate: positive('Arrival rate during the stage (requests/s)'),
+          durationS: positive('Length of the stage (s)'),
+        }),
+      )
+      .min(1)
+      .describe('Back-to-back load stages; statistics per stage as well as overall')
+      .optional(),
   })
   .describe('The offered traffic');
 

@@ -61,6 +61,8 @@ export type {
   ArrivalProcess,
   LengthDistribution,
   LengthDistributionInput,
+  LoadStage,
+  PrefixSharing,
   ResolvedWorkloadSpec,
   WorkloadSpec,
 } from './workload-spec';

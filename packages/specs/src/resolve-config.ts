@@ -95,8 +95,10 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
   }
   const numRequests = workloadSpec.numRequests;
   // A replayed trace or a request count bounds the arrivals; otherwise 60 s (the quick-start's).
+  const stagesTotalS = workloadSpec.stages?.reduce((sum, stage) => sum + stage.durationS, 0);
   const simulationDurationS =
     (config.simulationDurationS as number | undefined) ??
+    stagesTotalS ??
     (numRequests === undefined && workloadSpec.arrivalProcess !== 'trace' ? 60 : Number.POSITIVE_INFINITY);
   const warmupS = (config.warmupS as number | undefined) ?? 0;
   if (warmupS > 0 && warmupS >= simulationDurationS) {
@@ -281,7 +283,9 @@ function resolveScheduler(
   const batchingType =
     (input.batchingType as ResolvedSchedulerSpec['batchingType'] | undefined) ?? 'continuous';
   const mixedBatches = engineProfile === 'trtllm';
-  const chunkedPrefill = (input.chunkedPrefill as boolean | undefined) ?? mixedBatches;
+  // vLLM V1 and SGLang chunk prompts into a 2048-token budget shared with decodes, decodes first.
+  const v1Scheduling = engineProfile === 'vllm' || engineProfile === 'sglang';
+  const chunkedPrefill = (input.chunkedPrefill as boolean | undefined) ?? (mixedBatches || v1Scheduling);
   const maxNumBatchedTokens =
     (input.maxNumBatchedTokens as number | undefined) ??
     (mixedBatches
@@ -305,6 +309,8 @@ function resolveScheduler(
       (input.preemptionMode as ResolvedSchedulerSpec['preemptionMode'] | undefined) ?? 'recompute',
     batchWaitTimeoutS: (input.batchWaitTimeoutS as number | undefined) ?? (batchingType === 'static' ? 1 : 0),
     queueOrder: (input.queueOrder as ResolvedSchedulerSpec['queueOrder'] | undefined) ?? 'fcfs',
+    enablePrefixCaching:
+      (input.enablePrefixCaching as boolean | undefined) ?? (v1Scheduling && batchingType === 'continuous'),
   };
 }
 
@@ -422,7 +428,28 @@ function resolveWorkload(
     traceTimeScale: (input.traceTimeScale as number | undefined) ?? 1,
     ...(input.numRequests === undefined ? {} : { numRequests: input.numRequests as number }),
     ...(traceFile === undefined ? {} : { traceFile }),
+    ...(input.prefixSharing === undefined
+      ? {}
+      : { prefixSharing: input.prefixSharing as NonNullable<ResolvedWorkloadSpec['prefixSharing']> }),
+    ...(input.stages === undefined
+      ? {}
+      : { stages: input.stages as NonNullable<ResolvedWorkloadSpec['stages']> }),
   };
+  if (workload.stages !== undefined) {
+    if (input.arrivalRate !== undefined)
+      issues.push({
+        code: 'invalid_value',
+        path: 'workloadSpec.arrivalRate',
+        message:
+          'is not used: with stages, each stage sets its own rate. Remove arrivalRate, or remove stages for one constant rate.',
+      });
+    if (arrivalProcess !== 'poisson' && arrivalProcess !== 'deterministic')
+      issues.push({
+        code: 'invalid_value',
+        path: 'workloadSpec.arrivalProcess',
+        message: `"${arrivalProcess}" cannot run in stages: stages are constant-rate. Use arrivalProcess "poisson" or "deterministic" (evenly spaced, as inference-perf's constant load), or remove stages.`,
+      });
+  }
   return workload;
 }
 
@@ -475,6 +502,21 @@ function checkWorkloadAgainstModel(
   scheduler: ResolvedSchedulerSpec,
   issues: ConfigIssue[],
 ): void {
+  const sharing = workload.prefixSharing;
+  if (sharing !== undefined && sharing.prefixLength >= model.maxContextLength) {
+    issues.push({
+      code: 'out_of_range',
+      path: 'workloadSpec.prefixSharing.prefixLength',
+      message: `${sharing.prefixLength} tokens leave no room for the rest of the prompt in ${model.name}'s context of ${model.maxContextLength} tokens. Use a shorter shared prefix.`,
+    });
+  }
+  if (scheduler.enablePrefixCaching && scheduler.batchingType !== 'continuous') {
+    issues.push({
+      code: 'invalid_value',
+      path: 'schedulerSpec.enablePrefixCaching',
+      message: `prefix caching needs continuous batching (paged KV blocks that outlive a request); batchingType is "${scheduler.batchingType}". Set enablePrefixCaching: false or batchingType: "continuous".`,
+    });
+  }
   if (workload.avgInputLength > model.maxContextLength) {
     issues.push({
       code: 'input_too_long',

@@ -24,10 +24,19 @@ export interface ResolvedSchedulerSpec {
    * token); when false only at request-level points (after a request finishes or when idle).
    */
   readonly tokenLevelScheduling: boolean;
-  /** Most tokens (prefill + decode) processed in one iteration. Default 2048 with chunked prefill, else the model's context clamped to [2048, 8192], raised to the prompt length when lengths are fixed (a longer sampled prompt runs alone); with engineProfile `trtllm`, 8192 (or the fixed prompt length). */
+  /** Most tokens (prefill + decode) processed in one iteration. Default 2048 with chunked prefill (vLLM V1's max_num_batched_tokens), else the model's context clamped to [2048, 8192], raised to the prompt length when lengths are fixed (a longer sampled prompt runs alone); with engineProfile `trtllm`, 8192 (or the fixed prompt length). */
   readonly maxNumBatchedTokens: number;
-  /** Split long prompts into chunks that share iterations with decodes (Sarathi-Serve). Default false; true with engineProfile `trtllm` (its in-flight batching mixes context and generation). */
+  /** Split long prompts into chunks that share iterations with decodes, decodes first (Sarathi-Serve, vLLM V1). Default true with engineProfile `vllm`, `sglang` and `trtllm` (its in-flight batching mixes context and generation); false with `vllm-v0`, `gpt-fast` and `ideal`. */
   readonly chunkedPrefill: boolean;
+  /**
+   * Automatic prefix caching (continuous batching): full KV blocks are kept after their request
+   * leaves, keyed by a hash of every token up to the block's end (so a block matches only when the
+   * whole prefix before it matches), shared by reference count between running requests, and
+   * evicted least recently used when free blocks run out. A request's leading blocks found in the
+   * cache skip their prefill (the last prompt token is always computed). Default true with
+   * engineProfile `vllm` and `sglang` (RadixAttention), false otherwise.
+   */
+  readonly enablePrefixCaching: boolean;
   /** Most prefill tokens of one request per iteration when chunking, in tokens. Default maxNumBatchedTokens. */
   readonly prefillChunkSize: number;
   /** Tokens per KV-cache block (paged attention). Default 16. */

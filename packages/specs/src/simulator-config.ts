@@ -6,13 +6,16 @@ import type { ResolvedWorkloadSpec, WorkloadSpec } from './workload-spec';
 
 /**
  * Named serving-engine profiles: per-iteration CPU overhead, kernel-efficiency factors and
- * scheduling defaults of a real engine (see @sim/perf-model). `ideal` has no CPU overhead.
+ * scheduling defaults of a real engine (see @sim/perf-model). `vllm` is vLLM's V1 engine (chunked
+ * prefill, prefix caching, CUDA graphs, CPU work overlapped with the GPU); `vllm-v0` the 2023-era
+ * engine (prefill-first iterations, eager kernels, unoverlapped CPU). `ideal` has no CPU overhead.
  */
-export type EngineProfileName = 'vllm' | 'trtllm' | 'sglang' | 'gpt-fast' | 'ideal';
+export type EngineProfileName = 'vllm' | 'vllm-v0' | 'trtllm' | 'sglang' | 'gpt-fast' | 'ideal';
 
 /** Every {@link EngineProfileName}. */
 export const ENGINE_PROFILE_NAMES: readonly EngineProfileName[] = [
   'vllm',
+  'vllm-v0',
   'trtllm',
   'sglang',
   'gpt-fast',
@@ -48,8 +51,9 @@ export interface ResolvedConfig {
   readonly drain: boolean;
   /**
    * Serving-engine profile: CPU overheads and kernel efficiencies (see @sim/perf-model), and the
-   * batching defaults (`trtllm`: mixed context + generation iterations, i.e. chunkedPrefill with an
-   * 8192-token budget; others: vLLM v0 prefill-first). Default `vllm`.
+   * batching defaults (`vllm`, `sglang`: chunked prefill with a 2048-token budget, decodes first,
+   * prefix caching on; `trtllm`: mixed context + generation iterations, i.e. chunkedPrefill with an
+   * 8192-token budget; `vllm-v0`, `gpt-fast`, `ideal`: vLLM v0 prefill-first). Default `vllm`.
    */
   readonly engineProfile: EngineProfileName;
   /** Latency targets for goodput. Default none. */

@@ -36,6 +36,27 @@ export type LengthDistributionInput =
   | { readonly type: 'zipf'; readonly exponent?: number }
   | { readonly type: 'empirical'; readonly file?: string };
 
+/**
+ * Shared prompt prefixes (system prompts shared by groups of users): each request starts with one
+ * of `groups` prefixes of `prefixLength` tokens, chosen uniformly at random; the rest of its prompt
+ * is its own. The prefix counts in the request's input length (a request shorter than the prefix
+ * is all prefix).
+ */
+export interface PrefixSharing {
+  /** Number of distinct shared prefixes. */
+  readonly groups: number;
+  /** Tokens in each shared prefix. */
+  readonly prefixLength: number;
+}
+
+/** One load stage: requests arrive at `rate` per second for `durationS` seconds. */
+export interface LoadStage {
+  /** Arrival rate during the stage, in requests per second. */
+  readonly rate: number;
+  /** Length of the stage, in seconds. */
+  readonly durationS: number;
+}
+
 /** The traffic offered to the deployment, fully resolved. */
 export interface ResolvedWorkloadSpec {
   /** Mean prompt length, in tokens. Default 512. */
@@ -62,6 +83,16 @@ export interface ResolvedWorkloadSpec {
   readonly traceFile?: string;
   /** Multiply the trace's arrival times by this factor (0.5 replays twice as fast). Default 1. */
   readonly traceTimeScale: number;
+  /** Shared prompt prefixes (see {@link PrefixSharing}). Default none: every prompt is its own. */
+  readonly prefixSharing?: PrefixSharing;
+  /**
+   * Back-to-back load stages (as load generators such as inference-perf run them): stage i's
+   * requests arrive at its `rate` (with `arrivalProcess` `poisson` or `deterministic`) from the end
+   * of stage i − 1 for its `durationS`. Statistics are reported per stage as well as overall
+   * (`statistics.stages`). With stages, `arrivalRate` is not used and simulationDurationS defaults
+   * to the stages' total. Default none.
+   */
+  readonly stages?: readonly LoadStage[];
 }
 
 /** The workload as the user writes it; every field has a default. */

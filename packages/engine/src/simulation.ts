@@ -1,4 +1,4 @@
-import { createPerfModel, type DecodeLinearCost, type PerfModel } from '@sim/perf-model';
+import { createPerfModel, type DecodeLinearCost, type EngineProfile, type PerfModel } from '@sim/perf-model';
 import {
   type BatchingPolicy,
   createPolicy,
@@ -45,6 +45,11 @@ export interface RunOptions {
    * makes the run large, with the estimate). Default {@link DEFAULT_MAX_REQUESTS}; Infinity disables.
    */
   readonly maxRequests?: number;
+  /**
+   * A custom engine profile used instead of the config's named `engineProfile` (its batching
+   * defaults still come from the named one). For fitting a profile; see @sim/perf-model's EngineProfile.
+   */
+  readonly engineProfile?: EngineProfile;
 }
 
 /** Default bound on the requests one run may simulate: about a minute of computing on a laptop core. */
@@ -177,7 +182,9 @@ export class Simulation {
     this.config = config;
     this.options = options;
     this.missLimit = options.stopAfterSloMisses ?? Number.POSITIVE_INFINITY;
-    this.perf = createPerfModel(config);
+    this.perf = createPerfModel(
+      options.engineProfile === undefined ? config : { ...config, engineProfile: options.engineProfile },
+    );
     const memory = this.perf.memory;
     if (!memory.fits)
       throw new OutOfMemoryError(memory.verdict, memory.weightBytesPerGpu, memory.usableBytesPerGpu);
@@ -271,7 +278,10 @@ export class Simulation {
       const batch = Math.max(1, Math.min(workload.concurrency, schedulerSpec.maxBatchSize));
       const cost = this.decodeCost(batch);
       const context = batch * (workload.avgInputLength + workload.avgOutputLength / 2);
-      const step = this.perf.cpuOverhead(batch) + cost.fixedS + cost.perContextTokenS * context;
+      const step = this.perf.iterationWallTime(
+        this.perf.cpuOverhead(batch),
+        cost.fixedS + cost.perContextTokenS * context,
+      );
       const perRequest = workload.thinkTimeS + workload.avgOutputLength * step;
       candidates.push({
         expected: (workload.concurrency * duration) / Math.max(perRequest, 1e-9),
@@ -483,6 +493,7 @@ export class Simulation {
     const decodes = window.sequences;
     const cost = this.decodeCost(decodes);
     const cpu = this.perf.cpuOverhead(decodes);
+    const overlapsCpu = this.perf.engine.overlapsCpu;
     const nextEvent = this.queue.peekTime();
     const runStart = this.now;
     // First the iterations that end before the next event, by time alone; then the policy says how
@@ -493,7 +504,7 @@ export class Simulation {
       let context = window.contextTokens;
       const limit = Math.min(window.iterations, MAX_BULK_ITERATIONS);
       while (fits < limit) {
-        const end = time + cpu + (cost.fixedS + cost.perContextTokenS * context);
+        const end = time + this.perf.iterationWallTime(cpu, cost.fixedS + cost.perContextTokenS * context);
         if (!(end < nextEvent && end <= this.horizon)) break;
         time = end;
         context += decodes;
@@ -520,7 +531,7 @@ export class Simulation {
     let kvPeak = this.kvPeak;
     while (count < iterations) {
       const stageTime = cost.fixedS + cost.perContextTokenS * context;
-      const end = start + cpu + stageTime;
+      const end = start + (overlapsCpu ? Math.max(cpu, stageTime) : cpu + stageTime);
       const kv = total === 0 ? 0 : (used[count] as number) / total;
       kvTime += kv * (end - start);
       if (kv > kvPeak) kvPeak = kv;
@@ -568,7 +579,11 @@ export class Simulation {
     for (const chunk of plan.prefillChunks) tokens += chunk;
     const sequences = plan.prefillChunks.length + plan.decodeSequences;
     const start = this.now;
-    let time = start + perf.cpuOverhead(sequences);
+    // An overlapped engine prepares this iteration while the GPU runs the previous one: its CPU
+    // time delays the iteration only where it is longer than the GPU work (added after the stages).
+    const cpu = perf.cpuOverhead(sequences);
+    const overlapsCpu = perf.engine.overlapsCpu;
+    let time = overlapsCpu ? start : start + cpu;
     if (plan.swapBlocks > 0)
       time +=
         (plan.swapBlocks * this.kvBlockBytes) / (this.config.clusterSpec.gpuSpec.hostBandwidthGbs * 1e9);
@@ -597,7 +612,7 @@ export class Simulation {
       }
       time = stageEnd;
     }
-    const end = time;
+    const end = overlapsCpu ? Math.max(time, start + cpu) : time;
     const duration = end - start;
     const inside = duration > 0 ? Math.max(0, Math.min(end, this.horizon) - start) / duration : 0;
     if (tokens > 0) {

@@ -43,6 +43,18 @@ export interface EngineProfile {
   readonly collectiveLatencyScale: number;
   /** How the engine sizes its KV cache (see {@link KvCacheSizing}). */
   readonly kvCacheSizing: KvCacheSizing;
+  /**
+   * Whether the CPU work of an iteration (scheduling, input preparation, output processing) runs
+   * while the GPU executes the previous iteration (vLLM V1's async scheduling, SGLang's overlapped
+   * scheduler). Then an iteration takes max(CPU, GPU) instead of CPU + GPU.
+   */
+  readonly overlapsCpu: boolean;
+  /**
+   * CUDA graphs: iterations of at most `maxTokens` tokens replay a captured graph, so every kernel's
+   * fixed (launch) cost is multiplied by `launchScale`. `maxTokens` 0: no graphs (eager launches,
+   * as Vidur's kernel profiles were measured).
+   */
+  readonly cudaGraphs: { readonly maxTokens: number; readonly launchScale: number };
   /** Whether the numbers were fitted to measurements (true) or are documented assumptions (false). */
   readonly calibrated: boolean;
   /** Where the numbers come from. */
@@ -62,6 +74,24 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     quantizedWeightEfficiency: fitted['gpt-fast'].quantizedWeightEfficiency,
     collectiveLatencyScale: 1,
     kvCacheSizing: 'fraction-of-total',
+    overlapsCpu: false,
+    cudaGraphs: { maxTokens: 0, launchScale: 1 },
+    calibrated: true,
+    source: `${vllmOverhead.source}; weight-only quantization efficiency borrowed from gpt-fast's fit`,
+  },
+  'vllm-v0': {
+    name: 'vllm-v0',
+    description:
+      'vLLM v0 (2023-era: Python scheduler, prefill-first iterations, no CUDA graphs for mixed batches): kernels as profiled by Vidur',
+    cpuOverheadBaseUs: vllmOverhead.baseUs,
+    cpuOverheadPerSequenceUs: vllmOverhead.perSequenceUs,
+    computeEfficiencyScale: 1,
+    memoryEfficiencyScale: 1,
+    quantizedWeightEfficiency: fitted['gpt-fast'].quantizedWeightEfficiency,
+    collectiveLatencyScale: 1,
+    kvCacheSizing: 'fraction-of-total',
+    overlapsCpu: false,
+    cudaGraphs: { maxTokens: 0, launchScale: 1 },
     calibrated: true,
     source: `${vllmOverhead.source}; weight-only quantization efficiency borrowed from gpt-fast's fit`,
   },
@@ -70,6 +100,8 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     description: 'TensorRT-LLM (C++ runtime, in-flight batching, fused kernels)',
     ...fitted.trtllm,
     kvCacheSizing: 'fraction-of-free',
+    overlapsCpu: false,
+    cudaGraphs: { maxTokens: 0, launchScale: 1 },
     calibrated: true,
   },
   sglang: {
@@ -83,6 +115,8 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     collectiveLatencyScale: 1,
     // SGLang's mem_fraction_static is a share of the whole GPU for weights and KV cache (close to vLLM's rule).
     kvCacheSizing: 'fraction-of-total',
+    overlapsCpu: false,
+    cudaGraphs: { maxTokens: 0, launchScale: 1 },
     calibrated: false,
     source:
       'assumption (no SGLang measurements in the calibration data): partly overlapped Python scheduler; kernels as vLLM',
@@ -92,6 +126,8 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     description: 'gpt-fast (torch.compile + CUDA graphs, batch-1 oriented)',
     ...fitted['gpt-fast'],
     kvCacheSizing: 'fraction-of-total',
+    overlapsCpu: false,
+    cudaGraphs: { maxTokens: 0, launchScale: 1 },
     calibrated: true,
   },
   ideal: {
@@ -104,6 +140,8 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     quantizedWeightEfficiency: { int8: 1, int4: 1 },
     collectiveLatencyScale: 1,
     kvCacheSizing: 'fraction-of-total',
+    overlapsCpu: false,
+    cudaGraphs: { maxTokens: 0, launchScale: 1 },
     calibrated: true,
     source: 'by definition',
   },

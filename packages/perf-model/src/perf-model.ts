@@ -117,6 +117,10 @@ export class PerfModel {
   readonly peaks: DevicePeaks;
   readonly profileChoice: ProfileChoice;
   readonly profile: CalibrationProfile;
+  /** {@link PerfModel.profile} with every kernel's fixed cost scaled for CUDA-graph replay (the same object without graphs). */
+  readonly graphProfile: CalibrationProfile;
+  /** Iterations of at most this many tokens use {@link PerfModel.graphProfile}. */
+  private readonly graphMaxTokens: number;
   readonly engine: EngineProfile;
   readonly memory: MemoryPlan;
   readonly layersPerStage: number;
@@ -158,6 +162,8 @@ export class PerfModel {
     this.engine = typeof engine === 'string' ? ENGINE_PROFILES[engine] : engine;
     this.profileChoice = profileForGpu(cluster.gpuSpec);
     this.profile = scaleProfile(this.profileChoice.profile, this.engine, model.weightDtype);
+    this.graphMaxTokens = this.engine.cudaGraphs.maxTokens;
+    this.graphProfile = graphProfile(this.profile, this.engine.cudaGraphs.launchScale);
     this.geometry = layerGeometry(model, parallel.tensorParallelSize);
     const gpu = cluster.gpuSpec;
     const fp8 = model.weightDtype === 'fp8' && gpu.fp8Tflops > 0;
@@ -204,6 +210,16 @@ export class PerfModel {
         : (model.gatedMlp ? 3 : 2) * h * model.ffnDim);
   }
 
+  /** The kernel profile of an iteration of `tokens` tokens: CUDA-graph replay for small iterations when the engine captures graphs. */
+  profileFor(tokens: number): CalibrationProfile {
+    return tokens <= this.graphMaxTokens ? this.graphProfile : this.profile;
+  }
+
+  /** Wall time of an iteration from its CPU and GPU seconds: overlapped engines take the longer, the others both in turn. */
+  iterationWallTime(cpuS: number, gpuS: number): number {
+    return this.engine.overlapsCpu ? Math.max(cpuS, gpuS) : cpuS + gpuS;
+  }
+
   /** Seconds of one layer's token-count-dependent work on one rank: projections, element-wise kernels, MoE, all-reduces. */
   layerTime(tokens: number): number {
     if (tokens < CACHE_LIMIT) {
@@ -218,7 +234,8 @@ export class PerfModel {
 
   private computeLayerTime(tokens: number, breakdown: OperatorBreakdown | undefined): number {
     if (tokens <= 0) return 0;
-    const { geometry, peaks, profile } = this;
+    const { geometry, peaks } = this;
+    const profile = this.profileFor(tokens);
     const model = this.config.modelSpec;
     let total = 0;
     const add = (key: keyof OperatorBreakdown, seconds: number) => {
@@ -277,7 +294,7 @@ export class PerfModel {
       tokens,
       this.geometry,
       this.peaks,
-      this.profile,
+      this.profileFor(tokens),
     ).seconds;
     if (tokens < CACHE_LIMIT) this.embeddingCache[tokens] = value;
     return value;
@@ -299,7 +316,7 @@ export class PerfModel {
         this.geometry.weightBytes,
         2,
         this.peaks,
-        this.profile.gemm,
+        this.profileFor(sequences).gemm,
       ).seconds +
       allReduceTime(
         (sequences * model.vocabSize * 4) / this.tensorParallelSize,
@@ -313,7 +330,8 @@ export class PerfModel {
 
   /** Seconds of attention in one layer on one rank: one prefill kernel over the chunks, one decode kernel. */
   attentionTime(batch: BatchShape, breakdown?: OperatorBreakdown): number {
-    const { geometry, peaks, profile } = this;
+    const { geometry, peaks } = this;
+    const profile = this.profileFor(countTokens(batch));
     let prefill = 0;
     const chunks = batch.prefillChunks;
     if (chunks.length > 0) {
@@ -374,7 +392,8 @@ export class PerfModel {
    * The engine uses it to advance runs of steady decode iterations in closed form.
    */
   decodeLinearCost(sequences: number): DecodeLinearCost {
-    const { geometry, peaks, profile } = this;
+    const { geometry, peaks } = this;
+    const profile = this.profileFor(sequences);
     const model = this.config.modelSpec;
     const attention = profile.attention;
     const attentionFixed = decodeAttentionCost(
@@ -409,11 +428,10 @@ export class PerfModel {
   iterationTime(batch: BatchShape): number {
     const tokens = countTokens(batch);
     if (tokens === 0) return 0;
-    let total = this.cpuOverhead(batch.prefillChunks.length + batch.decodeSequences);
     const attention = this.attentionTime(batch);
-    for (let stage = 0; stage < this.stages; stage++)
-      total += this.stageTime(batch, stage, tokens, attention);
-    return total;
+    let gpu = 0;
+    for (let stage = 0; stage < this.stages; stage++) gpu += this.stageTime(batch, stage, tokens, attention);
+    return this.iterationWallTime(this.cpuOverhead(batch.prefillChunks.length + batch.decodeSequences), gpu);
   }
 
   /** FLOPs and device-memory bytes of an iteration over the whole replica (for MFU/MBU). */
@@ -516,7 +534,10 @@ export class PerfModel {
     const cpuOverheadS =
       tokens === 0 ? 0 : this.cpuOverhead(batch.prefillChunks.length + batch.decodeSequences);
     operators.cpuOverhead = cpuOverheadS;
-    const totalS = stageS.reduce((sum, value) => sum + value, 0) + cpuOverheadS;
+    const totalS = this.iterationWallTime(
+      cpuOverheadS,
+      stageS.reduce((sum, value) => sum + value, 0),
+    );
     const { flops, bytes } = this.work(batch);
     const gpus = this.gpusPerReplica;
     return {
@@ -614,6 +635,22 @@ function scaleProfile(
       ...profile.attention,
       prefillComputeEfficiency: profile.attention.prefillComputeEfficiency * compute,
       decodeMemoryEfficiency: Math.min(1, profile.attention.decodeMemoryEfficiency * memory),
+    },
+  };
+}
+
+/** A profile whose kernels' fixed costs are multiplied by `launchScale` (CUDA-graph replay). */
+function graphProfile(profile: CalibrationProfile, launchScale: number): CalibrationProfile {
+  if (launchScale === 1) return profile;
+  const { gemm, elementwise, attention } = profile;
+  return {
+    ...profile,
+    gemm: { ...gemm, launchUs: gemm.launchUs * launchScale },
+    elementwise: { ...elementwise, launchUs: elementwise.launchUs * launchScale },
+    attention: {
+      ...attention,
+      prefillLaunchUs: attention.prefillLaunchUs * launchScale,
+      decodeLaunchUs: attention.decodeLaunchUs * launchScale,
     },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DTYPES } from './dtype';
+import { GPU_ARCHITECTURES, MEMORY_TYPES } from './gpu-spec';
 import { ENGINE_PROFILE_NAMES } from './simulator-config';
 
 /*
@@ -53,6 +54,18 @@ export const gpuSpecSchema = z
     ).optional(),
     hostBandwidthGbs: positive('Host link bandwidth per GPU, one direction (GB/s)').optional(),
     pricePerHour: nonNegative('On-demand price per GPU-hour (USD)').optional(),
+    architecture: z
+      .enum(GPU_ARCHITECTURES)
+      .describe(
+        "Architecture class (volta: V100; ampere: A100, A40, A10G; ada: L4, L40S, RTX 4090; hopper: H100, H200; blackwell: B200, RTX PRO 6000; cdna3: MI300X, MI325X; other); default the preset's, else inferred from the name ('other' when not recognised)",
+      )
+      .optional(),
+    memoryType: z
+      .enum(MEMORY_TYPES)
+      .describe(
+        "Device-memory technology: hbm or gddr; default the preset's, else inferred from the architecture, the name (RTX, L4, L40S, A10G, A40: gddr), or the bandwidth (gddr below 1200 GB/s)",
+      )
+      .optional(),
   })
   .describe('One GPU: a preset name, a preset with overrides, or a custom GPU');
 

@@ -20,7 +20,17 @@ export {
   SimError,
   type SimErrorCode,
 } from './errors';
-export type { GPUSpec, ResolvedGPUSpec } from './gpu-spec';
+export {
+  GDDR_MAX_BANDWIDTH_GBS,
+  GPU_ARCHITECTURES,
+  type GPUSpec,
+  type GpuArchitecture,
+  inferGpuArchitecture,
+  inferMemoryType,
+  MEMORY_TYPES,
+  type MemoryType,
+  type ResolvedGPUSpec,
+} from './gpu-spec';
 export { configJsonSchema } from './json-schema';
 export { loadConfigFile } from './load-config';
 export { deriveParamCount, isMoe, type ModelSpec, type ResolvedModelSpec } from './model-spec';

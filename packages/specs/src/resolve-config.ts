@@ -4,7 +4,13 @@ import type { ResolvedClusterSpec } from './cluster-spec';
 import { simulatorConfigSchema } from './config-schema';
 import type { Dtype } from './dtype';
 import { ConfigError, type ConfigIssue } from './errors';
-import type { ResolvedGPUSpec } from './gpu-spec';
+import {
+  type GpuArchitecture,
+  inferGpuArchitecture,
+  inferMemoryType,
+  type MemoryType,
+  type ResolvedGPUSpec,
+} from './gpu-spec';
 import { deriveParamCount, type ResolvedModelSpec } from './model-spec';
 import type { ResolvedParallelismSpec } from './parallelism-spec';
 import {
@@ -239,6 +245,11 @@ function resolveGpu(input: Input, issues: ConfigIssue[]): ResolvedGPUSpec | unde
     }
   }
   const merged = { ...(preset ?? {}), ...stripUndefined(input) } as Partial<ResolvedGPUSpec>;
+  // A custom GPU without them: the architecture its name says, and the memory type its architecture,
+  // name or bandwidth says (see inferMemoryType).
+  const architecture: GpuArchitecture = merged.architecture ?? inferGpuArchitecture(name);
+  const memoryType: MemoryType =
+    merged.memoryType ?? inferMemoryType(name, merged.memoryBandwidthGbs as number, architecture);
   return {
     name,
     computeTflops: merged.computeTflops as number,
@@ -249,6 +260,8 @@ function resolveGpu(input: Input, issues: ConfigIssue[]): ResolvedGPUSpec | unde
     interconnectBandwidthGbs: merged.interconnectBandwidthGbs ?? 31.5,
     hostBandwidthGbs: merged.hostBandwidthGbs ?? 25,
     pricePerHour: merged.pricePerHour ?? 0,
+    architecture,
+    memoryType,
   };
 }
 

@@ -23,6 +23,15 @@ import type { ResolvedGPUSpec } from '../gpu-spec';
  *   default) lose 1/16: 48 GiB × 15/16 = 46,080 MiB, reported 46,068. CUDA's own total (cudaMemGetInfo, which vLLM
  *   reads) is about another 0.5 GiB lower on A100/H100 (the CUDA context); the memory plan counts that inside its
  *   1 GiB runtime allowance (@sim/perf-model RUNTIME_OVERHEAD_BYTES).
+ * - [NV-ADA] NVIDIA Ada GPU Architecture whitepaper, appendix table, GeForce RTX 4090: peak BF16 tensor with FP32
+ *   accumulate 165.2 TFLOPS dense (330.4 with sparsity; FP16 with FP16 accumulate runs at 330.3, a rate serving GEMMs,
+ *   which accumulate in FP32, do not get on GeForce parts), FP8 tensor with FP32 accumulate 330.3 dense (660.6 with
+ *   FP16 accumulate), 24 GB GDDR6X, 1,008 GB/s; no NVLink (PCIe Gen4 x16). gpu_specs.csv has no source for it.
+ * - [NV-RTXBW] NVIDIA RTX PRO 6000 Blackwell Workstation Edition datasheet and RTX Blackwell architecture whitepaper:
+ *   96 GB GDDR7 with ECC, 512-bit, 1,792 GB/s, 4,000 AI TOPS (FP4 with sparsity), PCIe Gen5 x16, no NVLink; dense
+ *   FP16/BF16 tensor with FP32 accumulate 503.8 TFLOPS (188 SMs × 2.617 GHz boost × 1,024 FLOPs per SM per clock;
+ *   = 4,000 sparse FP4 / 8 to 1%), dense FP8 1,007.6. Not in gpu_specs.csv.
+ * architecture and memoryType come from the same sources (memory technology as the datasheet names it).
  * memoryBytes is what the memory plan divides; memorySizeGb is the datasheet label.
  * PCIe-only GPUs list PCIe x16 one-direction bandwidth as their interconnect (Gen4 ≈ 31.5 GB/s, Gen5 ≈ 63 GB/s).
  */
@@ -40,6 +49,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 300, // [NV-A100] NVLink3 600 GB/s bidirectional
     hostBandwidthGbs: 25, // PCIe Gen4 x16, effective
     pricePerHour: 1.29, // [LAMBDA] gpu_8x_a100 10.32 $/h / 8
+    architecture: 'ampere',
+    memoryType: 'hbm', // [NV-A100] 40GB HBM2
   },
   'A100-80GB': {
     name: 'A100-80GB',
@@ -51,6 +62,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 300, // [NV-A100]
     hostBandwidthGbs: 25,
     pricePerHour: 1.79, // [LAMBDA] gpu_8x_a100_80gb_sxm4 14.32 $/h / 8
+    architecture: 'ampere',
+    memoryType: 'hbm', // [NV-A100] 80GB HBM2e
   },
   'A100-PCIe-80GB': {
     name: 'A100-PCIe-80GB',
@@ -62,6 +75,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16 one direction: no NVLink between the cards assumed
     hostBandwidthGbs: 25,
     pricePerHour: 0, // no on-demand listing in the price catalog
+    architecture: 'ampere',
+    memoryType: 'hbm', // [NV-A100] 80GB HBM2e
   },
   'H100-80GB': {
     name: 'H100-80GB',
@@ -73,6 +88,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 450, // [NV-H100] NVLink4 900 GB/s bidirectional
     hostBandwidthGbs: 50, // PCIe Gen5 x16, effective
     pricePerHour: 2.99, // [LAMBDA] gpu_8x_h100_sxm5 23.92 $/h / 8
+    architecture: 'hopper',
+    memoryType: 'hbm', // [NV-H100] SXM HBM3
   },
   'H100-PCIe': {
     name: 'H100-PCIe',
@@ -84,6 +101,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 63, // PCIe Gen5 x16 one direction [NV-H100]
     hostBandwidthGbs: 50,
     pricePerHour: 2.49, // [LAMBDA] gpu_1x_h100_pcie
+    architecture: 'hopper',
+    memoryType: 'hbm', // [NV-H100] PCIe HBM2e (gpu_specs.csv: S4 HBM2e, S1 HBM3)
   },
   'H200-141GB': {
     name: 'H200-141GB',
@@ -95,6 +114,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 450, // [NV-H200] NVLink4 900 GB/s bidirectional
     hostBandwidthGbs: 50,
     pricePerHour: 0, // no on-demand price in the catalog we cite
+    architecture: 'hopper',
+    memoryType: 'hbm', // [NV-H200] HBM3e
   },
   B200: {
     name: 'B200',
@@ -106,6 +127,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 900, // [NV-B200] NVLink5 1,800 GB/s bidirectional
     hostBandwidthGbs: 50,
     pricePerHour: 0,
+    architecture: 'blackwell',
+    memoryType: 'hbm', // [NV-B200] HBM3e
   },
   L40S: {
     name: 'L40S',
@@ -117,6 +140,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16
     hostBandwidthGbs: 25,
     pricePerHour: 0,
+    architecture: 'ada',
+    memoryType: 'gddr', // [NV-L40S] GDDR6
   },
   L4: {
     name: 'L4',
@@ -128,6 +153,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16
     hostBandwidthGbs: 25,
     pricePerHour: 0,
+    architecture: 'ada',
+    memoryType: 'gddr', // [NV-L4] GDDR6
   },
   A10G: {
     name: 'A10G',
@@ -139,6 +166,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16
     hostBandwidthGbs: 25,
     pricePerHour: 0,
+    architecture: 'ampere',
+    memoryType: 'gddr', // [AWS-A10G] GDDR6
   },
   A40: {
     name: 'A40',
@@ -150,6 +179,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 56.25, // [NV-A40] NVLink bridge 112.5 GB/s bidirectional
     hostBandwidthGbs: 25,
     pricePerHour: 0,
+    architecture: 'ampere',
+    memoryType: 'gddr', // [NV-A40] GDDR6
   },
   V100: {
     name: 'V100',
@@ -161,6 +192,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 150, // [NV-V100] NVLink2 300 GB/s bidirectional
     hostBandwidthGbs: 12, // PCIe Gen3 x16, effective
     pricePerHour: 0.55, // [LAMBDA] gpu_8x_v100 4.40 $/h / 8
+    architecture: 'volta',
+    memoryType: 'hbm', // [NV-V100] HBM2
   },
   MI300X: {
     name: 'MI300X',
@@ -172,6 +205,8 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 448, // [AMD-MI300] xGMI 7 links × 64 GB/s
     hostBandwidthGbs: 50,
     pricePerHour: 0,
+    architecture: 'cdna3',
+    memoryType: 'hbm', // [AMD-MI300] HBM3
   },
   MI325X: {
     name: 'MI325X',
@@ -183,6 +218,34 @@ export const GPU_PRESETS: Readonly<Record<string, ResolvedGPUSpec>> = {
     interconnectBandwidthGbs: 448, // [AMD-MI300]
     hostBandwidthGbs: 50,
     pricePerHour: 0,
+    architecture: 'cdna3',
+    memoryType: 'hbm', // [AMD-MI300] HBM3e
+  },
+  'RTX-4090': {
+    name: 'RTX-4090',
+    computeTflops: 165.2, // [NV-ADA] dense BF16 tensor, FP32 accumulate
+    fp8Tflops: 330.3, // [NV-ADA] dense FP8 tensor, FP32 accumulate
+    memorySizeGb: 24, // [NV-ADA]
+    memoryBytes: 24_564 * MIB, // [SMI] 24,564 MiB (no ECC on GeForce; lower confidence)
+    memoryBandwidthGbs: 1008, // [NV-ADA]
+    interconnectBandwidthGbs: 31.5, // PCIe Gen4 x16 one direction: no NVLink on the RTX 4090
+    hostBandwidthGbs: 25,
+    pricePerHour: 0,
+    architecture: 'ada',
+    memoryType: 'gddr', // [NV-ADA] GDDR6X
+  },
+  'RTX-PRO-6000': {
+    name: 'RTX-PRO-6000',
+    computeTflops: 503.8, // [NV-RTXBW] dense BF16 tensor, FP32 accumulate
+    fp8Tflops: 1007.6, // [NV-RTXBW] dense FP8 tensor
+    memorySizeGb: 96, // [NV-RTXBW]
+    memoryBytes: 96 * GIB, // [NV-RTXBW] 96 GiB (what nvidia-smi reports not checked)
+    memoryBandwidthGbs: 1792, // [NV-RTXBW]
+    interconnectBandwidthGbs: 63, // PCIe Gen5 x16 one direction: no NVLink
+    hostBandwidthGbs: 50, // PCIe Gen5 x16, effective
+    pricePerHour: 0,
+    architecture: 'blackwell',
+    memoryType: 'gddr', // [NV-RTXBW] GDDR7
   },
 };
 
@@ -205,4 +268,9 @@ export const GPU_ALIASES: Readonly<Record<string, string>> = {
   'B200-SXM-180GB': 'B200',
   'V100-SXM2': 'V100',
   'V100-32GB': 'V100',
+  'RTX 4090': 'RTX-4090',
+  RTX4090: 'RTX-4090',
+  'GeForce-RTX-4090': 'RTX-4090',
+  'RTX PRO 6000': 'RTX-PRO-6000',
+  'RTX-PRO-6000-Blackwell': 'RTX-PRO-6000',
 };

@@ -20,6 +20,9 @@ const base: SimulatorConfig = {
   simulationDurationS: 60,
   drain: true,
   seed: 42,
+  // The engine mechanics these scenarios guard predate the vLLM V1 profile: they pin vLLM v0
+  // (prefill-first, eager kernels, unoverlapped CPU) so that its numbers stay exactly as committed.
+  engineProfile: 'vllm-v0',
 };
 
 const scenarios: Record<string, () => SimulatorConfig> = {
@@ -69,6 +72,27 @@ const scenarios: Record<string, () => SimulatorConfig> = {
     simulationDurationS: 60,
     engineProfile: 'trtllm',
     slo: { ttftS: 0.5, tpotS: 0.05 },
+  }),
+  // The default profile (vLLM V1: chunked prefill, prefix caching, CUDA graphs) on shared system
+  // prompts in two load stages, as the inference-perf runs it is fitted to.
+  'vllm-v1-shared-prefix-stages': () => ({
+    modelSpec: { name: 'llama-2-70b' },
+    clusterSpec: { gpuSpec: { name: 'H100-80GB' }, nGpusPerNode: 4 },
+    parallelismSpec: { tensorParallelSize: 4 },
+    workloadSpec: {
+      arrivalProcess: 'poisson',
+      avgInputLength: 575,
+      avgOutputLength: 249,
+      lengthDistribution: 'lognormal',
+      prefixSharing: { groups: 9, prefixLength: 100 },
+      stages: [
+        { rate: 4, durationS: 20 },
+        { rate: 12, durationS: 20 },
+      ],
+    },
+    schedulerSpec: { maxBatchSize: 128 },
+    drain: true,
+    seed: 42,
   }),
 };
 

@@ -1,6 +1,7 @@
 import type { EngineProfileName } from '@sim/specs';
 import fitted from '../data/engine-profiles.json';
 import vllmOverhead from '../data/vllm-cpu-overhead.json';
+import vllmV1 from '../data/vllm-v1-profile.json';
 
 /**
  * How a serving engine sizes its KV cache from a GPU's memory; f is the config's
@@ -27,6 +28,12 @@ export interface EngineProfile {
   readonly cpuOverheadPerSequenceUs: number;
   /** Multiplier on the calibrated GEMM and attention compute efficiencies (kernel quality relative to vLLM's). */
   readonly computeEfficiencyScale: number;
+  /**
+   * Multiplier on the GEMM's half-efficiency token count (the M at which a GEMM reaches half its
+   * peak efficiency): below 1, the engine's GEMM kernels use the tensor cores better on small
+   * batches than the profiled ones (e.g. Hopper wgmma kernels in today's cuBLAS/CUTLASS).
+   */
+  readonly gemmHalfEfficiencyScale: number;
   /** Multiplier on the calibrated memory-bandwidth efficiencies. */
   readonly memoryEfficiencyScale: number;
   /**
@@ -66,18 +73,19 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
   vllm: {
     name: 'vllm',
     description:
-      'vLLM (0.x, Python scheduler, no CUDA graphs for mixed batches): kernels as profiled by Vidur',
-    cpuOverheadBaseUs: vllmOverhead.baseUs,
-    cpuOverheadPerSequenceUs: vllmOverhead.perSequenceUs,
-    computeEfficiencyScale: 1,
+      "vLLM V1 (0.10+): chunked prefill (2048-token budget, decodes first), prefix caching, CUDA graphs up to 512 tokens, custom all-reduce; Vidur's kernel profiles with the fitted V1 factors",
+    cpuOverheadBaseUs: vllmV1.cpuOverheadBaseUs,
+    cpuOverheadPerSequenceUs: vllmV1.cpuOverheadPerSequenceUs,
+    computeEfficiencyScale: vllmV1.computeEfficiencyScale,
+    gemmHalfEfficiencyScale: vllmV1.gemmHalfEfficiencyScale,
     memoryEfficiencyScale: 1,
     quantizedWeightEfficiency: fitted['gpt-fast'].quantizedWeightEfficiency,
-    collectiveLatencyScale: 1,
+    collectiveLatencyScale: vllmV1.collectiveLatencyScale,
     kvCacheSizing: 'fraction-of-total',
-    overlapsCpu: false,
-    cudaGraphs: { maxTokens: 0, launchScale: 1 },
+    overlapsCpu: vllmV1.overlapsCpu,
+    cudaGraphs: { maxTokens: vllmV1.cudaGraphMaxTokens, launchScale: vllmV1.launchScale },
     calibrated: true,
-    source: `${vllmOverhead.source}; weight-only quantization efficiency borrowed from gpt-fast's fit`,
+    source: `${vllmV1.source}; weight-only quantization efficiency borrowed from gpt-fast's fit`,
   },
   'vllm-v0': {
     name: 'vllm-v0',
@@ -86,6 +94,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     cpuOverheadBaseUs: vllmOverhead.baseUs,
     cpuOverheadPerSequenceUs: vllmOverhead.perSequenceUs,
     computeEfficiencyScale: 1,
+    gemmHalfEfficiencyScale: 1,
     memoryEfficiencyScale: 1,
     quantizedWeightEfficiency: fitted['gpt-fast'].quantizedWeightEfficiency,
     collectiveLatencyScale: 1,
@@ -99,6 +108,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     name: 'trtllm',
     description: 'TensorRT-LLM (C++ runtime, in-flight batching, fused kernels)',
     ...fitted.trtllm,
+    gemmHalfEfficiencyScale: 1,
     kvCacheSizing: 'fraction-of-free',
     overlapsCpu: false,
     cudaGraphs: { maxTokens: 0, launchScale: 1 },
@@ -110,6 +120,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     cpuOverheadBaseUs: 300,
     cpuOverheadPerSequenceUs: 5,
     computeEfficiencyScale: 1,
+    gemmHalfEfficiencyScale: 1,
     memoryEfficiencyScale: 1,
     quantizedWeightEfficiency: fitted['gpt-fast'].quantizedWeightEfficiency,
     collectiveLatencyScale: 1,
@@ -125,6 +136,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     name: 'gpt-fast',
     description: 'gpt-fast (torch.compile + CUDA graphs, batch-1 oriented)',
     ...fitted['gpt-fast'],
+    gemmHalfEfficiencyScale: 1,
     kvCacheSizing: 'fraction-of-total',
     overlapsCpu: false,
     cudaGraphs: { maxTokens: 0, launchScale: 1 },
@@ -136,6 +148,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     cpuOverheadBaseUs: 0,
     cpuOverheadPerSequenceUs: 0,
     computeEfficiencyScale: 1,
+    gemmHalfEfficiencyScale: 1,
     memoryEfficiencyScale: 1,
     quantizedWeightEfficiency: { int8: 1, int4: 1 },
     collectiveLatencyScale: 1,

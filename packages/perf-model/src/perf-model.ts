@@ -611,7 +611,8 @@ function scaleProfile(
   const quantized =
     weightDtype === 'int8' || weightDtype === 'int4' ? engine.quantizedWeightEfficiency[weightDtype] : 1;
   const latency = engine.collectiveLatencyScale;
-  if (compute === 1 && memory === 1 && quantized === 1 && latency === 1) return profile;
+  const halfTokens = engine.gemmHalfEfficiencyScale;
+  if (compute === 1 && memory === 1 && quantized === 1 && latency === 1 && halfTokens === 1) return profile;
   const { communication } = profile;
   return {
     ...profile,
@@ -628,12 +629,13 @@ function scaleProfile(
     },
     gemm: {
       ...profile.gemm,
-      computeEfficiency: profile.gemm.computeEfficiency * compute,
+      computeEfficiency: Math.min(1, profile.gemm.computeEfficiency * compute),
+      halfEfficiencyTokens: profile.gemm.halfEfficiencyTokens * halfTokens,
       memoryEfficiency: Math.min(1, profile.gemm.memoryEfficiency * memory * quantized),
     },
     attention: {
       ...profile.attention,
-      prefillComputeEfficiency: profile.attention.prefillComputeEfficiency * compute,
+      prefillComputeEfficiency: Math.min(1, profile.attention.prefillComputeEfficiency * compute),
       decodeMemoryEfficiency: Math.min(1, profile.attention.decodeMemoryEfficiency * memory),
     },
   };

@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPublishedCases } from '../src/published-cases';
 import { renderValidationMarkdown, runCases, summarize } from '../src/validation-report';
+import { renderVllmV1Markdown, runVllmV1, summarizeVllmV1, VLLM_V1_METRICS } from '../src/vllm-v1-report';
+import { readVllmV1Stages } from '../src/vllm-v1-runs';
 
 const started = performance.now();
 const { cases, skipped } = readPublishedCases();
@@ -29,11 +31,25 @@ for (const summary of summarize(results)) {
     `${summary.dataset.padEnd(34)} ${String(summary.all.rows).padStart(4)} rows  median ${summary.all.median.toFixed(1).padStart(5)}%  p90 ${summary.all.p90.toFixed(1).padStart(5)}%  held-out (${summary.heldOut.rows}) median ${summary.heldOut.median.toFixed(1)}%${target}`,
   );
 }
+const v1 = runVllmV1(readVllmV1Stages());
+console.log('');
+for (const { stage, errors } of v1)
+  console.log(
+    `vLLM V1 ${stage.id.padEnd(52)} ${stage.split.padEnd(8)} ${Object.entries(errors)
+      .map(([metric, error]) => `${metric} ${error >= 0 ? '+' : ''}${error.toFixed(1)}%`)
+      .join('  ')}`,
+  );
+for (const summary of summarizeVllmV1(v1)) {
+  if (summary.rows === 0) continue;
+  console.log(
+    `vLLM V1 ${summary.split.padEnd(8)} ${VLLM_V1_METRICS[summary.metric].label.padEnd(36)} ${String(summary.rows).padStart(3)} stages  median ${summary.median.toFixed(1).padStart(5)}%  p90 ${summary.p90.toFixed(1).padStart(5)}%  bias ${summary.bias.toFixed(1)}%${summary.split === 'held-out' ? `  target ≤ ${summary.target}%: ${summary.median <= summary.target ? 'met' : 'MISSED'}` : ''}`,
+  );
+}
 console.log(
   `\n${cases.length} rows compared, ${skipped.length} not expressible, ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
 if (!process.argv.includes('--no-write')) {
   const path = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../docs/validation.md');
-  writeFileSync(path, renderValidationMarkdown(results, skipped));
+  writeFileSync(path, renderValidationMarkdown(results, skipped, renderVllmV1Markdown(v1)));
   console.log(`wrote ${path}`);
 }

@@ -17,3 +17,26 @@ export {
   TARGETS,
   type ValidationResult,
 } from './validation-report';
+export { fitVllmV1, VLLM_V1_PARAMETERS, type VllmV1Fit, vllmV1Objective, vllmV1Profile } from './vllm-v1-fit';
+export {
+  renderVllmV1Markdown,
+  runVllmV1,
+  summarizeVllmV1,
+  VLLM_V1_METRICS,
+  type VllmV1Metric,
+  type VllmV1Result,
+  type VllmV1Summary,
+} from './vllm-v1-report';
+export {
+  isOverloaded,
+  type MeasuredDistribution,
+  predictStage,
+  REPLAY_SECONDS,
+  REPLAY_WARMUP_SECONDS,
+  readVllmV1Stages,
+  type Split,
+  type StagePrediction,
+  stageConfig,
+  VLLM_V1_DATA,
+  type VllmV1Stage,
+} from './vllm-v1-runs';

@@ -65,16 +65,15 @@ function published(file: string): string {
 }
 
 /**
- * Models held out of the engine-profile fits, one per table: Llama-3.1 (8B, 70B, 405B) for gpt-fast,
- * Mistral 7B for TensorRT-LLM v0.9.0 and GPT-J 6B for v0.6.1/v0.5. The in-flight table is not
- * fitted at all (every row is held out), nor are Splitwise's (vLLM profile, fitted to Vidur's data).
+ * A row's split, from the `split` column every committed table carries (see each file's `# SPLIT`
+ * header: why its held-out rows are held out). A row without a valid label is an error, never a
+ * silent default.
  */
-const HELD_OUT_MODELS: Readonly<Record<string, readonly string[]>> = {
-  'gpt-fast': ['llama-3.1-8b', 'llama-3.1-70b', 'llama-3.1-405b'],
-  'v0.9.0': ['mistral-7b'],
-  'v0.6.1': ['gpt-j-6b'],
-  'v0.5': ['gpt-j-6b'],
-};
+function heldOutOf(row: Record<string, string | undefined>, file: string): boolean {
+  if (row.split === 'held-out') return true;
+  if (row.split === 'train') return false;
+  throw new Error(`${file}: row without a valid split label ("train" or "held-out"): ${JSON.stringify(row)}`);
+}
 
 /** The tables' own spellings; names that are presets or preset aliases resolve through the preset lookup. */
 const MODEL_NAMES: Readonly<Record<string, string>> = {
@@ -150,7 +149,7 @@ function gptFastCases(cases: ValidationCase[], skipped: SkippedRow[]): void {
       engineProfile: 'gpt-fast',
       measured,
       unit: 'tok/s',
-      heldOut: HELD_OUT_MODELS['gpt-fast']?.includes(model) ?? false,
+      heldOut: heldOutOf(row, 'gptfast_readme_bs1_decode.csv'),
       numRequests: 1,
       source: `gpt-fast README (${row.table})`,
     });
@@ -198,7 +197,7 @@ function trtllmStaticCases(file: string, cases: ValidationCase[], skipped: Skipp
       measured,
       // The v0.6.1 A100 header says only "out tok/s"; its 70B TP4 row (670) matches v0.9.0's per-GPU 686, so it is per GPU.
       unit: ttft ? 'ms' : 'tok/s/GPU',
-      heldOut: HELD_OUT_MODELS[version]?.includes(model) ?? false,
+      heldOut: heldOutOf(row, file),
       numRequests: 1,
       source: `TensorRT-LLM perf overview ${version}`,
     });
@@ -232,7 +231,7 @@ function trtllmInFlightCases(cases: ValidationCase[], skipped: SkippedRow[]): vo
       engineProfile: 'trtllm',
       measured: number(row.total_output_tok_s),
       unit: 'tok/s',
-      heldOut: true,
+      heldOut: heldOutOf(row, 'trtllm_perf_overview_v0.14.0_ifb_throughput_A100.csv'),
       numRequests: inFlightRequests(inputTokens, outputTokens),
       source: 'TensorRT-LLM perf overview v0.14.0',
     });
@@ -285,10 +284,11 @@ function splitwiseCases(cases: ValidationCase[], skipped: SkippedRow[]): void {
         batchSize: number(row.batch_size),
         inputTokens: number(row.prompt_size),
         outputTokens: number(row.token_size),
-        engineProfile: 'vllm',
+        // Splitwise measured an early (2023) vLLM build: the v0 profile, not V1.
+        engineProfile: 'vllm-v0',
         measured: number(row[column]),
         unit: 'ms',
-        heldOut: true,
+        heldOut: heldOutOf(row, 'splitwise_sim_perf_model_measured.csv'),
         numRequests: 1,
         source: 'Splitwise perf_model.csv',
       });
@@ -297,7 +297,16 @@ function splitwiseCases(cases: ValidationCase[], skipped: SkippedRow[]): void {
 }
 
 /** Reads every published table into validation cases (and the rows that cannot be expressed). */
-export function readPublishedCases(): PublishedCases {
+export function readPublishedCases(split?: 'train' | 'held-out'): PublishedCases {
+  const all = readAllPublishedCases();
+  if (split === undefined) return all;
+  return {
+    cases: all.cases.filter((item) => item.heldOut === (split === 'held-out')),
+    skipped: all.skipped,
+  };
+}
+
+function readAllPublishedCases(): PublishedCases {
   const cases: ValidationCase[] = [];
   const skipped: SkippedRow[] = [];
   gptFastCases(cases, skipped);

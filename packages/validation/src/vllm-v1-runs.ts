@@ -44,7 +44,9 @@ export interface VllmV1Stage {
 }
 
 /** Path of the committed copy of the runs (see its `derivedFrom` and `splitRule`). */
-export const VLLM_V1_DATA = fileURLToPath(new URL('../data/vllm-v1-h100/stage-metrics.json', import.meta.url));
+export const VLLM_V1_DATA = fileURLToPath(
+  new URL('../data/vllm-v1-h100/stage-metrics.json', import.meta.url),
+);
 
 const MODELS: Readonly<Record<string, string>> = {
   'meta-llama/Llama-2-7b-hf': 'llama-2-7b',
@@ -125,7 +127,7 @@ export const REPLAY_WARMUP_SECONDS = 20;
  * (constant-rate arrivals, the measured mean prompt length, the shared system prompts, and the
  * measured median output length: the median request's latency is what is compared).
  */
-export function stageConfig(stage: VllmV1Stage): SimulatorConfig {
+export function stageConfig(stage: VllmV1Stage, replaySeconds = REPLAY_SECONDS): SimulatorConfig {
   return {
     modelSpec: { name: stage.model, maxContextLength: stage.maxModelLen },
     clusterSpec: { gpuSpec: { name: 'H100-80GB' }, nGpusPerNode: stage.tensorParallelSize },
@@ -139,7 +141,7 @@ export function stageConfig(stage: VllmV1Stage): SimulatorConfig {
       lengthDistribution: 'fixed',
       prefixSharing: { groups: stage.groups, prefixLength: stage.prefixLength },
     },
-    simulationDurationS: Math.min(stage.durationS, REPLAY_SECONDS),
+    simulationDurationS: Math.min(stage.durationS, replaySeconds),
     warmupS: REPLAY_WARMUP_SECONDS,
     engineProfile: 'vllm',
     seed: 42,
@@ -157,8 +159,12 @@ export interface StagePrediction {
 }
 
 /** Replays a stage through the full engine, optionally with a custom engine profile (while fitting). */
-export function predictStage(stage: VllmV1Stage, engine?: EngineProfile): StagePrediction {
-  const config = stageConfig(stage);
+export function predictStage(
+  stage: VllmV1Stage,
+  engine?: EngineProfile,
+  replaySeconds = REPLAY_SECONDS,
+): StagePrediction {
+  const config = stageConfig(stage, replaySeconds);
   const statistics = new LLMInferenceSimulator(config)
     .run(engine === undefined ? {} : { engineProfile: engine })
     .computeStatistics();

@@ -1,0 +1,114 @@
+import { ENGINE_PROFILES, type EngineProfile } from '@sim/perf-model';
+import { nelderMead } from '../../../test-support/nelder-mead';
+import { isOverloaded, predictStage, readVllmV1Stages, type VllmV1Stage } from './vllm-v1-runs';
+
+/** The stages a fit may read: the training split only. */
+export const VLLM_V1_FIT_STAGES = (): VllmV1Stage[] => readVllmV1Stages('train');
+
+/** The free parameters of the vLLM V1 profile, in the order the optimizer sees them (log space). */
+export const VLLM_V1_PARAMETERS = [
+  'computeEfficiencyScale',
+  'gemmHalfEfficiencyScale',
+  'launchScale',
+  'collectiveLatencyScale',
+  'cpuOverheadBaseUs',
+  'cpuOverheadPerSequenceUs',
+] as const;
+
+/** Where the optimizer starts: no change to the kernels, half the launch and all-reduce latency, Vidur's v0 CPU time. */
+const START = [1, 1, 0.5, 0.5, 1400, 40];
+
+/** The vLLM V1 profile for parameter values `values` (in {@link VLLM_V1_PARAMETERS} order). */
+export function vllmV1Profile(values: readonly number[], overlapsCpu: boolean): EngineProfile {
+  const [compute, halfTokens, launch, collective, cpuBase, cpuPerSequence] = values as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return {
+    ...ENGINE_PROFILES['vllm-v0'],
+    name: 'vllm',
+    computeEfficiencyScale: compute,
+    gemmHalfEfficiencyScale: halfTokens,
+    collectiveLatencyScale: collective,
+    cpuOverheadBaseUs: cpuBase,
+    cpuOverheadPerSequenceUs: cpuPerSequence,
+    overlapsCpu,
+    cudaGraphs: { maxTokens: 512, launchScale: launch },
+  };
+}
+
+/** Mean squared log error of the median TTFT and median e2e latency over the stages that were not overloaded. */
+export function vllmV1Objective(
+  stages: readonly VllmV1Stage[],
+  engine: EngineProfile,
+  replaySeconds?: number,
+): number {
+  let sum = 0;
+  let count = 0;
+  for (const stage of stages) {
+    if (isOverloaded(stage)) continue;
+    const predicted = predictStage(stage, engine, replaySeconds);
+    sum += Math.log(predicted.ttftMedianS / stage.ttftS.median) ** 2;
+    sum += Math.log(predicted.e2eMedianS / stage.e2eS.median) ** 2;
+    count += 2;
+  }
+  return count === 0 ? 0 : sum / count;
+}
+
+export interface VllmV1Fit {
+  readonly parameters: Readonly<Record<(typeof VLLM_V1_PARAMETERS)[number], number>>;
+  readonly overlapsCpu: boolean;
+  readonly objective: number;
+  /** What to write to packages/perf-model/data/vllm-v1-profile.json. */
+  readonly file: Record<string, unknown>;
+}
+
+/**
+ * Fits the profile on `stages` (pass only training stages): Nelder–Mead over the log parameters,
+ * once with the CPU work overlapped and once not; the better of the two is kept. Deterministic.
+ */
+export function fitVllmV1(
+  stages: readonly VllmV1Stage[],
+  options: {
+    iterations?: number;
+    rounds?: number;
+    overlapVariants?: readonly boolean[];
+    replaySeconds?: number;
+    log?: (line: string) => void;
+  } = {},
+): VllmV1Fit {
+  const iterations = options.iterations ?? 250;
+  let best: VllmV1Fit | undefined;
+  for (const overlapsCpu of options.overlapVariants ?? [false, true]) {
+    const objective = (x: number[]) =>
+      vllmV1Objective(stages, vllmV1Profile(x.map(Math.exp), overlapsCpu), options.replaySeconds);
+    let x = START.map(Math.log);
+    for (let round = 0; round < (options.rounds ?? 2); round++) x = nelderMead(objective, x, iterations);
+    const values = x.map(Math.exp);
+    const value = objective(x);
+    options.log?.(
+      `overlapsCpu ${overlapsCpu}: objective ${value.toPrecision(4)} at ${values.map((v) => v.toPrecision(4)).join(', ')}`,
+    );
+    if (best === undefined || value < best.objective) {
+      const parameters = Object.fromEntries(
+        VLLM_V1_PARAMETERS.map((name, index) => [name, Number((values[index] as number).toPrecision(4))]),
+      ) as VllmV1Fit['parameters'];
+      best = {
+        parameters,
+        overlapsCpu,
+        objective: value,
+        file: {
+          source: `fitted by packages/validation/scripts/fit-vllm-v1.ts end to end through the engine on ${stages.length} training stages of the vLLM V1 H100 runs (inference-perf, Feb 2026: Llama-2-7B TP1, Llama-2-70B TP4; Mixtral-8x7B TP2 held out): median TTFT and e2e latency of the stages that were not overloaded; root mean squared log error ${Math.sqrt(value).toPrecision(3)}`,
+          overlapsCpu,
+          cudaGraphMaxTokens: 512,
+          ...parameters,
+        },
+      };
+    }
+  }
+  return best as VllmV1Fit;
+}

@@ -3,6 +3,8 @@ import Table from 'cli-table3';
 
 const ms = (seconds: number) => (seconds * 1000).toFixed(seconds < 0.01 ? 2 : 1);
 const pct = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+/** Seconds without float noise (a stage starting at 0.1 + 0.2 s reads 0.3). */
+const seconds = (value: number) => String(Number(value.toPrecision(6)));
 
 /**
  * The scheduler settings a run used, after the engine profile's defaults (the trtllm profile, for
@@ -16,21 +18,73 @@ export function describeScheduler(config: ResolvedConfig): string {
   return `scheduler (${config.engineProfile} profile defaults unless set): ${scheduler.batchingType} batching, ${prefill}, token budget ${scheduler.maxNumBatchedTokens} per iteration, max batch ${scheduler.maxBatchSize}, preemption by ${scheduler.preemptionMode}, KV blocks of ${scheduler.kvBlockSize} tokens`;
 }
 
-/** The offered traffic in words: arrivals (a rate, clients, or a trace replay) and lengths. */
+/** Load stages in words: `poisson stages 5 req/s × 30 s → 20 req/s × 30 s`. */
+function describeStages(workload: ResolvedConfig['workloadSpec']): string | undefined {
+  if (workload.stages === undefined) return undefined;
+  const stages = workload.stages.map((stage) => `${stage.rate} req/s × ${stage.durationS} s`).join(' → ');
+  return `${workload.arrivalProcess} stages ${stages}`;
+}
+
+/** The offered traffic in words: arrivals (a rate, stages, clients, or a trace replay), lengths, shared prefixes. */
 function describeWorkload(workload: ResolvedConfig['workloadSpec']): string {
   const arrivals =
     workload.arrivalProcess === 'closed-loop'
       ? `closed-loop ${workload.concurrency} clients`
       : workload.arrivalProcess === 'trace'
         ? `trace replay of ${workload.traceFile}${workload.traceTimeScale === 1 ? '' : ` (times × ${workload.traceTimeScale})`}`
-        : `${workload.arrivalProcess} ${workload.arrivalRate} req/s`;
+        : (describeStages(workload) ?? `${workload.arrivalProcess} ${workload.arrivalRate} req/s`);
   const lengths =
     workload.arrivalProcess === 'trace'
       ? 'lengths from the trace'
       : workload.lengthDistribution.type === 'empirical'
         ? `lengths from ${workload.lengthDistribution.file}`
         : `${workload.avgInputLength} in / ${workload.avgOutputLength} out tokens (${workload.lengthDistribution.type})`;
-  return `${arrivals}, ${lengths}`;
+  const sharing = workload.prefixSharing;
+  const prefixes =
+    sharing === undefined
+      ? ''
+      : `, ${sharing.groups} shared prefix${sharing.groups === 1 ? '' : 'es'} of ${sharing.prefixLength} tokens`;
+  return `${arrivals}, ${lengths}${prefixes}`;
+}
+
+/** One row per load stage: its window, requests, throughput and latency percentiles (ms). */
+function stagesTable(stats: SimulationStatistics, prefixCaching: boolean): string {
+  const table = new Table({
+    head: [
+      'stage',
+      'rate req/s',
+      'window s',
+      'requests',
+      'completed',
+      'output tok/s',
+      'req/s',
+      'TTFT p50 ms',
+      'TTFT p99 ms',
+      'TPOT p50 ms',
+      'TPOT p99 ms',
+      'E2E p99 ms',
+      ...(prefixCaching ? ['prefix hit'] : []),
+    ],
+    style: { head: [], border: [] },
+  });
+  for (const stage of stats.stages) {
+    table.push([
+      stage.index + 1,
+      stage.rate,
+      `${seconds(stage.startS)}–${seconds(stage.startS + stage.durationS)}`,
+      stage.totalRequests,
+      stage.completedRequests,
+      stage.throughputTokensPerSec.toFixed(1),
+      stage.requestsPerSec.toFixed(2),
+      ms(stage.firstTokenLatency.p50),
+      ms(stage.firstTokenLatency.p99),
+      ms(stage.timePerOutputToken.p50),
+      ms(stage.timePerOutputToken.p99),
+      ms(stage.endToEndLatency.p99),
+      ...(prefixCaching ? [pct(stage.prefixCacheHitRate)] : []),
+    ]);
+  }
+  return table.toString();
 }
 
 /**
@@ -106,6 +160,17 @@ export function formatSummary(
     stats.goodput.toFixed(2),
   ]);
   lines.push(utilization.toString());
+  const prefixCaching = config.schedulerSpec.enablePrefixCaching;
+  if (prefixCaching)
+    lines.push(
+      `prefix cache: ${pct(stats.prefixCacheHitRate)} of prompt tokens served from the cache (hit rate${config.warmupS > 0 ? ' after the warm-up' : ''})`,
+    );
+  if (stats.stages.length > 0) {
+    lines.push(
+      'per stage (each request counts in the stage it arrived in, even when it finished later; rates over the stage window):',
+    );
+    lines.push(stagesTable(stats, prefixCaching));
+  }
   lines.push(
     `memory per GPU: weights ${stats.memory.weightGbPerGpu.toFixed(1)} GB, KV cache ${stats.memory.kvCacheGbPerGpu.toFixed(1)} GB (${stats.memory.kvCapacityTokens.toLocaleString('en-US')} tokens)`,
   );

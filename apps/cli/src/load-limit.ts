@@ -2,7 +2,7 @@ import type { ResolvedConfig, SimulationStatistics } from '@sim/engine';
 
 /** How a run's load compares with what it served. */
 export interface LoadAssessment {
-  /** The configured arrival rate (req/s) of an open-loop generator; undefined for traces and closed loops. */
+  /** The configured arrival rate (req/s) of an open-loop generator (the stages' mean with load stages); undefined for traces and closed loops. */
   readonly offeredRate: number | undefined;
   /** Completed requests per second. */
   readonly servedRate: number;
@@ -21,10 +21,24 @@ const OPEN_LOOP_PROCESSES: ReadonlySet<string> = new Set(['poisson', 'gamma', 'd
 /** Served at or above this fraction of the offered rate counts as keeping up (Poisson counts vary). */
 const KEEPS_UP_FRACTION = 0.9;
 
+/** The arrival rate, or with load stages their mean (Σ rate × duration / Σ duration). */
+function meanOfferedRate(workload: ResolvedConfig['workloadSpec']): number {
+  if (workload.stages === undefined) return workload.arrivalRate;
+  let requests = 0;
+  let duration = 0;
+  for (const stage of workload.stages) {
+    requests += stage.rate * stage.durationS;
+    duration += stage.durationS;
+  }
+  return requests / duration;
+}
+
 /** Whether a run kept up with its offered load, or was overloaded. */
 export function assessLoad(config: ResolvedConfig, statistics: SimulationStatistics): LoadAssessment {
   const workload = config.workloadSpec;
-  const offeredRate = OPEN_LOOP_PROCESSES.has(workload.arrivalProcess) ? workload.arrivalRate : undefined;
+  const offeredRate = OPEN_LOOP_PROCESSES.has(workload.arrivalProcess)
+    ? meanOfferedRate(workload)
+    : undefined;
   const servedRate = statistics.requestsPerSec;
   const overloaded = statistics.warnings.some((warning) => /overload/i.test(warning));
   return {

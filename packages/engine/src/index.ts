@@ -51,6 +51,6 @@ export { createRandomStreams, type RandomSource, type RandomStreams } from './ra
 export { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions, Simulation } from './simulation';
 export { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
 export { type AsyncRunOptions, LLMInferenceSimulator } from './simulator';
-export type { SimulationStatistics } from './statistics';
+export type { SimulationStatistics, StageStatistics } from './statistics';
 export type { TimeSeries } from './time-series';
-export { type Arrival, WorkloadSource } from './workload-source';
+export { type Arrival, type RequestShape, stageBoundaries, WorkloadSource } from './workload-source';

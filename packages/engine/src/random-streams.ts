@@ -8,11 +8,18 @@ export interface RandomStreams {
   readonly arrivals: RandomSource;
   readonly lengths: RandomSource;
   readonly routing: RandomSource;
+  /** Shared-prefix group of each request (`workloadSpec.prefixSharing`); drawn only when prefixes are shared. */
+  readonly prefixGroups: RandomSource;
 }
 
 export function createRandomStreams(seed: number): RandomStreams {
   const stream = (purpose: string): RandomSource => seedrandom(`llm-sim:${seed}:${purpose}`);
-  return { arrivals: stream('arrivals'), lengths: stream('lengths'), routing: stream('routing') };
+  return {
+    arrivals: stream('arrivals'),
+    lengths: stream('lengths'),
+    routing: stream('routing'),
+    prefixGroups: stream('prefix-groups'),
+  };
 }
 
 /** Exponential variate with the given mean. */

@@ -12,6 +12,7 @@ import { type DistributionSummary, LogHistogram, Samples } from './distribution'
 import { EventQueue } from './event-queue';
 import { createRandomStreams, type RandomStreams } from './random-streams';
 import { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
+import { hitRate, StageTokenGaps, StageTracker } from './stage-statistics';
 import type { SimulationStatistics } from './statistics';
 import { TimeSeriesRecorder } from './time-series';
 import { TokenGaps } from './token-gaps';
@@ -84,6 +85,8 @@ interface VirtualEngine {
   readonly policy: BatchingPolicy;
   /** Inter-token gaps of this engine's sequences. */
   readonly gaps: TokenGaps;
+  /** The same gaps split by load stage (`workloadSpec.stages`); undefined without stages. */
+  readonly stageGaps: StageTokenGaps | undefined;
   /** The policy's listeners (metrics and gaps of this engine). */
   readonly events: SchedulerEvents;
   busy: boolean;
@@ -177,6 +180,11 @@ export class Simulation {
   private oldestOpen = 0;
   /** Sum of service times (first scheduling to last token) of measured completed requests. */
   private serviceSum = 0;
+  /** Prompt tokens of measured requests whose first prefill completed, and of those served from the prefix cache. */
+  private measuredPromptTokens = 0;
+  private cachedPromptTokens = 0;
+  /** Per-stage observations (`workloadSpec.stages`); undefined without stages. */
+  private readonly stageTracker: StageTracker | undefined;
 
   constructor(config: ResolvedConfig, options: RunOptions = {}) {
     this.config = config;
@@ -197,10 +205,17 @@ export class Simulation {
     const stages = config.parallelismSpec.pipelineParallelSize;
     // With pipeline parallelism each stage count of virtual engines shares the replica's KV cache (as vLLM's virtual engines).
     this.blocksPerEngine = Math.floor(memory.kvCapacityBlocks / stages);
+    const loadStages = config.workloadSpec.stages;
+    const stageStarts = this.workload.stageStarts;
+    this.stageTracker =
+      loadStages === undefined || stageStarts === undefined
+        ? undefined
+        : new StageTracker(loadStages, stageStarts);
     for (let replica = 0; replica < config.parallelismSpec.dataParallelSize; replica++) {
       const engines: VirtualEngine[] = [];
       for (let stage = 0; stage < stages; stage++) {
         const gaps = new TokenGaps(this.itl);
+        const stageGaps = this.stageTracker === undefined ? undefined : new StageTokenGaps(this.stageTracker);
         engines.push({
           replica,
           stage,
@@ -210,7 +225,8 @@ export class Simulation {
             batchSize: config.workloadSpec.batchSize,
           }),
           gaps,
-          events: this.engineEvents(gaps),
+          stageGaps,
+          events: this.engineEvents(gaps, stageGaps),
           busy: false,
           wakeAt: Number.NaN,
           pendingSampled: 0,
@@ -228,8 +244,38 @@ export class Simulation {
     this.start();
   }
 
-  /** The scheduler listeners of one virtual engine: metrics, plus its inter-token gaps. */
-  private engineEvents(gaps: TokenGaps): SchedulerEvents {
+  /** The scheduler listeners of one virtual engine: metrics, plus its inter-token gaps (per load stage too, with stages). */
+  private engineEvents(gaps: TokenGaps, stageGaps: StageTokenGaps | undefined): SchedulerEvents {
+    if (stageGaps !== undefined)
+      return {
+        onFirstToken: (sequence, time) => {
+          gaps.join(sequence, time);
+          stageGaps.join(sequence, time);
+          this.onFirstToken(sequence, time);
+        },
+        onFinish: (sequence, time) => {
+          gaps.leave(sequence);
+          stageGaps.leave(sequence);
+          this.onFinish(sequence, time);
+        },
+        onPreempt: (sequence) => {
+          gaps.leave(sequence);
+          stageGaps.leave(sequence);
+          this.preemptions++;
+        },
+        onSwapIn: (sequence) => {
+          gaps.join(sequence, sequence.tokenTime);
+          stageGaps.swapIn(sequence);
+        },
+        onRecomputed: (sequence, time) => {
+          gaps.recomputed(sequence, time);
+          stageGaps.recomputed(sequence, time);
+        },
+        onDecodeStep: (time, _sequences, measured) => {
+          gaps.decodeStep(time, measured);
+          stageGaps.decodeStep(time);
+        },
+      };
     return {
       onFirstToken: (sequence, time) => {
         gaps.join(sequence, time);
@@ -289,6 +335,13 @@ export class Simulation {
         basis: `${workload.concurrency} clients for ${duration} s at about ${perRequest.toPrecision(3)} s per request`,
         fix: 'Shorten simulationDurationS or set workloadSpec.numRequests',
       });
+    } else if (workload.stages !== undefined) {
+      candidates.push({
+        expected: this.workload.expectedArrivals(duration),
+        path: 'workloadSpec.stages',
+        basis: `Σ rate × duration over ${workload.stages.length} load stage${workload.stages.length === 1 ? '' : 's'}${Number.isFinite(duration) ? ` within ${duration} s` : ''}`,
+        fix: 'Shorten or slow the stages, or set workloadSpec.numRequests',
+      });
     } else if (workload.arrivalProcess !== 'trace') {
       candidates.push({
         expected: workload.arrivalRate * duration,
@@ -334,7 +387,9 @@ export class Simulation {
       workloadSpec.arrivalProcess !== 'trace' &&
       planned !== undefined
     )
-      return Math.min(simulationDurationS, planned / workloadSpec.arrivalRate);
+      return Math.min(simulationDurationS, this.workload.expectedTimeOfArrivals(planned));
+    const starts = this.workload.stageStarts;
+    if (starts !== undefined) return Math.min(simulationDurationS, starts[starts.length - 1] as number);
     return simulationDurationS;
   }
 
@@ -354,8 +409,8 @@ export class Simulation {
 
   private scheduleClientRequest(client: number, time: number): void {
     if (!this.workload.claim(time)) return;
-    const { input, output } = this.workload.drawLengths();
-    this.queue.push(time, ARRIVAL, { kind: ARRIVAL, arrival: { time, input, output }, client });
+    const { input, output, prefixGroup } = this.workload.drawLengths();
+    this.queue.push(time, ARRIVAL, { kind: ARRIVAL, arrival: { time, input, output, prefixGroup }, client });
   }
 
   /** Processes events up to `maxEvents`; returns false when the run is over. */
@@ -401,6 +456,14 @@ export class Simulation {
     const id = this.nextId++;
     const sequence = new Sequence(id, arrival.time, arrival.input, arrival.output);
     sequence.measured = arrival.time >= this.config.warmupS;
+    if (arrival.prefixGroup >= 0) {
+      sequence.prefixGroup = arrival.prefixGroup;
+      sequence.sharedPrefixTokens = Math.min(
+        (this.config.workloadSpec.prefixSharing as { prefixLength: number }).prefixLength,
+        arrival.input,
+      );
+    }
+    this.stageTracker?.arrive(id, this.workload.stageOf(arrival.time));
     this.arrivalTimes = withRoomFor(this.arrivalTimes, id);
     this.leftAt = withRoomFor(this.leftAt, id);
     this.arrivalTimes[id] = arrival.time;
@@ -409,6 +472,7 @@ export class Simulation {
     const blocksNeeded = Math.ceil((arrival.input + arrival.output) / this.config.schedulerSpec.kvBlockSize);
     if (arrival.input > model.maxContextLength || blocksNeeded > this.blocksPerEngine) {
       this.rejected++;
+      this.stageTracker?.reject(id);
       this.afterRequestLeaves(id, arrival.time);
       return;
     }
@@ -522,6 +586,7 @@ export class Simulation {
     let start = runStart;
     let context = window.contextTokens;
     const gaps = engine.gaps;
+    const stageGaps = engine.stageGaps;
     const measured = window.measuredSequences;
     let count = 0;
     let busy = 0;
@@ -539,6 +604,7 @@ export class Simulation {
       flops += cost.flops0 + cost.flops1 * context;
       bytes += cost.bytes0 + cost.bytes1 * context;
       gaps.decodeStep(end, measured);
+      stageGaps?.decodeStep(end);
       start = end;
       context += decodes;
       count++;
@@ -642,6 +708,11 @@ export class Simulation {
 
   private onFirstToken(sequence: Sequence, time: number): void {
     this.inputTokens += sequence.inputTokens;
+    if (sequence.measured) {
+      this.measuredPromptTokens += sequence.inputTokens;
+      this.cachedPromptTokens += sequence.cachedPromptTokens;
+    }
+    this.stageTracker?.firstToken(sequence);
     const ttftSlo = this.config.slo.ttftS;
     if (sequence.measured && ttftSlo !== undefined && time - sequence.arrivalTime > ttftSlo)
       this.ttftMisses++;
@@ -661,6 +732,7 @@ export class Simulation {
     const queueing = sequence.firstScheduledTime - sequence.arrivalTime;
     const tpot = sequence.outputTokens > 1 ? (e2e - ttft) / (sequence.outputTokens - 1) : Number.NaN;
     this.series.addCompletion(time);
+    let metSlo = false;
     if (sequence.measured) {
       this.measuredCompleted++;
       this.ttft.push(ttft);
@@ -673,9 +745,15 @@ export class Simulation {
       if (
         (slo.ttftS === undefined || ttft <= slo.ttftS) &&
         (slo.tpotS === undefined || Number.isNaN(tpot) || tpot <= slo.tpotS)
-      )
+      ) {
         this.metSlo++;
+        metSlo = true;
+      }
     }
+    this.stageTracker?.finish(
+      sequence,
+      sequence.measured ? { ttft, e2e, queueing, tpot, metSlo } : undefined,
+    );
     this.records?.push({
       id: sequence.id,
       arrivalS: sequence.arrivalTime,
@@ -720,7 +798,7 @@ export class Simulation {
         this.workload.arrivalsEndS !== undefined
           ? this.arrived
           : (this.workload.plannedRequests ??
-            (openLoop && Number.isFinite(duration) ? workloadSpec.arrivalRate * duration : Number.NaN));
+            (openLoop && Number.isFinite(duration) ? this.workload.expectedArrivals(duration) : Number.NaN));
       const left = this.completed + this.rejected;
       const byRequests = total > 0 ? left / Math.max(total, this.arrived) : Number.NaN;
       // Time counts when the run stops at the duration, or (closed loop) when nothing else is known.
@@ -802,6 +880,8 @@ export class Simulation {
         kvCacheGbPerGpu: memory.kvCacheBytesPerGpu / 1e9,
         kvCapacityTokens: memory.kvCapacityTokens,
       },
+      prefixCacheHitRate: hitRate(this.cachedPromptTokens, this.measuredPromptTokens),
+      stages: this.stageTracker?.summarize(config.simulationDurationS, config.warmupS) ?? [],
       warnings: this.warnings(duration, inFlight, series.queueLength, queueingDelay),
       confidence: this.confidence(),
     };

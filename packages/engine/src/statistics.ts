@@ -59,8 +59,75 @@ export interface SimulationStatistics {
     readonly kvCacheGbPerGpu: number;
     readonly kvCapacityTokens: number;
   };
+  /**
+   * Fraction of prompt tokens served from the prefix cache (`schedulerSpec.enablePrefixCaching`)
+   * instead of prefilled: Σ cachedᵢ / Σ inputᵢ over the measured requests (arriving at or after
+   * `warmupS`) whose first prefill completed, where cachedᵢ is the prompt tokens found in the cache
+   * at the request's first admission (`Sequence.cachedPromptTokens`; re-prefills after a
+   * preemption are not counted). 0 when caching is off, nothing hit, or no prefill completed.
+   */
+  readonly prefixCacheHitRate: number;
+  /**
+   * Per load stage (`workloadSpec.stages`), in order; empty without stages. Each entry covers the
+   * requests that arrived in that stage, wherever they finished (see {@link StageStatistics}).
+   */
+  readonly stages: readonly StageStatistics[];
   /** Human-readable warnings (memory, overload, unfinished requests, too short a run, rejections). */
   readonly warnings: readonly string[];
   /** Which parts of the prediction are extrapolated beyond the calibration data. */
   readonly confidence: readonly string[];
+}
+
+/**
+ * Statistics of one load stage (`workloadSpec.stages[index]`), over the requests that arrived in
+ * the stage's window [startS, startS + durationS). A request counts in the stage it arrived in, for
+ * everything: its latencies, tokens, inter-token gaps and prefix-cache hits, even when it is served
+ * after the stage ended (so a stage's backlog shows in its own latencies, not the next stage's).
+ * Rates divide by the stage's window, cut at `simulationDurationS` when the run ends inside it
+ * (0 when that leaves nothing). Latency distributions, goodput and SLO attainment cover measured
+ * requests (arriving at or after `warmupS`), as the overall ones. See docs/metrics.md.
+ */
+export interface StageStatistics {
+  /** Position in `workloadSpec.stages`. */
+  readonly index: number;
+  /** The stage's arrival rate, requests per second. */
+  readonly rate: number;
+  /** When the stage starts (the sum of the earlier stages' durations), seconds. */
+  readonly startS: number;
+  /** The stage's configured length, seconds. */
+  readonly durationS: number;
+  /** Requests that arrived in the stage. */
+  readonly totalRequests: number;
+  /** Of those, the ones that completed within the run (possibly after the stage ended). */
+  readonly completedRequests: number;
+  /** Of those, the ones refused (longer than the context or the whole KV cache). */
+  readonly rejectedRequests: number;
+  /** Of those, the ones not finished when the run stopped. */
+  readonly inFlightRequests: number;
+  /** Output tokens of the stage's completed requests. */
+  readonly outputTokens: number;
+  /** Prompt tokens of the stage's requests whose first prefill completed. */
+  readonly inputTokens: number;
+  /** outputTokens / the stage's window. */
+  readonly throughputTokensPerSec: number;
+  /** (inputTokens + outputTokens) / the stage's window. */
+  readonly totalTokensPerSec: number;
+  /** completedRequests / the stage's window. */
+  readonly requestsPerSec: number;
+  /** TTFT of the stage's completed (measured) requests, seconds. */
+  readonly firstTokenLatency: DistributionSummary;
+  /** TPOT of the stage's completed (measured) requests with ≥ 2 outputs, seconds. */
+  readonly timePerOutputToken: DistributionSummary;
+  /** Every gap between consecutive tokens of the stage's measured requests (completed or in flight), seconds. */
+  readonly interTokenLatency: DistributionSummary;
+  /** Arrival to last token of the stage's completed (measured) requests, seconds. */
+  readonly endToEndLatency: DistributionSummary;
+  /** Arrival to first scheduling of the stage's completed (measured) requests, seconds. */
+  readonly queueingDelay: DistributionSummary;
+  /** The stage's completed measured requests meeting every SLO, per second of the window after warmupS. */
+  readonly goodput: number;
+  /** That count / the stage's completed measured requests. */
+  readonly sloAttainment: number;
+  /** As the overall `prefixCacheHitRate`, over the stage's requests. */
+  readonly prefixCacheHitRate: number;
 }

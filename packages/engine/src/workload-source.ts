@@ -8,11 +8,39 @@ export interface Arrival {
   readonly time: number;
   readonly input: number;
   readonly output: number;
+  /** Shared-prefix group of the prompt (`workloadSpec.prefixSharing`), −1 when it shares nothing. */
+  readonly prefixGroup: number;
+}
+
+/** A request's lengths and shared-prefix group (closed-loop clients draw these). */
+export interface RequestShape {
+  readonly input: number;
+  readonly output: number;
+  /** −1 without `workloadSpec.prefixSharing`. */
+  readonly prefixGroup: number;
 }
 
 /**
- * Generates the open-loop arrivals lazily, in time order, until the duration or numRequests is
- * reached (closed-loop arrivals are driven by the simulator; this only supplies their lengths).
+ * Start of each load stage and, last, the end of the last one (`workloadSpec.stages`), in seconds:
+ * stage i covers [starts[i], starts[i + 1]).
+ */
+export function stageBoundaries(stages: ResolvedConfig['workloadSpec']['stages']): Float64Array | undefined {
+  if (stages === undefined) return undefined;
+  const starts = new Float64Array(stages.length + 1);
+  for (let index = 0; index < stages.length; index++)
+    starts[index + 1] = (starts[index] as number) + (stages[index] as { durationS: number }).durationS;
+  return starts;
+}
+
+/**
+ * Generates the open-loop arrivals lazily, in time order, until the duration, numRequests or the
+ * end of the load stages is reached (closed-loop arrivals are driven by the simulator; this only
+ * supplies their lengths). With `workloadSpec.stages`, each stage's arrivals start at its start:
+ * deterministic ones at start + k / rate while before its end, Poisson ones with exponential gaps at
+ * its rate, the first gap drawn from its start (a gap that crosses the end is dropped: by
+ * memorylessness that is the Poisson process of each stage's rate). With
+ * `workloadSpec.prefixSharing`, every request's group is drawn uniformly from its own random stream
+ * after its lengths.
  */
 export class WorkloadSource {
   private readonly config: ResolvedConfig;
@@ -24,6 +52,13 @@ export class WorkloadSource {
   private lastArrival = 0;
   private cutByDuration = false;
   private exhausted = false;
+  /** Load stages' boundaries (see {@link stageBoundaries}); undefined without stages. */
+  readonly stageStarts: Float64Array | undefined;
+  /** The stage the next arrival is drawn in, and arrivals produced in it so far. */
+  private stage = 0;
+  private inStage = 0;
+  /** The last stage ended (no more arrivals). */
+  private stagesEnded = false;
 
   constructor(config: ResolvedConfig, streams: RandomStreams) {
     this.config = config;
@@ -45,6 +80,52 @@ export class WorkloadSource {
       workload.avgInputLength,
       workload.avgOutputLength,
     );
+    this.stageStarts = workload.arrivalProcess === 'trace' ? undefined : stageBoundaries(workload.stages);
+  }
+
+  /** The load stage (index into `workloadSpec.stages`) an arrival at `time` belongs to; −1 without stages. */
+  stageOf(time: number): number {
+    const starts = this.stageStarts;
+    if (starts === undefined) return -1;
+    let stage = 0;
+    while (stage + 2 < starts.length && time >= (starts[stage + 1] as number)) stage++;
+    return stage;
+  }
+
+  /**
+   * Open-loop arrivals expected in [0, until): the arrival rate × until, or with stages Σ rate × the
+   * part of each stage before `until` (NaN for traces and closed loops).
+   */
+  expectedArrivals(until: number): number {
+    const workload = this.config.workloadSpec;
+    if (workload.arrivalProcess === 'trace' || workload.arrivalProcess === 'closed-loop') return Number.NaN;
+    const starts = this.stageStarts;
+    const stages = workload.stages;
+    if (starts === undefined || stages === undefined) return workload.arrivalRate * until;
+    let expected = 0;
+    for (let index = 0; index < stages.length; index++) {
+      const overlap = Math.min(until, starts[index + 1] as number) - (starts[index] as number);
+      if (overlap > 0) expected += (stages[index] as { rate: number }).rate * overlap;
+    }
+    return expected;
+  }
+
+  /**
+   * When `count` open-loop arrivals are expected to have come: count / arrivalRate, or with stages
+   * the time at which Σ rate × elapsed stage time reaches `count` (the stages' end when it never does).
+   */
+  expectedTimeOfArrivals(count: number): number {
+    const workload = this.config.workloadSpec;
+    const starts = this.stageStarts;
+    const stages = workload.stages;
+    if (starts === undefined || stages === undefined) return count / workload.arrivalRate;
+    let remaining = count;
+    for (let index = 0; index < stages.length; index++) {
+      const { rate, durationS } = stages[index] as { rate: number; durationS: number };
+      if (rate * durationS >= remaining) return (starts[index] as number) + remaining / rate;
+      remaining -= rate * durationS;
+    }
+    return starts[stages.length] as number;
   }
 
   /** Requests produced so far. */
@@ -52,17 +133,30 @@ export class WorkloadSource {
     return this.produced;
   }
 
-  /** Draws a request's lengths (used for closed-loop clients). */
-  drawLengths(): { input: number; output: number } {
-    return this.lengths(this.streams.lengths);
+  /** Draws a request's lengths and shared-prefix group (used for closed-loop clients). */
+  drawLengths(): RequestShape {
+    const { input, output } = this.lengths(this.streams.lengths);
+    return { input, output, prefixGroup: this.drawPrefixGroup() };
+  }
+
+  /** A uniformly drawn shared-prefix group, or −1 (no draw) without prefix sharing. */
+  private drawPrefixGroup(): number {
+    const sharing = this.config.workloadSpec.prefixSharing;
+    if (sharing === undefined) return -1;
+    return Math.min(sharing.groups - 1, Math.floor(this.streams.prefixGroups() * sharing.groups));
   }
 
   /**
-   * When arrivals ended, in seconds: `simulationDurationS` when the duration cut them, the last
-   * arrival's time when numRequests or the trace did; undefined while arrivals may still come.
+   * When arrivals ended, in seconds: `simulationDurationS` when the duration cut them, the end of the
+   * last load stage (or the duration, if earlier) when the stages did, the last arrival's time when
+   * numRequests or the trace did; undefined while arrivals may still come.
    */
   get arrivalsEndS(): number | undefined {
     if (this.cutByDuration) return this.config.simulationDurationS;
+    if (this.stagesEnded) {
+      const starts = this.stageStarts as Float64Array;
+      return Math.min(this.config.simulationDurationS, starts[starts.length - 1] as number);
+    }
     return this.exhausted ? this.lastArrival : undefined;
   }
 
@@ -109,8 +203,10 @@ export class WorkloadSource {
         time,
         input: this.trace.inputTokens[index] as number,
         output: this.trace.outputTokens[index] as number,
+        prefixGroup: this.drawPrefixGroup(),
       };
     }
+    if (this.stageStarts !== undefined) return this.nextInStages(this.stageStarts);
     const mean = 1 / workload.arrivalRate;
     const random = this.streams.arrivals;
     let gap: number;
@@ -131,7 +227,38 @@ export class WorkloadSource {
     this.clock = time;
     this.produce(time);
     const { input, output } = this.lengths(this.streams.lengths);
-    return { time, input, output };
+    return { time, input, output, prefixGroup: this.drawPrefixGroup() };
+  }
+
+  /** The next arrival of the load stages (deterministic or Poisson within each stage). */
+  private nextInStages(starts: Float64Array): Arrival | undefined {
+    const workload = this.config.workloadSpec;
+    const stages = workload.stages as NonNullable<typeof workload.stages>;
+    const deterministic = workload.arrivalProcess === 'deterministic';
+    let time: number;
+    for (;;) {
+      if (this.stage >= stages.length) {
+        // The stages are over; numRequests, when reached at the same time, is the reason given.
+        const { numRequests } = workload;
+        if (numRequests !== undefined && this.produced >= numRequests) this.exhausted = true;
+        else this.stagesEnded = true;
+        return undefined;
+      }
+      const rate = (stages[this.stage] as { rate: number }).rate;
+      time = deterministic
+        ? (starts[this.stage] as number) + this.inStage / rate
+        : this.clock + exponential(this.streams.arrivals, 1 / rate);
+      if (time < (starts[this.stage + 1] as number)) break;
+      this.stage++;
+      this.inStage = 0;
+      this.clock = starts[this.stage] as number;
+    }
+    if (!this.withinLimits(time)) return undefined;
+    this.clock = time;
+    this.inStage++;
+    this.produce(time);
+    const { input, output } = this.lengths(this.streams.lengths);
+    return { time, input, output, prefixGroup: this.drawPrefixGroup() };
   }
 
   /** Counts a closed-loop request against numRequests / the duration; false when no more may start. */

@@ -6,7 +6,8 @@
 export class BlockManager {
   readonly totalBlocks: number;
   readonly blockSize: number;
-  private used = 0;
+  /** Blocks referenced by sequences. */
+  protected used = 0;
 
   constructor(totalBlocks: number, blockSize: number) {
     this.totalBlocks = totalBlocks;

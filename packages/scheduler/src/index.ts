@@ -8,6 +8,7 @@ export {
   STATIC_MODE,
 } from './policies/run-to-completion-policy';
 export { createPolicy, type PolicyFactory, policyNames, registerPolicy } from './policy-registry';
+export { PrefixCache, type PrefixCacheAudit } from './prefix-cache';
 export {
   type BatchingPolicy,
   emptyPlan,

@@ -15,6 +15,7 @@ const base: SchedulerOptions = {
   tokenLevelScheduling: true,
   maxNumBatchedTokens: 512,
   chunkedPrefill: false,
+  enablePrefixCaching: false,
   prefillChunkSize: 512,
   kvBlockSize: 16,
   gpuMemoryUtilization: 0.9,
@@ -145,6 +146,16 @@ describe.each([
     },
   ],
   ['continuous + swap', { batchingType: 'continuous' as const, preemptionMode: 'swap' as const }],
+  [
+    'continuous + chunked prefill + prefix caching',
+    {
+      batchingType: 'continuous' as const,
+      chunkedPrefill: true,
+      maxNumBatchedTokens: 64,
+      prefillChunkSize: 32,
+      enablePrefixCaching: true,
+    },
+  ],
   [
     'continuous, request-level admission',
     { batchingType: 'continuous' as const, tokenLevelScheduling: false },

@@ -54,8 +54,19 @@ export class Sequence {
   prefixGroup = -1;
   /** Leading prompt tokens identical across `prefixGroup` (0 when `prefixGroup` is −1). */
   sharedPrefixTokens = 0;
+  /**
+   * Identity of the whole prompt when it repeats across requests (`prefixSharing.promptsPerGroup`):
+   * sequences with the same `promptKey` ≥ 0 have identical prompts (and the same `prefixGroup`);
+   * −1 when the prompt beyond the shared prefix is the sequence's own.
+   */
+  promptKey = -1;
   /** Prompt tokens served from the prefix cache at the sequence's first admission (not recomputed). */
   cachedPromptTokens = 0;
+  /**
+   * Of the KV blocks the sequence holds, the leading ones held through the prefix cache
+   * (reference-counted, possibly shared); the rest are private. 0 without prefix caching.
+   */
+  cachedBlocks = 0;
   /** Engine bookkeeping for inter-token gaps: time of a token the engine knows this sequence produced. */
   tokenTime = Number.NaN;
   /** Engine bookkeeping for inter-token gaps: which group of sequences `tokenTime` belongs to. */

@@ -1,5 +1,6 @@
 import { BlockManager } from '../block-manager';
 import { DecodePool } from '../decode-pool';
+import { PrefixCache } from '../prefix-cache';
 import type {
   BatchingPolicy,
   IterationPlan,
@@ -24,11 +25,16 @@ const MAX_WINDOW = 1 << 16;
  *   memory and come back before new admissions);
  * - without chunked prefill an iteration is prefill-only or decode-only, prefills first (vLLM v0);
  *   with chunked prefill (Sarathi-Serve) decodes go first and the remaining token budget is filled
- *   with prompt chunks of at most `prefillChunkSize` tokens.
+ *   with prompt chunks of at most `prefillChunkSize` tokens;
+ * - with `enablePrefixCaching` the blocks live in a `PrefixCache`: an admitted sequence's leading
+ *   cached blocks are referenced instead of allocated and its prefill starts after them, and
+ *   sequences release their blocks to the cache instead of discarding them.
  */
 export class ContinuousPolicy implements BatchingPolicy {
   readonly name = 'continuous';
   readonly blocks: BlockManager;
+  /** The same object as `blocks` when prefix caching is on. */
+  private readonly cache: PrefixCache | undefined;
   private readonly options: SchedulerOptions;
   private readonly waiting: WaitingQueue;
   private readonly pool: DecodePool;
@@ -57,7 +63,11 @@ export class ContinuousPolicy implements BatchingPolicy {
 
   constructor(options: SchedulerOptions, queueKey: QueueKey = QUEUE_KEYS[options.queueOrder] as QueueKey) {
     this.options = options;
-    this.blocks = new BlockManager(options.totalBlocks, options.kvBlockSize);
+    this.cache =
+      options.enablePrefixCaching === true
+        ? new PrefixCache(options.totalBlocks, options.kvBlockSize)
+        : undefined;
+    this.blocks = this.cache ?? new BlockManager(options.totalBlocks, options.kvBlockSize);
     this.waiting = new WaitingQueue(queueKey);
     this.pool = new DecodePool(options.kvBlockSize);
   }
@@ -132,19 +142,17 @@ export class ContinuousPolicy implements BatchingPolicy {
           const sequence = this.prefilling[this.prefilling.length - 1] as Sequence;
           budget -= this.addChunk(
             sequence,
-            Math.min(sequence.prefillLength, options.prefillChunkSize, budget),
+            Math.min(sequence.prefillLength - sequence.prefilled, options.prefillChunkSize, budget),
           );
         }
       }
     } else {
       // vLLM v0: a prefill-only iteration whenever a prompt can be admitted; decodes otherwise.
       if (mayAdmit && this.swapped.length === 0) {
-        for (;;) {
-          const head = this.waiting.peek();
-          if (head === undefined || (this.planned.length > 0 && head.prefillLength > budget)) break;
-          if (!this.admit(now)) break;
+        // A prompt that does not fit the rest of the budget waits (the first always runs).
+        while (this.admit(now, this.planned.length > 0 ? budget : Number.POSITIVE_INFINITY)) {
           const sequence = this.prefilling[this.prefilling.length - 1] as Sequence;
-          budget -= this.addChunk(sequence, sequence.prefillLength);
+          budget -= this.addChunk(sequence, sequence.prefillLength - sequence.prefilled);
         }
       }
       this.planDecodes = this.planned.length === 0 && pool.size > 0;
@@ -187,7 +195,8 @@ export class ContinuousPolicy implements BatchingPolicy {
     const kvLength = victim.kvLengthAt(pool.currentStep);
     const held = blocksFor(kvLength, this.options.kvBlockSize);
     pool.remove(victim, pool.currentStep);
-    blocks.free(held);
+    if (this.cache === undefined) blocks.free(held);
+    else this.cache.release(victim, kvLength, this.options.preemptionMode !== 'swap');
     victim.preemptions++;
     this.pendingPreemptions.push(victim);
     if (this.options.preemptionMode === 'swap') {
@@ -204,15 +213,22 @@ export class ContinuousPolicy implements BatchingPolicy {
     }
   }
 
-  /** Admits the head of the queue if the batch and the KV cache have room. */
-  private admit(now: number): boolean {
+  /**
+   * Admits the head of the queue if the batch and the KV cache have room and its prefill (what the
+   * prefix cache does not hold) is at most `maxTokens`.
+   */
+  private admit(now: number, maxTokens = Number.POSITIVE_INFINITY): boolean {
     const head = this.waiting.peek();
     if (head === undefined || this.runningCount >= this.options.maxBatchSize) return false;
     const needed = blocksFor(head.prefillLength, this.options.kvBlockSize);
     const reserve = this.planDecodes ? 0 : this.pool.size > 0 ? 1 : 0;
-    if (!this.blocks.canAllocate(needed + reserve)) return false;
-    this.waiting.pop();
-    this.blocks.allocate(needed);
+    if (this.cache !== undefined) {
+      if (!this.admitCached(head, needed, reserve, maxTokens)) return false;
+    } else {
+      if (head.prefillLength > maxTokens || !this.blocks.canAllocate(needed + reserve)) return false;
+      this.waiting.pop();
+      this.blocks.allocate(needed);
+    }
     head.blocks = needed;
     head.status = 'prefilling';
     head.admissionOrder = this.admissions++;
@@ -221,11 +237,32 @@ export class ContinuousPolicy implements BatchingPolicy {
     return true;
   }
 
+  /**
+   * `admit` with the prefix cache: the head's leading cached blocks are referenced (those nobody
+   * holds leave the free queue, so they take capacity), the rest allocated, and its prefill starts
+   * after them (at least its last token is computed).
+   */
+  private admitCached(head: Sequence, needed: number, reserve: number, maxTokens: number): boolean {
+    const cache = this.cache as PrefixCache;
+    const hit = cache.match(head);
+    const hitTokens = hit * this.options.kvBlockSize;
+    if (head.prefillLength - hitTokens > maxTokens) return false;
+    if (!cache.canAllocate(needed - hit + cache.matchedEvictableBlocks + reserve)) return false;
+    this.waiting.pop();
+    cache.acquireMatched(head);
+    cache.allocate(needed - hit);
+    head.prefilled = hitTokens;
+    if (head.preemptions === 0) head.cachedPromptTokens = hitTokens;
+    return true;
+  }
+
   private addChunk(sequence: Sequence, tokens: number): number {
     if (tokens <= 0) return 0;
     this.plan_.prefillChunks.push(tokens);
     this.plan_.prefillContexts.push(sequence.prefilled);
     this.planned.push(sequence);
+    // The shared-prefix blocks this chunk fills are cached now, as vLLM V1 does when it schedules them.
+    if (this.cache !== undefined) this.cache.registerPrompt(sequence, sequence.prefilled + tokens);
     return tokens;
   }
 
@@ -296,7 +333,9 @@ export class ContinuousPolicy implements BatchingPolicy {
       if (done.length !== 0) done.length = 0;
       pool.popFinished(pool.currentStep, done);
       for (const sequence of done) {
-        blocks.free(blocksFor(sequence.kvLengthAt(pool.currentStep), this.options.kvBlockSize));
+        if (this.cache === undefined)
+          blocks.free(blocksFor(sequence.kvLengthAt(pool.currentStep), this.options.kvBlockSize));
+        else this.cache.release(sequence, sequence.kvLengthAt(pool.currentStep), false);
         sequence.generated = sequence.outputTokens;
         events.onFinish(sequence, endTime);
         finished = true;
@@ -316,7 +355,8 @@ export class ContinuousPolicy implements BatchingPolicy {
       }
       const remaining = sequence.outputTokens - sequence.generated;
       if (remaining <= 0) {
-        blocks.free(sequence.blocks);
+        if (this.cache === undefined) blocks.free(sequence.blocks);
+        else this.cache.release(sequence, sequence.prefillLength, false);
         sequence.status = 'finished';
         events.onFinish(sequence, endTime);
         finished = true;

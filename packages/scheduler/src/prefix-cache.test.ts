@@ -1,0 +1,520 @@
+import { blocksFor, ContinuousPolicy, PrefixCache, type SchedulerOptions, Sequence } from '@sim/scheduler';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+const base: SchedulerOptions = {
+  batchingType: 'continuous',
+  maxBatchSize: 8,
+  tokenLevelScheduling: true,
+  maxNumBatchedTokens: 512,
+  chunkedPrefill: false,
+  enablePrefixCaching: true,
+  prefillChunkSize: 512,
+  kvBlockSize: 16,
+  gpuMemoryUtilization: 0.9,
+  preemptionMode: 'recompute',
+  batchWaitTimeoutS: 0,
+  queueOrder: 'fcfs',
+  totalBlocks: 200,
+  batchSize: 4,
+};
+
+interface Request {
+  readonly arrival: number;
+  readonly input: number;
+  readonly output: number;
+  /** Prefix group (−1 or absent: none). */
+  readonly group?: number;
+  /** Shared prefix tokens of the group. */
+  readonly shared?: number;
+  /** Whole-prompt identity (−1 or absent: the prompt beyond the prefix is the request's own). */
+  readonly prompt?: number;
+}
+
+interface Run {
+  readonly policy: ContinuousPolicy;
+  readonly sequences: Sequence[];
+  /** Per sequence id: its prefill chunks as [time, tokens, context]. */
+  readonly chunks: [number, number, number][][];
+  /** (id, time) of each finish. */
+  readonly finished: [number, number][];
+  readonly preemptions: number;
+  readonly now: number;
+  /** Per iteration: blocks in use, evictable, empty. */
+  readonly blocks: [number, number, number][];
+}
+
+function makeSequences(requests: readonly Request[]): Sequence[] {
+  return requests.map((request, id) => {
+    const sequence = new Sequence(id, request.arrival, request.input, request.output);
+    if (request.group !== undefined && request.group >= 0) {
+      sequence.prefixGroup = request.group;
+      sequence.sharedPrefixTokens = Math.min(request.shared ?? 0, request.input);
+    }
+    if (request.prompt !== undefined) sequence.promptKey = request.prompt;
+    return sequence;
+  });
+}
+
+/**
+ * Checks the cache's accounting against the sequences: referenced + evictable + free = total, the
+ * referenced blocks are the live sequences' private blocks plus each referenced cached block once,
+ * and the reference counts add up to the blocks the sequences hold through the cache.
+ */
+function checkAccounting(policy: ContinuousPolicy, sequences: readonly Sequence[], blockSize: number) {
+  const cache = policy.blocks;
+  if (!(cache instanceof PrefixCache)) {
+    let held = 0;
+    for (const sequence of sequences) {
+      if (sequence.status === 'prefilling') held += sequence.blocks;
+      if (sequence.status === 'decoding')
+        held += blocksFor(sequence.kvLengthAt(policy.decodeStep), blockSize);
+    }
+    expect(cache.usedBlocks).toBe(held);
+    return;
+  }
+  const audit = cache.audit();
+  let privateBlocks = 0;
+  let references = 0;
+  for (const sequence of sequences) {
+    if (sequence.status !== 'prefilling' && sequence.status !== 'decoding') {
+      expect(sequence.cachedBlocks).toBe(0);
+      continue;
+    }
+    const held =
+      sequence.status === 'prefilling'
+        ? sequence.blocks
+        : blocksFor(sequence.kvLengthAt(policy.decodeStep), blockSize);
+    expect(sequence.cachedBlocks).toBeLessThanOrEqual(held);
+    privateBlocks += held - sequence.cachedBlocks;
+    references += sequence.cachedBlocks;
+    for (let index = 0; index < sequence.cachedBlocks; index++)
+      expect(cache.referenceCount(sequence, index)).toBeGreaterThan(0);
+  }
+  expect(audit.references).toBe(references);
+  expect(cache.usedBlocks).toBe(privateBlocks + audit.referencedCached);
+  expect(cache.evictableBlocks).toBe(audit.evictable);
+  expect(cache.emptyBlocks).toBe(audit.releasedFree + audit.neverUsed);
+  expect(cache.usedBlocks + cache.evictableBlocks + cache.emptyBlocks).toBe(cache.totalBlocks);
+  expect(cache.freeBlocks).toBe(cache.evictableBlocks + cache.emptyBlocks);
+}
+
+/**
+ * Drives a continuous policy with one time unit per iteration (with `bulk`, steady decode runs are
+ * advanced through the window API, as the engine does), checking the accounting after every
+ * iteration.
+ */
+function run(
+  requests: readonly Request[],
+  overrides: Partial<SchedulerOptions> = {},
+  { bulk = false, onIteration = (_policy: ContinuousPolicy, _sequences: readonly Sequence[]) => {} } = {},
+): Run {
+  const options = { ...base, ...overrides };
+  const policy = new ContinuousPolicy(options);
+  const sequences = makeSequences(requests);
+  const chunks: [number, number, number][][] = sequences.map(() => []);
+  const finished: [number, number][] = [];
+  const blocks: [number, number, number][] = [];
+  let preemptions = 0;
+  let next = 0;
+  let now = 0;
+  const events = {
+    onFirstToken: () => {},
+    onFinish: (sequence: Sequence, time: number) => finished.push([sequence.id, time]),
+    onPreempt: () => preemptions++,
+  };
+  for (let guard = 0; guard < 200_000; guard++) {
+    while (next < sequences.length && (sequences[next] as Sequence).arrivalTime <= now)
+      policy.enqueue(sequences[next++] as Sequence);
+    const nextArrival =
+      next < sequences.length ? (sequences[next] as Sequence).arrivalTime : Number.POSITIVE_INFINITY;
+    if (bulk) {
+      const window = policy.steadyDecodeWindow();
+      if (window !== undefined) {
+        const iterations = policy.steadyDecodeBlocks(
+          Math.min(window.iterations, Math.max(0, nextArrival - now)),
+        );
+        policy.advanceSteadyDecode(iterations);
+        now += iterations;
+        checkAccounting(policy, sequences, options.kvBlockSize);
+        if (iterations > 0) continue;
+      }
+    }
+    const plan = policy.plan(now);
+    if (plan === undefined) {
+      if (next >= sequences.length && policy.waitingCount === 0 && policy.runningCount === 0) break;
+      now = Math.max(now, nextArrival);
+      if (!Number.isFinite(now)) throw new Error('stuck');
+      continue;
+    }
+    // Each sequence's chunk is what complete() adds to its `prefilled`, after a context of what it had.
+    const before = sequences.map((sequence) => sequence.prefilled);
+    const planned = [...plan.prefillChunks];
+    const time = now;
+    now += 1;
+    policy.complete(now, events);
+    const seen: number[] = [];
+    for (const sequence of sequences) {
+      const context = before[sequence.id] as number;
+      if (sequence.prefilled === context) continue;
+      chunks[sequence.id]?.push([time, sequence.prefilled - context, context]);
+      seen.push(sequence.prefilled - context);
+    }
+    expect(seen.sort((x, y) => x - y)).toEqual(planned.sort((x, y) => x - y));
+    checkAccounting(policy, sequences, options.kvBlockSize);
+    const cache = policy.blocks;
+    blocks.push([
+      cache.usedBlocks,
+      cache instanceof PrefixCache ? cache.evictableBlocks : 0,
+      cache instanceof PrefixCache ? cache.emptyBlocks : cache.freeBlocks,
+    ]);
+    onIteration(policy, sequences);
+  }
+  return { policy, sequences, chunks, finished, preemptions, now, blocks };
+}
+
+const cacheOf = (policy: ContinuousPolicy) => policy.blocks as PrefixCache;
+
+describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
+  const prompt = { input: 150, output: 5, shared: 100 };
+
+  it('a later request of a group skips the cached full blocks of the shared prefix', () => {
+    const trace = run([
+      { arrival: 0, group: 3, ...prompt },
+      { arrival: 20, group: 3, ...prompt },
+    ]);
+    // ⌊100 / 16⌋ = 6 blocks = 96 tokens come from the cache: one chunk of 54 tokens after 96 of context.
+    expect(trace.chunks).toEqual([[[0, 150, 0]], [[20, 54, 96]]]);
+    expect(trace.sequences.map((sequence) => sequence.cachedPromptTokens)).toEqual([0, 96]);
+    expect(trace.finished).toEqual([
+      [0, 5],
+      [1, 25],
+    ]);
+    expect(trace.policy.blocks.usedBlocks).toBe(0);
+  });
+
+  it('a request admitted in the same iteration hits blocks scheduled there (vLLM V1), also in chunks', () => {
+    const same = run([
+      { arrival: 0, group: 0, ...prompt },
+      { arrival: 0, group: 0, ...prompt },
+    ]);
+    expect(same.chunks).toEqual([[[0, 150, 0]], [[0, 54, 96]]]);
+    // Chunked prefill: the first request's first chunk (64 tokens) caches 4 blocks, the second
+    // request hits them in the same iteration and its own chunk caches blocks 4 and 5; the first
+    // request, computing its copies of those in the next iteration, drops them for references.
+    const chunked = run(
+      [
+        { arrival: 0, group: 0, ...prompt },
+        { arrival: 0, group: 0, ...prompt },
+      ],
+      { chunkedPrefill: true, maxNumBatchedTokens: 128, prefillChunkSize: 64 },
+    );
+    expect(chunked.chunks).toEqual([
+      [
+        [0, 64, 0],
+        [1, 64, 64],
+        [2, 22, 128],
+      ],
+      [
+        [0, 64, 64],
+        [1, 22, 128],
+      ],
+    ]);
+    expect(chunked.sequences.map((sequence) => sequence.cachedPromptTokens)).toEqual([0, 64]);
+    // 10 blocks each: 6 shared + 6 + 4 private after the first iteration, 6 + 4 + 4 after the second.
+    expect(chunked.blocks.slice(0, 2).map(([used]) => used)).toEqual([16, 14]);
+  });
+
+  it('no hit across different groups, for requests without a group, or with caching off', () => {
+    const groups = run([
+      { arrival: 0, group: 1, ...prompt },
+      { arrival: 20, group: 2, ...prompt },
+      { arrival: 40, ...prompt },
+      { arrival: 60, ...prompt },
+    ]);
+    expect(groups.chunks.map((chunks) => chunks.map(([, tokens, context]) => [tokens, context]))).toEqual([
+      [[150, 0]],
+      [[150, 0]],
+      [[150, 0]],
+      [[150, 0]],
+    ]);
+    const off = run(
+      [
+        { arrival: 0, group: 1, ...prompt },
+        { arrival: 20, group: 1, ...prompt },
+      ],
+      { enablePrefixCaching: false },
+    );
+    expect(off.policy.blocks).not.toBeInstanceOf(PrefixCache);
+    expect(off.chunks).toEqual([[[0, 150, 0]], [[20, 150, 0]]]);
+    expect(off.sequences.map((sequence) => sequence.cachedPromptTokens)).toEqual([0, 0]);
+  });
+
+  it('a repeated prompt (same promptKey) hits all its full blocks; another prompt of the group only the prefix', () => {
+    const trace = run([
+      { arrival: 0, group: 0, prompt: 7, ...prompt },
+      { arrival: 20, group: 0, prompt: 7, ...prompt },
+      { arrival: 40, group: 0, prompt: 8, ...prompt },
+      { arrival: 60, group: 0, ...prompt },
+      // A repeated prompt of whole blocks (160 tokens) recomputes its last block.
+      { arrival: 80, group: 1, prompt: 9, input: 160, output: 5, shared: 100 },
+      { arrival: 100, group: 1, prompt: 9, input: 160, output: 5, shared: 100 },
+    ]);
+    // ⌊149 / 16⌋ = 9 blocks (144 tokens) of a repeated 150-token prompt; 6 blocks of the prefix otherwise.
+    expect(trace.chunks.map((chunks) => chunks.map(([, tokens, context]) => [tokens, context]))).toEqual([
+      [[150, 0]],
+      [[6, 144]],
+      [[54, 96]],
+      [[54, 96]],
+      [[160, 0]],
+      [[16, 144]],
+    ]);
+    expect(trace.sequences.map((sequence) => sequence.cachedPromptTokens)).toEqual([0, 144, 96, 96, 0, 144]);
+    // Cached when all are gone: group 0's 6 prefix blocks, prompts 7 and 8's blocks 6–8, group 1's
+    // 6 and prompt 9's blocks 6–9.
+    expect(cacheOf(trace.policy).audit()).toMatchObject({
+      referencedCached: 0,
+      evictable: 6 + 3 + 3 + 6 + 4,
+    });
+  });
+
+  it('never serves the last prompt token from the cache', () => {
+    // A prompt that is all shared prefix (64 tokens, 4 full blocks): the 4th block is recomputed.
+    const whole = run([
+      { arrival: 0, input: 64, output: 2, group: 0, shared: 64 },
+      { arrival: 10, input: 64, output: 2, group: 0, shared: 64 },
+      { arrival: 20, input: 65, output: 2, group: 0, shared: 64 },
+      { arrival: 30, input: 50, output: 2, group: 0, shared: 64 },
+    ]);
+    expect(whole.chunks.map((chunks) => chunks.map(([, tokens, context]) => [tokens, context]))).toEqual([
+      [[64, 0]],
+      [[16, 48]],
+      [[1, 64]],
+      [[2, 48]],
+    ]);
+    expect(whole.sequences.map((sequence) => sequence.cachedPromptTokens)).toEqual([0, 48, 64, 48]);
+    // A one-token prompt never hits.
+    const tiny = run([
+      { arrival: 0, input: 1, output: 2, group: 0, shared: 1 },
+      { arrival: 10, input: 1, output: 2, group: 0, shared: 1 },
+    ]);
+    expect(tiny.chunks.map((chunks) => chunks.map(([, tokens]) => tokens))).toEqual([[1], [1]]);
+  });
+
+  it('evicts the least recently freed block first when memory is tight; an evicted group misses', () => {
+    // 20 blocks. Groups 0 and 1 each leave 4 cached blocks (64-token prompts, one output token).
+    // The free queue is then [A3 A2 A1 A0 C3 C2 C1 C0] (each request's tail first) behind the 12
+    // never-used blocks. A 14-block private request takes the 12 and evicts A3 and A2.
+    const short = { input: 64, output: 1, shared: 64 };
+    const trace = run(
+      [
+        { arrival: 0, group: 0, ...short }, // A
+        { arrival: 10, group: 1, ...short }, // C
+        { arrival: 20, input: 224, output: 1 }, // D: 14 blocks
+        { arrival: 30, group: 0, ...short }, // E: hits A0, A1 only
+        { arrival: 40, group: 1, ...short }, // F: group 1 lost C3, C2 to E's allocation
+        { arrival: 50, group: 2, ...short }, // G: a group never seen
+      ],
+      { totalBlocks: 20 },
+    );
+    expect(trace.chunks.map((chunks) => chunks.map(([, tokens, context]) => [tokens, context]))).toEqual([
+      [[64, 0]],
+      [[64, 0]],
+      [[224, 0]],
+      [[32, 32]],
+      // E's two new blocks evicted C3 and C2 (then at the queue's head); F hits C0, C1.
+      [[32, 32]],
+      [[64, 0]],
+    ]);
+    expect(trace.sequences.map((sequence) => sequence.cachedPromptTokens)).toEqual([0, 0, 0, 32, 32, 0]);
+  });
+
+  it('the eviction order, block by block', () => {
+    const cache = new PrefixCache(10, 16);
+    const a = grouped(0, 0, 64);
+    const b = grouped(1, 1, 64);
+    for (const sequence of [a, b]) {
+      cache.allocate(4);
+      sequence.blocks = 4;
+      cache.registerPrompt(sequence, 64);
+    }
+    expect(cache.audit()).toMatchObject({ referencedCached: 8, references: 8, evictable: 0, neverUsed: 2 });
+    cache.release(a, 64, false);
+    cache.release(b, 64, false);
+    expect(cache.usedBlocks).toBe(0);
+    expect(cache.evictableBlocks).toBe(8);
+    expect(cache.freeBlocks).toBe(10);
+    const state = () =>
+      [a, b].map((sequence) => [0, 1, 2, 3].map((index) => cache.referenceCount(sequence, index)));
+    expect(state()).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
+    cache.allocate(2); // never-used blocks: nothing evicted
+    expect(state()).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
+    cache.allocate(3); // a's tail first
+    expect(state()).toEqual([
+      [0, -1, -1, -1],
+      [0, 0, 0, 0],
+    ]);
+    // Hitting b's blocks takes them out of the queue: the next evictions skip them.
+    const b2 = grouped(2, 1, 64);
+    expect(cache.match(b2)).toBe(3);
+    expect(cache.matchedEvictableBlocks).toBe(3);
+    cache.acquireMatched(b2);
+    expect(cache.usedBlocks).toBe(8);
+    cache.allocate(2); // a0, then b3
+    expect(state()).toEqual([
+      [-1, -1, -1, -1],
+      [1, 1, 1, -1],
+    ]);
+    expect(() => cache.allocate(1)).toThrow(/over-allocation/);
+    cache.free(7);
+    cache.release(b2, 48, false);
+    expect(cache.audit()).toMatchObject({ referencedCached: 0, evictable: 3, releasedFree: 7, neverUsed: 0 });
+    // Anonymous (key-less) free blocks queued before b's are taken first.
+    cache.allocate(7);
+    expect(state()[1]).toEqual([0, 0, 0, -1]);
+    cache.allocate(1); // b's blocks were freed tail first: b2 goes
+    expect(state()[1]).toEqual([0, 0, -1, -1]);
+  });
+
+  it('a recompute after preemption hits its own cached blocks', () => {
+    // 8 blocks, two 40-token prompts decoding in step: at KV length 64 both need a 5th block, so the
+    // later one (1) is preempted; its 4 full blocks are cached under its own keys, the survivor's
+    // growth evicts the last of them, and when 0 finishes, 1 recomputes 65 tokens from 48 cached.
+    const requests = [
+      { arrival: 0, input: 40, output: 26 },
+      { arrival: 0, input: 40, output: 60 },
+    ];
+    const trace = run(requests, { totalBlocks: 8 });
+    expect(trace.preemptions).toBe(1);
+    expect(trace.chunks[1]?.map(([, tokens, context]) => [tokens, context])).toEqual([
+      [40, 0],
+      [17, 48],
+    ]);
+    expect(trace.sequences[1]?.cachedPromptTokens).toBe(0);
+    const off = run(requests, { totalBlocks: 8, enablePrefixCaching: false });
+    expect(off.chunks[1]?.map(([, tokens, context]) => [tokens, context])).toEqual([
+      [40, 0],
+      [65, 0],
+    ]);
+    // One time unit per iteration here, so the finishes agree; only the recompute's work differs.
+    expect(trace.finished).toEqual(off.finished);
+  });
+
+  it('shared blocks are counted once and reference-counted while two requests hold them', () => {
+    const seen: number[][] = [];
+    const trace = run(
+      [
+        { arrival: 0, input: 100, output: 10, group: 0, shared: 64 },
+        { arrival: 0, input: 100, output: 20, group: 0, shared: 64 },
+      ],
+      {},
+      {
+        onIteration: (policy, sequences) => {
+          const cache = cacheOf(policy);
+          const first = sequences[0] as Sequence;
+          seen.push([
+            cache.usedBlocks,
+            cache.referenceCount(first, 0),
+            cache.referenceCount(first, 3),
+            cache.referenceCount(first, 4),
+          ]);
+        },
+      },
+    );
+    // 7 blocks each, 4 of them shared: 10 in use after the prefill, not 14.
+    expect(seen[0]).toEqual([10, 2, 2, -1]);
+    expect(trace.chunks.map((chunks) => chunks.map(([, tokens, context]) => [tokens, context]))).toEqual([
+      [[100, 0]],
+      [[36, 64]],
+    ]);
+    // The first request finishes at time 10 (its 10th token): one reference left.
+    expect(seen[9]).toEqual([4 + 3, 1, 1, -1]);
+    // Both gone: the 4 shared blocks are cached and evictable; nothing is referenced.
+    expect(seen.at(-1)).toEqual([0, 0, 0, -1]);
+    expect(cacheOf(trace.policy).evictableBlocks).toBe(4);
+  });
+
+  it('is deterministic, keeps the accounting exact, and bulk steady decoding matches iteration by iteration', () => {
+    const requests = fc
+      .array(
+        fc.record({
+          gap: fc.integer({ min: 0, max: 3 }),
+          input: fc.integer({ min: 1, max: 200 }),
+          output: fc.integer({ min: 1, max: 80 }),
+          group: fc.integer({ min: -1, max: 2 }),
+          shared: fc.integer({ min: 1, max: 160 }),
+          prompt: fc.integer({ min: -3, max: 3 }),
+        }),
+        { minLength: 1, maxLength: 40 },
+      )
+      .map((items) => {
+        let time = 0;
+        return items.map(({ gap, prompt, ...request }) => {
+          time += gap;
+          // A repeated prompt: the same group, prefix and length every time it comes.
+          if (prompt >= 0)
+            return {
+              ...request,
+              arrival: time,
+              prompt,
+              group: prompt % 2,
+              shared: 40,
+              input: 30 + 47 * prompt,
+            };
+          return { arrival: time, ...request };
+        });
+      });
+    fc.assert(
+      fc.property(
+        requests,
+        fc.integer({ min: 16, max: 120 }),
+        fc.boolean(),
+        fc.constantFrom('recompute' as const, 'swap' as const),
+        (list, totalBlocks, chunkedPrefill, preemptionMode) => {
+          const fits = list.filter((request) => blocksFor(request.input + request.output, 16) <= totalBlocks);
+          const options = {
+            totalBlocks,
+            chunkedPrefill,
+            preemptionMode,
+            maxNumBatchedTokens: chunkedPrefill ? 64 : 512,
+            prefillChunkSize: 32,
+          };
+          const exact = run(fits, options);
+          expect(exact.finished.map(([id]) => id).sort((x, y) => x - y)).toEqual(fits.map((_, id) => id));
+          expect(exact.policy.blocks.usedBlocks).toBe(0);
+          const again = run(fits, options);
+          expect(again.chunks).toEqual(exact.chunks);
+          expect(again.blocks).toEqual(exact.blocks);
+          expect(again.sequences.map((sequence) => sequence.cachedPromptTokens)).toEqual(
+            exact.sequences.map((sequence) => sequence.cachedPromptTokens),
+          );
+          const bulk = run(fits, options, { bulk: true });
+          expect(bulk.finished).toEqual(exact.finished);
+          expect(bulk.preemptions).toBe(exact.preemptions);
+          expect(bulk.chunks).toEqual(exact.chunks);
+          expect(bulk.now).toBe(exact.now);
+          for (const sequence of exact.sequences)
+            expect(sequence.cachedPromptTokens).toBeLessThanOrEqual(Math.max(0, sequence.inputTokens - 1));
+          // With caching off the same requests schedule as before (prefix fields are ignored).
+          const off = run(fits, { ...options, enablePrefixCaching: false });
+          expect(off.sequences.every((sequence) => sequence.cachedPromptTokens === 0)).toBe(true);
+          return true;
+        },
+      ),
+      { numRuns: 40, seed: 5 },
+    );
+  });
+});
+
+function grouped(id: number, group: number, input: number): Sequence {
+  const sequence = new Sequence(id, 0, input, 1);
+  sequence.prefixGroup = group;
+  sequence.sharedPrefixTokens = input;
+  return sequence;
+}

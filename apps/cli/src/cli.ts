@@ -10,6 +10,7 @@ import {
 import Table from 'cli-table3';
 import { Command, CommanderError } from 'commander';
 import { CommandFailure } from './command-failure';
+import { addCalibrateCommand } from './commands/calibrate-command';
 import { addCompareCommand } from './commands/compare-command';
 import { addPlanCommand } from './commands/plan-command';
 import { addRunCommand } from './commands/run-command';
@@ -43,6 +44,7 @@ run from). Data goes to stdout; warnings and notes to stderr.`,
   addSweepCommand(program, io);
   addCompareCommand(program, io);
   addPlanCommand(program, io);
+  addCalibrateCommand(program, io);
 
   program
     .command('validate <file>')

@@ -136,7 +136,7 @@ describe('llm-sim compare', () => {
 
 describe('help', () => {
   it('every command has --help with examples', async () => {
-    for (const command of ['run', 'sweep', 'compare', 'plan', 'presets', 'validate']) {
+    for (const command of ['run', 'sweep', 'compare', 'plan', 'calibrate', 'presets', 'validate']) {
       const { code, stdout } = await cli(command, '--help');
       expect(code, command).toBe(0);
       expect(stdout, command).toMatch(/Example/);

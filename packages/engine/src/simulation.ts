@@ -8,6 +8,7 @@ import {
   type SteadyDecodeWindow,
 } from '@sim/scheduler';
 import { ConfigError, configWarnings, OutOfMemoryError, type ResolvedConfig, SimError } from '@sim/specs';
+import { calibratedEngineProfile, calibrationNotes } from './calibration-file';
 import { type DistributionSummary, LogHistogram, Samples } from './distribution';
 import { EventQueue } from './event-queue';
 import { createRandomStreams, type RandomStreams } from './random-streams';
@@ -190,9 +191,8 @@ export class Simulation {
     this.config = config;
     this.options = options;
     this.missLimit = options.stopAfterSloMisses ?? Number.POSITIVE_INFINITY;
-    this.perf = createPerfModel(
-      options.engineProfile === undefined ? config : { ...config, engineProfile: options.engineProfile },
-    );
+    const engineProfile = options.engineProfile ?? calibratedEngineProfile(config);
+    this.perf = createPerfModel(engineProfile === undefined ? config : { ...config, engineProfile });
     const memory = this.perf.memory;
     if (!memory.fits)
       throw new OutOfMemoryError(memory.verdict, memory.weightBytesPerGpu, memory.usableBytesPerGpu);
@@ -1006,6 +1006,7 @@ export class Simulation {
     const notes: string[] = [];
     const choice = this.perf.profileChoice;
     if (choice.extrapolated) notes.push(choice.note);
+    if (this.options.engineProfile === undefined) notes.push(...calibrationNotes(this.config));
     if (!this.perf.engine.calibrated)
       notes.push(
         `engine profile "${this.perf.engine.name}" is not fitted to measurements: ${this.perf.engine.source}`,

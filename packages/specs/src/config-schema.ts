@@ -207,5 +207,12 @@ export const simulatorConfigSchema = z
       })
       .describe('Latency targets for goodput')
       .optional(),
+    calibrationFile: z
+      .string()
+      .min(1)
+      .describe(
+        'Engine profile fitted by `llm-sim calibrate` (PROFILE.json; relative to the config file); engineProfile defaults to its base profile',
+      )
+      .optional(),
   })
   .describe('An llm-sim simulation configuration');

@@ -49,6 +49,7 @@ export {
   configWarnings,
   DEFAULT_GPU,
   DEFAULT_MODEL,
+  readCalibrationFile,
   resolveConfig,
   resolveLengthDistribution,
 } from './resolve-config';
@@ -60,6 +61,9 @@ export type {
   SchedulerSpec,
 } from './scheduler-spec';
 export {
+  CALIBRATED_PARAMETERS,
+  type CalibratedParameter,
+  type CalibrationProfileFile,
   ENGINE_PROFILE_NAMES,
   type EngineProfileName,
   type ResolvedConfig,

@@ -7,9 +7,9 @@ import type { SimulatorConfig } from './simulator-config';
 
 /**
  * Reads a JSON or YAML config file (by extension; `.yml`/`.yaml` are YAML, anything else is tried
- * as JSON then YAML) and returns it camelCased, with relative trace paths made relative to the
- * file's folder. Validate the result with `resolveConfig`. Throws {@link ConfigError} for a
- * missing or unparsable file.
+ * as JSON then YAML) and returns it camelCased, with relative trace and calibration-file paths
+ * made relative to the file's folder. Validate the result with `resolveConfig`. Throws
+ * {@link ConfigError} for a missing or unparsable file.
  */
 export function loadConfigFile(path: string): SimulatorConfig {
   if (!existsSync(path)) {
@@ -48,10 +48,12 @@ export function loadConfigFile(path: string): SimulatorConfig {
 }
 
 function rebasePaths(config: Record<string, Record<string, unknown> | undefined>, base: string): void {
-  const workload = config.workloadSpec;
-  if (workload === undefined || typeof workload !== 'object') return;
   const rebase = (value: unknown) =>
     typeof value === 'string' && !isAbsolute(value) ? resolve(base, value) : value;
+  const root = config as Record<string, unknown>;
+  if (root.calibrationFile !== undefined) root.calibrationFile = rebase(root.calibrationFile);
+  const workload = config.workloadSpec;
+  if (workload === undefined || typeof workload !== 'object') return;
   if (workload.traceFile !== undefined) workload.traceFile = rebase(workload.traceFile);
   const lengths = workload.lengthDistribution as Record<string, unknown> | undefined;
   if (lengths !== null && typeof lengths === 'object' && lengths.file !== undefined)

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { camelizeKeys } from './case-keys';
 import type { ResolvedClusterSpec } from './cluster-spec';
 import { simulatorConfigSchema } from './config-schema';
@@ -21,7 +21,15 @@ import {
   modelPresetNames,
 } from './presets/preset-lookup';
 import type { ResolvedSchedulerSpec } from './scheduler-spec';
-import type { EngineProfileName, ResolvedConfig, SimulatorConfig } from './simulator-config';
+import {
+  CALIBRATED_PARAMETERS,
+  type CalibratedParameter,
+  type CalibrationProfileFile,
+  ENGINE_PROFILE_NAMES,
+  type EngineProfileName,
+  type ResolvedConfig,
+  type SimulatorConfig,
+} from './simulator-config';
 import { TRACE_COLUMNS, traceHasArrivalTimes } from './trace-file';
 import type { LengthDistribution, LengthDistributionInput, ResolvedWorkloadSpec } from './workload-spec';
 import { toConfigIssues } from './zod-issues';
@@ -86,7 +94,16 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
   const fixedLengths =
     lengths === undefined || lengths === 'fixed' || (typeof lengths === 'object' && lengths.type === 'fixed');
   const fixedInputLength = fixedLengths ? ((workloadInput.avgInputLength as number | undefined) ?? 512) : 0;
-  const engineProfile = (config.engineProfile as EngineProfileName | undefined) ?? 'vllm';
+  const calibrationFile = config.calibrationFile as string | undefined;
+  const calibration = calibrationFile === undefined ? undefined : checkCalibration(calibrationFile, issues);
+  const namedProfile = config.engineProfile as EngineProfileName | undefined;
+  if (calibration !== undefined && namedProfile !== undefined && namedProfile !== calibration.baseProfile)
+    issues.push({
+      code: 'invalid_value',
+      path: 'engineProfile',
+      message: `"${namedProfile}" is not the base profile of calibrationFile ${calibrationFile}, which was fitted from "${calibration.baseProfile}". Remove engineProfile (it defaults to the calibration's base profile), or calibrate again from "${namedProfile}".`,
+    });
+  const engineProfile = namedProfile ?? calibration?.baseProfile ?? 'vllm';
   const schedulerSpec = resolveScheduler(
     (config.schedulerSpec as Input | undefined) ?? {},
     modelSpec,
@@ -128,7 +145,108 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
     drain: (config.drain as boolean | undefined) ?? false,
     engineProfile,
     slo: (config.slo as ResolvedConfig['slo'] | undefined) ?? {},
+    ...(calibrationFile === undefined ? {} : { calibrationFile }),
   };
+}
+
+/** Reads the config's calibration file, recording its problems as issues; undefined when unusable. */
+function checkCalibration(path: string, issues: ConfigIssue[]): CalibrationProfileFile | undefined {
+  try {
+    return readCalibrationFile(path);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    issues.push(...error.issues);
+    return undefined;
+  }
+}
+
+/**
+ * Reads and checks a calibration file (PROFILE.json, written by `llm-sim calibrate`; see
+ * {@link CalibrationProfileFile}). Throws one {@link ConfigError} at `field` listing every problem:
+ * a missing file, invalid JSON, not a calibration profile, an unknown base profile, a parameter
+ * that is not a known engine-profile field or not a positive number.
+ *
+ * @param path file to read
+ * @param field config path reported in errors
+ */
+export function readCalibrationFile(path: string, field = 'calibrationFile'): CalibrationProfileFile {
+  const fail = (code: ConfigIssue['code'], message: string) =>
+    new ConfigError([{ code, path: field, message }]);
+  if (!existsSync(path))
+    throw fail(
+      'file_not_found',
+      `calibration file "${path}" does not exist. Check the path (relative paths are resolved from the config file's folder, or the working directory for API calls), or write one with \`llm-sim calibrate\`.`,
+    );
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(
+      [
+        {
+          code: 'file_malformed',
+          path: field,
+          message: `${path} is not valid JSON: ${(error as Error).message}`,
+        },
+      ],
+      { cause: error },
+    );
+  }
+  const file = data as Record<string, unknown> | null;
+  if (file === null || typeof file !== 'object' || Array.isArray(file) || file.llmSimCalibration !== 1)
+    throw fail(
+      'file_malformed',
+      `${path} is not an llm-sim calibration profile (it has no "llmSimCalibration": 1). Write one with \`llm-sim calibrate MEASURED --config BASE.yaml --out PROFILE.json\`.`,
+    );
+  const problems: string[] = [];
+  const baseProfile = file.baseProfile as EngineProfileName;
+  if (!ENGINE_PROFILE_NAMES.includes(baseProfile))
+    problems.push(
+      `baseProfile ${JSON.stringify(file.baseProfile)} is not an engine profile (one of ${ENGINE_PROFILE_NAMES.join(', ')})`,
+    );
+  if (typeof file.gpu !== 'string' || file.gpu === '')
+    problems.push(`gpu must name the GPU the measurements were taken on, got ${JSON.stringify(file.gpu)}`);
+  const fittedOn = file.fittedOn as Record<string, unknown> | null | undefined;
+  if (
+    fittedOn === null ||
+    typeof fittedOn !== 'object' ||
+    typeof fittedOn.file !== 'string' ||
+    typeof fittedOn.model !== 'string' ||
+    typeof fittedOn.requests !== 'number' ||
+    typeof fittedOn.tp !== 'number'
+  )
+    problems.push('fittedOn must be an object with file, requests, model and tp');
+  const parameters = file.parameters as Record<string, unknown> | null | undefined;
+  if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) {
+    problems.push(
+      `parameters must be an object of engine-profile fields (${CALIBRATED_PARAMETERS.join(', ')})`,
+    );
+  } else {
+    for (const [key, value] of Object.entries(parameters)) {
+      if (!CALIBRATED_PARAMETERS.includes(key as CalibratedParameter))
+        problems.push(
+          `parameters.${key} is not a calibrated engine-profile field (one of ${CALIBRATED_PARAMETERS.join(', ')})`,
+        );
+      else if (
+        typeof value !== 'number' ||
+        !Number.isFinite(value) ||
+        value < 0 ||
+        (value === 0 && key.endsWith('Scale'))
+      )
+        problems.push(
+          `parameters.${key} must be a ${key.endsWith('Scale') ? 'positive' : 'non-negative'} number, got ${JSON.stringify(value)}`,
+        );
+    }
+  }
+  if (problems.length > 0)
+    throw new ConfigError(
+      problems.map((problem) => ({
+        code: 'file_malformed' as const,
+        path: field,
+        message: `${path}: ${problem}.`,
+      })),
+    );
+  return file as unknown as CalibrationProfileFile;
 }
 
 function resolveModel(input: Input, issues: ConfigIssue[]): ResolvedModelSpec | undefined {

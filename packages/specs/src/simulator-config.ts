@@ -22,6 +22,47 @@ export const ENGINE_PROFILE_NAMES: readonly EngineProfileName[] = [
   'ideal',
 ];
 
+/**
+ * The engine-profile fields `llm-sim calibrate` fits and a calibration file may set (see
+ * @sim/perf-model's EngineProfile): compute and memory efficiency multipliers, CPU overhead per
+ * iteration (fixed and per sequence, microseconds), and the all-reduce latency multiplier.
+ */
+export const CALIBRATED_PARAMETERS = [
+  'computeEfficiencyScale',
+  'memoryEfficiencyScale',
+  'cpuOverheadBaseUs',
+  'cpuOverheadPerSequenceUs',
+  'collectiveLatencyScale',
+] as const;
+
+/** One of {@link CALIBRATED_PARAMETERS}. */
+export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
+
+/**
+ * A calibration file (PROFILE.json) as `llm-sim calibrate` writes it and `calibrationFile` reads
+ * it: an engine profile fitted to a user's own measurements on one GPU. Runs use
+ * `{ ...ENGINE_PROFILES[baseProfile], ...parameters }` as their engine profile.
+ */
+export interface CalibrationProfileFile {
+  /** Format marker and version: always 1. */
+  readonly llmSimCalibration: 1;
+  /** The named engine profile the fit started from; its other fields (and batching defaults) are kept. */
+  readonly baseProfile: EngineProfileName;
+  /** The GPU the measurements were taken on (preset name when it is one). */
+  readonly gpu: string;
+  /** What the fit saw: the measurement file, how many requests, the model and its tensor-parallel degree. */
+  readonly fittedOn: {
+    readonly file: string;
+    readonly requests: number;
+    readonly model: string;
+    readonly tp: number;
+  };
+  /** The fitted engine-profile fields (positive numbers). */
+  readonly parameters: Readonly<Partial<Record<CalibratedParameter, number>>>;
+  /** Errors before (base profile) and after the fit; informational, not read by the simulator. */
+  readonly fit?: unknown;
+}
+
 /** Latency targets used to compute goodput. A request meets the SLO when it meets every target given. */
 export interface SloSpec {
   /** Time-to-first-token target, in seconds. */
@@ -58,6 +99,12 @@ export interface ResolvedConfig {
   readonly engineProfile: EngineProfileName;
   /** Latency targets for goodput. Default none. */
   readonly slo: SloSpec;
+  /**
+   * A calibration file written by `llm-sim calibrate` (see {@link CalibrationProfileFile}): the
+   * run's engine profile is the file's base profile with its fitted parameters. Absent when the
+   * config names none. A path as given (`loadConfigFile` makes it relative to the config file).
+   */
+  readonly calibrationFile?: string;
 }
 
 /**
@@ -84,4 +131,10 @@ export interface SimulatorConfig {
   engineProfile?: EngineProfileName;
   /** Latency targets for goodput. */
   slo?: SloSpec;
+  /**
+   * Engine profile fitted to your own measurements by `llm-sim calibrate` (a PROFILE.json path;
+   * relative paths in a config file are relative to that file). engineProfile defaults to the
+   * file's base profile, and must equal it when given.
+   */
+  calibrationFile?: string;
 }

@@ -1,0 +1,362 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Simulation } from '@sim/engine';
+import { ENGINE_PROFILES, type EngineProfile } from '@sim/perf-model';
+import {
+  type CalibratedParameter,
+  type CalibrationProfileFile,
+  camelizeKeys,
+  findGpuPreset,
+  findModelPreset,
+  type ResolvedConfig,
+  readCalibrationFile,
+  resolveConfig,
+  type SimulatorConfig,
+} from '@sim/specs';
+import { type MeasuredRequest, MeasurementError, type Measurements, normalizeArrivals } from './measurements';
+import { minimize } from './nelder-mead';
+
+/** Bounds and hooks of {@link calibrateProfile}. */
+export interface CalibrationOptions {
+  /** Most measured requests replayed: the first ones in arrival order (a prefix keeps the load as measured). Default 2000. */
+  readonly maxRequests?: number;
+  /** Most simulations the fit runs (objective evaluations, the base profile's included). Default 300. */
+  readonly maxEvaluations?: number;
+  /** Called after each simulation of the fit. */
+  readonly onProgress?: (evaluations: number, maxEvaluations: number) => void;
+  /** Folder for the replayed trace CSV. Default: a temporary folder, removed afterwards. */
+  readonly workDirectory?: string;
+}
+
+/** One metric, measured and predicted; `error` is predicted / measured − 1. */
+export interface MetricComparison {
+  readonly measured: number;
+  readonly predicted: number;
+  readonly error: number;
+}
+
+/** How well a profile reproduces the measurements. */
+export interface FitQuality {
+  /** The fit's objective: mean squared log error of TTFT plus that of decode time per token, plus the squared log error of throughput. */
+  readonly objective: number;
+  /** Root mean squared log error per request of TTFT, of decode time per output token, and the log error of throughput. */
+  readonly rmsLogError: { readonly ttft: number; readonly tpot: number; readonly throughput: number };
+  readonly medianTtftS: MetricComparison;
+  readonly medianE2eS: MetricComparison;
+  /** Decode time per output token after the first: (e2e − ttft) / (outputTokens − 1). */
+  readonly medianTpotS: MetricComparison;
+  /** Output tokens per second from the first arrival to the last token. */
+  readonly throughputTokensPerS: MetricComparison;
+}
+
+/** What {@link calibrateProfile} found. */
+export interface CalibrationResult {
+  /** The calibration file's contents (write it as JSON; a config's `calibrationFile` applies it). */
+  readonly profile: CalibrationProfileFile;
+  /** The fitted engine profile: the base profile with the fitted parameters. */
+  readonly engineProfile: EngineProfile;
+  /** The parameters that were fitted. */
+  readonly fitted: readonly CalibratedParameter[];
+  /** Their values in the base profile (the fit's start). */
+  readonly baseParameters: Readonly<Partial<Record<CalibratedParameter, number>>>;
+  /** The base profile's fit, and the fitted profile's. */
+  readonly before: FitQuality;
+  readonly after: FitQuality;
+  /** Measured requests replayed (after subsampling and leaving out those the simulator rejects). */
+  readonly requests: number;
+  /** Simulations run. */
+  readonly evaluations: number;
+  /** Wall-clock time of the fit, seconds. */
+  readonly wallTimeS: number;
+  /** What was assumed, left out or cut (for stderr). */
+  readonly notes: readonly string[];
+}
+
+/** Start values for a parameter the base profile has at 0 (the `ideal` profile's CPU overhead): fitting is in log space. */
+const NONZERO_START: Readonly<Record<CalibratedParameter, number>> = {
+  computeEfficiencyScale: 1,
+  memoryEfficiencyScale: 1,
+  cpuOverheadBaseUs: 1000,
+  cpuOverheadPerSequenceUs: 10,
+  collectiveLatencyScale: 1,
+};
+
+/** Shortest time a latency counts as (a TTFT or decode time of 0 has no logarithm). */
+const TIME_FLOOR_S = 1e-6;
+
+/** The median of finite values. */
+function median(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Per-request times, aligned with the replayed requests (NaN where a request did not complete). */
+interface Latencies {
+  readonly ttft: Float64Array;
+  readonly e2e: Float64Array;
+}
+
+function tpotOf(request: MeasuredRequest, ttft: number, e2e: number): number {
+  return request.outputTokens >= 2 ? (e2e - ttft) / (request.outputTokens - 1) : Number.NaN;
+}
+
+function throughputOf(
+  requests: readonly MeasuredRequest[],
+  e2e: ArrayLike<number>,
+  used: readonly number[],
+): number {
+  let tokens = 0;
+  let end = 0;
+  for (const index of used) {
+    const request = requests[index] as MeasuredRequest;
+    tokens += request.outputTokens;
+    end = Math.max(end, request.arrivalS + (e2e[index] as number));
+  }
+  return end > 0 ? tokens / end : Number.NaN;
+}
+
+function compare(measured: number, predicted: number): MetricComparison {
+  return { measured, predicted, error: predicted / measured - 1 };
+}
+
+/**
+ * Fits an engine profile to measured requests: replays them (arrival times and lengths as
+ * measured) through the simulator on `baseConfig`'s deployment (model, GPU, parallelism,
+ * scheduler, engine profile; its workload is replaced by the replay) and fits, by Nelder–Mead on
+ * the logarithms, computeEfficiencyScale, memoryEfficiencyScale, cpuOverheadBaseUs,
+ * cpuOverheadPerSequenceUs and, with tensor parallelism, collectiveLatencyScale, minimizing the mean
+ * squared log error of each request's TTFT and decode time per token ((e2e − ttft) / (output − 1)),
+ * matched request by request, plus the squared log error of the overall throughput.
+ *
+ * Bounded: at most `maxRequests` requests (default 2000, the first ones) and `maxEvaluations`
+ * simulations (default 300). Writes the replayed trace as a CSV in a temporary folder (Node only).
+ * Throws the ConfigError of a bad base config.
+ */
+export function calibrateProfile(
+  measurements: Measurements,
+  baseConfig: SimulatorConfig,
+  options: CalibrationOptions = {},
+): CalibrationResult {
+  const started = performance.now();
+  const maxRequests = options.maxRequests ?? 2000;
+  const maxEvaluations = options.maxEvaluations ?? 300;
+  const notes: string[] = [...measurements.notes];
+  const all = normalizeArrivals(measurements.requests);
+  const requests = all.slice(0, maxRequests);
+  if (requests.length < all.length)
+    notes.push(
+      `${measurements.file}: the first ${requests.length} of ${all.length} requests (by arrival) are replayed, to bound the fit's time.`,
+    );
+
+  const directory = options.workDirectory ?? mkdtempSync(join(tmpdir(), 'llm-sim-calibrate-'));
+  try {
+    if (options.workDirectory !== undefined) mkdirSync(directory, { recursive: true });
+    const traceFile = join(directory, 'replay.csv');
+    writeFileSync(
+      traceFile,
+      `arrival_time,input_tokens,output_tokens\n${requests.map((request) => `${request.arrivalS},${request.inputTokens},${request.outputTokens}`).join('\n')}\n`,
+    );
+    const {
+      workloadSpec: baseWorkload,
+      simulationDurationS: _duration,
+      warmupS: _warmup,
+      drain: _drain,
+      ...deployment
+    } = camelizeKeys(baseConfig) as SimulatorConfig;
+    if (baseWorkload !== undefined && Object.keys(baseWorkload).length > 0)
+      notes.push(
+        "the base config's workloadSpec is replaced by the measured requests (arrival times and lengths as measured, no shared prefixes).",
+      );
+    const config = resolveConfig({
+      ...deployment,
+      workloadSpec: { traceFile, arrivalProcess: 'trace' },
+      drain: true,
+    });
+    const measuredModel = measurements.model === undefined ? undefined : findModelPreset(measurements.model);
+    const simulatedModel = findModelPreset(config.modelSpec.name)?.name ?? config.modelSpec.name;
+    if (measuredModel !== undefined && measuredModel.name !== simulatedModel)
+      notes.push(
+        `${measurements.file} was measured with ${measurements.model} (${measuredModel.name}), the base config simulates ${config.modelSpec.name}: the fit makes up for the difference, so the profile is wrong for both.`,
+      );
+    return fit(measurements, requests, config, maxEvaluations, options, notes, started);
+  } finally {
+    if (options.workDirectory === undefined) rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+function fit(
+  measurements: Measurements,
+  requests: readonly MeasuredRequest[],
+  config: ResolvedConfig,
+  maxEvaluations: number,
+  options: CalibrationOptions,
+  notes: string[],
+  started: number,
+): CalibrationResult {
+  const previous =
+    config.calibrationFile === undefined ? undefined : readCalibrationFile(config.calibrationFile);
+  const base: EngineProfile = { ...ENGINE_PROFILES[config.engineProfile], ...previous?.parameters };
+  const tp = config.parallelismSpec.tensorParallelSize;
+  const fitted: CalibratedParameter[] = [
+    'computeEfficiencyScale',
+    'memoryEfficiencyScale',
+    'cpuOverheadBaseUs',
+    'cpuOverheadPerSequenceUs',
+    ...(tp > 1 ? (['collectiveLatencyScale'] as const) : []),
+  ];
+  const start = fitted.map((name) => (base[name] > 0 ? base[name] : NONZERO_START[name]));
+  const profileAt = (x: readonly number[]): EngineProfile => {
+    const profile: Record<string, unknown> = { ...base };
+    fitted.forEach((name, axis) => {
+      profile[name] = (start[axis] as number) * Math.exp(x[axis] as number);
+    });
+    return profile as unknown as EngineProfile;
+  };
+
+  const simulate = (profile: EngineProfile): Latencies => {
+    const simulation = new Simulation(config, {
+      recordRequests: true,
+      engineProfile: profile,
+      maxRequests: Number.POSITIVE_INFINITY,
+    });
+    while (simulation.step(100_000)) {
+      // keep stepping
+    }
+    const ttft = new Float64Array(requests.length).fill(Number.NaN);
+    const e2e = new Float64Array(requests.length).fill(Number.NaN);
+    for (const record of simulation.finish().requestRecords()) {
+      ttft[record.id] = record.firstTokenLatencyS;
+      e2e[record.id] = record.endToEndLatencyS;
+    }
+    return { ttft, e2e };
+  };
+
+  let evaluations = 0;
+  const baseRun = simulate(profileAt(fitted.map(() => 0)));
+  evaluations++;
+  const used = requests.map((_, index) => index).filter((index) => Number.isFinite(baseRun.e2e[index]));
+  if (used.length === 0)
+    throw new MeasurementError(
+      measurements.file,
+      undefined,
+      'out_of_range',
+      `none of its ${requests.length} requests completes in the simulator on the base config (${config.modelSpec.name}, context ${config.modelSpec.maxContextLength} tokens): every one is longer than the model's context or the KV cache. Check the base config's model.`,
+    );
+  if (used.length < requests.length)
+    notes.push(
+      `${requests.length - used.length} of ${requests.length} requests never complete in the simulator (longer than the model's context or the KV cache) and are left out of the fit.`,
+    );
+  const measuredTpot = requests.map((request) => tpotOf(request, request.ttftS, request.e2eS));
+  const measuredThroughput = throughputOf(
+    requests,
+    requests.map((request) => request.e2eS),
+    used,
+  );
+
+  // A run in which a replayed request never completes cannot be compared: the worst objective.
+  const failedQuality = { objective: Number.POSITIVE_INFINITY } as FitQuality;
+  const quality = (run: Latencies): FitQuality => {
+    let ttftSum = 0;
+    let tpotSum = 0;
+    let tpotCount = 0;
+    for (const index of used) {
+      const request = requests[index] as MeasuredRequest;
+      const ttft = run.ttft[index] as number;
+      const e2e = run.e2e[index] as number;
+      if (!Number.isFinite(e2e)) return failedQuality;
+      ttftSum += Math.log(Math.max(ttft, TIME_FLOOR_S) / Math.max(request.ttftS, TIME_FLOOR_S)) ** 2;
+      const measured = measuredTpot[index] as number;
+      if (Number.isFinite(measured)) {
+        const predicted = tpotOf(request, ttft, e2e);
+        tpotSum += Math.log(Math.max(predicted, TIME_FLOOR_S) / Math.max(measured, TIME_FLOOR_S)) ** 2;
+        tpotCount++;
+      }
+    }
+    const throughput = throughputOf(requests, run.e2e, used);
+    const ttftMse = ttftSum / used.length;
+    const tpotMse = tpotCount > 0 ? tpotSum / tpotCount : 0;
+    const throughputSe = Math.log(throughput / measuredThroughput) ** 2;
+    const pick = (values: ArrayLike<number>) => used.map((index) => values[index] as number);
+    return {
+      objective: ttftMse + tpotMse + throughputSe,
+      rmsLogError: {
+        ttft: Math.sqrt(ttftMse),
+        tpot: Math.sqrt(tpotMse),
+        throughput: Math.sqrt(throughputSe),
+      },
+      medianTtftS: compare(median(pick(requests.map((r) => r.ttftS))), median(pick(run.ttft))),
+      medianE2eS: compare(median(pick(requests.map((r) => r.e2eS))), median(pick(run.e2e))),
+      medianTpotS: compare(
+        median(pick(measuredTpot)),
+        median(
+          used.map((index) =>
+            tpotOf(requests[index] as MeasuredRequest, run.ttft[index] as number, run.e2e[index] as number),
+          ),
+        ),
+      ),
+      throughputTokensPerS: compare(measuredThroughput, throughput),
+    };
+  };
+
+  const before = quality(baseRun);
+  const memo = new Map<string, number>([[fitted.map(() => 0).join(','), before.objective]]);
+  const objective = (x: number[]): number => {
+    const key = x.join(',');
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const objectiveValue = quality(simulate(profileAt(x))).objective;
+    const value = Number.isNaN(objectiveValue) ? Number.POSITIVE_INFINITY : objectiveValue;
+    evaluations++;
+    options.onProgress?.(evaluations, maxEvaluations);
+    memo.set(key, value);
+    return value;
+  };
+  // Nelder–Mead, restarted from its best point (a fresh simplex) while that still helps and the budget allows.
+  let best = { x: fitted.map(() => 0), value: before.objective };
+  while (maxEvaluations - evaluations > 3 * (fitted.length + 2)) {
+    const run = minimize(objective, best.x, { maxEvaluations: maxEvaluations - evaluations });
+    const improved = run.value < best.value * (1 - 1e-6);
+    if (run.value <= best.value) best = { x: run.x, value: run.value };
+    if (!improved || run.converged) break;
+  }
+  const engineProfile = profileAt(best.x);
+  const after = quality(simulate(engineProfile));
+  evaluations++;
+
+  const parameters: Partial<Record<CalibratedParameter, number>> = { ...previous?.parameters };
+  for (const name of fitted) parameters[name] = Number(engineProfile[name].toPrecision(6));
+  const baseParameters = Object.fromEntries(fitted.map((name) => [name, base[name]]));
+  const gpu = config.clusterSpec.gpuSpec.name;
+  const profile: CalibrationProfileFile = {
+    llmSimCalibration: 1,
+    baseProfile: config.engineProfile,
+    gpu: findGpuPreset(gpu)?.name ?? gpu,
+    fittedOn: { file: measurements.file, requests: used.length, model: config.modelSpec.name, tp },
+    parameters,
+    fit: {
+      objective:
+        'mean squared log error of TTFT + mean squared log error of decode time per token + squared log error of throughput',
+      evaluations,
+      baseParameters,
+      before,
+      after,
+    },
+  };
+  return {
+    profile,
+    engineProfile,
+    fitted,
+    baseParameters,
+    before,
+    after,
+    requests: used.length,
+    evaluations,
+    wallTimeS: (performance.now() - started) / 1000,
+    notes,
+  };
+}

@@ -1,0 +1,114 @@
+/** Bounds of a {@link minimize} run. */
+export interface NelderMeadOptions {
+  /** Most simplex iterations. Default 4000. */
+  readonly maxIterations?: number;
+  /**
+   * Most objective evaluations, the start simplex's included: an iteration that could exceed it
+   * (a reflection, an expansion or contraction, and a shrink of every other vertex) is not started.
+   * Default unbounded.
+   */
+  readonly maxEvaluations?: number;
+}
+
+/** The outcome of a {@link minimize} run. */
+export interface NelderMeadResult {
+  /** The best point found. */
+  readonly x: number[];
+  /** The objective at `x`. */
+  readonly value: number;
+  /** Objective evaluations made. */
+  readonly evaluations: number;
+  /** Simplex iterations made. */
+  readonly iterations: number;
+  /** True when the simplex's scores agreed to 1e-12 (relative); false when a bound stopped the run. */
+  readonly converged: boolean;
+}
+
+/**
+ * Minimizes `objective` over R^n with the Nelder–Mead simplex method (reflection 1, expansion 2,
+ * contraction 1/2, shrink 1/2). Deterministic: the start simplex steps each axis by 10% of the
+ * start value plus 0.05 (0.1 from 0), and ties keep their order. Stops when the simplex's best and
+ * worst scores agree to 1e-12 (relative) or at a bound. Good for smooth fits of a few parameters;
+ * fit positive parameters in log space.
+ */
+export function minimize(
+  objective: (x: number[]) => number,
+  start: readonly number[],
+  options: NelderMeadOptions = {},
+): NelderMeadResult {
+  const maxIterations = options.maxIterations ?? 4000;
+  const maxEvaluations = options.maxEvaluations ?? Number.POSITIVE_INFINITY;
+  const n = start.length;
+  let evaluations = 0;
+  const evaluate = (x: number[]) => {
+    evaluations++;
+    return objective(x);
+  };
+  let simplex = [
+    [...start],
+    ...start.map((_, axis) =>
+      start.map((value, index) =>
+        index === axis ? value + (value === 0 ? 0.1 : 0.1 * Math.abs(value) + 0.05) : value,
+      ),
+    ),
+  ];
+  let scores = simplex.map(evaluate);
+  let iteration = 0;
+  let converged = false;
+  for (; iteration < maxIterations; iteration++) {
+    const order = scores.map((_, index) => index).sort((a, b) => (scores[a] ?? 0) - (scores[b] ?? 0));
+    simplex = order.map((index) => simplex[index] as number[]);
+    scores = order.map((index) => scores[index] as number);
+    const best = scores[0] as number;
+    const worst = scores[n] as number;
+    if (Math.abs(worst - best) < 1e-12 * (1 + Math.abs(best))) {
+      converged = true;
+      break;
+    }
+    if (evaluations + n + 2 > maxEvaluations) break;
+    const centroid = new Array(n)
+      .fill(0)
+      .map((_, axis) => simplex.slice(0, n).reduce((sum, point) => sum + (point[axis] as number), 0) / n);
+    const along = (factor: number) =>
+      centroid.map((value, axis) => value + factor * (((simplex[n] as number[])[axis] as number) - value));
+    const reflected = along(-1);
+    const reflectedScore = evaluate(reflected);
+    if (reflectedScore < best) {
+      const expanded = along(-2);
+      const expandedScore = evaluate(expanded);
+      [simplex[n], scores[n]] =
+        expandedScore < reflectedScore ? [expanded, expandedScore] : [reflected, reflectedScore];
+    } else if (reflectedScore < (scores[n - 1] as number)) {
+      [simplex[n], scores[n]] = [reflected, reflectedScore];
+    } else {
+      const contracted = along(0.5);
+      const contractedScore = evaluate(contracted);
+      if (contractedScore < worst) {
+        [simplex[n], scores[n]] = [contracted, contractedScore];
+      } else {
+        const bestPoint = simplex[0] as number[];
+        simplex = simplex.map((point, index) =>
+          index === 0
+            ? point
+            : point.map(
+                (value, axis) => (bestPoint[axis] as number) + 0.5 * (value - (bestPoint[axis] as number)),
+              ),
+        );
+        // The best vertex is kept: only the others are evaluated again.
+        scores = simplex.map((point, index) => (index === 0 ? (scores[0] as number) : evaluate(point)));
+      }
+    }
+  }
+  const value = Math.min(...scores);
+  const bestIndex = scores.indexOf(value);
+  return { x: simplex[bestIndex] as number[], value, evaluations, iterations: iteration, converged };
+}
+
+/**
+ * Minimizes `objective` over R^n with the Nelder–Mead simplex method and returns the best point
+ * (see {@link minimize}; `iterations` bounds the simplex iterations). The fits of
+ * `pnpm calibrate` and `pnpm --filter @sim/validation fit-engines` use it.
+ */
+export function nelderMead(objective: (x: number[]) => number, start: number[], iterations = 4000): number[] {
+  return minimize(objective, start, { maxIterations: iterations }).x;
+}

@@ -62,6 +62,14 @@ export interface EngineProfile {
    * as Vidur's kernel profiles were measured).
    */
   readonly cudaGraphs: { readonly maxTokens: number; readonly launchScale: number };
+  /**
+   * Iterations between a token's computation and its delivery to the client, as a multiple of the
+   * iteration that produced it: vLLM V1 processes an iteration's outputs (detokenization, the
+   * engine-core → API-server hop, streaming) while the next iteration runs, so every response
+   * reaches its client about one iteration late. Adds to TTFT and end-to-end latency, not to the
+   * gaps between tokens. 0: delivered when computed.
+   */
+  readonly outputDelayIterations: number;
   /** Whether the numbers were fitted to measurements (true) or are documented assumptions (false). */
   readonly calibrated: boolean;
   /** Where the numbers come from. */
@@ -78,12 +86,13 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     cpuOverheadPerSequenceUs: vllmV1.cpuOverheadPerSequenceUs,
     computeEfficiencyScale: vllmV1.computeEfficiencyScale,
     gemmHalfEfficiencyScale: vllmV1.gemmHalfEfficiencyScale,
-    memoryEfficiencyScale: 1,
+    memoryEfficiencyScale: vllmV1.memoryEfficiencyScale,
     quantizedWeightEfficiency: fitted['gpt-fast'].quantizedWeightEfficiency,
     collectiveLatencyScale: vllmV1.collectiveLatencyScale,
     kvCacheSizing: 'fraction-of-total',
     overlapsCpu: vllmV1.overlapsCpu,
     cudaGraphs: { maxTokens: vllmV1.cudaGraphMaxTokens, launchScale: vllmV1.launchScale },
+    outputDelayIterations: vllmV1.outputDelayIterations,
     calibrated: true,
     source: `${vllmV1.source}; weight-only quantization efficiency borrowed from gpt-fast's fit`,
   },
@@ -101,6 +110,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     kvCacheSizing: 'fraction-of-total',
     overlapsCpu: false,
     cudaGraphs: { maxTokens: 0, launchScale: 1 },
+    outputDelayIterations: 0,
     calibrated: true,
     source: `${vllmOverhead.source}; weight-only quantization efficiency borrowed from gpt-fast's fit`,
   },
@@ -112,11 +122,13 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     kvCacheSizing: 'fraction-of-free',
     overlapsCpu: false,
     cudaGraphs: { maxTokens: 0, launchScale: 1 },
+    outputDelayIterations: 0,
     calibrated: true,
   },
   sglang: {
     name: 'sglang',
-    description: 'SGLang (overlapped scheduler, CUDA graphs for decode)',
+    description:
+      'SGLang (overlapped scheduler, RadixAttention prefix cache, chunked prefill, CUDA graphs for batches up to 256)',
     cpuOverheadBaseUs: 300,
     cpuOverheadPerSequenceUs: 5,
     computeEfficiencyScale: 1,
@@ -126,11 +138,14 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     collectiveLatencyScale: 1,
     // SGLang's mem_fraction_static is a share of the whole GPU for weights and KV cache (close to vLLM's rule).
     kvCacheSizing: 'fraction-of-total',
-    overlapsCpu: false,
-    cudaGraphs: { maxTokens: 0, launchScale: 1 },
+    // SGLang's overlap scheduler prepares the next batch while the GPU runs this one.
+    overlapsCpu: true,
+    // cuda_graph_max_bs (256 on H100-class GPUs); graph replay as the fitted vLLM V1 launch factor.
+    cudaGraphs: { maxTokens: 256, launchScale: vllmV1.launchScale },
+    outputDelayIterations: 0,
     calibrated: false,
     source:
-      'assumption (no SGLang measurements in the calibration data): partly overlapped Python scheduler; kernels as vLLM',
+      'assumption (no SGLang measurements in the calibration data): overlapped scheduler (CPU hidden behind the GPU), CUDA-graph replay up to 256 tokens with the launch factor fitted for vLLM V1, kernels as vLLM (Vidur), prefix caching on by default',
   },
   'gpt-fast': {
     name: 'gpt-fast',
@@ -140,6 +155,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     kvCacheSizing: 'fraction-of-total',
     overlapsCpu: false,
     cudaGraphs: { maxTokens: 0, launchScale: 1 },
+    outputDelayIterations: 0,
     calibrated: true,
   },
   ideal: {
@@ -155,6 +171,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     kvCacheSizing: 'fraction-of-total',
     overlapsCpu: false,
     cudaGraphs: { maxTokens: 0, launchScale: 1 },
+    outputDelayIterations: 0,
     calibrated: true,
     source: 'by definition',
   },

@@ -160,10 +160,16 @@ export const workloadSpecSchema = z
       .describe('CSV trace: arrival time (s), input tokens, output tokens')
       .optional(),
     traceTimeScale: positive('Multiply trace arrival times by this; default 1').optional(),
+    requestTimeoutS: positive(
+      'Client timeout (s): unfinished requests are aborted and counted as timed out; default none',
+    ).optional(),
     prefixSharing: z
       .strictObject({
         groups: positiveInt('Number of distinct shared prefixes'),
         prefixLength: positiveInt('Tokens in each shared prefix'),
+        promptsPerGroup: positiveInt(
+          'Complete prompts per group that requests repeat (inference-perf shared_prefix users); default none',
+        ).optional(),
       })
       .describe('Each request starts with one of `groups` shared prefixes (chosen uniformly)')
       .optional(),

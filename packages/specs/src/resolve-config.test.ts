@@ -111,12 +111,21 @@ describe('resolveConfig defaults', () => {
     expect(config.workloadSpec.batchSize).toBe(256);
   });
 
-  it('the default token budget covers fixed prompts longer than 8192 tokens; an explicit smaller one is rejected', () => {
-    const long = { modelSpec: { name: 'llama-3.1-8b' }, workloadSpec: { avgInputLength: 10_000 } };
+  it('without chunked prefill (vllm-v0), the default token budget covers fixed prompts longer than 8192 tokens; an explicit smaller one is rejected', () => {
+    const long = {
+      modelSpec: { name: 'llama-3.1-8b' },
+      workloadSpec: { avgInputLength: 10_000 },
+      engineProfile: 'vllm-v0' as const,
+    };
     expect(resolveConfig(long).schedulerSpec.maxNumBatchedTokens).toBe(10_000);
-    expect(resolveConfig({ modelSpec: { name: 'llama-3.1-8b' } }).schedulerSpec.maxNumBatchedTokens).toBe(
-      8192,
-    );
+    expect(
+      resolveConfig({ modelSpec: { name: 'llama-3.1-8b' }, engineProfile: 'vllm-v0' }).schedulerSpec
+        .maxNumBatchedTokens,
+    ).toBe(8192);
+    // vLLM V1 chunks the long prompt into its 2048-token budget instead.
+    const v1 = resolveConfig({ ...long, engineProfile: 'vllm' }).schedulerSpec;
+    expect(v1.chunkedPrefill).toBe(true);
+    expect(v1.maxNumBatchedTokens).toBe(2048);
     expectIssue(
       { ...long, schedulerSpec: { maxNumBatchedTokens: 4096 } },
       'out_of_range',
@@ -349,7 +358,54 @@ describe('engine-profile batching defaults', () => {
       schedulerSpec: { chunkedPrefill: false },
     }).schedulerSpec;
     expect(explicit.chunkedPrefill).toBe(false);
-    expect(resolveConfig({ engineProfile: 'vllm' }).schedulerSpec.chunkedPrefill).toBe(false);
+    expect(resolveConfig({ engineProfile: 'vllm-v0' }).schedulerSpec.chunkedPrefill).toBe(false);
+  });
+
+  it('vllm (V1, the default) and sglang: chunked prefill with a 2048-token budget and prefix caching; vllm-v0 and others: neither', () => {
+    for (const engineProfile of [undefined, 'vllm', 'sglang'] as const) {
+      const scheduler = resolveConfig(engineProfile === undefined ? {} : { engineProfile }).schedulerSpec;
+      expect(scheduler.chunkedPrefill).toBe(true);
+      expect(scheduler.maxNumBatchedTokens).toBe(2048);
+      expect(scheduler.enablePrefixCaching).toBe(true);
+      expect(scheduler.maxBatchSize).toBe(256);
+      expect(scheduler.kvBlockSize).toBe(16);
+    }
+    for (const engineProfile of ['vllm-v0', 'trtllm', 'gpt-fast', 'ideal'] as const)
+      expect(resolveConfig({ engineProfile }).schedulerSpec.enablePrefixCaching).toBe(false);
+    // Explicit fields win; prefix caching needs continuous batching.
+    expect(resolveConfig({ schedulerSpec: { enablePrefixCaching: false } }).schedulerSpec.enablePrefixCaching).toBe(
+      false,
+    );
+    expect(resolveConfig({ schedulerSpec: { batchingType: 'static' } }).schedulerSpec.enablePrefixCaching).toBe(
+      false,
+    );
+    expectIssue(
+      { schedulerSpec: { batchingType: 'static', enablePrefixCaching: true } },
+      'invalid_value',
+      'schedulerSpec.enablePrefixCaching',
+      /continuous batching/,
+    );
+  });
+
+  it('load stages: duration defaults to their total; arrivalRate and non-constant processes are refused', () => {
+    const stages = [
+      { rate: 5, durationS: 600 },
+      { rate: 10, durationS: 300 },
+    ];
+    expect(resolveConfig({ workloadSpec: { stages } }).simulationDurationS).toBe(900);
+    expectIssue({ workloadSpec: { stages, arrivalRate: 3 } }, 'invalid_value', 'workloadSpec.arrivalRate', /stages/);
+    expectIssue(
+      { workloadSpec: { stages, arrivalProcess: 'gamma' } },
+      'invalid_value',
+      'workloadSpec.arrivalProcess',
+      /constant-rate/,
+    );
+    expectIssue(
+      { workloadSpec: { prefixSharing: { groups: 4, prefixLength: 5000 } } },
+      'out_of_range',
+      'workloadSpec.prefixSharing.prefixLength',
+      /context/,
+    );
   });
 });
 

@@ -559,6 +559,7 @@ function resolveWorkload(
     traceTimeScale: (input.traceTimeScale as number | undefined) ?? 1,
     ...(input.numRequests === undefined ? {} : { numRequests: input.numRequests as number }),
     ...(traceFile === undefined ? {} : { traceFile }),
+    ...(input.requestTimeoutS === undefined ? {} : { requestTimeoutS: input.requestTimeoutS as number }),
     ...(input.prefixSharing === undefined
       ? {}
       : { prefixSharing: input.prefixSharing as NonNullable<ResolvedWorkloadSpec['prefixSharing']> }),
@@ -581,6 +582,12 @@ function resolveWorkload(
         message: `"${arrivalProcess}" cannot run in stages: stages are constant-rate. Use arrivalProcess "poisson" or "deterministic" (evenly spaced, as inference-perf's constant load), or remove stages.`,
       });
   }
+  if (workload.requestTimeoutS !== undefined && scheduler.batchingType !== 'continuous')
+    issues.push({
+      code: 'invalid_value',
+      path: 'workloadSpec.requestTimeoutS',
+      message: `needs continuous batching: with batchingType "${scheduler.batchingType}" a batch runs to completion, so a request cannot be aborted mid-batch. Remove requestTimeoutS, or set schedulerSpec.batchingType: "continuous".`,
+    });
   return workload;
 }
 

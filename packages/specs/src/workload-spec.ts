@@ -47,6 +47,14 @@ export interface PrefixSharing {
   readonly groups: number;
   /** Tokens in each shared prefix. */
   readonly prefixLength: number;
+  /**
+   * When set, each group has this many complete prompts (its prefix plus one user's question) that
+   * requests reuse: a request picks one of its group's prompts uniformly, and every request of that
+   * prompt has the same input tokens (the prompt's length is drawn once). This is inference-perf's
+   * `shared_prefix` workload (num_users_per_system_prompt users per system prompt, each repeating
+   * its question). Default: every request's question is its own.
+   */
+  readonly promptsPerGroup?: number;
 }
 
 /** One load stage: requests arrive at `rate` per second for `durationS` seconds. */
@@ -83,6 +91,13 @@ export interface ResolvedWorkloadSpec {
   readonly traceFile?: string;
   /** Multiply the trace's arrival times by this factor (0.5 replays twice as fast). Default 1. */
   readonly traceTimeScale: number;
+  /**
+   * Client timeout, in seconds: a request not finished this long after it was sent is abandoned by
+   * its client, aborted by the server (its KV blocks freed, its tokens so far wasted) and counted in
+   * `statistics.timedOutRequests`, as benchmark clients (inference-perf, vLLM bench) and real users
+   * do. Default none: clients wait forever.
+   */
+  readonly requestTimeoutS?: number;
   /** Shared prompt prefixes (see {@link PrefixSharing}). Default none: every prompt is its own. */
   readonly prefixSharing?: PrefixSharing;
   /**

@@ -112,11 +112,11 @@ const trtllmError = trainingMedian(trtllmRows, trtllmBest);
 const result = {
   trtllm: serialize(
     trtllmBest,
-    `fitted by packages/validation/scripts/fit-engine-profiles.ts to ${trtllmRows.length} TensorRT-LLM perf-overview rows (v0.9.0 static + batch-1 TTFT without Mistral 7B; v0.6.1/v0.5 without GPT-J 6B); training median |error| ${trtllmError.toFixed(1)}%; int8/int4 efficiency borrowed from gpt-fast`,
+    `fitted by packages/validation/scripts/fit-engine-profiles.ts to ${trtllmRows.length} TensorRT-LLM perf-overview training rows (v0.9.0 static + batch-1 TTFT, v0.6.1/v0.5; Mistral 7B and GPT-J 6B held out); training median |error| ${trtllmError.toFixed(1)}%; int8/int4 efficiency borrowed from gpt-fast`,
   ),
   'gpt-fast': serialize(
     gptFastBest,
-    `fitted by packages/validation/scripts/fit-engine-profiles.ts to ${gptFastRows.length} gpt-fast README batch-1 decode rows (A100-80GB at 330 W, Llama-3.1 models held out); training median |error| ${gptFastError.toFixed(1)}%`,
+    `fitted by packages/validation/scripts/fit-engine-profiles.ts to ${gptFastRows.length} gpt-fast README batch-1 decode training rows (A100-80GB at 330 W; Llama-3.1-405B held out); training median |error| ${gptFastError.toFixed(1)}%`,
   ),
 };
 writeFileSync(output, `${JSON.stringify(result, null, 2)}\n`);

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LLMInferenceSimulator } from '@sim/engine';
 import type { EngineProfile } from '@sim/perf-model';
@@ -31,6 +33,8 @@ export interface VllmV1Stage {
   /** Shared system prompts and their length, in tokens. */
   readonly groups: number;
   readonly prefixLength: number;
+  /** Users per system prompt, each repeating its own question (inference-perf num_users_per_system_prompt). */
+  readonly usersPerGroup: number;
   readonly rate: number;
   readonly durationS: number;
   readonly successes: number;
@@ -62,7 +66,11 @@ interface RawExperiment {
   maxNumBatchedTokens: number;
   maxModelLen: number;
   split: Split;
-  workload: { num_unique_system_prompts: number; system_prompt_len: number };
+  workload: {
+    num_unique_system_prompts: number;
+    num_users_per_system_prompt: number;
+    system_prompt_len: number;
+  };
   stages: {
     rate: number;
     durationS: number;
@@ -104,6 +112,7 @@ export function readVllmV1Stages(split?: Split, text = readFileSync(VLLM_V1_DATA
         maxModelLen: experiment.maxModelLen,
         groups: experiment.workload.num_unique_system_prompts,
         prefixLength: experiment.workload.system_prompt_len,
+        usersPerGroup: experiment.workload.num_users_per_system_prompt,
         ...stage,
       });
     });
@@ -122,10 +131,37 @@ export const REPLAY_SECONDS = 240;
 export const REPLAY_WARMUP_SECONDS = 20;
 
 /**
+ * Request lengths matching a stage's measured prompt mean and output mean and median: prompts of
+ * the mean length; outputs at the median length except a share q = 2 (1 − mean / median) spread
+ * evenly over [1, median] (requests that stopped early: the 7B runs' outputs average 194 tokens
+ * against a median of 247), which keeps both the median and the mean. Written once as a CSV of
+ * 1,000 (input, output) rows for the `empirical` length distribution; returns its path.
+ */
+export function stageLengthsFile(stage: VllmV1Stage): string {
+  const input = Math.round(stage.promptLen.mean);
+  const median = Math.round(stage.outputLen.median);
+  const early = Math.min(1, Math.max(0, 2 * (1 - stage.outputLen.mean / median)));
+  const rows = ['input_tokens,output_tokens'];
+  const count = 1000;
+  for (let index = 0; index < count; index++) {
+    const u = (index + 0.5) / count;
+    const output = u < early ? 1 + Math.floor((u / early) * (median - 1)) : median;
+    rows.push(`${input},${output}`);
+  }
+  const folder = join(tmpdir(), 'llm-sim-vllm-v1-lengths');
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, `${input}-${median}-${early.toFixed(6)}.csv`);
+  if (!existsSync(file)) writeFileSync(file, `${rows.join('\n')}\n`);
+  return file;
+}
+
+/**
  * The config that reproduces a stage with no more than a user knows: model, GPU, TP, the engine's
  * limits as launched (max_num_seqs, max_num_batched_tokens, max_model_len) and the workload
- * (constant-rate arrivals, the measured mean prompt length, the shared system prompts, and the
- * measured median output length: the median request's latency is what is compared).
+ * (constant-rate arrivals, the measured mean prompt length, the shared system prompts and each
+ * user's repeated question — inference-perf's shared_prefix generator builds a fixed prompt per
+ * user and cycles through them — and output lengths with the measured mean and median, see
+ * {@link stageLengthsFile}).
  */
 export function stageConfig(stage: VllmV1Stage, replaySeconds = REPLAY_SECONDS): SimulatorConfig {
   return {
@@ -136,10 +172,12 @@ export function stageConfig(stage: VllmV1Stage, replaySeconds = REPLAY_SECONDS):
     workloadSpec: {
       arrivalProcess: 'deterministic',
       arrivalRate: stage.rate,
-      avgInputLength: Math.round(stage.promptLen.mean),
-      avgOutputLength: Math.round(stage.outputLen.median),
-      lengthDistribution: 'fixed',
-      prefixSharing: { groups: stage.groups, prefixLength: stage.prefixLength },
+      lengthDistribution: { type: 'empirical', file: stageLengthsFile(stage) },
+      prefixSharing: {
+        groups: stage.groups,
+        prefixLength: stage.prefixLength,
+        promptsPerGroup: stage.usersPerGroup,
+      },
     },
     simulationDurationS: Math.min(stage.durationS, replaySeconds),
     warmupS: REPLAY_WARMUP_SECONDS,

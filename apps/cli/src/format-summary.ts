@@ -44,11 +44,14 @@ function describeWorkload(workload: ResolvedConfig['workloadSpec']): string {
     sharing === undefined
       ? ''
       : `, ${sharing.groups} shared prefix${sharing.groups === 1 ? '' : 'es'} of ${sharing.prefixLength} tokens`;
-  return `${arrivals}, ${lengths}${prefixes}`;
+  const timeout =
+    workload.requestTimeoutS === undefined ? '' : `, clients time out after ${workload.requestTimeoutS} s`;
+  return `${arrivals}, ${lengths}${prefixes}${timeout}`;
 }
 
 /** One row per load stage: its window, requests, throughput and latency percentiles (ms). */
 function stagesTable(stats: SimulationStatistics, prefixCaching: boolean): string {
+  const timeouts = stats.stages.some((stage) => (stage.timedOutRequests ?? 0) > 0);
   const table = new Table({
     head: [
       'stage',
@@ -56,6 +59,7 @@ function stagesTable(stats: SimulationStatistics, prefixCaching: boolean): strin
       'window s',
       'requests',
       'completed',
+      ...(timeouts ? ['timed out'] : []),
       'output tok/s',
       'req/s',
       'TTFT p50 ms',
@@ -74,6 +78,7 @@ function stagesTable(stats: SimulationStatistics, prefixCaching: boolean): strin
       `${seconds(stage.startS)}–${seconds(stage.startS + stage.durationS)}`,
       stage.totalRequests,
       stage.completedRequests,
+      ...(timeouts ? [stage.timedOutRequests ?? 0] : []),
       stage.throughputTokensPerSec.toFixed(1),
       stage.requestsPerSec.toFixed(2),
       ms(stage.firstTokenLatency.p50),
@@ -109,16 +114,31 @@ export function formatSummary(
   );
   lines.push(`workload: ${describeWorkload(workload)}, ${stats.simulatedDurationS.toFixed(1)} s simulated`);
   lines.push(describeScheduler(config));
+  // Timed-out requests (workloadSpec.requestTimeoutS), when any: their count, and the output
+  // throughput of completed requests only (timed-out requests' tokens were generated, not delivered).
+  const timedOut = stats.timedOutRequests ?? 0;
   const overview = new Table({
-    head: ['requests', 'completed', 'rejected', 'in flight', 'output tok/s', 'total tok/s', 'req/s'],
+    head: [
+      'requests',
+      'completed',
+      'rejected',
+      ...(timedOut > 0 ? ['timed out'] : []),
+      'in flight',
+      'output tok/s',
+      ...(timedOut > 0 ? ['completed out tok/s'] : []),
+      'total tok/s',
+      'req/s',
+    ],
     style: { head: [], border: [] },
   });
   overview.push([
     stats.totalRequests,
     stats.completedRequests,
     stats.rejectedRequests,
+    ...(timedOut > 0 ? [timedOut] : []),
     stats.inFlightRequests,
     stats.throughputTokensPerSec.toFixed(1),
+    ...(timedOut > 0 ? [(stats.completedOutputTokensPerSec ?? 0).toFixed(1)] : []),
     stats.totalTokensPerSec.toFixed(1),
     stats.requestsPerSec.toFixed(2),
   ]);

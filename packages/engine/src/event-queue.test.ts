@@ -25,6 +25,7 @@ describe('EventQueue', () => {
             reference.sort((a, b) => a.time - b.time || a.priority - b.priority || a.sequence - b.sequence);
             const expected = reference.shift();
             expect(queue.peekTime()).toBe(expected?.time ?? Number.POSITIVE_INFINITY);
+            expect(queue.peek()).toBe(expected?.sequence);
             expect(queue.pop()).toBe(expected?.sequence);
           }
           expect(queue.size).toBe(reference.length);

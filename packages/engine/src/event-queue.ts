@@ -19,6 +19,11 @@ export class EventQueue<T> {
     return this.times.length === 0 ? Number.POSITIVE_INFINITY : (this.times[0] as number);
   }
 
+  /** The earliest event's payload, left in the queue (undefined when empty). */
+  peek(): T | undefined {
+    return this.payloads[0];
+  }
+
   push(time: number, priority: number, payload: T): void {
     const key = priority * KEY_SHIFT + this.counter++;
     const { times, keys, payloads } = this;

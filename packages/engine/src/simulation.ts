@@ -79,6 +79,8 @@ export interface Progress {
 const ITERATION_END = 0;
 const ARRIVAL = 1;
 const WAKE = 2;
+/** A request's client timeout (workloadSpec.requestTimeoutS): after everything else at the same instant. */
+const TIMEOUT = 3;
 
 interface VirtualEngine {
   readonly replica: number;
@@ -104,7 +106,8 @@ interface Replica {
 
 type Event =
   | { kind: typeof ITERATION_END | typeof WAKE; engine: VirtualEngine }
-  | { kind: typeof ARRIVAL; arrival: Arrival; client: number };
+  | { kind: typeof ARRIVAL; arrival: Arrival; client: number }
+  | { kind: typeof TIMEOUT; sequence: Sequence; engine: VirtualEngine };
 
 /** Most steady decode iterations advanced in one bulk step. */
 const MAX_BULK_ITERATIONS = 4096;
@@ -144,6 +147,9 @@ export class Simulation {
   private arrived = 0;
   private rejected = 0;
   private completed = 0;
+  /** Requests whose client gave up (workloadSpec.requestTimeoutS), and the output tokens of completed requests. */
+  private timedOut = 0;
+  private completedOutputTokens = 0;
   private outputTokens = 0;
   private inputTokens = 0;
   private preemptions = 0;
@@ -186,6 +192,19 @@ export class Simulation {
   private cachedPromptTokens = 0;
   /** Per-stage observations (`workloadSpec.stages`); undefined without stages. */
   private readonly stageTracker: StageTracker | undefined;
+  /** workloadSpec.requestTimeoutS; undefined: clients wait forever and no timeout event is queued. */
+  private readonly requestTimeoutS: number | undefined;
+  /** Aborts of timed-out requests in an iteration in flight, by virtual engine, applied when it completes. */
+  private readonly deferredAborts = new Map<VirtualEngine, Sequence[]>();
+  /**
+   * Admitted requests and their virtual engines in arrival order, which is deadline order (every
+   * deadline is arrival + requestTimeoutS), from `timeoutHead` on. Only the first that has not left
+   * has its TIMEOUT event in the queue (`timeoutQueued`): one event at a time, not one per request.
+   */
+  private timeoutSequences: Sequence[] = [];
+  private timeoutEngines: VirtualEngine[] = [];
+  private timeoutHead = 0;
+  private timeoutQueued = false;
 
   constructor(config: ResolvedConfig, options: RunOptions = {}) {
     this.config = config;
@@ -199,6 +218,7 @@ export class Simulation {
     this.streams = createRandomStreams(config.seed);
     this.workload = new WorkloadSource(config, this.streams);
     this.requestLimit = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
+    this.requestTimeoutS = config.workloadSpec.requestTimeoutS;
     this.checkRunSize();
     this.horizon = config.drain ? Number.POSITIVE_INFINITY : config.simulationDurationS;
     this.kvBlockBytes = memory.kvBytesPerToken * memory.blockSize;
@@ -236,6 +256,15 @@ export class Simulation {
       for (const engine of engines) this.policies.push(engine.policy);
     }
     this.bulkDecodes = stages === 1 && options.chromeTrace !== true && options.exactIterations !== true;
+    const policy = (this.replicas[0] as Replica).engines[0]?.policy as BatchingPolicy;
+    if (this.requestTimeoutS !== undefined && policy.abort === undefined)
+      throw new ConfigError([
+        {
+          code: 'invalid_value',
+          path: 'workloadSpec.requestTimeoutS',
+          message: `the "${policy.name}" batching policy cannot abort requests, so client timeouts cannot be simulated with it. Remove requestTimeoutS or use continuous batching.`,
+        },
+      ]);
     this.series = new TimeSeriesRecorder(this.expectedArrivalWindow());
     this.records = options.recordRequests ? [] : undefined;
     this.trace = options.chromeTrace ? [] : undefined;
@@ -416,7 +445,7 @@ export class Simulation {
   /** Processes events up to `maxEvents`; returns false when the run is over. */
   step(maxEvents: number): boolean {
     for (let count = 0; count < maxEvents; count++) {
-      const time = this.queue.peekTime();
+      const time = this.nextEventTime();
       if (time === Number.POSITIVE_INFINITY || time > this.horizon || this.stoppedEarly) return false;
       const event = this.queue.pop() as Event;
       this.observeQueue(time);
@@ -424,12 +453,54 @@ export class Simulation {
       this.lastEventTime = time;
       if (event.kind === ARRIVAL) this.handleArrival(event.arrival, event.client);
       else if (event.kind === ITERATION_END) this.handleIterationEnd(event.engine);
-      else {
+      else if (event.kind === TIMEOUT) {
+        // Queue the next deadline first: handling this one may launch (and bulk-advance) iterations.
+        this.timeoutHead++;
+        this.scheduleTimeout();
+        this.handleTimeout(event.sequence, event.engine);
+      } else {
         event.engine.wakeAt = Number.NaN;
         this.tryLaunch(event.engine);
       }
     }
     return true;
+  }
+
+  /**
+   * Time of the next event. A queued timeout whose request already left is replaced by the next
+   * request's first: it would change nothing, so it must neither bound bulk decoding nor extend T.
+   */
+  private nextEventTime(): number {
+    const queue = this.queue;
+    if (this.requestTimeoutS === undefined) return queue.peekTime();
+    for (;;) {
+      const top = queue.peek();
+      if (top === undefined || top.kind !== TIMEOUT || this.leftAt[top.sequence.id] !== 1)
+        return queue.peekTime();
+      queue.pop();
+      this.scheduleTimeout();
+    }
+  }
+
+  /** Queues the TIMEOUT event of the first watched request that has not left (none when all have). */
+  private scheduleTimeout(): void {
+    const sequences = this.timeoutSequences;
+    let head = this.timeoutHead;
+    while (head < sequences.length && this.leftAt[(sequences[head] as Sequence).id] === 1) head++;
+    if (head >= 4096 && 2 * head >= sequences.length) {
+      this.timeoutSequences = sequences.slice(head);
+      this.timeoutEngines = this.timeoutEngines.slice(head);
+      head = 0;
+    }
+    this.timeoutHead = head;
+    const sequence = this.timeoutSequences[head];
+    this.timeoutQueued = sequence !== undefined;
+    if (sequence !== undefined)
+      this.queue.push(sequence.arrivalTime + (this.requestTimeoutS as number), TIMEOUT, {
+        kind: TIMEOUT,
+        sequence,
+        engine: this.timeoutEngines[head] as VirtualEngine,
+      });
   }
 
   private waitingTotal(): number {
@@ -492,6 +563,11 @@ export class Simulation {
         engine = candidate;
     }
     engine.policy.enqueue(sequence, this.now);
+    if (this.requestTimeoutS !== undefined) {
+      this.timeoutSequences.push(sequence);
+      this.timeoutEngines.push(engine);
+      if (!this.timeoutQueued) this.scheduleTimeout();
+    }
     this.tryLaunch(engine);
   }
 
@@ -558,7 +634,7 @@ export class Simulation {
     const cost = this.decodeCost(decodes);
     const cpu = this.perf.cpuOverhead(decodes);
     const overlapsCpu = this.perf.engine.overlapsCpu;
-    const nextEvent = this.queue.peekTime();
+    const nextEvent = this.nextEventTime();
     const runStart = this.now;
     // First the iterations that end before the next event, by time alone; then the policy says how
     // many of those the KV cache can grow into.
@@ -702,6 +778,7 @@ export class Simulation {
     this.outputTokens += engine.pendingSampled;
     this.series.addTokens(end, engine.pendingSampled);
     engine.policy.complete(end, engine.events);
+    if (this.deferredAborts.size !== 0) this.applyDeferredAborts(engine);
     // Every idle engine of this replica may now use the freed stage or capacity.
     for (const candidate of (this.replicas[engine.replica] as Replica).engines) this.tryLaunch(candidate);
   }
@@ -724,7 +801,11 @@ export class Simulation {
   }
 
   private onFinish(sequence: Sequence, time: number): void {
+    // Delivered after its client's deadline: the timeout (queued, or already past) counts it as timed out.
+    const timeout = this.requestTimeoutS;
+    if (timeout !== undefined && time > sequence.arrivalTime + timeout) return;
     this.completed++;
+    this.completedOutputTokens += sequence.outputTokens;
     const replicaIndex = this.replicaOf === undefined ? 0 : (this.replicaOf[sequence.id] as number);
     (this.replicas[replicaIndex] as Replica).outstanding--;
     const ttft = sequence.firstTokenTime - sequence.arrivalTime;
@@ -780,6 +861,51 @@ export class Simulation {
   }
 
   /**
+   * A request's client timeout (its arrival + requestTimeoutS). If the request has not finished, its
+   * client gives up now: the request leaves the system (a closed-loop client sends its next) and
+   * counts as timed out, and the server aborts it — at once when its virtual engine is idle, else
+   * right after the iteration in flight completes (not at all if it finishes in that iteration,
+   * whose response then comes too late). A request computed but not yet delivered (the engine
+   * profile's output delay) is not aborted either.
+   */
+  private handleTimeout(sequence: Sequence, engine: VirtualEngine): void {
+    if (this.leftAt[sequence.id] === 1) return;
+    this.timedOut++;
+    const replicaIndex = this.replicaOf === undefined ? 0 : (this.replicaOf[sequence.id] as number);
+    (this.replicas[replicaIndex] as Replica).outstanding--;
+    this.stageTracker?.timeOut(sequence.id);
+    this.afterRequestLeaves(sequence.id, this.now);
+    if (sequence.status === 'finished') return;
+    if (engine.busy) {
+      const deferred = this.deferredAborts.get(engine);
+      if (deferred === undefined) this.deferredAborts.set(engine, [sequence]);
+      else deferred.push(sequence);
+      return;
+    }
+    this.abort(sequence, engine);
+    this.tryLaunch(engine);
+  }
+
+  /** Aborts the requests that timed out while this engine's iteration was in flight (call after its `complete`). */
+  private applyDeferredAborts(engine: VirtualEngine): void {
+    const deferred = this.deferredAborts.get(engine);
+    if (deferred === undefined) return;
+    this.deferredAborts.delete(engine);
+    for (const sequence of deferred) this.abort(sequence, engine);
+  }
+
+  /** Takes a timed-out request out of its scheduler (nothing when it finished meanwhile). */
+  private abort(sequence: Sequence, engine: VirtualEngine): void {
+    const decoding = sequence.status === 'decoding';
+    if (!(engine.policy.abort as (sequence: Sequence) => boolean).call(engine.policy, sequence)) return;
+    // It leaves the decoding set: its inter-token bookkeeping follows, as at a finish.
+    if (decoding) {
+      engine.gaps.leave(sequence);
+      engine.stageGaps?.leave(sequence);
+    }
+  }
+
+  /**
    * Fraction of the run done (for progress), never decreasing; NaN when unbounded. A run that stops
    * at the duration counts simulated time; a drained or count-bounded run counts requests that have
    * left (finished or rejected) against the requests it will have: the arrivals once they ended,
@@ -799,7 +925,7 @@ export class Simulation {
           ? this.arrived
           : (this.workload.plannedRequests ??
             (openLoop && Number.isFinite(duration) ? this.workload.expectedArrivals(duration) : Number.NaN));
-      const left = this.completed + this.rejected;
+      const left = this.completed + this.rejected + this.timedOut;
       const byRequests = total > 0 ? left / Math.max(total, this.arrived) : Number.NaN;
       // Time counts when the run stops at the duration, or (closed loop) when nothing else is known.
       const byTime =
@@ -820,7 +946,7 @@ export class Simulation {
    * arrivals (the duration when it cut arrivals, else the last arrival), never past the horizon.
    */
   private simulatedDuration(): number {
-    const pending = this.queue.peekTime();
+    const pending = this.nextEventTime();
     if (!this.stoppedEarly && pending !== Number.POSITIVE_INFINITY && pending > this.horizon)
       return this.horizon;
     const arrivalsEnd = this.workload.arrivalsEndS ?? this.lastEventTime;
@@ -841,7 +967,8 @@ export class Simulation {
     const measuredWindow = duration - Math.min(config.warmupS, duration);
     const totalGpus = this.perf.gpusPerReplica * config.parallelismSpec.dataParallelSize;
     const engineCount = this.replicas.length * this.perf.stages;
-    const inFlight = this.arrived - this.completed - this.rejected;
+    const inFlight = this.arrived - this.completed - this.rejected - this.timedOut;
+    const timeouts = this.requestTimeoutS !== undefined;
     const memory = this.perf.memory;
     const series = this.series.result(duration);
     const queueingDelay = this.queueing.summarize();
@@ -849,9 +976,11 @@ export class Simulation {
       completedRequests: this.completed,
       totalRequests: this.arrived,
       rejectedRequests: this.rejected,
+      ...(timeouts ? { timedOutRequests: this.timedOut } : {}),
       inFlightRequests: inFlight,
       simulatedDurationS: duration,
       throughputTokensPerSec: perSecond(this.outputTokens),
+      ...(timeouts ? { completedOutputTokensPerSec: perSecond(this.completedOutputTokens) } : {}),
       totalTokensPerSec: perSecond(this.outputTokens + this.inputTokens),
       requestsPerSec: perSecond(this.completed),
       outputTokens: this.outputTokens,
@@ -881,7 +1010,7 @@ export class Simulation {
         kvCapacityTokens: memory.kvCapacityTokens,
       },
       prefixCacheHitRate: hitRate(this.cachedPromptTokens, this.measuredPromptTokens),
-      stages: this.stageTracker?.summarize(config.simulationDurationS, config.warmupS) ?? [],
+      stages: this.stageTracker?.summarize(config.simulationDurationS, config.warmupS, timeouts) ?? [],
       warnings: this.warnings(duration, inFlight, series.queueLength, queueingDelay),
       confidence: this.confidence(),
     };
@@ -896,8 +1025,8 @@ export class Simulation {
   ): string[] {
     const config = this.config;
     const warnings = [...configWarnings(config), ...this.perf.memory.warnings];
-    if (this.completed === 0 && this.arrived > 0 && this.rejected === this.arrived) {
-      // Every request was refused: the rejection warning below says why; the run was not too short.
+    if (this.completed === 0 && this.arrived > 0 && (this.rejected === this.arrived || this.timedOut > 0)) {
+      // Every request was refused, or requests timed out: the rejection or timeout warning below says why.
     } else if (this.completed === 0) {
       warnings.push(
         `Completed requests is 0: no request finished within the simulated ${duration.toFixed(1)} s (${this.arrived} arrived). The simulation is too short for requests to finish: increase simulationDurationS, reduce avgOutputLength, or set drain: true.`,
@@ -930,6 +1059,11 @@ export class Simulation {
     const overload = this.overloadWarning(duration, queueLength, queueing);
     if (overload !== undefined) warnings.push(overload);
     const admitted = this.arrived - this.rejected;
+    if (this.timedOut > 0) {
+      warnings.push(
+        `${this.timedOut} of ${admitted} admitted requests (${((100 * this.timedOut) / admitted).toFixed(1)}%) timed out: not finished ${this.requestTimeoutS} s (workloadSpec.requestTimeoutS) after arriving, so their clients gave up and the server aborted them; the tokens generated for them are wasted (throughputTokensPerSec counts them, completedOutputTokensPerSec does not). Latency statistics cover completed requests only, so they understate what clients waited. Lower the arrival rate, add replicas (dataParallelSize), use a faster deployment, or raise requestTimeoutS.`,
+      );
+    }
     if (inFlight > 0 && inFlight > 0.01 * admitted) {
       const oldest =
         this.oldestOpen < this.nextId ? duration - (this.arrivalTimes[this.oldestOpen] as number) : 0;
@@ -983,7 +1117,11 @@ export class Simulation {
       if (late >= 5 && late > 1.5 * early + 2) {
         const arrivalRate = arrivalsEnd > 0 ? this.arrived / arrivalsEnd : 0;
         const completionRate = duration > 0 ? this.completed / duration : 0;
-        return `Overloaded: the waiting queue grew from ${early.toFixed(0)} to ${late.toFixed(0)} requests on average (second vs last quarter of the arrivals) while requests arrived at ${arrivalRate.toFixed(2)} req/s and completed at ${completionRate.toFixed(2)} req/s: waiting times grow with the run's length, so its latencies depend on how long it ran. ${advice}`;
+        const consequence =
+          this.timedOut > 0
+            ? `waiting times grow until clients give up (${this.timedOut} requests timed out), so the completed requests' latencies depend on the timeout`
+            : "waiting times grow with the run's length, so its latencies depend on how long it ran";
+        return `Overloaded: the waiting queue grew from ${early.toFixed(0)} to ${late.toFixed(0)} requests on average (second vs last quarter of the arrivals) while requests arrived at ${arrivalRate.toFixed(2)} req/s and completed at ${completionRate.toFixed(2)} req/s: ${consequence}. ${advice}`;
       }
     }
     if (this.queueing.size >= 20) {
@@ -995,7 +1133,8 @@ export class Simulation {
         const waited = `10% of requests waited more than ${queueing.p90.toFixed(1)} s before being scheduled (longest ${queueing.max.toFixed(1)} s), more than twice their mean service time of ${service.toFixed(2)} s${formation > 0 ? ` plus the ${formation} s batch wait` : ''}`;
         if (config.workloadSpec.arrivalProcess === 'closed-loop')
           return `Saturated: ${waited}: ${config.workloadSpec.concurrency} clients keep more requests in flight than the deployment batches (maxBatchSize ${scheduler.maxBatchSize}), so they queue. Use fewer clients (concurrency), a larger maxBatchSize if memory allows, or more replicas.`;
-        return `Overloaded: ${waited}: the queue, not the GPUs, sets latency at this load. ${advice}`;
+        const timedOut = this.timedOut > 0 ? ` (and ${this.timedOut} requests timed out)` : '';
+        return `Overloaded: ${waited}: the queue, not the GPUs, sets latency at this load${timedOut}. ${advice}`;
       }
     }
     return undefined;

@@ -9,6 +9,8 @@ class StageAccumulator {
   arrived = 0;
   rejected = 0;
   completed = 0;
+  /** Requests whose client gave up (`workloadSpec.requestTimeoutS`). */
+  timedOut = 0;
   measuredCompleted = 0;
   /** Output tokens of the stage's completed requests. */
   outputTokens = 0;
@@ -77,6 +79,11 @@ export class StageTracker {
     (this.accumulators[this.stageOf(id)] as StageAccumulator).rejected++;
   }
 
+  /** The request's client gave up on it (`workloadSpec.requestTimeoutS`). */
+  timeOut(id: number): void {
+    (this.accumulators[this.stageOf(id)] as StageAccumulator).timedOut++;
+  }
+
   /** The request's first prefill completed. */
   firstToken(sequence: Sequence): void {
     const stage = this.accumulators[this.stageOf(sequence.id)] as StageAccumulator;
@@ -106,9 +113,10 @@ export class StageTracker {
 
   /**
    * One entry per stage. Rates divide by the stage's window [start, min(end, D)); goodput by the
-   * part of that window after the warm-up W.
+   * part of that window after the warm-up W. With `timeouts` (the run has a requestTimeoutS) each
+   * entry also has `timedOutRequests`.
    */
-  summarize(durationS: number, warmupS: number): StageStatistics[] {
+  summarize(durationS: number, warmupS: number, timeouts = false): StageStatistics[] {
     return this.stages.map((spec, index) => {
       const stage = this.accumulators[index] as StageAccumulator;
       const start = this.starts[index] as number;
@@ -124,7 +132,8 @@ export class StageTracker {
         totalRequests: stage.arrived,
         completedRequests: stage.completed,
         rejectedRequests: stage.rejected,
-        inFlightRequests: stage.arrived - stage.completed - stage.rejected,
+        ...(timeouts ? { timedOutRequests: stage.timedOut } : {}),
+        inFlightRequests: stage.arrived - stage.completed - stage.rejected - stage.timedOut,
         outputTokens: stage.outputTokens,
         inputTokens: stage.inputTokens,
         throughputTokensPerSec: perSecond(stage.outputTokens),

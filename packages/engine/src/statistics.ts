@@ -8,7 +8,12 @@ export interface SimulationStatistics {
   readonly totalRequests: number;
   /** Requests refused because they can never fit (longer than the context or the whole KV cache). */
   readonly rejectedRequests: number;
-  /** Requests admitted or waiting but not finished when the simulation stopped. */
+  /**
+   * Requests whose client gave up: not finished (last token delivered) `workloadSpec.requestTimeoutS`
+   * after arriving, so the server aborted them. Present only when requestTimeoutS is set.
+   */
+  readonly timedOutRequests?: number;
+  /** Requests admitted or waiting but not finished (nor timed out) when the simulation stopped. */
   readonly inFlightRequests: number;
   /**
    * T, in simulated seconds, the denominator of every rate: the duration when the run stopped there
@@ -17,6 +22,12 @@ export interface SimulationStatistics {
   readonly simulatedDurationS: number;
   /** Output tokens generated per second (all generated tokens / simulatedDurationS). */
   readonly throughputTokensPerSec: number;
+  /**
+   * Output tokens of completed requests per second (Σ outputs of completed requests /
+   * simulatedDurationS): what load generators call output throughput, counting successful requests
+   * only; timed-out requests' tokens are wasted. Present only when `workloadSpec.requestTimeoutS` is set.
+   */
+  readonly completedOutputTokensPerSec?: number;
   /** (Prompt tokens prefilled + output tokens) per second. */
   readonly totalTokensPerSec: number;
   /** Completed requests per second. */
@@ -102,7 +113,9 @@ export interface StageStatistics {
   readonly completedRequests: number;
   /** Of those, the ones refused (longer than the context or the whole KV cache). */
   readonly rejectedRequests: number;
-  /** Of those, the ones not finished when the run stopped. */
+  /** Of those, the ones whose client gave up (`workloadSpec.requestTimeoutS`); present only when it is set. */
+  readonly timedOutRequests?: number;
+  /** Of those, the ones not finished (nor timed out) when the run stopped. */
   readonly inFlightRequests: number;
   /** Output tokens of the stage's completed requests. */
   readonly outputTokens: number;

@@ -69,6 +69,15 @@ export interface BatchingPolicy {
   /** Applies the planned iteration, which ended at `endTime`, reporting first tokens, finishes and preemptions. */
   complete(endTime: number, events: SchedulerEvents): void;
   /**
+   * Removes a sequence that is waiting, prefilling, decoding or swapped (its client gave up),
+   * freeing its KV blocks — to the prefix cache when caching is on, as a finish would — and
+   * returns true, leaving it `aborted`; returns false (changing nothing) if it already finished.
+   * Called only between iterations (never while an iteration that includes it is in flight). Its
+   * tokens so far stay generated; no event is reported. Optional: policies whose batches run to
+   * completion (static, dynamic) do not abort.
+   */
+  abort?(sequence: Sequence): boolean;
+  /**
    * Optional fast path for steady decoding. When nothing is waiting, prefilling or swapped, every
    * coming iteration is decode-only over the same sequences until one of them finishes or the KV
    * growth no longer fits, and `plan` + `complete` would only reserve blocks and advance the decode

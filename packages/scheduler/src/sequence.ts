@@ -1,5 +1,8 @@
-/** Lifecycle of a request inside one replica's scheduler. */
-export type SequenceStatus = 'waiting' | 'prefilling' | 'decoding' | 'swapped' | 'finished';
+/**
+ * Lifecycle of a request inside one replica's scheduler: `finished` when its last token was
+ * produced, `aborted` when `BatchingPolicy.abort` removed it before that (a client timeout).
+ */
+export type SequenceStatus = 'waiting' | 'prefilling' | 'decoding' | 'swapped' | 'finished' | 'aborted';
 
 /**
  * One request as the scheduler sees it. The engine creates it; the scheduler mutates its
@@ -41,6 +44,8 @@ export class Sequence {
   decodeEpoch = 0;
   /** Admission order within the scheduler (for FCFS and preemption order); set on admission. */
   admissionOrder = 0;
+  /** Scheduler bookkeeping: the sequence's slot in its `WaitingQueue`'s heap, −1 when not queued. */
+  waitingSlot = -1;
   /**
    * Whether the request counts in latency statistics (false for requests that arrive during the
    * warm-up). Set by the engine; policies only count it (see `SchedulerEvents.onDecodeStep`).

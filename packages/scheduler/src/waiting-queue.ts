@@ -19,7 +19,10 @@ interface Entry {
   readonly order: number;
 }
 
-/** A binary min-heap of waiting sequences. */
+/**
+ * A binary min-heap of waiting sequences. Each queued sequence's slot is kept in its
+ * `waitingSlot`, so `remove` (a client abandoning a request) is O(log n).
+ */
 export class WaitingQueue {
   private readonly heap: Entry[] = [];
   private readonly key: QueueKey;
@@ -48,7 +51,24 @@ export class WaitingQueue {
       this.heap[0] = last;
       this.siftDown(0);
     }
+    if (top !== undefined) top.sequence.waitingSlot = -1;
     return top?.sequence;
+  }
+
+  /** Takes `sequence` out of the queue wherever it is, in O(log n); false when it is not queued here. */
+  remove(sequence: Sequence): boolean {
+    const heap = this.heap;
+    const index = sequence.waitingSlot;
+    if (index < 0 || heap[index]?.sequence !== sequence) return false;
+    sequence.waitingSlot = -1;
+    const last = heap.pop() as Entry;
+    if (index < heap.length) {
+      heap[index] = last;
+      last.sequence.waitingSlot = index;
+      this.siftDown(index);
+      this.siftUp(last.sequence.waitingSlot);
+    }
+    return true;
   }
 
   /** Earliest arrival time among the waiting (for batching timeouts); Infinity when empty. O(n). */
@@ -64,27 +84,40 @@ export class WaitingQueue {
     return a.sequence.id < b.sequence.id;
   }
 
+  /** Moves the entry at `index` up to its place (a hole sifted up), recording slots. */
   private siftUp(index: number): void {
     const heap = this.heap;
+    const entry = heap[index] as Entry;
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (!this.less(heap[index] as Entry, heap[parent] as Entry)) break;
-      [heap[index], heap[parent]] = [heap[parent] as Entry, heap[index] as Entry];
+      const above = heap[parent] as Entry;
+      if (!this.less(entry, above)) break;
+      heap[index] = above;
+      above.sequence.waitingSlot = index;
       index = parent;
     }
+    heap[index] = entry;
+    entry.sequence.waitingSlot = index;
   }
 
+  /** Moves the entry at `index` down to its place (a hole sifted down), recording slots. */
   private siftDown(index: number): void {
     const heap = this.heap;
+    const entry = heap[index] as Entry;
+    const length = heap.length;
     for (;;) {
       const left = 2 * index + 1;
+      if (left >= length) break;
       const right = left + 1;
-      let smallest = index;
-      if (left < heap.length && this.less(heap[left] as Entry, heap[smallest] as Entry)) smallest = left;
-      if (right < heap.length && this.less(heap[right] as Entry, heap[smallest] as Entry)) smallest = right;
-      if (smallest === index) return;
-      [heap[index], heap[smallest]] = [heap[smallest] as Entry, heap[index] as Entry];
-      index = smallest;
+      let child = left;
+      if (right < length && this.less(heap[right] as Entry, heap[left] as Entry)) child = right;
+      const below = heap[child] as Entry;
+      if (!this.less(below, entry)) break;
+      heap[index] = below;
+      below.sequence.waitingSlot = index;
+      index = child;
     }
+    heap[index] = entry;
+    entry.sequence.waitingSlot = index;
   }
 }

@@ -316,6 +316,56 @@ export class ContinuousPolicy implements BatchingPolicy {
     this.finishedLastIteration = false;
   }
 
+  /**
+   * Aborts a sequence between iterations (see `BatchingPolicy.abort`), releasing exactly what it
+   * holds, as a finish or a preemption would: a waiting sequence holds no blocks (a recompute
+   * victim's own blocks already sit in the prefix cache as evictable); a prefilling one holds its
+   * whole prefill's blocks (allocated on admission); a decoding one the blocks of its KV length
+   * after the last completed step; a swapped one none on the GPU. With prefix caching the blocks are
+   * released as at a finish (shared blocks lose a reference, private ones become free).
+   */
+  abort(sequence: Sequence): boolean {
+    const { pool, blocks } = this;
+    switch (sequence.status) {
+      case 'waiting':
+        if (!this.waiting.remove(sequence)) return false;
+        break;
+      case 'prefilling': {
+        const index = this.prefilling.indexOf(sequence);
+        if (index < 0) return false;
+        this.prefilling.splice(index, 1);
+        if (this.cache === undefined) blocks.free(sequence.blocks);
+        else this.cache.release(sequence, sequence.prefillLength, false);
+        this.finishedLastIteration = true;
+        break;
+      }
+      case 'decoding': {
+        const step = pool.currentStep;
+        const kvLength = sequence.kvLengthAt(step);
+        sequence.generated = sequence.outputTokens - (sequence.finishIteration - step);
+        pool.remove(sequence, step);
+        if (this.cache === undefined) blocks.free(blocksFor(kvLength, this.options.kvBlockSize));
+        else this.cache.release(sequence, kvLength, false);
+        // The pool's next finish may have been this sequence's.
+        this.nextFinish = -1;
+        this.finishedLastIteration = true;
+        break;
+      }
+      case 'swapped': {
+        const index = this.swapped.indexOf(sequence);
+        if (index < 0) return false;
+        this.swapped.splice(index, 1);
+        this.finishedLastIteration = true;
+        break;
+      }
+      default:
+        return false;
+    }
+    sequence.blocks = 0;
+    sequence.status = 'aborted';
+    return true;
+  }
+
   complete(endTime: number, events: SchedulerEvents): void {
     this.nextFinish = -1;
     const { pool, blocks, plan_: plan } = this;

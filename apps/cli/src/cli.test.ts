@@ -33,11 +33,15 @@ describe('llm-sim', () => {
     const trtllm = ['--set', 'engineProfile=trtllm', '--set', 'simulationDurationS=5'];
     const summary = (await cli('run', ...trtllm)).stdout;
     expect(summary).toMatch(
-      /^scheduler \(trtllm profile defaults unless set\): continuous batching, chunked prefill on \(chunks of 8192 tokens\), token budget 8192 per iteration, max batch 256, preemption by recompute, KV blocks of 16 tokens$/m,
+      /^scheduler \(trtllm profile defaults unless set\): continuous batching, chunked prefill on \(chunks of 8192 tokens\), token budget 8192 per iteration, max batch 256, preemption by recompute, KV blocks of 16 tokens, prefix caching off$/m,
     );
     const vllm = (await cli('run', '--set', 'simulationDurationS=5')).stdout;
     expect(vllm).toMatch(
-      /^scheduler \(vllm profile defaults unless set\): continuous batching, chunked prefill off,/m,
+      /^scheduler \(vllm profile defaults unless set\): continuous batching, chunked prefill on \(chunks of 2048 tokens\), token budget 2048 per iteration, max batch 256, preemption by recompute, KV blocks of 16 tokens, prefix caching on$/m,
+    );
+    const v0 = (await cli('run', '--set', 'engineProfile=vllm-v0', '--set', 'simulationDurationS=5')).stdout;
+    expect(v0).toMatch(
+      /^scheduler \(vllm-v0 profile defaults unless set\): continuous batching, chunked prefill off,.* prefix caching off$/m,
     );
     const json = JSON.parse((await cli('run', ...trtllm, '--json')).stdout);
     expect(json.resolvedConfig.engineProfile).toBe('trtllm');

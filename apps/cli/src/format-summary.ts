@@ -7,15 +7,15 @@ const pct = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 const seconds = (value: number) => String(Number(value.toPrecision(6)));
 
 /**
- * The scheduler settings a run used, after the engine profile's defaults (the trtllm profile, for
- * one, turns on chunked prefill with an 8192-token budget).
+ * The scheduler settings a run used, after the engine profile's defaults (vllm, the default: chunked
+ * prefill with a 2048-token budget and prefix caching; trtllm: chunked prefill with 8192).
  */
 export function describeScheduler(config: ResolvedConfig): string {
   const scheduler = config.schedulerSpec;
   const prefill = scheduler.chunkedPrefill
     ? `chunked prefill on (chunks of ${scheduler.prefillChunkSize} tokens)`
     : 'chunked prefill off';
-  return `scheduler (${config.engineProfile} profile defaults unless set): ${scheduler.batchingType} batching, ${prefill}, token budget ${scheduler.maxNumBatchedTokens} per iteration, max batch ${scheduler.maxBatchSize}, preemption by ${scheduler.preemptionMode}, KV blocks of ${scheduler.kvBlockSize} tokens`;
+  return `scheduler (${config.engineProfile} profile defaults unless set): ${scheduler.batchingType} batching, ${prefill}, token budget ${scheduler.maxNumBatchedTokens} per iteration, max batch ${scheduler.maxBatchSize}, preemption by ${scheduler.preemptionMode}, KV blocks of ${scheduler.kvBlockSize} tokens, prefix caching ${scheduler.enablePrefixCaching ? 'on' : 'off'}`;
 }
 
 /** Load stages in words: `poisson stages 5 req/s × 30 s → 20 req/s × 30 s`. */

@@ -81,6 +81,7 @@ const ARRIVAL = 1;
 const WAKE = 2;
 /** A request's client timeout (workloadSpec.requestTimeoutS): after everything else at the same instant. */
 const TIMEOUT = 3;
+const ADMIT = 4;
 
 interface VirtualEngine {
   readonly replica: number;
@@ -96,6 +97,8 @@ interface VirtualEngine {
   wakeAt: number;
   /** Facts about the iteration in flight, read when it ends. */
   pendingSampled: number;
+  /** Seconds of the iteration in flight (launch to end). */
+  pendingDuration: number;
 }
 
 interface Replica {
@@ -107,7 +110,7 @@ interface Replica {
 type Event =
   | { kind: typeof ITERATION_END | typeof WAKE; engine: VirtualEngine }
   | { kind: typeof ARRIVAL; arrival: Arrival; client: number }
-  | { kind: typeof TIMEOUT; sequence: Sequence; engine: VirtualEngine };
+  | { kind: typeof TIMEOUT | typeof ADMIT; sequence: Sequence; engine: VirtualEngine };
 
 /** Most steady decode iterations advanced in one bulk step. */
 const MAX_BULK_ITERATIONS = 4096;
@@ -174,6 +177,8 @@ export class Simulation {
   private readonly records: RequestRecord[] | undefined;
   private readonly trace: TraceEvent[] | undefined;
   private lastEventTime = 0;
+  /** The engine profile's admissionDelayIterations (0: requests reach the scheduler when they arrive). */
+  private readonly admissionDelayIterations: number;
   private lastObservation = 0;
   /** Requests arrived and not finished or rejected. */
   private inSystem = 0;
@@ -212,6 +217,7 @@ export class Simulation {
     this.missLimit = options.stopAfterSloMisses ?? Number.POSITIVE_INFINITY;
     const engineProfile = options.engineProfile ?? calibratedEngineProfile(config);
     this.perf = createPerfModel(engineProfile === undefined ? config : { ...config, engineProfile });
+    this.admissionDelayIterations = this.perf.engine.admissionDelayIterations;
     const memory = this.perf.memory;
     if (!memory.fits)
       throw new OutOfMemoryError(memory.verdict, memory.weightBytesPerGpu, memory.usableBytesPerGpu);
@@ -250,6 +256,7 @@ export class Simulation {
           busy: false,
           wakeAt: Number.NaN,
           pendingSampled: 0,
+          pendingDuration: 0,
         });
       }
       this.replicas.push({ engines, stageFree: new Float64Array(stages), outstanding: 0 });
@@ -438,8 +445,12 @@ export class Simulation {
 
   private scheduleClientRequest(client: number, time: number): void {
     if (!this.workload.claim(time)) return;
-    const { input, output, prefixGroup } = this.workload.drawLengths();
-    this.queue.push(time, ARRIVAL, { kind: ARRIVAL, arrival: { time, input, output, prefixGroup }, client });
+    const { input, output, prefixGroup, promptKey } = this.workload.drawLengths();
+    this.queue.push(time, ARRIVAL, {
+      kind: ARRIVAL,
+      arrival: { time, input, output, prefixGroup, promptKey },
+      client,
+    });
   }
 
   /** Processes events up to `maxEvents`; returns false when the run is over. */
@@ -453,6 +464,7 @@ export class Simulation {
       this.lastEventTime = time;
       if (event.kind === ARRIVAL) this.handleArrival(event.arrival, event.client);
       else if (event.kind === ITERATION_END) this.handleIterationEnd(event.engine);
+      else if (event.kind === ADMIT) this.handleAdmit(event.sequence, event.engine);
       else if (event.kind === TIMEOUT) {
         // Queue the next deadline first: handling this one may launch (and bulk-advance) iterations.
         this.timeoutHead++;
@@ -533,6 +545,7 @@ export class Simulation {
         (this.config.workloadSpec.prefixSharing as { prefixLength: number }).prefixLength,
         arrival.input,
       );
+      sequence.promptKey = arrival.promptKey;
     }
     this.stageTracker?.arrive(id, this.workload.stageOf(arrival.time));
     this.arrivalTimes = withRoomFor(this.arrivalTimes, id);
@@ -562,12 +575,26 @@ export class Simulation {
       )
         engine = candidate;
     }
-    engine.policy.enqueue(sequence, this.now);
     if (this.requestTimeoutS !== undefined) {
       this.timeoutSequences.push(sequence);
       this.timeoutEngines.push(engine);
       if (!this.timeoutQueued) this.scheduleTimeout();
     }
+    // The engine takes the request in after its hand-off (EngineProfile.admissionDelayIterations):
+    // a share of the iteration in flight (or the last one), 0 for an idle, fresh engine.
+    const delay = this.admissionDelayIterations * engine.pendingDuration;
+    if (delay > 0) {
+      this.queue.push(this.now + delay, ADMIT, { kind: ADMIT, sequence, engine });
+      return;
+    }
+    engine.policy.enqueue(sequence, this.now);
+    this.tryLaunch(engine);
+  }
+
+  /** A request handed off to its engine after the admission delay (dropped if its client gave up meanwhile). */
+  private handleAdmit(sequence: Sequence, engine: VirtualEngine): void {
+    if (this.leftAt[sequence.id] === 1) return;
+    engine.policy.enqueue(sequence, this.now);
     this.tryLaunch(engine);
   }
 
@@ -769,6 +796,7 @@ export class Simulation {
     this.series.addIteration(start, duration, sequences, kv);
     engine.busy = true;
     engine.pendingSampled = plan.sampledSequences;
+    engine.pendingDuration = end - start;
     this.queue.push(end, ITERATION_END, { kind: ITERATION_END, engine });
   }
 
@@ -783,7 +811,8 @@ export class Simulation {
     for (const candidate of (this.replicas[engine.replica] as Replica).engines) this.tryLaunch(candidate);
   }
 
-  private onFirstToken(sequence: Sequence, time: number): void {
+  private onFirstToken(sequence: Sequence, computed: number): void {
+    const time = computed;
     this.inputTokens += sequence.inputTokens;
     if (sequence.measured) {
       this.measuredPromptTokens += sequence.inputTokens;
@@ -800,7 +829,8 @@ export class Simulation {
     return this.ttftMisses > this.missLimit || this.tpotMisses > this.missLimit;
   }
 
-  private onFinish(sequence: Sequence, time: number): void {
+  private onFinish(sequence: Sequence, computed: number): void {
+    const time = computed;
     // Delivered after its client's deadline: the timeout (queued, or already past) counts it as timed out.
     const timeout = this.requestTimeoutS;
     if (timeout !== undefined && time > sequence.arrivalTime + timeout) return;
@@ -865,8 +895,8 @@ export class Simulation {
    * client gives up now: the request leaves the system (a closed-loop client sends its next) and
    * counts as timed out, and the server aborts it — at once when its virtual engine is idle, else
    * right after the iteration in flight completes (not at all if it finishes in that iteration,
-   * whose response then comes too late). A request computed but not yet delivered (the engine
-   * profile's output delay) is not aborted either.
+   * whose response then comes too late). A request still in its hand-off to the engine (the engine
+   * profile's admission delay) is simply never enqueued.
    */
   private handleTimeout(sequence: Sequence, engine: VirtualEngine): void {
     if (this.leftAt[sequence.id] === 1) return;
@@ -875,7 +905,8 @@ export class Simulation {
     (this.replicas[replicaIndex] as Replica).outstanding--;
     this.stageTracker?.timeOut(sequence.id);
     this.afterRequestLeaves(sequence.id, this.now);
-    if (sequence.status === 'finished') return;
+    // A server that does not abort keeps computing it; its response comes too late (onFinish drops it).
+    if (sequence.status === 'finished' || !this.config.workloadSpec.abortOnTimeout) return;
     if (engine.busy) {
       const deferred = this.deferredAborts.get(engine);
       if (deferred === undefined) this.deferredAborts.set(engine, [sequence]);

@@ -10,6 +10,8 @@ export interface Arrival {
   readonly output: number;
   /** Shared-prefix group of the prompt (`workloadSpec.prefixSharing`), −1 when it shares nothing. */
   readonly prefixGroup: number;
+  /** The repeated prompt this request sends (`prefixSharing.promptsPerGroup`), −1 when its prompt is its own. */
+  readonly promptKey: number;
 }
 
 /** A request's lengths and shared-prefix group (closed-loop clients draw these). */
@@ -18,6 +20,8 @@ export interface RequestShape {
   readonly output: number;
   /** −1 without `workloadSpec.prefixSharing`. */
   readonly prefixGroup: number;
+  /** −1 without `prefixSharing.promptsPerGroup`. */
+  readonly promptKey: number;
 }
 
 /**
@@ -136,14 +140,37 @@ export class WorkloadSource {
   /** Draws a request's lengths and shared-prefix group (used for closed-loop clients). */
   drawLengths(): RequestShape {
     const { input, output } = this.lengths(this.streams.lengths);
-    return { input, output, prefixGroup: this.drawPrefixGroup() };
+    return this.share(0, input, output);
   }
 
-  /** A uniformly drawn shared-prefix group, or −1 (no draw) without prefix sharing. */
-  private drawPrefixGroup(): number {
+  /** Input length of each repeated prompt, fixed by its first request (0: not sent yet). */
+  private promptInputs: Int32Array | undefined;
+
+  /**
+   * A request with its shared prefix: without prefix sharing, none (no draw); with groups only, a
+   * uniformly drawn group; with promptsPerGroup, a uniformly drawn prompt among groups ×
+   * promptsPerGroup (its group is prompt ÷ promptsPerGroup), whose input length is the one its
+   * first request drew: a repeated prompt has the same tokens every time.
+   */
+  private share(time: number, input: number, output: number): Arrival {
     const sharing = this.config.workloadSpec.prefixSharing;
-    if (sharing === undefined) return -1;
-    return Math.min(sharing.groups - 1, Math.floor(this.streams.prefixGroups() * sharing.groups));
+    if (sharing === undefined) return { time, input, output, prefixGroup: -1, promptKey: -1 };
+    const perGroup = sharing.promptsPerGroup;
+    if (perGroup === undefined) {
+      const group = Math.min(sharing.groups - 1, Math.floor(this.streams.prefixGroups() * sharing.groups));
+      return { time, input, output, prefixGroup: group, promptKey: -1 };
+    }
+    const prompts = sharing.groups * perGroup;
+    const prompt = Math.min(prompts - 1, Math.floor(this.streams.prefixGroups() * prompts));
+    if (this.promptInputs === undefined) this.promptInputs = new Int32Array(prompts);
+    if (this.promptInputs[prompt] === 0) this.promptInputs[prompt] = input;
+    return {
+      time,
+      input: this.promptInputs[prompt] as number,
+      output,
+      prefixGroup: Math.floor(prompt / perGroup),
+      promptKey: prompt,
+    };
   }
 
   /**
@@ -199,12 +226,11 @@ export class WorkloadSource {
       const time = ((this.trace.arrivalTimesS as Float64Array)[index] as number) * workload.traceTimeScale;
       if (!this.withinLimits(time)) return undefined;
       this.produce(time);
-      return {
+      return this.share(
         time,
-        input: this.trace.inputTokens[index] as number,
-        output: this.trace.outputTokens[index] as number,
-        prefixGroup: this.drawPrefixGroup(),
-      };
+        this.trace.inputTokens[index] as number,
+        this.trace.outputTokens[index] as number,
+      );
     }
     if (this.stageStarts !== undefined) return this.nextInStages(this.stageStarts);
     const mean = 1 / workload.arrivalRate;
@@ -227,7 +253,7 @@ export class WorkloadSource {
     this.clock = time;
     this.produce(time);
     const { input, output } = this.lengths(this.streams.lengths);
-    return { time, input, output, prefixGroup: this.drawPrefixGroup() };
+    return this.share(time, input, output);
   }
 
   /** The next arrival of the load stages (deterministic or Poisson within each stage). */
@@ -258,7 +284,7 @@ export class WorkloadSource {
     this.inStage++;
     this.produce(time);
     const { input, output } = this.lengths(this.streams.lengths);
-    return { time, input, output, prefixGroup: this.drawPrefixGroup() };
+    return this.share(time, input, output);
   }
 
   /** Counts a closed-loop request against numRequests / the duration; false when no more may start. */

@@ -63,13 +63,13 @@ export interface EngineProfile {
    */
   readonly cudaGraphs: { readonly maxTokens: number; readonly launchScale: number };
   /**
-   * Iterations between a token's computation and its delivery to the client, as a multiple of the
-   * iteration that produced it: vLLM V1 processes an iteration's outputs (detokenization, the
-   * engine-core → API-server hop, streaming) while the next iteration runs, so every response
-   * reaches its client about one iteration late. Adds to TTFT and end-to-end latency, not to the
-   * gaps between tokens. 0: delivered when computed.
+   * Iterations between a request's arrival and the moment its engine can schedule it, as a multiple
+   * of the iteration in flight when it arrives: vLLM V1's API server tokenizes the prompt and hands
+   * it to the engine-core process, which takes new requests in between iterations, and hands
+   * outputs back the same way. Adds to TTFT, end-to-end latency and queueing delay, not to the gaps
+   * between tokens. 0: a request can join the next iteration.
    */
-  readonly outputDelayIterations: number;
+  readonly admissionDelayIterations: number;
   /** Whether the numbers were fitted to measurements (true) or are documented assumptions (false). */
   readonly calibrated: boolean;
   /** Where the numbers come from. */
@@ -92,7 +92,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     kvCacheSizing: 'fraction-of-total',
     overlapsCpu: vllmV1.overlapsCpu,
     cudaGraphs: { maxTokens: vllmV1.cudaGraphMaxTokens, launchScale: vllmV1.launchScale },
-    outputDelayIterations: vllmV1.outputDelayIterations,
+    admissionDelayIterations: vllmV1.admissionDelayIterations,
     calibrated: true,
     source: `${vllmV1.source}; weight-only quantization efficiency borrowed from gpt-fast's fit`,
   },
@@ -110,7 +110,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     kvCacheSizing: 'fraction-of-total',
     overlapsCpu: false,
     cudaGraphs: { maxTokens: 0, launchScale: 1 },
-    outputDelayIterations: 0,
+    admissionDelayIterations: 0,
     calibrated: true,
     source: `${vllmOverhead.source}; weight-only quantization efficiency borrowed from gpt-fast's fit`,
   },
@@ -122,7 +122,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     kvCacheSizing: 'fraction-of-free',
     overlapsCpu: false,
     cudaGraphs: { maxTokens: 0, launchScale: 1 },
-    outputDelayIterations: 0,
+    admissionDelayIterations: 0,
     calibrated: true,
   },
   sglang: {
@@ -142,7 +142,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     overlapsCpu: true,
     // cuda_graph_max_bs (256 on H100-class GPUs); graph replay as the fitted vLLM V1 launch factor.
     cudaGraphs: { maxTokens: 256, launchScale: vllmV1.launchScale },
-    outputDelayIterations: 0,
+    admissionDelayIterations: 0,
     calibrated: false,
     source:
       'assumption (no SGLang measurements in the calibration data): overlapped scheduler (CPU hidden behind the GPU), CUDA-graph replay up to 256 tokens with the launch factor fitted for vLLM V1, kernels as vLLM (Vidur), prefix caching on by default',
@@ -155,7 +155,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     kvCacheSizing: 'fraction-of-total',
     overlapsCpu: false,
     cudaGraphs: { maxTokens: 0, launchScale: 1 },
-    outputDelayIterations: 0,
+    admissionDelayIterations: 0,
     calibrated: true,
   },
   ideal: {
@@ -171,7 +171,7 @@ export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>>
     kvCacheSizing: 'fraction-of-total',
     overlapsCpu: false,
     cudaGraphs: { maxTokens: 0, launchScale: 1 },
-    outputDelayIterations: 0,
+    admissionDelayIterations: 0,
     calibrated: true,
     source: 'by definition',
   },

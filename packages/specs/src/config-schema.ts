@@ -163,6 +163,10 @@ export const workloadSpecSchema = z
     requestTimeoutS: positive(
       'Client timeout (s): unfinished requests are aborted and counted as timed out; default none',
     ).optional(),
+    abortOnTimeout: z
+      .boolean()
+      .describe('The server aborts a timed-out request (true) or computes it to the end (false); default true')
+      .optional(),
     prefixSharing: z
       .strictObject({
         groups: positiveInt('Number of distinct shared prefixes'),

@@ -560,6 +560,7 @@ function resolveWorkload(
     ...(input.numRequests === undefined ? {} : { numRequests: input.numRequests as number }),
     ...(traceFile === undefined ? {} : { traceFile }),
     ...(input.requestTimeoutS === undefined ? {} : { requestTimeoutS: input.requestTimeoutS as number }),
+    abortOnTimeout: (input.abortOnTimeout as boolean | undefined) ?? true,
     ...(input.prefixSharing === undefined
       ? {}
       : { prefixSharing: input.prefixSharing as NonNullable<ResolvedWorkloadSpec['prefixSharing']> }),

@@ -98,6 +98,14 @@ export interface ResolvedWorkloadSpec {
    * do. Default none: clients wait forever.
    */
   readonly requestTimeoutS?: number;
+  /**
+   * With requestTimeoutS: whether the server aborts a timed-out request (true: vLLM aborts a
+   * request whose client disconnects, freeing its KV blocks) or keeps computing it to the end,
+   * wasting that work (false: a client that gives up without closing its connection — what the
+   * overloaded inference-perf runs of the vLLM V1 calibration data show). Either way the request
+   * counts as timed out. Default true.
+   */
+  readonly abortOnTimeout: boolean;
   /** Shared prompt prefixes (see {@link PrefixSharing}). Default none: every prompt is its own. */
   readonly prefixSharing?: PrefixSharing;
   /**

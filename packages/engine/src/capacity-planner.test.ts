@@ -19,6 +19,8 @@ const request: PlanRequest = {
   base: {
     modelSpec: { name: 'llama-2-7b' },
     workloadSpec: { avgInputLength: 256, avgOutputLength: 64, lengthDistribution: 'lognormal' },
+    // The search itself is under test; v0's prefill-first iterations (the scheduler asked for below).
+    engineProfile: 'vllm-v0',
   },
   targetRate: 12,
   ttftP99S: 0.5,

@@ -1,4 +1,5 @@
 import { LLMInferenceSimulator, type RequestRecord, type SimulatorConfig } from '@sim/engine';
+import { ENGINE_PROFILES } from '@sim/perf-model';
 import { describe, expect, it } from 'vitest';
 import { quickstartBasicConfig } from '../../../test-support/quickstart-config';
 
@@ -27,11 +28,13 @@ describe('every example of ../shared/seed-quickstart.md through the TS API', () 
       .requestRecords()[0] as RequestRecord;
     expect(stats.endToEndLatency.max).toBeLessThan(2 * alone.endToEndLatencyS);
     // TTFT: never below a lone prompt's prefill (sharing an iteration cannot make it faster); at the
-    // 95th percentile less than twice it (a prompt waits at most for the iteration in progress, a
-    // decode step that is shorter than a prefill, and shares its prefill with the few prompts that
-    // arrived meanwhile).
+    // 95th percentile less than (2 + k) times it, k = the vllm profile's admissionDelayIterations:
+    // a prompt is handed to the engine k iterations in flight after it arrives, waits at most for
+    // the iteration in progress, and shares its own with the few prompts that arrived meanwhile
+    // (each of those iterations is no longer than a lone prefill plus a small decode batch).
+    const handOff = ENGINE_PROFILES.vllm.admissionDelayIterations;
     expect(stats.firstTokenLatency.min).toBeGreaterThanOrEqual(alone.firstTokenLatencyS * (1 - 1e-12));
-    expect(stats.firstTokenLatency.p95).toBeLessThan(2 * alone.firstTokenLatencyS);
+    expect(stats.firstTokenLatency.p95).toBeLessThan((2 + handOff) * alone.firstTokenLatencyS);
   });
 
   it('2. comparing performance: TP=4 by mutating the config, on a load that saturates both', () => {
@@ -54,10 +57,11 @@ describe('every example of ../shared/seed-quickstart.md through the TS API', () 
     const stats2 = new LLMInferenceSimulator(config2).run().computeStatistics();
     expect(stats1.completedRequests).toBe(640);
     expect(stats2.completedRequests).toBe(640);
-    // Fixed lengths and a closed loop: both run the very same iterations, so the throughput ratio is
-    // the ratio of iteration times.
-    expect(stats2.iterations).toBe(stats1.iterations);
-    expect(stats2.meanBatchSize).toBe(stats1.meanBatchSize);
+    // Fixed lengths and a closed loop: both run nearly the same iterations, so the throughput ratio
+    // is the ratio of iteration times. (Not exactly the same: the V1 profile hands a new request to
+    // the engine a share of the iteration in flight after it arrives, and TP changes that timing.)
+    expect(Math.abs(stats2.iterations / stats1.iterations - 1)).toBeLessThan(0.01);
+    expect(Math.abs(stats2.meanBatchSize / stats1.meanBatchSize - 1)).toBeLessThan(0.01);
     expect(stats1.meanBatchSize).toBeGreaterThan(40);
     const speedup = stats2.throughputTokensPerSec / stats1.throughputTokensPerSec;
     // The perf model puts TP=4's iteration time at 1/1.95 of TP=1's for a 56-sequence decode and

@@ -135,7 +135,8 @@ describe('progress while draining', () => {
     const simulation = new Simulation(
       resolveConfig({
         modelSpec: { name: 'llama-2-7b' },
-        workloadSpec: { arrivalRate: 25 },
+        // Well past what one A100 serves (about 30 req/s of these requests with the V1 profile).
+        workloadSpec: { arrivalRate: 60 },
         simulationDurationS: 30,
         drain: true,
       }),
@@ -270,6 +271,8 @@ describe('warnings', () => {
         lengthDistribution: { type: 'lognormal', cv: 1.5 },
       },
       simulationDurationS: 120,
+      // The deployment and load of the original report (vLLM v0 iteration times).
+      engineProfile: 'vllm-v0',
     }).computeStatistics();
     expect(stats.queueingDelay.p99).toBeLessThan(1);
     expect(stats.inFlightRequests).toBeGreaterThan(0.2 * stats.totalRequests);
@@ -326,7 +329,8 @@ describe('nothing completed', () => {
     const stats = run({
       modelSpec: { name: 'llama-3.1-8b' },
       clusterSpec: { gpuSpec: { name: 'L4' } },
-      workloadSpec: { avgInputLength: 30_000, numRequests: 2 },
+      // Longer than the whole KV cache (about 35k tokens on an L4 after the weights), within the context.
+      workloadSpec: { avgInputLength: 100_000, numRequests: 2 },
       drain: true,
     }).computeStatistics();
     expect(stats.rejectedRequests).toBe(2);
@@ -343,6 +347,8 @@ describe('memory warnings reach the run', () => {
       parallelismSpec: { tensorParallelSize: 4 },
       workloadSpec: { arrivalRate: 1, avgInputLength: 256, avgOutputLength: 64 },
       simulationDurationS: 10,
+      // The reported case's numbers: vLLM v0's 8192-token budget sets the activation reserve.
+      engineProfile: 'vllm-v0',
     }).computeStatistics();
     expect(stats.memory.kvCapacityTokens).toBe(880);
     expect(stats.warnings.some((warning) => warning.startsWith('KV cache holds 880 tokens'))).toBe(true);

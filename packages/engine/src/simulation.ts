@@ -179,6 +179,8 @@ export class Simulation {
   private lastEventTime = 0;
   /** The engine profile's admissionDelayIterations (0: requests reach the scheduler when they arrive). */
   private readonly admissionDelayIterations: number;
+  /** Requests in their hand-off to a scheduler (ADMIT events queued): they count as waiting. */
+  private handingOff = 0;
   private lastObservation = 0;
   /** Requests arrived and not finished or rejected. */
   private inSystem = 0;
@@ -515,9 +517,10 @@ export class Simulation {
       });
   }
 
+  /** Requests waiting: in a scheduler's queue, or still in their hand-off to it (admission delay). */
   private waitingTotal(): number {
     const policies = this.policies;
-    let waiting = 0;
+    let waiting = this.handingOff;
     for (let index = 0; index < policies.length; index++)
       waiting += (policies[index] as BatchingPolicy).waitingCount;
     return waiting;
@@ -584,6 +587,7 @@ export class Simulation {
     // a share of the iteration in flight (or the last one), 0 for an idle, fresh engine.
     const delay = this.admissionDelayIterations * engine.pendingDuration;
     if (delay > 0) {
+      this.handingOff++;
       this.queue.push(this.now + delay, ADMIT, { kind: ADMIT, sequence, engine });
       return;
     }
@@ -593,6 +597,7 @@ export class Simulation {
 
   /** A request handed off to its engine after the admission delay (dropped if its client gave up meanwhile). */
   private handleAdmit(sequence: Sequence, engine: VirtualEngine): void {
+    this.handingOff--;
     if (this.leftAt[sequence.id] === 1) return;
     engine.policy.enqueue(sequence, this.now);
     this.tryLaunch(engine);
@@ -671,7 +676,9 @@ export class Simulation {
       let context = window.contextTokens;
       const limit = Math.min(window.iterations, MAX_BULK_ITERATIONS);
       while (fits < limit) {
-        const end = time + this.perf.iterationWallTime(cpu, cost.fixedS + cost.perContextTokenS * context);
+        const gpu = cost.fixedS + cost.perContextTokenS * context;
+        // (start + cpu) + gpu, in this order: the same rounding as an iteration launched one at a time.
+        const end = overlapsCpu ? time + Math.max(cpu, gpu) : time + cpu + gpu;
         if (!(end < nextEvent && end <= this.horizon)) break;
         time = end;
         context += decodes;
@@ -699,7 +706,7 @@ export class Simulation {
     let kvPeak = this.kvPeak;
     while (count < iterations) {
       const stageTime = cost.fixedS + cost.perContextTokenS * context;
-      const end = start + (overlapsCpu ? Math.max(cpu, stageTime) : cpu + stageTime);
+      const end = overlapsCpu ? start + Math.max(cpu, stageTime) : start + cpu + stageTime;
       const kv = total === 0 ? 0 : (used[count] as number) / total;
       kvTime += kv * (end - start);
       if (kv > kvPeak) kvPeak = kv;

@@ -165,7 +165,9 @@ export const workloadSpecSchema = z
     ).optional(),
     abortOnTimeout: z
       .boolean()
-      .describe('The server aborts a timed-out request (true) or computes it to the end (false); default true')
+      .describe(
+        'The server aborts a timed-out request (true) or computes it to the end (false); default true',
+      )
       .optional(),
     prefixSharing: z
       .strictObject({

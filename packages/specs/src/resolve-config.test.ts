@@ -373,12 +373,12 @@ describe('engine-profile batching defaults', () => {
     for (const engineProfile of ['vllm-v0', 'trtllm', 'gpt-fast', 'ideal'] as const)
       expect(resolveConfig({ engineProfile }).schedulerSpec.enablePrefixCaching).toBe(false);
     // Explicit fields win; prefix caching needs continuous batching.
-    expect(resolveConfig({ schedulerSpec: { enablePrefixCaching: false } }).schedulerSpec.enablePrefixCaching).toBe(
-      false,
-    );
-    expect(resolveConfig({ schedulerSpec: { batchingType: 'static' } }).schedulerSpec.enablePrefixCaching).toBe(
-      false,
-    );
+    expect(
+      resolveConfig({ schedulerSpec: { enablePrefixCaching: false } }).schedulerSpec.enablePrefixCaching,
+    ).toBe(false);
+    expect(
+      resolveConfig({ schedulerSpec: { batchingType: 'static' } }).schedulerSpec.enablePrefixCaching,
+    ).toBe(false);
     expectIssue(
       { schedulerSpec: { batchingType: 'static', enablePrefixCaching: true } },
       'invalid_value',
@@ -393,7 +393,12 @@ describe('engine-profile batching defaults', () => {
       { rate: 10, durationS: 300 },
     ];
     expect(resolveConfig({ workloadSpec: { stages } }).simulationDurationS).toBe(900);
-    expectIssue({ workloadSpec: { stages, arrivalRate: 3 } }, 'invalid_value', 'workloadSpec.arrivalRate', /stages/);
+    expectIssue(
+      { workloadSpec: { stages, arrivalRate: 3 } },
+      'invalid_value',
+      'workloadSpec.arrivalRate',
+      /stages/,
+    );
     expectIssue(
       { workloadSpec: { stages, arrivalProcess: 'gamma' } },
       'invalid_value',

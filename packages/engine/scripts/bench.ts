@@ -9,7 +9,8 @@ const sharegpt = dataPath('traces', 'sharegpt_8k_filtered_stats_llama2_tokenizer
 const deployment = {
   modelSpec: { name: 'llama-2-7b' },
   clusterSpec: { gpuSpec: { name: 'A100-80GB' } },
-  schedulerSpec: { batchingType: 'continuous', maxBatchSize: 128 },
+  // The default (vLLM V1) profile with prefix caching off: ShareGPT prompts share nothing.
+  schedulerSpec: { batchingType: 'continuous', maxBatchSize: 128, enablePrefixCaching: false },
   seed: 42,
   drain: true,
 } as const;

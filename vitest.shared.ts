@@ -15,6 +15,9 @@ export function simProject(name: string, extra: UserWorkspaceConfig['test'] = {}
       include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
       environment: 'node',
       testTimeout: 60_000,
+      // Setup hooks that run a whole simulation or fit (calibration's round trip) share 2 CPUs with
+      // every other package's tests under turbo: give them the tests' budget, not vitest's 10 s.
+      hookTimeout: 60_000,
       ...extra,
     },
   });

@@ -164,7 +164,7 @@ describe('apps/cli/README.md synopsis', () => {
   const synopses = [...text.matchAll(/`llm-sim (\w+) ([^`]*)`/g)];
   it('names every command, and only flags each command has', async () => {
     expect(new Set(synopses.map((synopsis) => synopsis[1]))).toEqual(
-      new Set(['run', 'sweep', 'compare', 'plan', 'validate', 'presets']),
+      new Set(['run', 'sweep', 'compare', 'plan', 'calibrate', 'validate', 'presets']),
     );
     for (const [, command, usage] of synopses) {
       const { stdout } = await captureCli(command as string, '--help');

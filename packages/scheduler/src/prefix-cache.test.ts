@@ -1,23 +1,9 @@
 import { blocksFor, ContinuousPolicy, PrefixCache, type SchedulerOptions, Sequence } from '@sim/scheduler';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { testOptions } from './test-options';
 
-const base: SchedulerOptions = {
-  batchingType: 'continuous',
-  maxBatchSize: 8,
-  tokenLevelScheduling: true,
-  maxNumBatchedTokens: 512,
-  chunkedPrefill: false,
-  enablePrefixCaching: true,
-  prefillChunkSize: 512,
-  kvBlockSize: 16,
-  gpuMemoryUtilization: 0.9,
-  preemptionMode: 'recompute',
-  batchWaitTimeoutS: 0,
-  queueOrder: 'fcfs',
-  totalBlocks: 200,
-  batchSize: 4,
-};
+const base: SchedulerOptions = testOptions({ enablePrefixCaching: true });
 
 interface Request {
   readonly arrival: number;

@@ -584,8 +584,8 @@ export class Simulation {
       if (!this.timeoutQueued) this.scheduleTimeout();
     }
     // The engine takes the request in after its hand-off (EngineProfile.admissionDelayIterations):
-    // a share of the iteration in flight (or the last one), 0 for an idle, fresh engine.
-    const delay = this.admissionDelayIterations * engine.pendingDuration;
+    // a share of the iteration in flight; an idle engine (waiting for input) takes it at once.
+    const delay = engine.busy ? this.admissionDelayIterations * engine.pendingDuration : 0;
     if (delay > 0) {
       this.handingOff++;
       this.queue.push(this.now + delay, ADMIT, { kind: ADMIT, sequence, engine });

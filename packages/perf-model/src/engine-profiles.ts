@@ -66,8 +66,9 @@ export interface EngineProfile {
    * Iterations between a request's arrival and the moment its engine can schedule it, as a multiple
    * of the iteration in flight when it arrives: vLLM V1's API server tokenizes the prompt and hands
    * it to the engine-core process, which takes new requests in between iterations, and hands
-   * outputs back the same way. Adds to TTFT, end-to-end latency and queueing delay, not to the gaps
-   * between tokens. 0: a request can join the next iteration.
+   * outputs back the same way. An idle engine takes a request at once. Adds to TTFT, end-to-end
+   * latency and queueing delay, not to the gaps between tokens. 0: a request can join the next
+   * iteration.
    */
   readonly admissionDelayIterations: number;
   /** Whether the numbers were fitted to measurements (true) or are documented assumptions (false). */

@@ -224,7 +224,13 @@ export function predictStage(
     e2eMedianS: statistics.endToEndLatency.p50,
     decodeMedianS: statistics.endToEndLatency.p50 - statistics.firstTokenLatency.p50,
     requestsPerSec: statistics.requestsPerSec,
-    // What the load generator counts: output tokens of successful requests.
-    outputTokensPerSec: statistics.completedOutputTokensPerSec ?? statistics.throughputTokensPerSec,
+    // What the load generator counts: output tokens of successful requests, over its own window for
+    // an overloaded stage (the stage plus the client timeout: the measured throughputs are exactly
+    // the successful tokens / 1,500 s), not over T, which runs on while the server finishes the
+    // requests it did not abort.
+    outputTokensPerSec: isOverloaded(stage)
+      ? ((statistics.completedOutputTokensPerSec ?? 0) * statistics.simulatedDurationS) /
+        (stage.durationS + CLIENT_TIMEOUT_SECONDS)
+      : statistics.throughputTokensPerSec,
   };
 }

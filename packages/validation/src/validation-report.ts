@@ -143,7 +143,7 @@ export function renderValidationMarkdown(
     '',
     '- **vLLM V1, overloaded runs** (the reasoning workload: 4 req/s of 1,080-token prompts and',
     '  1,450-token outputs for 1,200 s) are predicted well above the measured throughput of',
-    '  successful requests over the load generator\'s 1,500 s window (train 7B +90%, 70B +50%;',
+    "  successful requests over the load generator's 1,500 s window (train 7B +90%, 70B +50%;",
     '  held-out Mixtral +218%). That count is hypersensitive to capacity near 4 req/s: the successful',
     '  requests measured (E2E − TTFT) / 1,450 = 45, 30 and 37 ms per token (7B, 70B, Mixtral), the',
     '  replays give a median TPOT of 51, 27 and 25 ms. At 27 ms the 70B replay serves all 4,800',

@@ -1,11 +1,45 @@
-import { LLMInferenceSimulator, type RequestRecord, type SimulatorConfig } from '@sim/engine';
+import { readFileSync } from 'node:fs';
+import { LLMInferenceSimulator, type RequestRecord, resolveConfig, type SimulatorConfig } from '@sim/engine';
 import { ENGINE_PROFILES } from '@sim/perf-model';
 import { describe, expect, it } from 'vitest';
+import { dataPath } from '../../../test-support/data';
 import { quickstartBasicConfig } from '../../../test-support/quickstart-config';
 
 const basicConfig = (): SimulatorConfig => quickstartBasicConfig();
 
-describe('every example of ../shared/seed-quickstart.md through the TS API', () => {
+/** The original quick-start, committed verbatim under data/quickstart/ (source in its first line). */
+const QUICKSTART = readFileSync(dataPath('quickstart', 'seed-quickstart.md'), 'utf8');
+
+describe('the TS translation of the quick-start', () => {
+  it("section 1's config, as written in Python, resolves to the same config as the TS one the tests use", () => {
+    const section = QUICKSTART.slice(QUICKSTART.indexOf('### 1. Basic simulation'));
+    const block = section.slice(
+      section.indexOf('```python'),
+      section.indexOf('```', section.indexOf('```python') + 3),
+    );
+    // Every `key=value` argument (numbers and strings) of the SimulatorConfig(...) call, nested by
+    // the *_spec=Spec( ... ) calls around it: the Python config as a plain snake_case object.
+    const python: Record<string, unknown> = {};
+    const stack: Record<string, unknown>[] = [python];
+    for (const line of block.split('\n')) {
+      const open = /^\s*(\w+)=\w+\($/.exec(line);
+      const value = /^\s*(\w+)=("([^"]*)"|[\d_.]+),?/.exec(line);
+      const top = stack[stack.length - 1] as Record<string, unknown>;
+      if (open !== null) {
+        const child: Record<string, unknown> = {};
+        top[open[1] as string] = child;
+        stack.push(child);
+      } else if (value !== null) {
+        top[value[1] as string] =
+          value[3] !== undefined ? value[3] : Number((value[2] as string).replaceAll('_', ''));
+      } else if (/^\s*\),?$/.test(line) && stack.length > 1) stack.pop();
+    }
+    expect(python).toMatchObject({ model_spec: { name: 'llama-7b', hidden_size: 4096 } });
+    expect(resolveConfig(python)).toEqual(resolveConfig(basicConfig()));
+  });
+});
+
+describe('every example of the quick-start (data/quickstart/seed-quickstart.md) through the TS API', () => {
   it('1. basic simulation', () => {
     const simulator = new LLMInferenceSimulator(basicConfig());
     const stats = simulator.run().computeStatistics();

@@ -51,7 +51,8 @@ export function runCases(cases: readonly ValidationCase[]): ValidationResult[] {
   });
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+/** The q-quantile of sorted values, linearly interpolated; NaN when there are none. */
+export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const position = (sorted.length - 1) * q;
   const lower = Math.floor(position);
@@ -88,7 +89,8 @@ export function summarize(results: readonly ValidationResult[]): DatasetSummary[
   });
 }
 
-const percent = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)}%` : '–');
+/** A percentage with one decimal, '–' when undefined. */
+export const percent = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)}%` : '–');
 
 function formatValue(value: number): string {
   if (value >= 100) return value.toFixed(0);

@@ -1,4 +1,5 @@
 import type { EngineProfile } from '@sim/perf-model';
+import { percent, quantile, summarizeErrors } from './validation-report';
 import { isOverloaded, predictStage, type StagePrediction, type VllmV1Stage } from './vllm-v1-runs';
 
 /** The compared quantities of a vLLM V1 stage and their held-out targets (median |error|, %). */
@@ -47,15 +48,6 @@ export interface VllmV1Summary {
   readonly target: number;
 }
 
-function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
-}
-
 /** Per split and metric: median and p90 |error|, signed bias, and the held-out target. */
 export function summarizeVllmV1(results: readonly VllmV1Result[]): VllmV1Summary[] {
   const summaries: VllmV1Summary[] = [];
@@ -68,10 +60,11 @@ export function summarizeVllmV1(results: readonly VllmV1Result[]): VllmV1Summary
       summaries.push({
         split,
         metric,
-        rows: errors.length,
-        median: quantile(errors.map(Math.abs), 0.5),
-        p90: quantile(errors.map(Math.abs), 0.9),
-        bias: quantile(errors, 0.5),
+        ...summarizeErrors(errors.map(Math.abs)),
+        bias: quantile(
+          [...errors].sort((a, b) => a - b),
+          0.5,
+        ),
         target: VLLM_V1_METRICS[metric].target,
       });
     }
@@ -79,7 +72,6 @@ export function summarizeVllmV1(results: readonly VllmV1Result[]): VllmV1Summary
   return summaries;
 }
 
-const percent = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)}%` : '–');
 const signed = (value: number | undefined) =>
   value === undefined ? '–' : `${value >= 0 ? '+' : ''}${value.toFixed(1)}%`;
 

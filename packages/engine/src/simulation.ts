@@ -763,7 +763,7 @@ export class Simulation {
     if (plan.swapBlocks > 0)
       time +=
         (plan.swapBlocks * this.kvBlockBytes) / (this.config.clusterSpec.gpuSpec.hostBandwidthGbs * 1e9);
-    const attention = tokens > 0 ? perf.attentionTime(plan) : 0;
+    const attention = tokens > 0 ? perf.attentionTime(plan, undefined, tokens) : 0;
     for (let stage = 0; stage < perf.stages; stage++) {
       const stageTime = tokens > 0 ? perf.stageTime(plan, stage, tokens, attention) : 0;
       const stageStart = Math.max(time, replica.stageFree[stage] as number);

@@ -328,10 +328,14 @@ export class PerfModel {
     return value;
   }
 
-  /** Seconds of attention in one layer on one rank: one prefill kernel over the chunks, one decode kernel. */
-  attentionTime(batch: BatchShape, breakdown?: OperatorBreakdown): number {
+  /**
+   * Seconds of attention in one layer on one rank: one prefill kernel over the chunks, one decode
+   * kernel. `tokens` (the batch's token count, which picks the CUDA-graph profile) is counted from
+   * the batch unless the caller already has it.
+   */
+  attentionTime(batch: BatchShape, breakdown?: OperatorBreakdown, tokens = countTokens(batch)): number {
     const { geometry, peaks } = this;
-    const profile = this.profileFor(countTokens(batch));
+    const profile = this.profileFor(tokens);
     let prefill = 0;
     const chunks = batch.prefillChunks;
     if (chunks.length > 0) {
@@ -369,7 +373,7 @@ export class PerfModel {
     batch: BatchShape,
     stage: number,
     tokens = countTokens(batch),
-    attention = this.attentionTime(batch),
+    attention = this.attentionTime(batch, undefined, tokens),
   ): number {
     const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
     let time = this.layersPerStage * (this.layerTime(tokens) + attention);
@@ -428,7 +432,7 @@ export class PerfModel {
   iterationTime(batch: BatchShape): number {
     const tokens = countTokens(batch);
     if (tokens === 0) return 0;
-    const attention = this.attentionTime(batch);
+    const attention = this.attentionTime(batch, undefined, tokens);
     let gpu = 0;
     for (let stage = 0; stage < this.stages; stage++) gpu += this.stageTime(batch, stage, tokens, attention);
     return this.iterationWallTime(this.cpuOverhead(batch.prefillChunks.length + batch.decodeSequences), gpu);
@@ -508,7 +512,8 @@ export class PerfModel {
     for (let stage = 0; stage < this.stages; stage++) {
       const perLayer = emptyBreakdown();
       let time =
-        this.layersPerStage * (this.computeLayerTime(tokens, perLayer) + this.attentionTime(batch, perLayer));
+        this.layersPerStage *
+        (this.computeLayerTime(tokens, perLayer) + this.attentionTime(batch, perLayer, tokens));
       for (const key of Object.keys(perLayer) as (keyof OperatorBreakdown)[])
         operators[key] += perLayer[key] * this.layersPerStage;
       if (stage === 0) {

@@ -144,6 +144,8 @@ export const REPLAY_WARMUP_SECONDS = 20;
  * 1,000 (input, output) rows for the `empirical` length distribution; returns its path.
  */
 export function stageLengthsFile(stage: VllmV1Stage): string {
+  const known = lengthsFiles.get(stage.id);
+  if (known !== undefined) return known;
   const input = Math.round(stage.promptLen.mean);
   const median = Math.round(stage.outputLen.median);
   const early = Math.min(1, Math.max(0, 2 * (1 - stage.outputLen.mean / median)));
@@ -158,8 +160,12 @@ export function stageLengthsFile(stage: VllmV1Stage): string {
   mkdirSync(folder, { recursive: true });
   const file = join(folder, `${input}-${median}-${early.toFixed(6)}.csv`);
   if (!existsSync(file)) writeFileSync(file, `${rows.join('\n')}\n`);
+  lengthsFiles.set(stage.id, file);
   return file;
 }
+
+/** Each stage's lengths file, once written (a fit replays every stage hundreds of times). */
+const lengthsFiles = new Map<string, string>();
 
 /**
  * The config that reproduces a stage with no more than a user knows: model, GPU, TP, the engine's

@@ -1,4 +1,4 @@
-import { loadConfigFile, type SimulatorConfig } from '@sim/engine';
+import { loadConfigFile, type SimulatorConfig } from '@sim/engine/node';
 import { positiveNumber } from './input-error';
 import { useRequestTrace } from './request-trace';
 import { applyOverride } from './set-override';

@@ -6,7 +6,7 @@ import {
   MODEL_PRESETS,
   resolveConfig,
   SimError,
-} from '@sim/engine';
+} from '@sim/engine/node';
 import Table from 'cli-table3';
 import { Command, CommanderError } from 'commander';
 import { CommandFailure } from './command-failure';

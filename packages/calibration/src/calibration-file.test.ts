@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, LLMInferenceSimulator, loadConfigFile, resolveConfig } from '@sim/engine';
+import { ConfigError, LLMInferenceSimulator, loadConfigFile, resolveConfig } from '@sim/engine/node';
 import { ENGINE_PROFILES } from '@sim/perf-model';
 import type { CalibrationProfileFile } from '@sim/specs';
 import { describe, expect, it } from 'vitest';

@@ -5,6 +5,7 @@ export type {
   ConfigIssue,
   Dtype,
   EngineProfileName,
+  FileReader,
   GPUSpec,
   LengthDistribution,
   ModelSpec,
@@ -13,6 +14,7 @@ export type {
   SchedulerSpec,
   SimulatorConfig,
   SloSpec,
+  Trace,
   WorkloadSpec,
 } from '@sim/specs';
 export {
@@ -20,13 +22,17 @@ export {
   findGpuPreset,
   findModelPreset,
   GPU_PRESETS,
+  getFileReader,
   gpuPresetNames,
-  loadConfigFile,
   MODEL_PRESETS,
+  memoryFileReader,
   modelPresetNames,
   OutOfMemoryError,
+  parseCalibrationProfile,
+  parseTrace,
   resolveConfig,
   SimError,
+  setFileReader,
 } from '@sim/specs';
 export {
   type Candidate,
@@ -47,6 +53,7 @@ export {
 export { type DistributionSummary, EMPTY_SUMMARY, LogHistogram, Samples } from './distribution';
 export { EventQueue } from './event-queue';
 export { createLengthSampler, type LengthSampler } from './length-sampler';
+export { type ConfigTextOptions, parseConfigText } from './parse-config';
 export { createRandomStreams, type RandomSource, type RandomStreams } from './random-streams';
 export { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions, Simulation } from './simulation';
 export { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';

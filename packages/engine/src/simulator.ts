@@ -1,6 +1,7 @@
 import { type ResolvedConfig, resolveConfig, type SimulatorConfig } from '@sim/specs';
 import { type Progress, type RunOptions, Simulation } from './simulation';
 import type { SimulationMetrics } from './simulation-metrics';
+import { yieldToEventLoop } from './yield-to-event-loop';
 
 /** Options of an asynchronous run. */
 export interface AsyncRunOptions extends RunOptions {
@@ -47,7 +48,7 @@ export class LLMInferenceSimulator {
       const more = simulation.step(CHUNK);
       options.onProgress?.(simulation.progress(!more));
       if (!more) break;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
     return simulation.finish();
   }

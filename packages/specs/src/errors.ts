@@ -43,6 +43,8 @@ export type ConfigIssueCode =
   | 'input_too_long'
   | 'file_not_found'
   | 'file_malformed'
+  /** A config names a file, and this runtime has no file reader (see `setFileReader`). */
+  | 'no_file_access'
   | 'trace_missing'
   | 'trace_malformed'
   | 'trace_unused'

@@ -1,3 +1,8 @@
+export {
+  type CalibrationProfileSource,
+  parseCalibrationProfile,
+  readCalibrationFile,
+} from './calibration-profile';
 export { camelizeKeys, snakeToCamel } from './case-keys';
 export type { ClusterSpec, ResolvedClusterSpec } from './cluster-spec';
 export type { ConfigInput } from './config-input';
@@ -20,6 +25,7 @@ export {
   SimError,
   type SimErrorCode,
 } from './errors';
+export { type FileReader, getFileReader, memoryFileReader, setFileReader } from './file-reader';
 export {
   GDDR_MAX_BANDWIDTH_GBS,
   GPU_ARCHITECTURES,
@@ -32,7 +38,6 @@ export {
   type ResolvedGPUSpec,
 } from './gpu-spec';
 export { configJsonSchema } from './json-schema';
-export { loadConfigFile } from './load-config';
 export { deriveParamCount, isMoe, type ModelSpec, type ResolvedModelSpec } from './model-spec';
 export type { ParallelismSpec, ResolvedParallelismSpec, RouterPolicy } from './parallelism-spec';
 export { GPU_ALIASES, GPU_PRESETS } from './presets/gpu-presets';
@@ -49,7 +54,6 @@ export {
   configWarnings,
   DEFAULT_GPU,
   DEFAULT_MODEL,
-  readCalibrationFile,
   resolveConfig,
   resolveLengthDistribution,
 } from './resolve-config';
@@ -70,7 +74,15 @@ export {
   type SimulatorConfig,
   type SloSpec,
 } from './simulator-config';
-export { readTraceFile, TRACE_COLUMNS, type Trace, traceHasArrivalTimes } from './trace-file';
+export {
+  parseTrace,
+  readTraceFile,
+  TRACE_COLUMNS,
+  type Trace,
+  type TraceSource,
+  traceHasArrivalTimes,
+  traceTextHasArrivalTimes,
+} from './trace-file';
 export type {
   ArrivalProcess,
   LengthDistribution,

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readCalibrationFile } from './calibration-profile';
 import { camelizeKeys } from './case-keys';
 import type { ResolvedClusterSpec } from './cluster-spec';
 import { simulatorConfigSchema } from './config-schema';
 import type { Dtype } from './dtype';
 import { ConfigError, type ConfigIssue } from './errors';
+import { getFileReader, noFileAccessIssue } from './file-reader';
 import {
   type GpuArchitecture,
   inferGpuArchitecture,
@@ -21,14 +22,11 @@ import {
   modelPresetNames,
 } from './presets/preset-lookup';
 import type { ResolvedSchedulerSpec } from './scheduler-spec';
-import {
-  CALIBRATED_PARAMETERS,
-  type CalibratedParameter,
-  type CalibrationProfileFile,
-  ENGINE_PROFILE_NAMES,
-  type EngineProfileName,
-  type ResolvedConfig,
-  type SimulatorConfig,
+import type {
+  CalibrationProfileFile,
+  EngineProfileName,
+  ResolvedConfig,
+  SimulatorConfig,
 } from './simulator-config';
 import { TRACE_COLUMNS, traceHasArrivalTimes } from './trace-file';
 import type { LengthDistribution, LengthDistributionInput, ResolvedWorkloadSpec } from './workload-spec';
@@ -58,8 +56,10 @@ type Input = Record<string, unknown>;
 /**
  * Validates a configuration (camelCase or snake_case keys, any section omitted), resolves preset
  * names, fills defaults and derived fields, and checks cross-field rules. Throws one
- * {@link ConfigError} listing every problem. Relative file paths are kept as given (the caller
- * resolves them; `loadConfigFile` makes them relative to the config file).
+ * {@link ConfigError} listing every problem. Files the config names (trace, empirical lengths,
+ * calibration profile) are checked and read through the current `FileReader` (the file
+ * system under Node; see `setFileReader`). Relative file paths are kept as given (the caller
+ * resolves them; `loadConfigFile` of `@sim/engine/node` makes them relative to the config file).
  */
 export function resolveConfig(input: SimulatorConfig | Record<string, unknown> = {}): ResolvedConfig {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -158,95 +158,6 @@ function checkCalibration(path: string, issues: ConfigIssue[]): CalibrationProfi
     issues.push(...error.issues);
     return undefined;
   }
-}
-
-/**
- * Reads and checks a calibration file (PROFILE.json, written by `llm-sim calibrate`; see
- * {@link CalibrationProfileFile}). Throws one {@link ConfigError} at `field` listing every problem:
- * a missing file, invalid JSON, not a calibration profile, an unknown base profile, a parameter
- * that is not a known engine-profile field or not a positive number.
- *
- * @param path file to read
- * @param field config path reported in errors
- */
-export function readCalibrationFile(path: string, field = 'calibrationFile'): CalibrationProfileFile {
-  const fail = (code: ConfigIssue['code'], message: string) =>
-    new ConfigError([{ code, path: field, message }]);
-  if (!existsSync(path))
-    throw fail(
-      'file_not_found',
-      `calibration file "${path}" does not exist. Check the path (relative paths are resolved from the config file's folder, or the working directory for API calls), or write one with \`llm-sim calibrate\`.`,
-    );
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(
-      [
-        {
-          code: 'file_malformed',
-          path: field,
-          message: `${path} is not valid JSON: ${(error as Error).message}`,
-        },
-      ],
-      { cause: error },
-    );
-  }
-  const file = data as Record<string, unknown> | null;
-  if (file === null || typeof file !== 'object' || Array.isArray(file) || file.llmSimCalibration !== 1)
-    throw fail(
-      'file_malformed',
-      `${path} is not an llm-sim calibration profile (it has no "llmSimCalibration": 1). Write one with \`llm-sim calibrate MEASURED --config BASE.yaml --out PROFILE.json\`.`,
-    );
-  const problems: string[] = [];
-  const baseProfile = file.baseProfile as EngineProfileName;
-  if (!ENGINE_PROFILE_NAMES.includes(baseProfile))
-    problems.push(
-      `baseProfile ${JSON.stringify(file.baseProfile)} is not an engine profile (one of ${ENGINE_PROFILE_NAMES.join(', ')})`,
-    );
-  if (typeof file.gpu !== 'string' || file.gpu === '')
-    problems.push(`gpu must name the GPU the measurements were taken on, got ${JSON.stringify(file.gpu)}`);
-  const fittedOn = file.fittedOn as Record<string, unknown> | null | undefined;
-  if (
-    fittedOn === null ||
-    typeof fittedOn !== 'object' ||
-    typeof fittedOn.file !== 'string' ||
-    typeof fittedOn.model !== 'string' ||
-    typeof fittedOn.requests !== 'number' ||
-    typeof fittedOn.tp !== 'number'
-  )
-    problems.push('fittedOn must be an object with file, requests, model and tp');
-  const parameters = file.parameters as Record<string, unknown> | null | undefined;
-  if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) {
-    problems.push(
-      `parameters must be an object of engine-profile fields (${CALIBRATED_PARAMETERS.join(', ')})`,
-    );
-  } else {
-    for (const [key, value] of Object.entries(parameters)) {
-      if (!CALIBRATED_PARAMETERS.includes(key as CalibratedParameter))
-        problems.push(
-          `parameters.${key} is not a calibrated engine-profile field (one of ${CALIBRATED_PARAMETERS.join(', ')})`,
-        );
-      else if (
-        typeof value !== 'number' ||
-        !Number.isFinite(value) ||
-        value < 0 ||
-        (value === 0 && key.endsWith('Scale'))
-      )
-        problems.push(
-          `parameters.${key} must be a ${key.endsWith('Scale') ? 'positive' : 'non-negative'} number, got ${JSON.stringify(value)}`,
-        );
-    }
-  }
-  if (problems.length > 0)
-    throw new ConfigError(
-      problems.map((problem) => ({
-        code: 'file_malformed' as const,
-        path: field,
-        message: `${path}: ${problem}.`,
-      })),
-    );
-  return file as unknown as CalibrationProfileFile;
 }
 
 function resolveModel(input: Input, issues: ConfigIssue[]): ResolvedModelSpec | undefined {
@@ -475,7 +386,8 @@ function resolveWorkload(
   const traceFile = input.traceFile as string | undefined;
   const explicitArrival = input.arrivalProcess as ResolvedWorkloadSpec['arrivalProcess'] | undefined;
   const lengthInput = input.lengthDistribution as LengthDistributionInput | undefined;
-  const traceReadable = traceFile !== undefined && existsSync(traceFile);
+  const reader = getFileReader();
+  const traceReadable = traceFile !== undefined && reader?.exists(traceFile) === true;
   const traceTimes = traceReadable && traceHasArrivalTimes(traceFile);
   // A trace is always used: its times drive arrivals when it has them and no other process is
   // chosen; otherwise its (input, output) pairs are the length distribution.
@@ -538,7 +450,9 @@ function resolveWorkload(
         : undefined,
     ],
   ] as const) {
-    if (file !== undefined && file !== '' && !existsSync(file)) {
+    if (file === undefined || file === '') continue;
+    if (reader === undefined) issues.push(noFileAccessIssue(file, path));
+    else if (!reader.exists(file)) {
       issues.push({
         code: 'trace_missing',
         path,

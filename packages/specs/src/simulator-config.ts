@@ -25,7 +25,9 @@ export const ENGINE_PROFILE_NAMES: readonly EngineProfileName[] = [
 /**
  * The engine-profile fields `llm-sim calibrate` fits and a calibration file may set (see
  * @sim/perf-model's EngineProfile): compute and memory efficiency multipliers, CPU overhead per
- * iteration (fixed and per sequence, microseconds), and the all-reduce latency multiplier.
+ * iteration (fixed and per sequence, microseconds), the all-reduce latency multiplier, and the
+ * hand-off delay of a new request to the engine, in iterations (≥ 0; vLLM V1's API server →
+ * engine core).
  */
 export const CALIBRATED_PARAMETERS = [
   'computeEfficiencyScale',
@@ -33,6 +35,7 @@ export const CALIBRATED_PARAMETERS = [
   'cpuOverheadBaseUs',
   'cpuOverheadPerSequenceUs',
   'collectiveLatencyScale',
+  'admissionDelayIterations',
 ] as const;
 
 /** One of {@link CALIBRATED_PARAMETERS}. */
@@ -102,7 +105,8 @@ export interface ResolvedConfig {
   /**
    * A calibration file written by `llm-sim calibrate` (see {@link CalibrationProfileFile}): the
    * run's engine profile is the file's base profile with its fitted parameters. Absent when the
-   * config names none. A path as given (`loadConfigFile` makes it relative to the config file).
+   * config names none. A path as given (`loadConfigFile` of `@sim/engine/node` makes it relative
+   * to the config file).
    */
   readonly calibrationFile?: string;
 }
@@ -111,7 +115,7 @@ export interface ResolvedConfig {
  * A configuration as the user writes it (the quick-start's `SimulatorConfig`). Every section is
  * optional and defaults to the quick-start's basic example: llama-7b on one A100-80GB, 512 input /
  * 128 output tokens, 2 requests/s Poisson, 60 simulated seconds. Snake_case keys are accepted by
- * `resolveConfig` and `loadConfigFile` too.
+ * `resolveConfig` and `loadConfigFile` (`@sim/engine/node`) too.
  */
 export interface SimulatorConfig {
   modelSpec?: ModelSpec;

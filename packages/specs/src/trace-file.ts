@@ -1,5 +1,5 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { ConfigError } from './errors';
+import { getFileReader, noFileAccessIssue } from './file-reader';
 
 /** A request trace in columns (typed arrays, so a million rows stay compact). */
 export interface Trace {
@@ -36,24 +36,48 @@ function findColumn(header: string[], names: readonly string[]): number {
   return header.findIndex((column) => names.includes(column.trim().toLowerCase()));
 }
 
+/** Where a trace's text came from, for error messages. */
+export interface TraceSource {
+  /** The file (or other source) named in errors. Default `trace`. */
+  readonly source?: string;
+  /** Config path reported in errors. Default `workloadSpec.traceFile`. */
+  readonly field?: string;
+}
+
 /**
- * Reads a CSV trace: a header row, then one request per row. Columns are found by name (see
- * {@link TRACE_COLUMNS}; e.g. Splitwise's `arrived_at,num_prefill_tokens,num_decode_tokens`);
- * extra columns are ignored, `#` lines and blank lines skipped. Throws a {@link ConfigError}
- * naming the file and line for a missing file, a missing column, or a bad value.
+ * Reads a CSV trace file through the current {@link FileReader} (the file system under Node):
+ * see {@link parseTrace}. Throws a {@link ConfigError} naming the file and line for a missing
+ * file, a missing column, or a bad value, and one of code `no_file_access` in a runtime without
+ * file access.
  *
  * @param path file to read
  * @param field config path reported in errors
  */
 export function readTraceFile(path: string, field = 'workloadSpec.traceFile'): Trace {
-  if (!existsSync(path)) {
+  const reader = getFileReader();
+  if (reader === undefined) throw new ConfigError([noFileAccessIssue(path, field)]);
+  if (!reader.exists(path)) {
     throw new ConfigError([
       { code: 'trace_missing', path: field, message: `trace file "${path}" does not exist.` },
     ]);
   }
-  const text = readFileSync(path, 'utf8');
+  return parseTrace(reader.readText(path), { source: path, field });
+}
+
+/**
+ * Parses a CSV trace: a header row, then one request per row. Columns are found by name (see
+ * {@link TRACE_COLUMNS}; e.g. Splitwise's `arrived_at,num_prefill_tokens,num_decode_tokens`);
+ * extra columns are ignored, `#` lines and blank lines skipped. Throws a {@link ConfigError}
+ * naming the source and line for a missing column or a bad value.
+ */
+export function parseTrace(
+  text: string,
+  { source = 'trace', field = 'workloadSpec.traceFile' }: TraceSource = {},
+): Trace {
   const malformed = (line: number, message: string) =>
-    new ConfigError([{ code: 'trace_malformed', path: field, message: `${path}, line ${line}: ${message}` }]);
+    new ConfigError([
+      { code: 'trace_malformed', path: field, message: `${source}, line ${line}: ${message}` },
+    ]);
   const lines = text.split(/\r?\n/);
   let lineIndex = 0;
   while (lineIndex < lines.length && (lines[lineIndex]?.trim() === '' || lines[lineIndex]?.startsWith('#')))
@@ -119,22 +143,22 @@ export function readTraceFile(path: string, field = 'workloadSpec.traceFile'): T
   };
 }
 
+/** Whether a trace's text has a header that names an arrival-time column (see {@link TRACE_COLUMNS}). */
+export function traceTextHasArrivalTimes(text: string): boolean {
+  const header = text.split(/\r?\n/).find((line) => line.trim() !== '' && !line.startsWith('#'));
+  return header !== undefined && findColumn(header.split(','), TRACE_COLUMNS.arrivalTime) >= 0;
+}
+
 /**
  * Whether a trace file's header names an arrival-time column (see {@link TRACE_COLUMNS}). Reads
  * only the start of the file; false when the file cannot be read (the reader reports that).
  */
 export function traceHasArrivalTimes(path: string): boolean {
-  let descriptor: number | undefined;
+  const reader = getFileReader();
+  if (reader === undefined) return false;
   try {
-    descriptor = openSync(path, 'r');
-    const buffer = Buffer.alloc(64 * 1024);
-    const length = readSync(descriptor, buffer, 0, buffer.length, 0);
-    const lines = buffer.toString('utf8', 0, length).split(/\r?\n/);
-    const header = lines.find((line) => line.trim() !== '' && !line.startsWith('#'));
-    return header !== undefined && findColumn(header.split(','), TRACE_COLUMNS.arrivalTime) >= 0;
+    return traceTextHasArrivalTimes(reader.readHead?.(path, 64 * 1024) ?? reader.readText(path));
   } catch {
     return false;
-  } finally {
-    if (descriptor !== undefined) closeSync(descriptor);
   }
 }

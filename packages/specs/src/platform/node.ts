@@ -1,0 +1,1 @@
+export { nodeFileReader as platformFileReader } from '../node';

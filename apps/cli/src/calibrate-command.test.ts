@@ -169,6 +169,82 @@ describe('llm-sim calibrate', () => {
     expect(fewEvaluations.stderr).toMatch(/--max-evaluations must be at least 10/);
   });
 
+  it('calibrates on stage summaries (inference-perf), choosing the experiment; --experiment only for them', async () => {
+    const stage = (rate: number, ttftS: number, e2eS: number) => ({
+      rate,
+      durationS: 40,
+      successes: rate * 40,
+      failures: 0,
+      ttftS: { median: ttftS },
+      e2eS: { median: e2eS },
+      promptLen: { mean: 500 },
+      outputLen: { mean: 120, median: 120 },
+      outputTokensPerSec: rate * 120,
+    });
+    const summaries = join(directory, 'stage-metrics.json');
+    writeFileSync(
+      summaries,
+      JSON.stringify({
+        experiments: [
+          {
+            experiment: 'run-7b',
+            model: 'meta-llama/Llama-2-7b-hf',
+            maxNumSeqs: 64,
+            stages: [stage(1, 0.05, 3.2), stage(4, 0.06, 3.6)],
+          },
+          { experiment: 'run-13b', model: 'meta-llama/Llama-2-13b-hf', stages: [stage(1, 0.08, 5)] },
+        ],
+      }),
+    );
+    const out = join(directory, 'stages-profile.json');
+    const ambiguous = await captureCli('calibrate', summaries, '--config', base, '--out', out);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(
+      /experiments: holds 2 experiments; choose one with --experiment \(one of: run-7b, run-13b\)/,
+    );
+    const { code, stdout, stderr } = await captureCli(
+      'calibrate',
+      summaries,
+      '--experiment',
+      '7b',
+      '--config',
+      base,
+      '--out',
+      out,
+      '--max-evaluations',
+      '40',
+    );
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/calibrating: 2 stage summaries of run-7b, at most 40 simulations/);
+    expect(stdout).toMatch(/run-7b#1\s+│\s*1\.00\s+│\s*50\.0\s+│/);
+    expect(stdout).toMatch(/admissionDelayIterations\s+│\s*0\.00\s+│/);
+    expect(stdout).toMatch(
+      /Fitted on 2 stage summaries \(200 requests; llama-2-7b, TP 1, A100-80GB\) in \d+ simulations/,
+    );
+    const profile = JSON.parse(readFileSync(out, 'utf8'));
+    expect(profile).toMatchObject({
+      llmSimCalibration: 1,
+      baseProfile: 'vllm-v0',
+      fittedOn: { file: `${summaries} (run-7b, 2 stage summaries)`, requests: 200 },
+    });
+    expect(Object.keys(profile.parameters)).toContain('admissionDelayIterations');
+
+    const wrongFormat = await captureCli(
+      'calibrate',
+      measured,
+      '--experiment',
+      'x',
+      '--config',
+      base,
+      '--out',
+      out,
+    );
+    expect(wrongFormat.code).toBe(2);
+    expect(wrongFormat.stderr).toMatch(
+      /--experiment chooses an experiment of a stage-summary file; .* is a per-request CSV/,
+    );
+  }, 120_000);
+
   it('has --help with examples and the measurement formats', async () => {
     const { code, stdout } = await captureCli('calibrate', '--help');
     expect(code).toBe(0);
@@ -177,5 +253,7 @@ describe('llm-sim calibrate', () => {
     );
     expect(stdout).toContain('arrival_time,input_tokens,output_tokens,first_token_time,last_token_time');
     expect(stdout).toMatch(/--save-result --save-detailed/);
+    expect(stdout).toMatch(/stage summaries of a load-generator run/);
+    expect(stdout).toMatch(/--experiment <id>/);
   });
 });

@@ -14,8 +14,8 @@ import {
   resolveConfig,
   type SimulatorConfig,
 } from '@sim/specs';
+import { fittedParameters, minimizeWithRestarts, parameterSpace } from './fit-parameters';
 import { type MeasuredRequest, MeasurementError, type Measurements, normalizeArrivals } from './measurements';
-import { minimize } from './nelder-mead';
 
 /** Bounds and hooks of {@link calibrateProfile}. */
 export interface CalibrationOptions {
@@ -72,15 +72,6 @@ export interface CalibrationResult {
   /** What was assumed, left out or cut (for stderr). */
   readonly notes: readonly string[];
 }
-
-/** Start values for a parameter the base profile has at 0 (the `ideal` profile's CPU overhead): fitting is in log space. */
-const NONZERO_START: Readonly<Record<CalibratedParameter, number>> = {
-  computeEfficiencyScale: 1,
-  memoryEfficiencyScale: 1,
-  cpuOverheadBaseUs: 1000,
-  cpuOverheadPerSequenceUs: 10,
-  collectiveLatencyScale: 1,
-};
 
 /** Shortest time a latency counts as (a TTFT or decode time of 0 has no logarithm). */
 const TIME_FLOOR_S = 1e-6;
@@ -202,21 +193,8 @@ function fit(
     config.calibrationFile === undefined ? undefined : readCalibrationFile(config.calibrationFile);
   const base: EngineProfile = { ...ENGINE_PROFILES[config.engineProfile], ...previous?.parameters };
   const tp = config.parallelismSpec.tensorParallelSize;
-  const fitted: CalibratedParameter[] = [
-    'computeEfficiencyScale',
-    'memoryEfficiencyScale',
-    'cpuOverheadBaseUs',
-    'cpuOverheadPerSequenceUs',
-    ...(tp > 1 ? (['collectiveLatencyScale'] as const) : []),
-  ];
-  const start = fitted.map((name) => (base[name] > 0 ? base[name] : NONZERO_START[name]));
-  const profileAt = (x: readonly number[]): EngineProfile => {
-    const profile: Record<string, unknown> = { ...base };
-    fitted.forEach((name, axis) => {
-      profile[name] = (start[axis] as number) * Math.exp(x[axis] as number);
-    });
-    return profile as unknown as EngineProfile;
-  };
+  const space = parameterSpace(base, tp, false);
+  const { fitted, profileAt } = space;
 
   const simulate = (profile: EngineProfile): Latencies => {
     const simulation = new Simulation(config, {
@@ -237,7 +215,7 @@ function fit(
   };
 
   let evaluations = 0;
-  const baseRun = simulate(profileAt(fitted.map(() => 0)));
+  const baseRun = simulate(base);
   evaluations++;
   const used = requests.map((_, index) => index).filter((index) => Number.isFinite(baseRun.e2e[index]));
   if (used.length === 0)
@@ -304,7 +282,10 @@ function fit(
   };
 
   const before = quality(baseRun);
-  const memo = new Map<string, number>([[fitted.map(() => 0).join(','), before.objective]]);
+  // The search starts at x = 0: the base profile, or a stand-in where the base has a parameter at 0.
+  const memo = new Map<string, number>(
+    space.startsAtBase ? [[fitted.map(() => 0).join(','), before.objective]] : [],
+  );
   const objective = (x: number[]): number => {
     const key = x.join(',');
     const known = memo.get(key);
@@ -316,20 +297,18 @@ function fit(
     memo.set(key, value);
     return value;
   };
-  // Nelder–Mead, restarted from its best point (a fresh simplex) while that still helps and the budget allows.
-  let best = { x: fitted.map(() => 0), value: before.objective };
-  while (maxEvaluations - evaluations > 3 * (fitted.length + 2)) {
-    const run = minimize(objective, best.x, { maxEvaluations: maxEvaluations - evaluations });
-    const improved = run.value < best.value * (1 - 1e-6);
-    if (run.value <= best.value) best = { x: run.x, value: run.value };
-    if (!improved || run.converged) break;
-  }
+  const best = minimizeWithRestarts(
+    objective,
+    fitted.length,
+    objective(fitted.map(() => 0)),
+    maxEvaluations,
+    () => evaluations,
+  );
   const engineProfile = profileAt(best.x);
   const after = quality(simulate(engineProfile));
   evaluations++;
 
-  const parameters: Partial<Record<CalibratedParameter, number>> = { ...previous?.parameters };
-  for (const name of fitted) parameters[name] = Number(engineProfile[name].toPrecision(6));
+  const parameters = fittedParameters(space, engineProfile, previous?.parameters);
   const baseParameters = Object.fromEntries(fitted.map((name) => [name, base[name]]));
   const gpu = config.clusterSpec.gpuSpec.name;
   const profile: CalibrationProfileFile = {

@@ -8,6 +8,12 @@ export interface NelderMeadOptions {
    * Default unbounded.
    */
   readonly maxEvaluations?: number;
+  /**
+   * The start simplex's step along each axis. Default 10% of the start value plus 0.05 (0.1 from
+   * 0). A larger step looks past the small steps of an objective that is piecewise constant at
+   * fine scales (medians of a deterministic simulation).
+   */
+  readonly initialStep?: number;
 }
 
 /** The outcome of a {@link minimize} run. */
@@ -48,7 +54,9 @@ export function minimize(
     [...start],
     ...start.map((_, axis) =>
       start.map((value, index) =>
-        index === axis ? value + (value === 0 ? 0.1 : 0.1 * Math.abs(value) + 0.05) : value,
+        index === axis
+          ? value + (options.initialStep ?? (value === 0 ? 0.1 : 0.1 * Math.abs(value) + 0.05))
+          : value,
       ),
     ),
   ];

@@ -25,7 +25,9 @@ export const ENGINE_PROFILE_NAMES: readonly EngineProfileName[] = [
 /**
  * The engine-profile fields `llm-sim calibrate` fits and a calibration file may set (see
  * @sim/perf-model's EngineProfile): compute and memory efficiency multipliers, CPU overhead per
- * iteration (fixed and per sequence, microseconds), and the all-reduce latency multiplier.
+ * iteration (fixed and per sequence, microseconds), the all-reduce latency multiplier, and the
+ * hand-off delay of a new request to the engine, in iterations (≥ 0; vLLM V1's API server →
+ * engine core).
  */
 export const CALIBRATED_PARAMETERS = [
   'computeEfficiencyScale',
@@ -33,6 +35,7 @@ export const CALIBRATED_PARAMETERS = [
   'cpuOverheadBaseUs',
   'cpuOverheadPerSequenceUs',
   'collectiveLatencyScale',
+  'admissionDelayIterations',
 ] as const;
 
 /** One of {@link CALIBRATED_PARAMETERS}. */

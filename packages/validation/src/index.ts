@@ -1,3 +1,13 @@
+export {
+  type CalibrationTransfer,
+  calibrationTransfer,
+  medianAbsolutePercent,
+  renderCalibrationTransferMarkdown,
+  type StageErrors,
+  TRANSFER_GROUPS,
+  type TransferGroup,
+  type TransferRow,
+} from './calibration-transfer';
 export { absolutePercentError, caseConfig, casePerfModel, predictCase, staticBatchSeconds } from './predict';
 export {
   type CaseKind,
@@ -37,6 +47,7 @@ export {
   type Split,
   type StagePrediction,
   stageConfig,
+  stageDeployment,
   VLLM_V1_DATA,
   type VllmV1Stage,
 } from './vllm-v1-runs';

@@ -134,7 +134,9 @@ export function renderValidationMarkdown(
     const target =
       summary.target === undefined
         ? '–'
-        : `≤ ${summary.target}%: ${summary.heldOut.median <= summary.target ? 'met' : '**missed**'}`;
+        : summary.heldOut.rows === 0
+          ? `≤ ${summary.target}%: no held-out rows (all training)`
+          : `≤ ${summary.target}%: ${summary.heldOut.median <= summary.target ? 'met' : '**missed**'}`;
     lines.push(
       `| ${summary.dataset} | ${summary.all.rows} | ${percent(summary.all.median)} | ${percent(summary.all.p90)} | ${summary.medianSignedError >= 0 ? '+' : ''}${percent(summary.medianSignedError)} | ${summary.training.rows > 0 ? `${percent(summary.training.median)} (${summary.training.rows})` : '–'} | ${summary.heldOut.rows} | ${percent(summary.heldOut.median)} | ${percent(summary.heldOut.p90)} | ${target} |`,
     );

@@ -1,10 +1,17 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LLMInferenceSimulator } from '@sim/engine';
+import {
+  isOverloaded,
+  type MeasuredStage,
+  replayStage,
+  STAGE_REPLAY_DEFAULTS,
+  type StagePrediction,
+  stageReplayConfig,
+} from '@sim/calibration';
 import type { EngineProfile } from '@sim/perf-model';
-import type { SimulatorConfig } from '@sim/specs';
+import type { EngineProfileName, SimulatorConfig } from '@sim/specs';
+
+export type { StagePrediction };
 
 /** Whether a row may steer a fit (`train`) or only check one (`held-out`). */
 export type Split = 'train' | 'held-out';
@@ -18,7 +25,7 @@ export interface MeasuredDistribution {
 }
 
 /** One constant-rate stage of a measured vLLM V1 run, with the deployment and workload that reproduce it. */
-export interface VllmV1Stage {
+export interface VllmV1Stage extends MeasuredStage {
   /** Experiment id and stage index, e.g. `20260217-155451-llama-2-7b-tp1-codegen#1`. */
   readonly id: string;
   /** Workload profile (general, codegen, roleplay, reasoning), from the experiment id. */
@@ -121,98 +128,49 @@ export function readVllmV1Stages(split?: Split, text = readFileSync(VLLM_V1_DATA
 }
 
 /** Whether a stage was overloaded (requests failed: the client timed out). Compared on throughput only. */
-export function isOverloaded(stage: VllmV1Stage): boolean {
-  return stage.failures > 0;
-}
+export { isOverloaded };
 
 /**
  * The load generator's request timeout: the overloaded runs' slowest successful requests took
  * 297–298 s end to end (p99), and their throughput is successful tokens over the stage plus 300 s.
  */
-export const CLIENT_TIMEOUT_SECONDS = 300;
+export const CLIENT_TIMEOUT_SECONDS = STAGE_REPLAY_DEFAULTS.clientTimeoutS;
 
 /** Simulated seconds of a stage replay (the steady state is reached within seconds; long stages are cut for speed). */
-export const REPLAY_SECONDS = 240;
+export const REPLAY_SECONDS = STAGE_REPLAY_DEFAULTS.replaySeconds;
 /** Requests arriving in the first seconds (empty prefix cache, empty batch) are left out of the statistics. */
-export const REPLAY_WARMUP_SECONDS = 20;
+export const REPLAY_WARMUP_SECONDS = STAGE_REPLAY_DEFAULTS.warmupS;
 
 /**
- * Request lengths matching a stage's measured prompt mean and output mean and median: prompts of
- * the mean length; outputs at the median length except a share q = 2 (1 − mean / median) spread
- * evenly over [1, median] (requests that stopped early: the 7B runs' outputs average 194 tokens
- * against a median of 247), which keeps both the median and the mean. Written once as a CSV of
- * 1,000 (input, output) rows for the `empirical` length distribution; returns its path.
+ * The deployment of a stage with no more than a user knows: model, H100, TP and the default
+ * `vllm` profile (`engineProfile` replaces it: the calibration-transfer check starts from
+ * `vllm-v0`, with the V1 scheduler the runs used).
  */
-export function stageLengthsFile(stage: VllmV1Stage): string {
-  const known = lengthsFiles.get(stage.id);
-  if (known !== undefined) return known;
-  const input = Math.round(stage.promptLen.mean);
-  const median = Math.round(stage.outputLen.median);
-  const early = Math.min(1, Math.max(0, 2 * (1 - stage.outputLen.mean / median)));
-  const rows = ['input_tokens,output_tokens'];
-  const count = 1000;
-  for (let index = 0; index < count; index++) {
-    const u = (index + 0.5) / count;
-    const output = u < early ? 1 + Math.floor((u / early) * (median - 1)) : median;
-    rows.push(`${input},${output}`);
-  }
-  const folder = join(tmpdir(), 'llm-sim-vllm-v1-lengths');
-  mkdirSync(folder, { recursive: true });
-  const file = join(folder, `${input}-${median}-${early.toFixed(6)}.csv`);
-  if (!existsSync(file)) writeFileSync(file, `${rows.join('\n')}\n`);
-  lengthsFiles.set(stage.id, file);
-  return file;
-}
-
-/** Each stage's lengths file, once written (a fit replays every stage hundreds of times). */
-const lengthsFiles = new Map<string, string>();
-
-/**
- * The config that reproduces a stage with no more than a user knows: model, GPU, TP, the engine's
- * limits as launched (max_num_seqs, max_num_batched_tokens, max_model_len) and the workload
- * (constant-rate arrivals, the measured mean prompt length, the shared system prompts and each
- * user's repeated question — inference-perf's shared_prefix generator builds a fixed prompt per
- * user and cycles through them — and output lengths with the measured mean and median, see
- * {@link stageLengthsFile}).
- */
-export function stageConfig(stage: VllmV1Stage, replaySeconds = REPLAY_SECONDS): SimulatorConfig {
+export function stageDeployment(
+  stage: VllmV1Stage,
+  engineProfile: EngineProfileName = 'vllm',
+): SimulatorConfig {
   return {
-    modelSpec: { name: stage.model, maxContextLength: stage.maxModelLen },
+    modelSpec: { name: stage.model },
     clusterSpec: { gpuSpec: { name: 'H100-80GB' }, nGpusPerNode: stage.tensorParallelSize },
     parallelismSpec: { tensorParallelSize: stage.tensorParallelSize },
-    schedulerSpec: { maxBatchSize: stage.maxNumSeqs, maxNumBatchedTokens: stage.maxNumBatchedTokens },
-    workloadSpec: {
-      arrivalProcess: 'deterministic',
-      arrivalRate: stage.rate,
-      lengthDistribution: { type: 'empirical', file: stageLengthsFile(stage) },
-      // The runs' clients gave up at the timeout without the server aborting: the successful requests
-      // are the early ones (median TTFT 90–110 s), and the server kept computing the rest.
-      ...(isOverloaded(stage) ? { requestTimeoutS: CLIENT_TIMEOUT_SECONDS, abortOnTimeout: false } : {}),
-      prefixSharing: {
-        groups: stage.groups,
-        prefixLength: stage.prefixLength,
-        promptsPerGroup: stage.usersPerGroup,
-      },
-    },
-    // An overloaded stage is replayed whole, with the client's timeout, and drained: its throughput
-    // (successful requests' output tokens over the stage plus the timeout) is what is compared.
-    ...(isOverloaded(stage)
-      ? { simulationDurationS: stage.durationS, drain: true }
-      : { simulationDurationS: Math.min(stage.durationS, replaySeconds) }),
-    warmupS: REPLAY_WARMUP_SECONDS,
-    engineProfile: 'vllm',
+    engineProfile,
+    ...(engineProfile === 'vllm'
+      ? {}
+      : { schedulerSpec: { chunkedPrefill: true, enablePrefixCaching: true } }),
     seed: 42,
   };
 }
 
-/** What a replay predicts for a stage, in the measured units (seconds, requests/s, tokens/s). */
-export interface StagePrediction {
-  readonly ttftMedianS: number;
-  readonly e2eMedianS: number;
-  /** Median e2e − median TTFT: the decode time of the median request. */
-  readonly decodeMedianS: number;
-  readonly requestsPerSec: number;
-  readonly outputTokensPerSec: number;
+/**
+ * The config that reproduces a stage with no more than a user knows: {@link stageDeployment}, the
+ * engine's limits as launched (max_num_seqs, max_num_batched_tokens, max_model_len) and the
+ * workload (@sim/calibration's stageReplayConfig: constant-rate arrivals, the measured mean prompt
+ * length, the shared system prompts and each user's repeated question, output lengths with the
+ * measured mean and median).
+ */
+export function stageConfig(stage: VllmV1Stage, replaySeconds = REPLAY_SECONDS): SimulatorConfig {
+  return stageReplayConfig(stageDeployment(stage), stage, { replaySeconds });
 }
 
 /** Replays a stage through the full engine, optionally with a custom engine profile (while fitting). */
@@ -221,22 +179,8 @@ export function predictStage(
   engine?: EngineProfile,
   replaySeconds = REPLAY_SECONDS,
 ): StagePrediction {
-  const config = stageConfig(stage, replaySeconds);
-  const statistics = new LLMInferenceSimulator(config)
-    .run(engine === undefined ? {} : { engineProfile: engine })
-    .computeStatistics();
-  return {
-    ttftMedianS: statistics.firstTokenLatency.p50,
-    e2eMedianS: statistics.endToEndLatency.p50,
-    decodeMedianS: statistics.endToEndLatency.p50 - statistics.firstTokenLatency.p50,
-    requestsPerSec: statistics.requestsPerSec,
-    // What the load generator counts: output tokens of successful requests, over its own window for
-    // an overloaded stage (the stage plus the client timeout: the measured throughputs are exactly
-    // the successful tokens / 1,500 s), not over T, which runs on while the server finishes the
-    // requests it did not abort.
-    outputTokensPerSec: isOverloaded(stage)
-      ? ((statistics.completedOutputTokensPerSec ?? 0) * statistics.simulatedDurationS) /
-        (stage.durationS + CLIENT_TIMEOUT_SECONDS)
-      : statistics.throughputTokensPerSec,
-  };
+  return replayStage(stageDeployment(stage), stage, {
+    replaySeconds,
+    ...(engine === undefined ? {} : { engineProfile: engine }),
+  });
 }

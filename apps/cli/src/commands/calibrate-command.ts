@@ -1,10 +1,12 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import {
   type CalibrationResult,
+  calibrateFromStages,
   calibrateProfile,
   type FitQuality,
   MeasurementError,
   readMeasurements,
+  type StageCalibrationResult,
 } from '@sim/calibration';
 import { resolveConfig } from '@sim/engine';
 import { Presets, SingleBar } from 'cli-progress';
@@ -21,6 +23,7 @@ interface CalibrateFlags extends ConfigFlags {
   json?: boolean;
   maxRequests?: string;
   maxEvaluations?: string;
+  experiment?: string;
 }
 
 /** A calibration profile llm-sim wrote (recognised by its format marker, so a rerun may overwrite it). */
@@ -87,6 +90,76 @@ function formatResult(result: CalibrationResult): string {
   ].join('\n');
 }
 
+/** The per-stage before/after table of a calibration on stage summaries, the parameters, and the fit's size and time. */
+function formatStageResult(result: StageCalibrationResult): string {
+  const { profile } = result;
+  const stages = new Table({
+    head: [
+      'stage',
+      'rate (req/s)',
+      'TTFT measured (ms)',
+      `${profile.baseProfile}`,
+      'calibrated',
+      'E2E measured (s)',
+      `${profile.baseProfile}`,
+      'calibrated',
+    ],
+    style: { head: [], border: [] },
+  });
+  result.before.stages.forEach((before, index) => {
+    const after = result.after.stages[index] ?? before;
+    if (before.overloaded) {
+      stages.push([
+        `${before.id} (overloaded: throughput, out tok/s)`,
+        number(before.rate),
+        number(before.outputTokensPerSec.measured),
+        `${number(before.outputTokensPerSec.predicted)} (${signedPct(before.outputTokensPerSec.error)})`,
+        `${number(after.outputTokensPerSec.predicted)} (${signedPct(after.outputTokensPerSec.error)})`,
+        '',
+        '',
+        '',
+      ]);
+      return;
+    }
+    stages.push([
+      before.id,
+      number(before.rate),
+      number(before.ttftMedianS.measured * 1000),
+      `${number(before.ttftMedianS.predicted * 1000)} (${signedPct(before.ttftMedianS.error)})`,
+      `${number(after.ttftMedianS.predicted * 1000)} (${signedPct(after.ttftMedianS.error)})`,
+      number(before.e2eMedianS.measured),
+      `${number(before.e2eMedianS.predicted)} (${signedPct(before.e2eMedianS.error)})`,
+      `${number(after.e2eMedianS.predicted)} (${signedPct(after.e2eMedianS.error)})`,
+    ]);
+  });
+  stages.push([
+    'RMS log error (medians)',
+    '',
+    '',
+    result.before.rmsLogError.toFixed(3),
+    result.after.rmsLogError.toFixed(3),
+    '',
+    '',
+    '',
+  ]);
+  const parameters = new Table({
+    head: ['parameter', `${profile.baseProfile}`, 'calibrated'],
+    style: { head: [], border: [] },
+  });
+  for (const name of result.fitted)
+    parameters.push([
+      name,
+      number(result.baseParameters[name] ?? Number.NaN),
+      number(result.engineProfile[name]),
+    ]);
+  const { fittedOn } = profile;
+  return [
+    stages.toString(),
+    parameters.toString(),
+    `Fitted on ${result.fittedStages} stage summaries (${fittedOn.requests} requests; ${fittedOn.model}, TP ${fittedOn.tp}, ${profile.gpu}) in ${result.evaluations} simulations, ${result.wallTimeS.toFixed(1)} s.`,
+  ].join('\n');
+}
+
 /** `llm-sim calibrate MEASURED --config BASE --out PROFILE.json`: fit an engine profile to measurements. */
 export function addCalibrateCommand(program: Command, io: Io): void {
   withConfigOptions(
@@ -109,7 +182,14 @@ export function addCalibrateCommand(program: Command, io: Io): void {
       '--max-requests <n>',
       'replay at most this many measured requests, the first by arrival (default 2000)',
     )
-    .option('--max-evaluations <n>', 'run at most this many simulations while fitting (default 300)')
+    .option(
+      '--max-evaluations <n>',
+      'run at most this many simulations while fitting (default 300; 200 for stage summaries)',
+    )
+    .option(
+      '--experiment <id>',
+      'which experiment of a stage-summary file holding several (its id, or a part of it naming one)',
+    )
     .option('--debug', 'print stack traces')
     .addHelpText(
       'after',
@@ -119,7 +199,14 @@ MEASURED is either
     (seconds on one clock, e.g. Unix time; one line per request; other columns are ignored), or
   - the JSON of vLLM's serving benchmark (vllm bench serve --save-result --save-detailed, or
     benchmark_serving.py --save-result); it has no arrival times, so they are reconstructed from its
-    request_rate (a burst when inf), and a note says so.
+    request_rate (a burst when inf), and a note says so, or
+  - stage summaries of a load-generator run (inference-perf's per-stage metrics): JSON with
+    "stages" (or "experiments", one chosen with --experiment), each stage with its constant rate,
+    duration, median TTFT and request latency, prompt and output lengths (see the calibration
+    package's README). Each stage is replayed at its rate with its lengths and shared system
+    prompts, and the fit matches the stages' median TTFT and E2E; it also fits
+    admissionDelayIterations (stage medians pin it), and keeps parameters the data leaves free
+    near the base profile. Overloaded stages (failures > 0) are compared on throughput, not fitted.
 
 The measured requests are replayed through the simulator on the --config deployment, and
 computeEfficiencyScale, memoryEfficiencyScale, cpuOverheadBaseUs, cpuOverheadPerSequenceUs (and
@@ -131,6 +218,8 @@ sizes on the same GPU; a run on another GPU says so in its confidence notes).
 Examples:
   llm-sim calibrate measured.csv --config base.yaml --out profile.json
   llm-sim calibrate bench-result.json --model llama-3.1-8b --gpu H100 --out profile.json
+  llm-sim calibrate stage-metrics.json --experiment 70b-tp4-general --model llama-2-70b --gpu H100 --tp 4 \\
+    --engine-profile vllm-v0 --out profile.json
   llm-sim run --config base.yaml --set calibrationFile=profile.json`,
     )
     .action((measured: string, flags: CalibrateFlags) => {
@@ -152,17 +241,32 @@ Examples:
           'file_malformed',
           'is a directory; give a measurement file.',
         );
-      const measurements = readMeasurements(readFileSync(measured, 'utf8'), measured);
+      const measurements = readMeasurements(
+        readFileSync(measured, 'utf8'),
+        measured,
+        flags.experiment === undefined ? {} : { experiment: flags.experiment },
+      );
+      if (flags.experiment !== undefined && measurements.format !== 'stage-summaries')
+        throw new InputError(
+          `--experiment chooses an experiment of a stage-summary file; ${measured} is a ${measurements.format === 'csv' ? 'per-request CSV' : 'vLLM benchmark result'}. Remove --experiment.`,
+        );
       const config = buildConfig(flags, { onNote: (note) => io.stderr(`${note}\n`) });
       resolveConfig(config); // a bad base config: exit 2 before fitting
+      const stageSummaries = measurements.format === 'stage-summaries';
       const maxRequests =
         flags.maxRequests === undefined ? 2000 : positiveInteger(flags.maxRequests, '--max-requests');
       const maxEvaluations =
-        flags.maxEvaluations === undefined ? 300 : positiveInteger(flags.maxEvaluations, '--max-evaluations');
+        flags.maxEvaluations === undefined
+          ? stageSummaries
+            ? 200
+            : 300
+          : positiveInteger(flags.maxEvaluations, '--max-evaluations');
       if (maxEvaluations < 10)
         throw new InputError(`--max-evaluations must be at least 10 for a fit, got ${maxEvaluations}.`);
       io.stderr(
-        `calibrating: ${Math.min(maxRequests, measurements.requests.length)} of ${measurements.requests.length} measured requests, at most ${maxEvaluations} simulations\n`,
+        measurements.format === 'stage-summaries'
+          ? `calibrating: ${measurements.stages.length} stage summaries of ${measurements.experiment}, at most ${maxEvaluations} simulations\n`
+          : `calibrating: ${Math.min(maxRequests, measurements.requests.length)} of ${measurements.requests.length} measured requests, at most ${maxEvaluations} simulations\n`,
       );
       let bar: SingleBar | undefined;
       if (io.stderrIsTty) {
@@ -178,13 +282,17 @@ Examples:
         );
         bar.start(maxEvaluations, 0);
       }
-      let result: CalibrationResult;
+      let result: CalibrationResult | StageCalibrationResult;
+      let text: string;
+      const onProgress = (evaluations: number) => bar?.update(evaluations);
       try {
-        result = calibrateProfile(measurements, config, {
-          maxRequests,
-          maxEvaluations,
-          onProgress: (evaluations) => bar?.update(evaluations),
-        });
+        if (measurements.format === 'stage-summaries') {
+          const fitted = calibrateFromStages(measurements, config, { maxEvaluations, onProgress });
+          [result, text] = [fitted, formatStageResult(fitted)];
+        } else {
+          const fitted = calibrateProfile(measurements, config, { maxRequests, maxEvaluations, onProgress });
+          [result, text] = [fitted, formatResult(fitted)];
+        }
       } finally {
         bar?.stop();
       }
@@ -193,7 +301,7 @@ Examples:
       io.stdout(
         flags.json
           ? `${JSON.stringify({ ...result.profile, wallTimeS: result.wallTimeS }, null, 2)}\n`
-          : `${formatResult(result)}\n`,
+          : `${text}\n`,
       );
       io.stderr(`wrote out: ${flags.out} (use it with calibrationFile: ${flags.out} in a config)\n`);
     });

@@ -1,0 +1,134 @@
+import { type BatchingPolicy, createPolicy, type SchedulerEvents } from '@sim/scheduler';
+import type { ResolvedConfig } from '@sim/specs';
+import type { LogHistogram } from './distribution';
+import { StageTokenGaps, type StageTracker } from './stage-statistics';
+import { TokenGaps } from './token-gaps';
+
+/** One scheduler of a replica: a pipeline stage's virtual engine (vLLM's), or the replica itself without pipeline parallelism. */
+export interface VirtualEngine {
+  readonly replica: number;
+  readonly stage: number;
+  readonly policy: BatchingPolicy;
+  /** Inter-token gaps of this engine's sequences. */
+  readonly gaps: TokenGaps;
+  /** The same gaps split by load stage (`workloadSpec.stages`); undefined without stages. */
+  readonly stageGaps: StageTokenGaps | undefined;
+  /** The policy's listeners (metrics and gaps of this engine). */
+  readonly events: SchedulerEvents;
+  busy: boolean;
+  wakeAt: number;
+  /** Facts about the iteration in flight, read when it ends. */
+  pendingSampled: number;
+  /** Seconds of the iteration in flight (launch to end). */
+  pendingDuration: number;
+}
+
+/** A data-parallel replica: its virtual engines, when each pipeline stage is next free, and its requests in flight. */
+export interface Replica {
+  readonly engines: VirtualEngine[];
+  readonly stageFree: Float64Array;
+  outstanding: number;
+}
+
+/** What the engine's listeners report to the run (besides the gaps they keep themselves). */
+export interface EngineListeners {
+  onFirstToken(sequence: Parameters<SchedulerEvents['onFirstToken']>[0], time: number): void;
+  onFinish(sequence: Parameters<SchedulerEvents['onFinish']>[0], time: number): void;
+  onPreempt(): void;
+}
+
+/** The scheduler listeners of one virtual engine: the run's, plus its inter-token gaps (per load stage too, with stages). */
+export function engineEvents(
+  gaps: TokenGaps,
+  stageGaps: StageTokenGaps | undefined,
+  run: EngineListeners,
+): SchedulerEvents {
+  if (stageGaps !== undefined)
+    return {
+      onFirstToken: (sequence, time) => {
+        gaps.join(sequence, time);
+        stageGaps.join(sequence, time);
+        run.onFirstToken(sequence, time);
+      },
+      onFinish: (sequence, time) => {
+        gaps.leave(sequence);
+        stageGaps.leave(sequence);
+        run.onFinish(sequence, time);
+      },
+      onPreempt: (sequence) => {
+        gaps.leave(sequence);
+        stageGaps.leave(sequence);
+        run.onPreempt();
+      },
+      onSwapIn: (sequence) => {
+        gaps.join(sequence, sequence.tokenTime);
+        stageGaps.swapIn(sequence);
+      },
+      onRecomputed: (sequence, time) => {
+        gaps.recomputed(sequence, time);
+        stageGaps.recomputed(sequence, time);
+      },
+      onDecodeStep: (time, _sequences, measured) => {
+        gaps.decodeStep(time, measured);
+        stageGaps.decodeStep(time);
+      },
+    };
+  return {
+    onFirstToken: (sequence, time) => {
+      gaps.join(sequence, time);
+      run.onFirstToken(sequence, time);
+    },
+    onFinish: (sequence, time) => {
+      gaps.leave(sequence);
+      run.onFinish(sequence, time);
+    },
+    onPreempt: (sequence) => {
+      gaps.leave(sequence);
+      run.onPreempt();
+    },
+    onSwapIn: (sequence) => gaps.join(sequence, sequence.tokenTime),
+    onRecomputed: (sequence, time) => gaps.recomputed(sequence, time),
+    onDecodeStep: (time, _sequences, measured) => gaps.decodeStep(time, measured),
+  };
+}
+
+/**
+ * The run's replicas (dataParallelSize), each with one virtual engine per pipeline stage: its own
+ * batching policy over `blocksPerEngine` KV blocks, inter-token gaps feeding `itl` (and the load
+ * stages' with `stageTracker`), and `run`'s listeners.
+ */
+export function createReplicas(
+  config: ResolvedConfig,
+  blocksPerEngine: number,
+  itl: LogHistogram,
+  stageTracker: StageTracker | undefined,
+  run: EngineListeners,
+): Replica[] {
+  const stages = config.parallelismSpec.pipelineParallelSize;
+  const replicas: Replica[] = [];
+  for (let replica = 0; replica < config.parallelismSpec.dataParallelSize; replica++) {
+    const engines: VirtualEngine[] = [];
+    for (let stage = 0; stage < stages; stage++) {
+      const gaps = new TokenGaps(itl);
+      const stageGaps = stageTracker === undefined ? undefined : new StageTokenGaps(stageTracker);
+      engines.push({
+        replica,
+        stage,
+        policy: createPolicy({
+          ...config.schedulerSpec,
+          totalBlocks: blocksPerEngine,
+          batchSize: config.workloadSpec.batchSize,
+        }),
+        gaps,
+        stageGaps,
+        events: engineEvents(gaps, stageGaps, run),
+        busy: false,
+        wakeAt: Number.NaN,
+        pendingSampled: 0,
+        pendingDuration: 0,
+      });
+    }
+    replicas.push({ engines, stageFree: new Float64Array(stages), outstanding: 0 });
+  }
+  return replicas;
+}

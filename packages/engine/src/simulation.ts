@@ -1,22 +1,23 @@
 import { createPerfModel, type DecodeLinearCost, type PerfModel } from '@sim/perf-model';
-import { type BatchingPolicy, type IterationPlan, Sequence, type SteadyDecodeWindow } from '@sim/scheduler';
+import type { BatchingPolicy, IterationPlan, Sequence, SteadyDecodeWindow } from '@sim/scheduler';
 import { ConfigError, OutOfMemoryError, type ResolvedConfig, SimError } from '@sim/specs';
 import { calibratedEngineProfile } from './calibration-file';
 import { ClientTimeouts } from './client-timeouts';
 import { EventQueue } from './event-queue';
+import { iterationSpan } from './iteration-span';
 import { createRandomStreams, type RandomStreams } from './random-streams';
 import { ReplicaRouter } from './replica-router';
 import { RequestLedger } from './request-ledger';
 import { RunCounters } from './run-counters';
-import { confidenceNotes, runWarnings } from './run-diagnostics';
 import { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions } from './run-options';
+import { RunProgress } from './run-progress';
 import { checkRunSize, tooManyRequests } from './run-size';
+import { runStatistics } from './run-statistics';
 import { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
-import { hitRate, StageTracker } from './stage-statistics';
-import type { SimulationStatistics } from './statistics';
+import { StageTracker } from './stage-statistics';
 import { runSteadyDecodes, type SteadyDecodeCost, steadyIterationsBefore } from './steady-decode';
 import { TimeSeriesRecorder } from './time-series';
-import { createReplicas, type Replica, type VirtualEngine } from './virtual-engine';
+import { createReplicas, leastLoadedEngine, type Replica, type VirtualEngine } from './virtual-engine';
 import { type Arrival, WorkloadSource } from './workload-source';
 
 export { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions };
@@ -73,8 +74,7 @@ export class Simulation {
   /** Requests in their hand-off to a scheduler (ADMIT events queued): they count as waiting. */
   private handingOff = 0;
   private lastObservation = 0;
-  /** The last progress fraction reported (progress never goes back). */
-  private lastProgress = 0;
+  private readonly runProgress: RunProgress;
   /** Per-stage observations (`workloadSpec.stages`); undefined without stages. */
   private readonly stageTracker: StageTracker | undefined;
   /** Client timeouts (workloadSpec.requestTimeoutS); undefined: clients wait forever and no timeout event is queued. */
@@ -150,25 +150,11 @@ export class Simulation {
           message: `the "${policy.name}" batching policy cannot abort requests, so client timeouts cannot be simulated with it. Remove requestTimeoutS or use continuous batching.`,
         },
       ]);
-    this.series = new TimeSeriesRecorder(this.expectedArrivalWindow());
+    this.series = new TimeSeriesRecorder(this.workload.expectedArrivalWindow());
+    this.runProgress = new RunProgress(config, this.workload);
     this.records = options.recordRequests ? [] : undefined;
     this.trace = options.chromeTrace ? [] : undefined;
     this.start();
-  }
-
-  /** When arrivals are expected to end (for the time series' first interval): numRequests / rate, the trace, or the duration. */
-  private expectedArrivalWindow(): number {
-    const { workloadSpec, simulationDurationS } = this.config;
-    const planned = this.workload.plannedRequests;
-    if (
-      workloadSpec.arrivalProcess !== 'closed-loop' &&
-      workloadSpec.arrivalProcess !== 'trace' &&
-      planned !== undefined
-    )
-      return Math.min(simulationDurationS, this.workload.expectedTimeOfArrivals(planned));
-    const starts = this.workload.stageStarts;
-    if (starts !== undefined) return Math.min(simulationDurationS, starts[starts.length - 1] as number);
-    return simulationDurationS;
   }
 
   private start(): void {
@@ -267,16 +253,7 @@ export class Simulation {
         kvTokensPerEngine: this.kvTokensPerEngine(),
       });
     const id = this.ledger.open(arrival.time, client);
-    const sequence = new Sequence(id, arrival.time, arrival.input, arrival.output);
-    sequence.measured = arrival.time >= this.config.warmupS;
-    if (arrival.prefixGroup >= 0) {
-      sequence.prefixGroup = arrival.prefixGroup;
-      sequence.sharedPrefixTokens = Math.min(
-        (this.config.workloadSpec.prefixSharing as { prefixLength: number }).prefixLength,
-        arrival.input,
-      );
-      sequence.promptKey = arrival.promptKey;
-    }
+    const sequence = this.workload.sequenceOf(id, arrival);
     this.stageTracker?.arrive(id, this.workload.stageOf(arrival.time));
     const model = this.config.modelSpec;
     const blocksNeeded = Math.ceil((arrival.input + arrival.output) / this.config.schedulerSpec.kvBlockSize);
@@ -290,14 +267,7 @@ export class Simulation {
     const replica = this.replicas[replicaIndex] as Replica;
     replica.outstanding++;
     this.ledger.route(id, replicaIndex);
-    let engine = replica.engines[0] as VirtualEngine;
-    for (const candidate of replica.engines) {
-      if (
-        candidate.policy.waitingCount + candidate.policy.runningCount <
-        engine.policy.waitingCount + engine.policy.runningCount
-      )
-        engine = candidate;
-    }
+    const engine = leastLoadedEngine(replica);
     this.timeouts?.watch(sequence, engine);
     // The engine takes the request in after its hand-off (EngineProfile.admissionDelayIterations):
     // a share of the iteration in flight; an idle engine (waiting for input) takes it at once.
@@ -426,22 +396,8 @@ export class Simulation {
       const stageEnd = stageStart + stageTime;
       replica.stageFree[stage] = stageEnd;
       counts.stageBusyS += Math.max(0, Math.min(stageEnd, this.horizon) - Math.min(stageStart, this.horizon));
-      if (this.trace !== undefined && this.trace.length < (this.options.maxTraceEvents ?? 200_000)) {
-        this.trace.push({
-          name: plan.prefillChunks.length > 0 ? (plan.decodeSequences > 0 ? 'mixed' : 'prefill') : 'decode',
-          ph: 'X',
-          ts: stageStart * 1e6,
-          dur: stageTime * 1e6,
-          pid: engine.replica,
-          tid: stage,
-          args: {
-            tokens,
-            prefillChunks: plan.prefillChunks.length,
-            decodes: plan.decodeSequences,
-            virtualEngine: engine.stage,
-          },
-        });
-      }
+      if (this.trace !== undefined && this.trace.length < (this.options.maxTraceEvents ?? 200_000))
+        this.trace.push(iterationSpan(plan, engine, stage, stageStart, stageTime, tokens));
       time = stageEnd;
     }
     const end = overlapsCpu ? Math.max(time, start + cpu) : time;
@@ -550,40 +506,9 @@ export class Simulation {
     }
   }
 
-  /**
-   * Fraction of the run done (for progress), never decreasing; NaN when unbounded. A run that stops
-   * at the duration counts simulated time; a drained or count-bounded run counts requests that have
-   * left (finished or rejected) against the requests it will have: the arrivals once they ended,
-   * before that numRequests, the trace's rows, or rate × duration.
-   */
+  /** The run's progress so far (see RunProgress); `done` when it is over. */
   progress(done = false): Progress {
-    const { simulationDurationS: duration, drain, workloadSpec } = this.config;
-    const counts = this.counts;
-    let fraction = Number.NaN;
-    if (done) fraction = 1;
-    else if (!drain && Number.isFinite(duration) && this.workload.plannedRequests === undefined) {
-      fraction = this.now / duration;
-    } else {
-      const openLoop =
-        workloadSpec.arrivalProcess !== 'closed-loop' && workloadSpec.arrivalProcess !== 'trace';
-      const total =
-        this.workload.arrivalsEndS !== undefined
-          ? counts.arrived
-          : (this.workload.plannedRequests ??
-            (openLoop && Number.isFinite(duration) ? this.workload.expectedArrivals(duration) : Number.NaN));
-      const left = counts.completed + counts.rejected + counts.timedOut;
-      const byRequests = total > 0 ? left / Math.max(total, counts.arrived) : Number.NaN;
-      // Time counts when the run stops at the duration, or (closed loop) when nothing else is known.
-      const byTime =
-        Number.isFinite(duration) && (!drain || Number.isNaN(total)) ? this.now / duration : Number.NaN;
-      const known = [byRequests, byTime].filter((value) => !Number.isNaN(value));
-      if (known.length > 0) fraction = Math.max(...known);
-    }
-    if (!Number.isNaN(fraction)) {
-      fraction = Math.min(1, Math.max(fraction, this.lastProgress));
-      this.lastProgress = fraction;
-    }
-    return { simulatedTimeS: this.now, fraction, completedRequests: counts.completed };
+    return this.runProgress.at(this.now, this.counts, done);
   }
 
   /**
@@ -605,76 +530,28 @@ export class Simulation {
 
   /** Summarizes the observations. */
   finish(): SimulationMetrics {
-    const config = this.config;
     const duration = this.simulatedDuration();
     this.observeQueue(duration);
-    const safe = (value: number) => (Number.isFinite(value) ? value : 0);
-    const perSecond = (value: number) => (duration > 0 ? value / duration : 0);
-    const measuredWindow = duration - Math.min(config.warmupS, duration);
-    const totalGpus = this.perf.gpusPerReplica * config.parallelismSpec.dataParallelSize;
-    const engineCount = this.replicas.length * this.perf.stages;
     const counts = this.counts;
-    const inFlight = counts.arrived - counts.completed - counts.rejected - counts.timedOut;
-    const timeouts = this.timeouts !== undefined;
-    const memory = this.perf.memory;
     const series = this.series.result(duration);
-    const queueingDelay = counts.queueing.summarize();
-    const statistics: SimulationStatistics = {
-      completedRequests: counts.completed,
-      totalRequests: counts.arrived,
-      rejectedRequests: counts.rejected,
-      ...(timeouts ? { timedOutRequests: counts.timedOut } : {}),
-      inFlightRequests: inFlight,
-      simulatedDurationS: duration,
-      throughputTokensPerSec: perSecond(counts.outputTokens),
-      ...(timeouts ? { completedOutputTokensPerSec: perSecond(counts.completedOutputTokens) } : {}),
-      totalTokensPerSec: perSecond(counts.outputTokens + counts.inputTokens),
-      requestsPerSec: perSecond(counts.completed),
-      outputTokens: counts.outputTokens,
-      inputTokens: counts.inputTokens,
-      firstTokenLatency: counts.ttft.summarize(),
-      timePerOutputToken: counts.tpot.summarize(),
-      interTokenLatency: counts.itl.summarize(),
-      endToEndLatency: counts.e2e.summarize(),
-      queueingDelay,
-      gpuUtilization: safe(
-        duration > 0 ? counts.stageBusyS / (duration * this.replicas.length * this.perf.stages) : 0,
-      ),
-      mfu: safe(duration > 0 ? counts.flops / (duration * this.perf.peaks.flopsPerSecond * totalGpus) : 0),
-      mbu: safe(duration > 0 ? counts.bytes / (duration * this.perf.peaks.bytesPerSecond * totalGpus) : 0),
-      kvCacheUtilization: {
-        mean: safe(duration > 0 ? counts.kvWeighted / (duration * engineCount) : 0),
-        peak: counts.kvPeak,
-      },
-      meanBatchSize: counts.iterations > 0 ? counts.batchSizeSum / counts.iterations : 0,
-      iterations: counts.iterations,
-      preemptions: counts.preemptions,
-      goodput: measuredWindow > 0 ? counts.metSlo / measuredWindow : 0,
-      sloAttainment: counts.measuredCompleted > 0 ? counts.metSlo / counts.measuredCompleted : 0,
-      memory: {
-        weightGbPerGpu: memory.weightBytesPerGpu / 1e9,
-        kvCacheGbPerGpu: memory.kvCacheBytesPerGpu / 1e9,
-        kvCapacityTokens: memory.kvCapacityTokens,
-      },
-      prefixCacheHitRate: hitRate(counts.cachedPromptTokens, counts.measuredPromptTokens),
-      stages: this.stageTracker?.summarize(config.simulationDurationS, config.warmupS, timeouts) ?? [],
-      warnings: runWarnings({
-        config,
-        perf: this.perf,
-        counts,
-        duration,
-        inFlight,
-        queueLength: series.queueLength,
-        queueing: queueingDelay,
-        workload: this.workload,
-        now: this.now,
-        engineCount,
-        kvTokensPerEngine: this.kvTokensPerEngine(),
-        oldestInFlightS: this.ledger.oldestAge(duration),
-      }),
-      confidence: confidenceNotes(config, this.perf, this.options.engineProfile !== undefined),
-    };
-    return new SimulationMetrics(config, statistics, series, this.records, this.trace);
+    const statistics = runStatistics({
+      config: this.config,
+      perf: this.perf,
+      counts,
+      duration,
+      inFlight: counts.arrived - counts.completed - counts.rejected - counts.timedOut,
+      queueLength: series.queueLength,
+      queueing: counts.queueing.summarize(),
+      workload: this.workload,
+      now: this.now,
+      engineCount: this.replicas.length * this.perf.stages,
+      kvTokensPerEngine: this.kvTokensPerEngine(),
+      oldestInFlightS: this.ledger.oldestAge(duration),
+      stageTracker: this.stageTracker,
+      timeouts: this.timeouts !== undefined,
+      customProfile: this.options.engineProfile !== undefined,
+    });
+    return new SimulationMetrics(this.config, statistics, series, this.records, this.trace);
   }
 
   /** KV-cache tokens one scheduler holds. */

@@ -132,3 +132,16 @@ export function createReplicas(
   }
   return replicas;
 }
+
+/** The replica's virtual engine with the fewest requests (waiting plus running); the first on ties. */
+export function leastLoadedEngine(replica: Replica): VirtualEngine {
+  let engine = replica.engines[0] as VirtualEngine;
+  for (const candidate of replica.engines) {
+    if (
+      candidate.policy.waitingCount + candidate.policy.runningCount <
+      engine.policy.waitingCount + engine.policy.runningCount
+    )
+      engine = candidate;
+  }
+  return engine;
+}

@@ -1,3 +1,4 @@
+import { Sequence } from '@sim/scheduler';
 import { ConfigError, type ResolvedConfig, type Trace } from '@sim/specs';
 import { createLengthSampler, type LengthSampler } from './length-sampler';
 import { exponential, gamma, type RandomStreams } from './random-streams';
@@ -130,6 +131,42 @@ export class WorkloadSource {
       remaining -= rate * durationS;
     }
     return starts[stages.length] as number;
+  }
+
+  /**
+   * When arrivals are expected to end (the time series' first interval): numRequests over the
+   * arrival rate (or the stages), the last stage's end, or the duration, whichever is first.
+   */
+  expectedArrivalWindow(): number {
+    const { workloadSpec, simulationDurationS } = this.config;
+    const planned = this.plannedRequests;
+    if (
+      workloadSpec.arrivalProcess !== 'closed-loop' &&
+      workloadSpec.arrivalProcess !== 'trace' &&
+      planned !== undefined
+    )
+      return Math.min(simulationDurationS, this.expectedTimeOfArrivals(planned));
+    const starts = this.stageStarts;
+    if (starts !== undefined)
+      return Math.min(simulationDurationS, starts[starts.length - 1] ?? simulationDurationS);
+    return simulationDurationS;
+  }
+
+  /**
+   * The scheduler's sequence for arrival `arrival` with request id `id`: measured when it arrives
+   * after the warm-up; with prefix sharing, its group's shared prefix (up to its prompt length) and
+   * its prompt key.
+   */
+  sequenceOf(id: number, arrival: Arrival): Sequence {
+    const sequence = new Sequence(id, arrival.time, arrival.input, arrival.output);
+    sequence.measured = arrival.time >= this.config.warmupS;
+    const sharing = this.config.workloadSpec.prefixSharing;
+    if (arrival.prefixGroup >= 0 && sharing !== undefined) {
+      sequence.prefixGroup = arrival.prefixGroup;
+      sequence.sharedPrefixTokens = Math.min(sharing.prefixLength, arrival.input);
+      sequence.promptKey = arrival.promptKey;
+    }
+    return sequence;
   }
 
   /** Requests produced so far. */

@@ -1,0 +1,63 @@
+import { confidenceNotes, type RunDiagnosticsInput, runWarnings } from './run-diagnostics';
+import { hitRate, type StageTracker } from './stage-statistics';
+import type { SimulationStatistics } from './statistics';
+
+/** What the statistics are computed from: the diagnostics' inputs plus the per-stage tracker. */
+export interface RunStatisticsInput extends RunDiagnosticsInput {
+  /** Per-stage observations (`workloadSpec.stages`); undefined without stages. */
+  readonly stageTracker: StageTracker | undefined;
+  /** Whether clients time out (workloadSpec.requestTimeoutS): timeout counts are reported. */
+  readonly timeouts: boolean;
+  /** Whether the run used a custom engine profile (RunOptions.engineProfile): no calibration-file notes. */
+  readonly customProfile: boolean;
+}
+
+/** The run's statistics (docs/metrics.md has every definition): rates over the simulated duration T. */
+export function runStatistics(run: RunStatisticsInput): SimulationStatistics {
+  const { config, perf, counts, duration, engineCount, timeouts } = run;
+  const safe = (value: number) => (Number.isFinite(value) ? value : 0);
+  const perSecond = (value: number) => (duration > 0 ? value / duration : 0);
+  const measuredWindow = duration - Math.min(config.warmupS, duration);
+  const totalGpus = perf.gpusPerReplica * config.parallelismSpec.dataParallelSize;
+  const memory = perf.memory;
+  return {
+    completedRequests: counts.completed,
+    totalRequests: counts.arrived,
+    rejectedRequests: counts.rejected,
+    ...(timeouts ? { timedOutRequests: counts.timedOut } : {}),
+    inFlightRequests: run.inFlight,
+    simulatedDurationS: duration,
+    throughputTokensPerSec: perSecond(counts.outputTokens),
+    ...(timeouts ? { completedOutputTokensPerSec: perSecond(counts.completedOutputTokens) } : {}),
+    totalTokensPerSec: perSecond(counts.outputTokens + counts.inputTokens),
+    requestsPerSec: perSecond(counts.completed),
+    outputTokens: counts.outputTokens,
+    inputTokens: counts.inputTokens,
+    firstTokenLatency: counts.ttft.summarize(),
+    timePerOutputToken: counts.tpot.summarize(),
+    interTokenLatency: counts.itl.summarize(),
+    endToEndLatency: counts.e2e.summarize(),
+    queueingDelay: run.queueing,
+    gpuUtilization: safe(duration > 0 ? counts.stageBusyS / (duration * engineCount) : 0),
+    mfu: safe(duration > 0 ? counts.flops / (duration * perf.peaks.flopsPerSecond * totalGpus) : 0),
+    mbu: safe(duration > 0 ? counts.bytes / (duration * perf.peaks.bytesPerSecond * totalGpus) : 0),
+    kvCacheUtilization: {
+      mean: safe(duration > 0 ? counts.kvWeighted / (duration * engineCount) : 0),
+      peak: counts.kvPeak,
+    },
+    meanBatchSize: counts.iterations > 0 ? counts.batchSizeSum / counts.iterations : 0,
+    iterations: counts.iterations,
+    preemptions: counts.preemptions,
+    goodput: measuredWindow > 0 ? counts.metSlo / measuredWindow : 0,
+    sloAttainment: counts.measuredCompleted > 0 ? counts.metSlo / counts.measuredCompleted : 0,
+    memory: {
+      weightGbPerGpu: memory.weightBytesPerGpu / 1e9,
+      kvCacheGbPerGpu: memory.kvCacheBytesPerGpu / 1e9,
+      kvCapacityTokens: memory.kvCapacityTokens,
+    },
+    prefixCacheHitRate: hitRate(counts.cachedPromptTokens, counts.measuredPromptTokens),
+    stages: run.stageTracker?.summarize(config.simulationDurationS, config.warmupS, timeouts) ?? [],
+    warnings: runWarnings(run),
+    confidence: confidenceNotes(config, perf, run.customProfile),
+  };
+}

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  CLUSTER_DEFAULTS,
+  CONFIG_DEFAULTS,
+  MODEL_DEFAULTS,
+  PARALLELISM_DEFAULTS,
+  SCHEDULER_DEFAULTS,
+  WORKLOAD_DEFAULTS,
+} from './config-defaults';
 import { DTYPES } from './dtype';
 import { GPU_ARCHITECTURES, MEMORY_TYPES } from './gpu-spec';
 import { ENGINE_PROFILE_NAMES } from './simulator-config';
@@ -13,7 +21,7 @@ import { ENGINE_PROFILE_NAMES } from './simulator-config';
 const positive = (description: string) => z.number().positive().describe(description);
 const positiveInt = (description: string) => z.number().int().positive().describe(description);
 const nonNegative = (description: string) => z.number().nonnegative().describe(description);
-const dtype = z.enum(DTYPES as [string, ...string[]]);
+const dtype = z.enum(DTYPES);
 
 export const modelSpecSchema = z
   .strictObject({
@@ -25,14 +33,24 @@ export const modelSpecSchema = z
     nKvHeads: positiveInt('Number of key/value heads (GQA/MQA); default nHeads').optional(),
     headDim: positiveInt('Dimension of one head (elements); default hiddenSize / nHeads').optional(),
     ffnDim: positiveInt('MLP intermediate size (elements)').optional(),
-    vocabSize: positiveInt('Vocabulary size (tokens); default 32000').optional(),
-    gatedMlp: z.boolean().describe('Gated (SwiGLU, 3 matrices) MLP; default true').optional(),
-    tieWordEmbeddings: z.boolean().describe('LM head shares the embedding matrix; default false').optional(),
-    weightDtype: dtype.describe('Weight storage format; default bf16').optional(),
+    vocabSize: positiveInt(`Vocabulary size (tokens); default ${MODEL_DEFAULTS.vocabSize}`).optional(),
+    gatedMlp: z
+      .boolean()
+      .describe(`Gated (SwiGLU, 3 matrices) MLP; default ${MODEL_DEFAULTS.gatedMlp}`)
+      .optional(),
+    tieWordEmbeddings: z
+      .boolean()
+      .describe(`LM head shares the embedding matrix; default ${MODEL_DEFAULTS.tieWordEmbeddings}`)
+      .optional(),
+    weightDtype: dtype.describe(`Weight storage format; default ${MODEL_DEFAULTS.weightDtype}`).optional(),
     kvCacheDtype: dtype.describe('KV-cache storage format; default follows weightDtype').optional(),
-    maxContextLength: positiveInt('Longest supported sequence (tokens); default 4096').optional(),
-    numExperts: positiveInt('MoE experts per layer; 1 for dense').optional(),
-    expertsPerToken: positiveInt('MoE experts each token uses (top-k); 1 for dense').optional(),
+    maxContextLength: positiveInt(
+      `Longest supported sequence (tokens); default ${MODEL_DEFAULTS.maxContextLength}`,
+    ).optional(),
+    numExperts: positiveInt(`MoE experts per layer; ${MODEL_DEFAULTS.numExperts} for dense`).optional(),
+    expertsPerToken: positiveInt(
+      `MoE experts each token uses (top-k); ${MODEL_DEFAULTS.expertsPerToken} for dense`,
+    ).optional(),
     expertFfnDim: positiveInt('Intermediate size of one expert (elements); default ffnDim').optional(),
   })
   .describe('The model: a preset name, a preset with overrides, or a full custom geometry');
@@ -71,20 +89,26 @@ export const gpuSpecSchema = z
 
 export const clusterSpecSchema = z
   .strictObject({
-    nGpusPerNode: positiveInt('GPUs per node; default 1').optional(),
-    nNodes: positiveInt('Number of nodes; default 1').optional(),
+    nGpusPerNode: positiveInt(`GPUs per node; default ${CLUSTER_DEFAULTS.nGpusPerNode}`).optional(),
+    nNodes: positiveInt(`Number of nodes; default ${CLUSTER_DEFAULTS.nNodes}`).optional(),
     gpuSpec: gpuSpecSchema.optional(),
     interNodeBandwidthGbs: positive(
-      'Inter-node bandwidth per GPU, one direction (GB/s); default 50',
+      `Inter-node bandwidth per GPU, one direction (GB/s); default ${CLUSTER_DEFAULTS.interNodeBandwidthGbs}`,
     ).optional(),
   })
   .describe('The hardware');
 
 export const parallelismSpecSchema = z
   .strictObject({
-    tensorParallelSize: positiveInt('Tensor-parallel degree; default 1').optional(),
-    pipelineParallelSize: positiveInt('Pipeline-parallel degree; default 1').optional(),
-    dataParallelSize: positiveInt('Data-parallel replicas; default 1').optional(),
+    tensorParallelSize: positiveInt(
+      `Tensor-parallel degree; default ${PARALLELISM_DEFAULTS.tensorParallelSize}`,
+    ).optional(),
+    pipelineParallelSize: positiveInt(
+      `Pipeline-parallel degree; default ${PARALLELISM_DEFAULTS.pipelineParallelSize}`,
+    ).optional(),
+    dataParallelSize: positiveInt(
+      `Data-parallel replicas; default ${PARALLELISM_DEFAULTS.dataParallelSize}`,
+    ).optional(),
     router: z.enum(['round-robin', 'least-outstanding', 'least-kv']).describe('Replica router').optional(),
   })
   .describe('How the model is split over the GPUs (TP × PP × DP = GPUs)');
@@ -93,12 +117,16 @@ export const schedulerSpecSchema = z
   .strictObject({
     batchingType: z
       .enum(['static', 'dynamic', 'continuous'])
-      .describe('Batching policy; default continuous')
+      .describe(`Batching policy; default ${SCHEDULER_DEFAULTS.batchingType}`)
       .optional(),
-    maxBatchSize: positiveInt('Most sequences per batch; default 256').optional(),
+    maxBatchSize: positiveInt(
+      `Most sequences per batch; default ${SCHEDULER_DEFAULTS.maxBatchSize}`,
+    ).optional(),
     tokenLevelScheduling: z
       .boolean()
-      .describe('Continuous batching admits at every token; default true')
+      .describe(
+        `Continuous batching admits at every token; default ${SCHEDULER_DEFAULTS.tokenLevelScheduling}`,
+      )
       .optional(),
     maxNumBatchedTokens: positiveInt('Token budget per iteration').optional(),
     chunkedPrefill: z
@@ -112,18 +140,26 @@ export const schedulerSpecSchema = z
       .describe('Automatic prefix caching of full KV blocks; default true with engineProfile vllm, sglang')
       .optional(),
     prefillChunkSize: positiveInt('Most prefill tokens of one request per iteration').optional(),
-    kvBlockSize: positiveInt('Tokens per KV-cache block; default 16').optional(),
+    kvBlockSize: positiveInt(
+      `Tokens per KV-cache block; default ${SCHEDULER_DEFAULTS.kvBlockSize}`,
+    ).optional(),
     gpuMemoryUtilization: z
       .number()
       .gt(0)
       .lte(1)
       .describe(
-        'Fraction of GPU memory: vLLM uses it of the whole GPU, trtllm gives it of the memory free after weights to the KV cache; default 0.9',
+        `Fraction of GPU memory: vLLM uses it of the whole GPU, trtllm gives it of the memory free after weights to the KV cache; default ${SCHEDULER_DEFAULTS.gpuMemoryUtilization}`,
       )
       .optional(),
-    preemptionMode: z.enum(['recompute', 'swap']).describe('Eviction handling; default recompute').optional(),
+    preemptionMode: z
+      .enum(['recompute', 'swap'])
+      .describe(`Eviction handling; default ${SCHEDULER_DEFAULTS.preemptionMode}`)
+      .optional(),
     batchWaitTimeoutS: nonNegative('Static/dynamic: longest wait for a batch to fill (s)').optional(),
-    queueOrder: z.enum(['fcfs', 'shortest-input-first']).describe('Admission order; default fcfs').optional(),
+    queueOrder: z
+      .enum(['fcfs', 'shortest-input-first'])
+      .describe(`Admission order; default ${SCHEDULER_DEFAULTS.queueOrder}`)
+      .optional(),
   })
   .describe('The serving scheduler');
 
@@ -137,20 +173,32 @@ const lengthDistributionSchema = z
     z.strictObject({ type: z.literal('zipf'), exponent: positive('Zipf exponent').optional() }),
     z.strictObject({ type: z.literal('empirical'), file: z.string().min(1).optional() }),
   ])
-  .describe('Input/output length distribution; default fixed');
+  .describe(`Input/output length distribution; default ${WORKLOAD_DEFAULTS.lengthDistribution}`);
 
 export const workloadSpecSchema = z
   .strictObject({
-    avgInputLength: positiveInt('Mean prompt length (tokens); default 512').optional(),
-    avgOutputLength: positiveInt('Mean generated tokens; default 128').optional(),
-    arrivalRate: positive('Mean arrival rate (requests/s); default 2').optional(),
+    avgInputLength: positiveInt(
+      `Mean prompt length (tokens); default ${WORKLOAD_DEFAULTS.avgInputLength}`,
+    ).optional(),
+    avgOutputLength: positiveInt(
+      `Mean generated tokens; default ${WORKLOAD_DEFAULTS.avgOutputLength}`,
+    ).optional(),
+    arrivalRate: positive(
+      `Mean arrival rate (requests/s); default ${WORKLOAD_DEFAULTS.arrivalRate}`,
+    ).optional(),
     arrivalProcess: z
       .enum(['poisson', 'deterministic', 'gamma', 'trace', 'closed-loop'])
-      .describe('Arrival process; default poisson')
+      .describe(`Arrival process; default ${WORKLOAD_DEFAULTS.arrivalProcess}`)
       .optional(),
-    burstinessCv: positive('Gamma arrivals: coefficient of variation of gaps; default 2').optional(),
-    concurrency: positiveInt('Closed loop: concurrent clients; default 8').optional(),
-    thinkTimeS: nonNegative('Closed loop: pause before the next request (s); default 0').optional(),
+    burstinessCv: positive(
+      `Gamma arrivals: coefficient of variation of gaps; default ${WORKLOAD_DEFAULTS.burstinessCv}`,
+    ).optional(),
+    concurrency: positiveInt(
+      `Closed loop: concurrent clients; default ${WORKLOAD_DEFAULTS.concurrency}`,
+    ).optional(),
+    thinkTimeS: nonNegative(
+      `Closed loop: pause before the next request (s); default ${WORKLOAD_DEFAULTS.thinkTimeS}`,
+    ).optional(),
     batchSize: positiveInt('Static batching: requests per batch; default maxBatchSize').optional(),
     lengthDistribution: lengthDistributionSchema.optional(),
     numRequests: positiveInt('Stop arrivals after this many requests').optional(),
@@ -159,14 +207,16 @@ export const workloadSpecSchema = z
       .min(1)
       .describe('CSV trace: arrival time (s), input tokens, output tokens')
       .optional(),
-    traceTimeScale: positive('Multiply trace arrival times by this; default 1').optional(),
+    traceTimeScale: positive(
+      `Multiply trace arrival times by this; default ${WORKLOAD_DEFAULTS.traceTimeScale}`,
+    ).optional(),
     requestTimeoutS: positive(
       'Client timeout (s): unfinished requests are aborted and counted as timed out; default none',
     ).optional(),
     abortOnTimeout: z
       .boolean()
       .describe(
-        'The server aborts a timed-out request (true) or computes it to the end (false); default true',
+        `The server aborts a timed-out request (true) or computes it to the end (false); default ${WORKLOAD_DEFAULTS.abortOnTimeout}`,
       )
       .optional(),
     prefixSharing: z
@@ -201,16 +251,23 @@ export const simulatorConfigSchema = z
     parallelismSpec: parallelismSpecSchema.optional(),
     schedulerSpec: schedulerSpecSchema.optional(),
     simulationDurationS: positive(
-      'Simulated time during which requests arrive (s); default 60, unbounded with numRequests or a trace replay',
+      `Simulated time during which requests arrive (s); default ${CONFIG_DEFAULTS.simulationDurationS}, unbounded with numRequests or a trace replay`,
     ).optional(),
     warmupS: nonNegative(
-      'Requests arriving before this time (s) are left out of latency statistics; default 0',
+      `Requests arriving before this time (s) are left out of latency statistics; default ${CONFIG_DEFAULTS.warmupS}`,
     ).optional(),
-    seed: z.number().int().describe('Seed of every random stream; default 42').optional(),
-    drain: z.boolean().describe('Finish in-flight requests after arrivals stop; default false').optional(),
+    seed: z
+      .number()
+      .int()
+      .describe(`Seed of every random stream; default ${CONFIG_DEFAULTS.seed}`)
+      .optional(),
+    drain: z
+      .boolean()
+      .describe(`Finish in-flight requests after arrivals stop; default ${CONFIG_DEFAULTS.drain}`)
+      .optional(),
     engineProfile: z
-      .enum(ENGINE_PROFILE_NAMES as [string, ...string[]])
-      .describe('Serving-engine profile; default vllm')
+      .enum(ENGINE_PROFILE_NAMES)
+      .describe(`Serving-engine profile; default ${CONFIG_DEFAULTS.engineProfile}`)
       .optional(),
     slo: z
       .strictObject({
@@ -228,3 +285,12 @@ export const simulatorConfigSchema = z
       .optional(),
   })
   .describe('An llm-sim simulation configuration');
+
+/** A config as `simulatorConfigSchema` parses it: every field typed; what the user left out is undefined. */
+export type ParsedConfig = z.output<typeof simulatorConfigSchema>;
+export type ParsedModelSpec = z.output<typeof modelSpecSchema>;
+export type ParsedGpuSpec = z.output<typeof gpuSpecSchema>;
+export type ParsedSchedulerSpec = z.output<typeof schedulerSpecSchema>;
+export type ParsedWorkloadSpec = z.output<typeof workloadSpecSchema>;
+/** A length distribution as parsed: a name, or an object whose parameters may be undefined. */
+export type ParsedLengthDistribution = z.output<typeof lengthDistributionSchema>;

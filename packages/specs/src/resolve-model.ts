@@ -1,0 +1,129 @@
+import { MODEL_DEFAULTS } from './config-defaults';
+import type { ParsedModelSpec } from './config-schema';
+import type { Dtype } from './dtype';
+import type { ConfigIssue } from './errors';
+import { deriveParamCount, type ResolvedModelSpec } from './model-spec';
+import { closestNames, findModelPreset, modelPresetNames } from './presets/preset-lookup';
+
+/** The fields whose change from a preset's makes its published parameter count stale. */
+const GEOMETRY_KEYS = [
+  'hiddenSize',
+  'nLayers',
+  'nHeads',
+  'nKvHeads',
+  'headDim',
+  'ffnDim',
+  'vocabSize',
+  'gatedMlp',
+  'tieWordEmbeddings',
+  'numExperts',
+  'expertFfnDim',
+] as const;
+
+/** The geometry a custom model must give (a preset has it). */
+const REQUIRED_GEOMETRY = ['hiddenSize', 'nLayers', 'nHeads', 'ffnDim'] as const;
+
+/**
+ * A model preset (by name) with the config's overrides, or a custom model from its geometry, with
+ * defaults and derived fields filled; undefined (with issues recorded) when neither is possible.
+ */
+export function resolveModel(input: ParsedModelSpec, issues: ConfigIssue[]): ResolvedModelSpec | undefined {
+  const name = input.name;
+  const preset = findModelPreset(name);
+  const required = {
+    hiddenSize: input.hiddenSize ?? preset?.hiddenSize,
+    nLayers: input.nLayers ?? preset?.nLayers,
+    nHeads: input.nHeads ?? preset?.nHeads,
+    ffnDim: input.ffnDim ?? preset?.ffnDim,
+  };
+  const { hiddenSize, nLayers, nHeads, ffnDim } = required;
+  if (hiddenSize === undefined || nLayers === undefined || nHeads === undefined || ffnDim === undefined) {
+    reportMissingGeometry(name, required, issues);
+    return undefined;
+  }
+  const base: Partial<ResolvedModelSpec> = preset ?? {};
+  const nKvHeads = input.nKvHeads ?? base.nKvHeads ?? nHeads;
+  const headDimGiven = input.headDim ?? base.headDim;
+  if (headDimGiven === undefined && hiddenSize % nHeads !== 0) {
+    issues.push({
+      code: 'invalid_value',
+      path: 'modelSpec.headDim',
+      message: `hiddenSize ${hiddenSize} is not divisible by nHeads ${nHeads}; give headDim explicitly.`,
+    });
+  }
+  if (nHeads % nKvHeads !== 0) {
+    issues.push({
+      code: 'invalid_value',
+      path: 'modelSpec.nKvHeads',
+      message: `nKvHeads ${nKvHeads} must divide nHeads ${nHeads} (each KV head serves a whole group of query heads).`,
+    });
+  }
+  const numExperts = input.numExperts ?? base.numExperts ?? MODEL_DEFAULTS.numExperts;
+  const expertsPerToken = input.expertsPerToken ?? base.expertsPerToken ?? MODEL_DEFAULTS.expertsPerToken;
+  if (expertsPerToken > numExperts) {
+    issues.push({
+      code: 'out_of_range',
+      path: 'modelSpec.expertsPerToken',
+      message: `${expertsPerToken} experts per token is more than numExperts ${numExperts}.`,
+    });
+  }
+  const weightDtype: Dtype = input.weightDtype ?? base.weightDtype ?? MODEL_DEFAULTS.weightDtype;
+  const model: Omit<ResolvedModelSpec, 'nParams'> = {
+    name,
+    hiddenSize,
+    nLayers,
+    nHeads,
+    nKvHeads,
+    headDim: headDimGiven ?? Math.floor(hiddenSize / nHeads),
+    ffnDim,
+    vocabSize: input.vocabSize ?? base.vocabSize ?? MODEL_DEFAULTS.vocabSize,
+    gatedMlp: input.gatedMlp ?? base.gatedMlp ?? MODEL_DEFAULTS.gatedMlp,
+    tieWordEmbeddings: input.tieWordEmbeddings ?? base.tieWordEmbeddings ?? MODEL_DEFAULTS.tieWordEmbeddings,
+    weightDtype,
+    kvCacheDtype:
+      input.kvCacheDtype ??
+      (input.weightDtype === undefined && base.kvCacheDtype !== undefined
+        ? base.kvCacheDtype
+        : defaultKvDtype(weightDtype)),
+    maxContextLength: input.maxContextLength ?? base.maxContextLength ?? MODEL_DEFAULTS.maxContextLength,
+    numExperts,
+    expertsPerToken,
+    expertFfnDim: input.expertFfnDim ?? base.expertFfnDim ?? ffnDim,
+  };
+  const geometryOverridden = GEOMETRY_KEYS.some(
+    (key) => input[key] !== undefined && input[key] !== base[key],
+  );
+  const nParams =
+    input.nParams ?? (preset !== undefined && !geometryOverridden ? preset.nParams : deriveParamCount(model));
+  return { ...model, nParams };
+}
+
+/** A custom model without all of its required geometry: an unknown preset when it gives none of it. */
+function reportMissingGeometry(
+  name: string,
+  geometry: Readonly<Record<(typeof REQUIRED_GEOMETRY)[number], number | undefined>>,
+  issues: ConfigIssue[],
+): void {
+  const missing = REQUIRED_GEOMETRY.filter((key) => geometry[key] === undefined);
+  if (missing.length === REQUIRED_GEOMETRY.length) {
+    const close = closestNames(name, modelPresetNames(true));
+    issues.push({
+      code: 'unknown_preset',
+      path: 'modelSpec.name',
+      message: `"${name}" is not a model preset${close.length > 0 ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : '.'} Use a preset (see \`llm-sim presets models\`) or give the geometry: hiddenSize, nLayers, nHeads, ffnDim.`,
+    });
+    return;
+  }
+  for (const key of missing) {
+    issues.push({
+      code: 'missing_field',
+      path: `modelSpec.${key}`,
+      message: `is required for a custom model ("${name}" is not a preset).`,
+    });
+  }
+}
+
+/** The KV cache follows 16-bit and fp8 weights; weight-only int8/int4 keep a 16-bit cache. */
+function defaultKvDtype(weightDtype: Dtype): Dtype {
+  return weightDtype === 'int8' || weightDtype === 'int4' ? 'bf16' : weightDtype;
+}

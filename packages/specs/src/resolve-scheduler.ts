@@ -1,0 +1,46 @@
+import { SCHEDULER_DEFAULTS } from './config-defaults';
+import type { ParsedSchedulerSpec } from './config-schema';
+import type { ResolvedModelSpec } from './model-spec';
+import type { ResolvedSchedulerSpec } from './scheduler-spec';
+import type { EngineProfileName } from './simulator-config';
+
+/**
+ * `fixedInputLength`: every prompt's length when lengths are fixed (the default budget then covers
+ * it), else 0. The engine profile sets the batching defaults: TensorRT-LLM's in-flight batching puts
+ * context and generation requests in the same iteration (mixed batches up to max_num_tokens =
+ * 8192), which is chunked prefill with a chunk as large as the budget; the others default to vLLM
+ * v0's prefill-first iterations.
+ */
+export function resolveScheduler(
+  input: ParsedSchedulerSpec,
+  model: ResolvedModelSpec | undefined,
+  fixedInputLength: number,
+  engineProfile: EngineProfileName,
+): ResolvedSchedulerSpec {
+  const batchingType = input.batchingType ?? SCHEDULER_DEFAULTS.batchingType;
+  const mixedBatches = engineProfile === 'trtllm';
+  // vLLM V1 and SGLang chunk prompts into a 2048-token budget shared with decodes, decodes first.
+  const v1Scheduling = engineProfile === 'vllm' || engineProfile === 'sglang';
+  const chunkedPrefill = input.chunkedPrefill ?? (mixedBatches || v1Scheduling);
+  const maxNumBatchedTokens =
+    input.maxNumBatchedTokens ??
+    (mixedBatches
+      ? Math.max(8192, fixedInputLength)
+      : chunkedPrefill
+        ? 2048
+        : Math.max(2048, Math.min(model?.maxContextLength ?? 2048, 8192), fixedInputLength));
+  return {
+    batchingType,
+    maxBatchSize: input.maxBatchSize ?? SCHEDULER_DEFAULTS.maxBatchSize,
+    tokenLevelScheduling: input.tokenLevelScheduling ?? SCHEDULER_DEFAULTS.tokenLevelScheduling,
+    maxNumBatchedTokens,
+    chunkedPrefill,
+    prefillChunkSize: Math.min(input.prefillChunkSize ?? maxNumBatchedTokens, maxNumBatchedTokens),
+    kvBlockSize: input.kvBlockSize ?? SCHEDULER_DEFAULTS.kvBlockSize,
+    gpuMemoryUtilization: input.gpuMemoryUtilization ?? SCHEDULER_DEFAULTS.gpuMemoryUtilization,
+    preemptionMode: input.preemptionMode ?? SCHEDULER_DEFAULTS.preemptionMode,
+    batchWaitTimeoutS: input.batchWaitTimeoutS ?? (batchingType === 'static' ? 1 : 0),
+    queueOrder: input.queueOrder ?? SCHEDULER_DEFAULTS.queueOrder,
+    enablePrefixCaching: input.enablePrefixCaching ?? (v1Scheduling && batchingType === 'continuous'),
+  };
+}

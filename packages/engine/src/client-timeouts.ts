@@ -51,7 +51,8 @@ export class ClientTimeouts {
   scheduleNext(): void {
     const sequences = this.sequences;
     let head = this.head;
-    while (head < sequences.length && this.hasLeft((sequences[head] as Sequence).id)) head++;
+    for (let sequence = sequences[head]; sequence !== undefined && this.hasLeft(sequence.id); )
+      sequence = sequences[++head];
     if (head >= 4096 && 2 * head >= sequences.length) {
       this.sequences = sequences.slice(head);
       this.engines = this.engines.slice(head);

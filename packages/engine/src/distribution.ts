@@ -45,7 +45,7 @@ export class Samples {
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     for (let index = 0; index < length; index++) {
-      const value = values[index] as number;
+      const value = values[index] ?? 0;
       sum += value;
       if (value < min) min = value;
       if (value > max) max = value;
@@ -57,11 +57,13 @@ export class Samples {
       const low = Math.floor(rank);
       select(values, low, from, length - 1);
       from = low;
-      const lowValue = values[low] as number;
+      const lowValue = values[low] ?? Number.NaN;
       if (rank === low || low + 1 >= length) return lowValue;
       let next = Number.POSITIVE_INFINITY; // the next order statistic: the smallest right of `low`
-      for (let index = low + 1; index < length; index++)
-        if ((values[index] as number) < next) next = values[index] as number;
+      for (let index = low + 1; index < length; index++) {
+        const value = values[index] ?? next;
+        if (value < next) next = value;
+      }
       return lowValue + (next - lowValue) * (rank - low);
     };
     const p50 = at(0.5);
@@ -110,7 +112,7 @@ export class LogHistogram {
         this.safeHigh = LogHistogram.floor * Math.exp(index * LogHistogram.base) * (1 - 1e-9);
       }
     }
-    this.weights[index] = (this.weights[index] as number) + weight;
+    this.weights[index] = (this.weights[index] ?? 0) + weight;
     this.total += weight;
     this.sum += value * weight;
     if (value < this.minimum) this.minimum = value;
@@ -127,7 +129,7 @@ export class LogHistogram {
       const target = q * this.total;
       let cumulative = 0;
       for (let index = 0; index < this.weights.length; index++) {
-        cumulative += this.weights[index] as number;
+        cumulative += this.weights[index] ?? 0;
         if (cumulative >= target) {
           const middle =
             index === 0
@@ -159,18 +161,18 @@ function select(values: Float64Array, k: number, left: number, right: number): v
   let high = right;
   while (high > low) {
     const middle = (low + high) >>> 1;
-    const a = values[low] as number;
-    const b = values[middle] as number;
-    const c = values[high] as number;
+    const a = values[low] ?? Number.NaN;
+    const b = values[middle] ?? Number.NaN;
+    const c = values[high] ?? Number.NaN;
     const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c)); // median of three
     let i = low;
     let j = high;
     while (i <= j) {
-      while ((values[i] as number) < pivot) i++;
-      while ((values[j] as number) > pivot) j--;
+      while ((values[i] ?? Number.NaN) < pivot) i++;
+      while ((values[j] ?? Number.NaN) > pivot) j--;
       if (i <= j) {
-        const swap = values[i] as number;
-        values[i] = values[j] as number;
+        const swap = values[i] ?? Number.NaN;
+        values[i] = values[j] ?? Number.NaN;
         values[j] = swap;
         i++;
         j--;

@@ -43,7 +43,7 @@ export function createLengthSampler(
       const count = trace.inputTokens.length;
       return (random) => {
         const index = Math.min(count - 1, Math.floor(random() * count));
-        return { input: trace.inputTokens[index] as number, output: trace.outputTokens[index] as number };
+        return { input: trace.inputTokens[index] ?? 0, output: trace.outputTokens[index] ?? 0 };
       };
     }
   }
@@ -61,7 +61,7 @@ function zipfTable(exponent: number, mean: number): Float64Array {
       weighted += weight * length;
       cdf[length - 1] = total;
     }
-    for (let index = 0; index < limit; index++) cdf[index] = (cdf[index] as number) / total;
+    for (let index = 0; index < limit; index++) cdf[index] = (cdf[index] ?? 0) / total;
     return { cdf, mean: weighted / total };
   };
   let low = 1;
@@ -80,7 +80,7 @@ function sampleTable(cdf: Float64Array, uniform: number): number {
   let high = cdf.length - 1;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if ((cdf[middle] as number) < uniform) low = middle + 1;
+    if ((cdf[middle] ?? Number.POSITIVE_INFINITY) < uniform) low = middle + 1;
     else high = middle;
   }
   return low + 1;

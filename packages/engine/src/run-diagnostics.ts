@@ -115,7 +115,7 @@ function overloadWarning(run: RunDiagnosticsInput): string | undefined {
   if (config.workloadSpec.arrivalProcess !== 'closed-loop' && buckets >= 8) {
     const mean = (from: number, to: number) => {
       let sum = 0;
-      for (let index = from; index < to; index++) sum += queueLength[index] as number;
+      for (let index = from; index < to; index++) sum += queueLength[index] ?? 0;
       return sum / Math.max(1, to - from);
     };
     const quarter = Math.floor(buckets / 4);

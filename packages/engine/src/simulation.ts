@@ -141,8 +141,8 @@ export class Simulation {
     for (const replica of this.replicas)
       for (const engine of replica.engines) this.policies.push(engine.policy);
     this.bulkDecodes = stages === 1 && options.chromeTrace !== true && options.exactIterations !== true;
-    const policy = (this.replicas[0] as Replica).engines[0]?.policy as BatchingPolicy;
-    if (this.timeouts !== undefined && policy.abort === undefined)
+    const policy = this.replicas[0]?.engines[0]?.policy;
+    if (this.timeouts !== undefined && policy !== undefined && policy.abort === undefined)
       throw new ConfigError([
         {
           code: 'invalid_value',
@@ -186,7 +186,8 @@ export class Simulation {
     for (let count = 0; count < maxEvents; count++) {
       const time = this.nextEventTime();
       if (time === Number.POSITIVE_INFINITY || time > this.horizon || this.stoppedEarly) return false;
-      const event = this.queue.pop() as Event;
+      const event = this.queue.pop();
+      if (event === undefined) return false;
       this.observeQueue(time);
       this.now = time;
       this.lastEventTime = time;
@@ -224,10 +225,8 @@ export class Simulation {
 
   /** Requests waiting: in a scheduler's queue, or still in their hand-off to it (admission delay). */
   private waitingTotal(): number {
-    const policies = this.policies;
     let waiting = this.handingOff;
-    for (let index = 0; index < policies.length; index++)
-      waiting += (policies[index] as BatchingPolicy).waitingCount;
+    for (const policy of this.policies) waiting += policy.waitingCount;
     return waiting;
   }
 
@@ -264,7 +263,7 @@ export class Simulation {
       return;
     }
     const replicaIndex = this.router.pick(this.replicas);
-    const replica = this.replicas[replicaIndex] as Replica;
+    const replica = this.replicaAt(replicaIndex);
     replica.outstanding++;
     this.ledger.route(id, replicaIndex);
     const engine = leastLoadedEngine(replica);
@@ -331,7 +330,8 @@ export class Simulation {
     const fits = steadyIterationsBefore(cost, window, runStart, this.nextEventTime(), this.horizon);
     if (fits === 0) return;
     const policy = engine.policy;
-    const iterations = (policy.steadyDecodeBlocks as (iterations: number) => number).call(policy, fits);
+    if (policy.steadyDecodeBlocks === undefined || policy.advanceSteadyDecode === undefined) return;
+    const iterations = policy.steadyDecodeBlocks(fits);
     if (iterations === 0) return;
     const counts = this.counts;
     const run = runSteadyDecodes(
@@ -343,11 +343,11 @@ export class Simulation {
       engine.gaps,
       engine.stageGaps,
     );
-    (policy.advanceSteadyDecode as (iterations: number) => void).call(policy, run.count);
+    policy.advanceSteadyDecode(run.count);
     const end = run.end;
     const span = end - runStart;
     const waiting = this.waitingTotal();
-    (this.replicas[engine.replica] as Replica).stageFree[0] = end;
+    engine.host.stageFree[0] = end;
     counts.stageBusyS += run.busyS;
     counts.flops += run.flops;
     counts.bytes += run.bytes;
@@ -376,7 +376,7 @@ export class Simulation {
   private launch(engine: VirtualEngine, plan: IterationPlan): void {
     const perf = this.perf;
     const counts = this.counts;
-    const replica = this.replicas[engine.replica] as Replica;
+    const replica = engine.host;
     let tokens = plan.decodeSequences;
     for (const chunk of plan.prefillChunks) tokens += chunk;
     const sequences = plan.prefillChunks.length + plan.decodeSequences;
@@ -392,7 +392,7 @@ export class Simulation {
     const attention = tokens > 0 ? perf.attentionTime(plan, undefined, tokens) : 0;
     for (let stage = 0; stage < perf.stages; stage++) {
       const stageTime = tokens > 0 ? perf.stageTime(plan, stage, tokens, attention) : 0;
-      const stageStart = Math.max(time, replica.stageFree[stage] as number);
+      const stageStart = Math.max(time, replica.stageFree[stage] ?? time);
       const stageEnd = stageStart + stageTime;
       replica.stageFree[stage] = stageEnd;
       counts.stageBusyS += Math.max(0, Math.min(stageEnd, this.horizon) - Math.min(stageStart, this.horizon));
@@ -428,7 +428,7 @@ export class Simulation {
     const deferred = this.timeouts?.takeDeferred(engine);
     if (deferred !== undefined) for (const sequence of deferred) this.abort(sequence, engine);
     // Every idle engine of this replica may now use the freed stage or capacity.
-    for (const candidate of (this.replicas[engine.replica] as Replica).engines) this.tryLaunch(candidate);
+    for (const candidate of engine.host.engines) this.tryLaunch(candidate);
   }
 
   private onFirstToken(sequence: Sequence, time: number): void {
@@ -447,7 +447,7 @@ export class Simulation {
     if (timeouts !== undefined && time > sequence.arrivalTime + timeouts.timeoutS) return;
     const times = this.counts.completion(sequence, time, this.config.slo);
     const replicaIndex = this.ledger.replicaOf(sequence.id);
-    (this.replicas[replicaIndex] as Replica).outstanding--;
+    this.replicaAt(replicaIndex).outstanding--;
     this.series.addCompletion(time);
     this.stageTracker?.finish(sequence, sequence.measured ? times : undefined);
     this.records?.push({
@@ -482,7 +482,7 @@ export class Simulation {
   private handleTimeout(sequence: Sequence, engine: VirtualEngine): void {
     if (this.ledger.hasLeft(sequence.id)) return;
     this.counts.timedOut++;
-    (this.replicas[this.ledger.replicaOf(sequence.id)] as Replica).outstanding--;
+    this.replicaAt(this.ledger.replicaOf(sequence.id)).outstanding--;
     this.stageTracker?.timeOut(sequence.id);
     this.afterRequestLeaves(sequence.id, this.now);
     // A server that does not abort keeps computing it; its response comes too late (onFinish drops it).
@@ -498,7 +498,7 @@ export class Simulation {
   /** Takes a timed-out request out of its scheduler (nothing when it finished meanwhile). */
   private abort(sequence: Sequence, engine: VirtualEngine): void {
     const decoding = sequence.status === 'decoding';
-    if (!(engine.policy.abort as (sequence: Sequence) => boolean).call(engine.policy, sequence)) return;
+    if (engine.policy.abort === undefined || !engine.policy.abort(sequence)) return;
     // It leaves the decoding set: its inter-token bookkeeping follows, as at a finish.
     if (decoding) {
       engine.gaps.leave(sequence);
@@ -552,6 +552,13 @@ export class Simulation {
       customProfile: this.options.engineProfile !== undefined,
     });
     return new SimulationMetrics(this.config, statistics, series, this.records, this.trace);
+  }
+
+  /** Replica `index` (an index the router or the ledger gave: always one of the run's). */
+  private replicaAt(index: number): Replica {
+    const replica = this.replicas[index];
+    if (replica === undefined) throw new Error(`internal: no replica ${index}`);
+    return replica;
   }
 
   /** KV-cache tokens one scheduler holds. */

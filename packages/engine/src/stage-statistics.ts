@@ -63,30 +63,37 @@ export class StageTracker {
     this.tokenGroup = withRoomFor(this.tokenGroup, id);
     this.stageOfId[id] = stage;
     this.tokenGroup[id] = -1;
-    (this.accumulators[stage] as StageAccumulator).arrived++;
+    this.accumulator(stage).arrived++;
+  }
+
+  /** The observations of stage `stage` (an index the tracker gave: always one of the stages). */
+  private accumulator(stage: number): StageAccumulator {
+    const accumulator = this.accumulators[stage];
+    if (accumulator === undefined) throw new Error(`internal: no load stage ${stage}`);
+    return accumulator;
   }
 
   stageOf(id: number): number {
-    return this.stageOfId[id] as number;
+    return this.stageOfId[id] ?? 0;
   }
 
   /** The inter-token histogram of a stage (the engines' {@link StageTokenGaps} add to it). */
   histogram(stage: number): LogHistogram {
-    return (this.accumulators[stage] as StageAccumulator).itl;
+    return this.accumulator(stage).itl;
   }
 
   reject(id: number): void {
-    (this.accumulators[this.stageOf(id)] as StageAccumulator).rejected++;
+    this.accumulator(this.stageOf(id)).rejected++;
   }
 
   /** The request's client gave up on it (`workloadSpec.requestTimeoutS`). */
   timeOut(id: number): void {
-    (this.accumulators[this.stageOf(id)] as StageAccumulator).timedOut++;
+    this.accumulator(this.stageOf(id)).timedOut++;
   }
 
   /** The request's first prefill completed. */
   firstToken(sequence: Sequence): void {
-    const stage = this.accumulators[this.stageOf(sequence.id)] as StageAccumulator;
+    const stage = this.accumulator(this.stageOf(sequence.id));
     stage.inputTokens += sequence.inputTokens;
     if (sequence.measured) {
       stage.measuredPromptTokens += sequence.inputTokens;
@@ -99,7 +106,7 @@ export class StageTracker {
     sequence: Sequence,
     latencies: { ttft: number; e2e: number; queueing: number; tpot: number; metSlo: boolean } | undefined,
   ): void {
-    const stage = this.accumulators[this.stageOf(sequence.id)] as StageAccumulator;
+    const stage = this.accumulator(this.stageOf(sequence.id));
     stage.completed++;
     stage.outputTokens += sequence.outputTokens;
     if (latencies === undefined) return;
@@ -118,9 +125,9 @@ export class StageTracker {
    */
   summarize(durationS: number, warmupS: number, timeouts = false): StageStatistics[] {
     return this.stages.map((spec, index) => {
-      const stage = this.accumulators[index] as StageAccumulator;
-      const start = this.starts[index] as number;
-      const end = Math.min(this.starts[index + 1] as number, durationS);
+      const stage = this.accumulator(index);
+      const start = this.starts[index] ?? 0;
+      const end = Math.min(this.starts[index + 1] ?? 0, durationS);
       const window = Math.max(0, end - start);
       const measuredWindow = Math.max(0, end - Math.max(start, warmupS));
       const perSecond = (value: number) => (window > 0 ? value / window : 0);
@@ -194,8 +201,8 @@ export class StageTokenGaps {
     const measured = sequence.measured ? 1 : 0;
     const last = this.joined - 1;
     if (last >= 0 && this.joinTimes[last] === time && this.joinStages[last] === stage) {
-      this.joinCounts[last] = (this.joinCounts[last] as number) + 1;
-      this.joinMeasured[last] = (this.joinMeasured[last] as number) + measured;
+      this.joinCounts[last] = (this.joinCounts[last] ?? 0) + 1;
+      this.joinMeasured[last] = (this.joinMeasured[last] ?? 0) + measured;
     } else {
       this.joinTimes = withRoomFor(this.joinTimes, this.joined);
       this.joinStages = withRoomFor(this.joinStages, this.joined);
@@ -207,24 +214,21 @@ export class StageTokenGaps {
       this.joinMeasured[this.joined] = measured;
       this.joined++;
     }
-    if ((tracker.tokenGroup[id] as number) < 0 && measured === 1)
-      this.decoding[stage] = (this.decoding[stage] as number) + 1;
+    if ((tracker.tokenGroup[id] ?? 0) < 0 && measured === 1)
+      this.decoding[stage] = (this.decoding[stage] ?? 0) + 1;
     tracker.tokenTime[id] = time;
     tracker.tokenGroup[id] = this.group;
   }
 
   /** A swapped-out sequence rejoins: its next gap runs from its last token before the swap. */
   swapIn(sequence: Sequence): void {
-    this.join(sequence, this.tracker.tokenTime[sequence.id] as number);
+    this.join(sequence, this.tracker.tokenTime[sequence.id] ?? 0);
   }
 
   recomputed(sequence: Sequence, time: number): void {
     const id = sequence.id;
     if (sequence.measured)
-      (this.histograms[this.tracker.stageOf(id)] as LogHistogram).add(
-        time - (this.tracker.tokenTime[id] as number),
-        1,
-      );
+      this.histograms[this.tracker.stageOf(id)]?.add(time - (this.tracker.tokenTime[id] ?? 0), 1);
     this.join(sequence, time);
   }
 
@@ -232,11 +236,11 @@ export class StageTokenGaps {
     const tracker = this.tracker;
     const id = sequence.id;
     const stage = tracker.stageOf(id);
-    const group = tracker.tokenGroup[id] as number;
+    const group = tracker.tokenGroup[id] ?? 0;
     if (group !== this.group) {
       tracker.tokenTime[id] = this.decodedAt;
     } else {
-      const time = tracker.tokenTime[id] as number;
+      const time = tracker.tokenTime[id] ?? 0;
       for (let index = this.joined - 1; index >= 0; index--) {
         if (
           this.joinTimes[index] !== time ||
@@ -244,13 +248,13 @@ export class StageTokenGaps {
           this.joinCounts[index] === 0
         )
           continue;
-        this.joinCounts[index] = (this.joinCounts[index] as number) - 1;
-        if (sequence.measured) this.joinMeasured[index] = (this.joinMeasured[index] as number) - 1;
+        this.joinCounts[index] = (this.joinCounts[index] ?? 0) - 1;
+        if (sequence.measured) this.joinMeasured[index] = (this.joinMeasured[index] ?? 0) - 1;
         break;
       }
       while (this.joined > 0 && this.joinCounts[this.joined - 1] === 0) this.joined--;
     }
-    if (group >= 0 && sequence.measured) this.decoding[stage] = (this.decoding[stage] as number) - 1;
+    if (group >= 0 && sequence.measured) this.decoding[stage] = (this.decoding[stage] ?? 0) - 1;
     tracker.tokenGroup[id] = -1;
   }
 
@@ -258,17 +262,17 @@ export class StageTokenGaps {
     const joinedPerStage = this.joinedPerStage;
     joinedPerStage.fill(0);
     for (let index = 0; index < this.joined; index++) {
-      const measured = this.joinMeasured[index] as number;
+      const measured = this.joinMeasured[index] ?? 0;
       if (measured <= 0) continue;
-      const stage = this.joinStages[index] as number;
-      (this.histograms[stage] as LogHistogram).add(time - (this.joinTimes[index] as number), measured);
-      joinedPerStage[stage] = (joinedPerStage[stage] as number) + measured;
+      const stage = this.joinStages[index] ?? 0;
+      this.histograms[stage]?.add(time - (this.joinTimes[index] ?? 0), measured);
+      joinedPerStage[stage] = (joinedPerStage[stage] ?? 0) + measured;
     }
     this.joined = 0;
     const decoding = this.decoding;
     for (let stage = 0; stage < decoding.length; stage++) {
-      const rest = (decoding[stage] as number) - (joinedPerStage[stage] as number);
-      if (rest > 0) (this.histograms[stage] as LogHistogram).add(time - this.decodedAt, rest);
+      const rest = (decoding[stage] ?? 0) - (joinedPerStage[stage] ?? 0);
+      if (rest > 0) this.histograms[stage]?.add(time - this.decodedAt, rest);
     }
     this.decodedAt = time;
     this.group++;

@@ -64,9 +64,10 @@ export class TimeSeriesRecorder {
   }
 
   private merge(): void {
-    for (const series of Object.values(this.sums) as Float64Array[]) {
+    const { tokens, completions, queueTime, batchTime, kvTime, busyTime, systemTime } = this.sums;
+    for (const series of [tokens, completions, queueTime, batchTime, kvTime, busyTime, systemTime]) {
       for (let index = 0; index < MAX_BUCKETS / 2; index++)
-        series[index] = (series[2 * index] as number) + (series[2 * index + 1] as number);
+        series[index] = (series[2 * index] ?? 0) + (series[2 * index + 1] ?? 0);
       series.fill(0, MAX_BUCKETS / 2);
     }
     this.buckets = Math.ceil(this.buckets / 2);
@@ -75,21 +76,21 @@ export class TimeSeriesRecorder {
 
   addTokens(time: number, tokens: number): void {
     const index = this.bucketOf(time);
-    this.sums.tokens[index] = (this.sums.tokens[index] as number) + tokens;
+    this.sums.tokens[index] = (this.sums.tokens[index] ?? 0) + tokens;
   }
 
   addCompletion(time: number): void {
     const index = this.bucketOf(time);
-    this.sums.completions[index] = (this.sums.completions[index] as number) + 1;
+    this.sums.completions[index] = (this.sums.completions[index] ?? 0) + 1;
   }
 
   /** Records an iteration running from `start` for `duration` with the given state (time-weighted). */
   addIteration(start: number, duration: number, batchSize: number, kvUtilization: number): void {
     const index = this.bucketOf(start);
     const sums = this.sums;
-    sums.batchTime[index] = (sums.batchTime[index] as number) + batchSize * duration;
-    sums.kvTime[index] = (sums.kvTime[index] as number) + kvUtilization * duration;
-    sums.busyTime[index] = (sums.busyTime[index] as number) + duration;
+    sums.batchTime[index] = (sums.batchTime[index] ?? 0) + batchSize * duration;
+    sums.kvTime[index] = (sums.kvTime[index] ?? 0) + kvUtilization * duration;
+    sums.busyTime[index] = (sums.busyTime[index] ?? 0) + duration;
   }
 
   /**
@@ -104,8 +105,8 @@ export class TimeSeriesRecorder {
       const from = Math.max(start, index * this.interval);
       const to = Math.min(end, (index + 1) * this.interval);
       if (to <= from) continue;
-      queueTime[index] = (queueTime[index] as number) + waiting * (to - from);
-      systemTime[index] = (systemTime[index] as number) + inSystem * (to - from);
+      queueTime[index] = (queueTime[index] ?? 0) + waiting * (to - from);
+      systemTime[index] = (systemTime[index] ?? 0) + inSystem * (to - from);
     }
   }
 
@@ -121,14 +122,14 @@ export class TimeSeriesRecorder {
     for (let index = 0; index < buckets; index++) {
       const start = index * this.interval;
       const width = Math.max(1e-12, Math.min(this.interval, endTime - start));
-      const busy = this.sums.busyTime[index] as number;
+      const busy = this.sums.busyTime[index] ?? 0;
       timeS.push(start);
-      throughput.push((this.sums.tokens[index] as number) / width);
-      completions.push((this.sums.completions[index] as number) / width);
-      queue.push((this.sums.queueTime[index] as number) / width);
-      batch.push(busy > 0 ? (this.sums.batchTime[index] as number) / busy : 0);
-      kv.push(busy > 0 ? (this.sums.kvTime[index] as number) / busy : 0);
-      system.push((this.sums.systemTime[index] as number) / width);
+      throughput.push((this.sums.tokens[index] ?? 0) / width);
+      completions.push((this.sums.completions[index] ?? 0) / width);
+      queue.push((this.sums.queueTime[index] ?? 0) / width);
+      batch.push(busy > 0 ? (this.sums.batchTime[index] ?? 0) / busy : 0);
+      kv.push(busy > 0 ? (this.sums.kvTime[index] ?? 0) / busy : 0);
+      system.push((this.sums.systemTime[index] ?? 0) / width);
     }
     return {
       timeS,

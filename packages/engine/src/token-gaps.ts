@@ -38,8 +38,8 @@ export class TokenGaps {
     const last = this.joined - 1;
     const measured = sequence.measured ? 1 : 0;
     if (last >= 0 && this.joinTimes[last] === time) {
-      this.joinCounts[last] = (this.joinCounts[last] as number) + 1;
-      this.joinMeasured[last] = (this.joinMeasured[last] as number) + measured;
+      this.joinCounts[last] = (this.joinCounts[last] ?? 0) + 1;
+      this.joinMeasured[last] = (this.joinMeasured[last] ?? 0) + measured;
     } else {
       this.joinTimes = withRoomFor(this.joinTimes, this.joined);
       this.joinCounts = withRoomFor(this.joinCounts, this.joined);
@@ -66,8 +66,8 @@ export class TokenGaps {
     } else {
       for (let index = this.joined - 1; index >= 0; index--) {
         if (this.joinTimes[index] !== sequence.tokenTime || this.joinCounts[index] === 0) continue;
-        this.joinCounts[index] = (this.joinCounts[index] as number) - 1;
-        if (sequence.measured) this.joinMeasured[index] = (this.joinMeasured[index] as number) - 1;
+        this.joinCounts[index] = (this.joinCounts[index] ?? 0) - 1;
+        if (sequence.measured) this.joinMeasured[index] = (this.joinMeasured[index] ?? 0) - 1;
         break;
       }
       // Keep the list short when no decode step comes (e.g. one-token outputs finish at prefill).
@@ -80,8 +80,8 @@ export class TokenGaps {
   decodeStep(time: number, measured: number): void {
     let remaining = measured;
     for (let index = 0; index < this.joined && remaining > 0; index++) {
-      const gapCount = Math.min(this.joinMeasured[index] as number, remaining);
-      if (gapCount > 0) this.histogram.add(time - (this.joinTimes[index] as number), gapCount);
+      const gapCount = Math.min(this.joinMeasured[index] ?? 0, remaining);
+      if (gapCount > 0) this.histogram.add(time - (this.joinTimes[index] ?? 0), gapCount);
       remaining -= gapCount;
     }
     this.joined = 0;

@@ -22,6 +22,7 @@ export function readTraceCached(path: string, field?: string): Trace {
   }
   const trace = readTraceFile(path, field);
   cache.set(key, trace);
-  if (cache.size > CAPACITY) cache.delete(cache.keys().next().value as string);
+  const oldest = cache.keys().next();
+  if (cache.size > CAPACITY && oldest.done !== true) cache.delete(oldest.value);
   return trace;
 }

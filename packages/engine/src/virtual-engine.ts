@@ -6,7 +6,9 @@ import { TokenGaps } from './token-gaps';
 
 /** One scheduler of a replica: a pipeline stage's virtual engine (vLLM's), or the replica itself without pipeline parallelism. */
 export interface VirtualEngine {
+  /** Index of its replica, and the replica itself. */
   readonly replica: number;
+  readonly host: Replica;
   readonly stage: number;
   readonly policy: BatchingPolicy;
   /** Inter-token gaps of this engine's sequences. */
@@ -107,12 +109,13 @@ export function createReplicas(
   const stages = config.parallelismSpec.pipelineParallelSize;
   const replicas: Replica[] = [];
   for (let replica = 0; replica < config.parallelismSpec.dataParallelSize; replica++) {
-    const engines: VirtualEngine[] = [];
+    const host: Replica = { engines: [], stageFree: new Float64Array(stages), outstanding: 0 };
     for (let stage = 0; stage < stages; stage++) {
       const gaps = new TokenGaps(itl);
       const stageGaps = stageTracker === undefined ? undefined : new StageTokenGaps(stageTracker);
-      engines.push({
+      host.engines.push({
         replica,
+        host,
         stage,
         policy: createPolicy({
           ...config.schedulerSpec,
@@ -128,20 +131,22 @@ export function createReplicas(
         pendingDuration: 0,
       });
     }
-    replicas.push({ engines, stageFree: new Float64Array(stages), outstanding: 0 });
+    replicas.push(host);
   }
   return replicas;
 }
 
 /** The replica's virtual engine with the fewest requests (waiting plus running); the first on ties. */
 export function leastLoadedEngine(replica: Replica): VirtualEngine {
-  let engine = replica.engines[0] as VirtualEngine;
+  let engine: VirtualEngine | undefined;
   for (const candidate of replica.engines) {
     if (
+      engine === undefined ||
       candidate.policy.waitingCount + candidate.policy.runningCount <
-      engine.policy.waitingCount + engine.policy.runningCount
+        engine.policy.waitingCount + engine.policy.runningCount
     )
       engine = candidate;
   }
+  if (engine === undefined) throw new Error('internal: a replica without virtual engines');
   return engine;
 }

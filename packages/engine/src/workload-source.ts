@@ -32,8 +32,9 @@ export interface RequestShape {
 export function stageBoundaries(stages: ResolvedConfig['workloadSpec']['stages']): Float64Array | undefined {
   if (stages === undefined) return undefined;
   const starts = new Float64Array(stages.length + 1);
-  for (let index = 0; index < stages.length; index++)
-    starts[index + 1] = (starts[index] as number) + (stages[index] as { durationS: number }).durationS;
+  stages.forEach((stage, index) => {
+    starts[index + 1] = (starts[index] ?? 0) + stage.durationS;
+  });
   return starts;
 }
 
@@ -70,7 +71,9 @@ export class WorkloadSource {
     this.streams = streams;
     const workload = config.workloadSpec;
     this.trace =
-      workload.arrivalProcess === 'trace' ? readTraceCached(workload.traceFile as string) : undefined;
+      workload.arrivalProcess === 'trace' && workload.traceFile !== undefined
+        ? readTraceCached(workload.traceFile)
+        : undefined;
     if (this.trace !== undefined && this.trace.arrivalTimesS === undefined) {
       throw new ConfigError([
         {
@@ -93,7 +96,7 @@ export class WorkloadSource {
     const starts = this.stageStarts;
     if (starts === undefined) return -1;
     let stage = 0;
-    while (stage + 2 < starts.length && time >= (starts[stage + 1] as number)) stage++;
+    while (stage + 2 < starts.length && time >= (starts[stage + 1] ?? Number.POSITIVE_INFINITY)) stage++;
     return stage;
   }
 
@@ -108,10 +111,10 @@ export class WorkloadSource {
     const stages = workload.stages;
     if (starts === undefined || stages === undefined) return workload.arrivalRate * until;
     let expected = 0;
-    for (let index = 0; index < stages.length; index++) {
-      const overlap = Math.min(until, starts[index + 1] as number) - (starts[index] as number);
-      if (overlap > 0) expected += (stages[index] as { rate: number }).rate * overlap;
-    }
+    stages.forEach((stage, index) => {
+      const overlap = Math.min(until, starts[index + 1] ?? 0) - (starts[index] ?? 0);
+      if (overlap > 0) expected += stage.rate * overlap;
+    });
     return expected;
   }
 
@@ -125,12 +128,11 @@ export class WorkloadSource {
     const stages = workload.stages;
     if (starts === undefined || stages === undefined) return count / workload.arrivalRate;
     let remaining = count;
-    for (let index = 0; index < stages.length; index++) {
-      const { rate, durationS } = stages[index] as { rate: number; durationS: number };
-      if (rate * durationS >= remaining) return (starts[index] as number) + remaining / rate;
+    for (const [index, { rate, durationS }] of stages.entries()) {
+      if (rate * durationS >= remaining) return (starts[index] ?? 0) + remaining / rate;
       remaining -= rate * durationS;
     }
-    return starts[stages.length] as number;
+    return starts[stages.length] ?? 0;
   }
 
   /**
@@ -203,7 +205,7 @@ export class WorkloadSource {
     if (this.promptInputs[prompt] === 0) this.promptInputs[prompt] = input;
     return {
       time,
-      input: this.promptInputs[prompt] as number,
+      input: this.promptInputs[prompt] ?? input,
       output,
       prefixGroup: Math.floor(prompt / perGroup),
       promptKey: prompt,
@@ -217,10 +219,9 @@ export class WorkloadSource {
    */
   get arrivalsEndS(): number | undefined {
     if (this.cutByDuration) return this.config.simulationDurationS;
-    if (this.stagesEnded) {
-      const starts = this.stageStarts as Float64Array;
-      return Math.min(this.config.simulationDurationS, starts[starts.length - 1] as number);
-    }
+    const starts = this.stageStarts;
+    if (this.stagesEnded && starts !== undefined)
+      return Math.min(this.config.simulationDurationS, starts[starts.length - 1] ?? Number.POSITIVE_INFINITY);
     return this.exhausted ? this.lastArrival : undefined;
   }
 
@@ -260,14 +261,10 @@ export class WorkloadSource {
         this.exhausted = true;
         return undefined;
       }
-      const time = ((this.trace.arrivalTimesS as Float64Array)[index] as number) * workload.traceTimeScale;
+      const time = (this.trace.arrivalTimesS?.[index] ?? 0) * workload.traceTimeScale;
       if (!this.withinLimits(time)) return undefined;
       this.produce(time);
-      return this.share(
-        time,
-        this.trace.inputTokens[index] as number,
-        this.trace.outputTokens[index] as number,
-      );
+      return this.share(time, this.trace.inputTokens[index] ?? 0, this.trace.outputTokens[index] ?? 0);
     }
     if (this.stageStarts !== undefined) return this.nextInStages(this.stageStarts);
     const mean = 1 / workload.arrivalRate;
@@ -296,7 +293,7 @@ export class WorkloadSource {
   /** The next arrival of the load stages (deterministic or Poisson within each stage). */
   private nextInStages(starts: Float64Array): Arrival | undefined {
     const workload = this.config.workloadSpec;
-    const stages = workload.stages as NonNullable<typeof workload.stages>;
+    const stages = workload.stages ?? [];
     const deterministic = workload.arrivalProcess === 'deterministic';
     let time: number;
     for (;;) {
@@ -307,14 +304,14 @@ export class WorkloadSource {
         else this.stagesEnded = true;
         return undefined;
       }
-      const rate = (stages[this.stage] as { rate: number }).rate;
+      const rate = stages[this.stage]?.rate ?? 0;
       time = deterministic
-        ? (starts[this.stage] as number) + this.inStage / rate
+        ? (starts[this.stage] ?? 0) + this.inStage / rate
         : this.clock + exponential(this.streams.arrivals, 1 / rate);
-      if (time < (starts[this.stage + 1] as number)) break;
+      if (time < (starts[this.stage + 1] ?? 0)) break;
       this.stage++;
       this.inStage = 0;
-      this.clock = starts[this.stage] as number;
+      this.clock = starts[this.stage] ?? 0;
     }
     if (!this.withinLimits(time)) return undefined;
     this.clock = time;

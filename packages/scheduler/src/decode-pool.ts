@@ -65,7 +65,7 @@ export class DecodePool {
     sequence.decodeBaseIteration = iteration;
     sequence.finishIteration = finishIteration;
     const phase = this.phase(sequence);
-    this.phaseCounts[phase] = (this.phaseCounts[phase] as number) + 1;
+    this.phaseCounts[phase] = (this.phaseCounts[phase] ?? 0) + 1;
     this.kvLengthSum += kvLength;
     this.members++;
     if (sequence.measured) this.measuredCount++;
@@ -80,7 +80,7 @@ export class DecodePool {
     // Length before the step: base + (iteration − 1 − baseIteration) ≡ 0 (mod B)  ⇔  phase ≡ 1 − iteration.
     let target = (1 - iteration) % this.blockSize;
     if (target < 0) target += this.blockSize;
-    return this.phaseCounts[target] as number;
+    return this.phaseCounts[target] ?? 0;
   }
 
   /** Advances every member by `steps` decode steps at once (steady runs: nobody finishes in between). */
@@ -119,13 +119,13 @@ export class DecodePool {
 
   /** The member admitted last (the preemption victim), or undefined. */
   latest(): Sequence | undefined {
-    while (this.order.length > 0) {
-      const last = this.order[this.order.length - 1] as Entry;
+    for (;;) {
+      const last = this.order[this.order.length - 1];
+      if (last === undefined) return undefined;
       if (isLive(last)) return last.sequence;
       this.order.pop();
       this.removedInOrder = Math.max(0, this.removedInOrder - 1);
     }
-    return undefined;
   }
 
   /** Removes a member (preemption); its heap entry is dropped lazily. `iteration` is the last completed one. */
@@ -135,7 +135,7 @@ export class DecodePool {
 
   private detach(sequence: Sequence, iteration: number): void {
     const phase = this.phase(sequence);
-    this.phaseCounts[phase] = (this.phaseCounts[phase] as number) - 1;
+    this.phaseCounts[phase] = (this.phaseCounts[phase] ?? 0) - 1;
     this.kvLengthSum -= sequence.kvLengthAt(iteration);
     this.members--;
     if (sequence.measured) this.measuredCount--;
@@ -148,34 +148,43 @@ export class DecodePool {
     }
   }
 
+  /** Adds an entry: a hole sifted up from the end to its place. */
   private pushHeap(entry: Entry): void {
     const heap = this.finishHeap;
+    let index = heap.length;
     heap.push(entry);
-    let index = heap.length - 1;
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (!earlier(heap[index] as Entry, heap[parent] as Entry)) break;
-      [heap[index], heap[parent]] = [heap[parent] as Entry, heap[index] as Entry];
+      const above = heap[parent];
+      if (above === undefined || !earlier(entry, above)) break;
+      heap[index] = above;
       index = parent;
     }
+    heap[index] = entry;
   }
 
+  /** Removes the top: the last entry moves into a hole sifted down from the root to its place. */
   private popHeap(): void {
     const heap = this.finishHeap;
     const last = heap.pop();
-    if (last === undefined || heap.length === 0) return;
-    heap[0] = last;
+    const length = heap.length;
+    if (last === undefined || length === 0) return;
     let index = 0;
     for (;;) {
       const left = 2 * index + 1;
-      const right = left + 1;
-      let smallest = index;
-      if (left < heap.length && earlier(heap[left] as Entry, heap[smallest] as Entry)) smallest = left;
-      if (right < heap.length && earlier(heap[right] as Entry, heap[smallest] as Entry)) smallest = right;
-      if (smallest === index) return;
-      [heap[index], heap[smallest]] = [heap[smallest] as Entry, heap[index] as Entry];
-      index = smallest;
+      if (left >= length) break;
+      let child = left;
+      let below = heap[left];
+      const right = left + 1 < length ? heap[left + 1] : undefined;
+      if (right !== undefined && below !== undefined && earlier(right, below)) {
+        child = left + 1;
+        below = right;
+      }
+      if (below === undefined || !earlier(below, last)) break;
+      heap[index] = below;
+      index = child;
     }
+    heap[index] = last;
   }
 }
 

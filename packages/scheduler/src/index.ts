@@ -8,7 +8,8 @@ export {
   STATIC_MODE,
 } from './policies/run-to-completion-policy';
 export { createPolicy, type PolicyFactory, policyNames, registerPolicy } from './policy-registry';
-export { PrefixCache, type PrefixCacheAudit } from './prefix-cache';
+export { PrefixCache } from './prefix-cache';
+export type { PrefixCacheAudit } from './prefix-cache-audit';
 export {
   type BatchingPolicy,
   emptyPlan,

@@ -1,57 +1,17 @@
 import { BlockManager } from './block-manager';
+import { ANONYMOUS, CacheEntries, GROUP, OWN, OWN_STRIDE, PROMPT } from './cache-entries';
+import { auditPrefixCache, type PrefixCacheAudit } from './prefix-cache-audit';
 import type { Sequence } from './sequence';
-
-/** Own-block keys are `sequence id · OWN_STRIDE + block index` (exact in a double for ids below 2^32). */
-const OWN_STRIDE = 2 ** 21;
-/** `entryKind` of an anonymous run of free blocks (no key: never hit). */
-const ANONYMOUS = 0;
-/** `entryKind` of a block keyed (prefix group, index). */
-const GROUP = 1;
-/** `entryKind` of a block keyed (prompt key, index). */
-const PROMPT = 2;
-/** `entryKind` of a block keyed by its own sequence (id, index). */
-const OWN = 3;
-
-/** Counts walked out of a `PrefixCache`'s structures by `audit` (for tests). */
-export interface PrefixCacheAudit {
-  /** Cached blocks with a reference count above 0. */
-  readonly referencedCached: number;
-  /** Sum of the reference counts (one per sequence holding the block). */
-  readonly references: number;
-  /** Cached blocks with reference count 0, in the eviction queue. */
-  readonly evictable: number;
-  /** Free blocks without a key in the eviction queue (partial blocks, finished sequences' own blocks). */
-  readonly releasedFree: number;
-  /** Blocks never handed out. */
-  readonly neverUsed: number;
-  /** Keys in the lookup tables (each must point to a cached block carrying that key). */
-  readonly keys: number;
-}
-
-/**
- * Blocks shared under one kind of key, per id (a prefix group, a repeated prompt): the id's blocks
- * from `start` on are held by sequences as runs [start, end), so their reference counts are
- * implicit (see `PrefixCache`).
- */
-interface SharedKeys {
-  readonly kind: number;
-  /** Per id: block index → entry (−1 when not cached). */
-  readonly tables: (Int32Array | undefined)[];
-  /** Per id: run end → sequences whose run ends there. */
-  readonly holders: (Int32Array | undefined)[];
-  /** Per id: end of the longest run held (from it on, cached blocks are unreferenced). */
-  readonly referenced: number[];
-  /** Per id: where its blocks start (0 for a group; its group's end for a prompt). */
-  readonly starts: number[];
-}
-
-const sharedKeys = (kind: number): SharedKeys => ({
-  kind,
-  tables: [],
-  holders: [],
-  referenced: [],
-  starts: [],
-});
+import {
+  acquireRun,
+  groupBlocksOf,
+  promptBlocksOf,
+  releaseRun,
+  type SharedKeys,
+  sharedKeys,
+  sharedReferences,
+  sharedRuns,
+} from './shared-keys';
 
 /**
  * Paged KV blocks with automatic prefix caching, as vLLM V1's KVCacheManager: by identity rather
@@ -78,30 +38,12 @@ const sharedKeys = (kind: number): SharedKeys => ({
  * admitted later in the same iteration hits them, as in vLLM V1); own blocks when a recompute
  * preemption releases them. When a sequence registers a shared block that another already cached
  * (both missed), it drops its copy and references the cached one.
- *
- * Shared blocks' reference counts are implicit, so that admitting and releasing a request of a hot
- * group costs O(1), not O(prefix blocks): every holder of a group's blocks holds a leading run of
- * them, so block i's count is the number of holders whose run is longer than i. Per group (and per
- * repeated prompt, whose runs start where its group's end) the cache keeps how many holders have
- * each run length and the longest run (the referenced blocks are exactly the blocks before it);
- * only blocks whose count crosses 0 are touched. Own blocks (recomputes only) carry explicit counts.
+ * Shared blocks' reference counts are implicit (see `SharedRuns`); own blocks (recomputes only)
+ * carry explicit counts.
  */
 export class PrefixCache extends BlockManager {
-  // Entries (index 0 is the free queue's sentinel): cached blocks and anonymous runs.
-  private prev: Int32Array;
-  private next: Int32Array;
-  /** Reference counts of own-keyed entries (shared entries' counts are implicit, see the class). */
-  private refs: Int32Array;
-  /** Blocks in a queued anonymous run (1 for cached blocks). */
-  private runs: Int32Array;
-  /** ANONYMOUS, GROUP, PROMPT or OWN. */
-  private entryKind: Int32Array;
-  /** The key: group, prompt key or sequence id, and block index. */
-  private entryId: Float64Array;
-  private entryIndex: Int32Array;
-  private recycled: Int32Array;
-  private recycledCount = 0;
-  private freshEntry = 1;
+  /** Cached blocks and anonymous runs, and the free queue through them. */
+  private readonly entries: CacheEntries;
   private readonly groups = sharedKeys(GROUP);
   private readonly prompts = sharedKeys(PROMPT);
   /** Own-block key → entry. */
@@ -118,15 +60,7 @@ export class PrefixCache extends BlockManager {
 
   constructor(totalBlocks: number, blockSize: number) {
     super(totalBlocks, blockSize);
-    const capacity = Math.min(totalBlocks + 1, 64);
-    this.prev = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
-    this.refs = new Int32Array(capacity);
-    this.runs = new Int32Array(capacity);
-    this.entryKind = new Int32Array(capacity);
-    this.entryId = new Float64Array(capacity);
-    this.entryIndex = new Int32Array(capacity);
-    this.recycled = new Int32Array(capacity);
+    this.entries = new CacheEntries(totalBlocks);
     this.neverUsed = totalBlocks;
   }
 
@@ -156,21 +90,21 @@ export class PrefixCache extends BlockManager {
       this.neverUsed -= fromNever;
       take -= fromNever;
     }
-    const { next, runs, entryKind } = this;
+    const entries = this.entries;
     while (take > 0) {
-      const head = next[0] as number;
+      const head = entries.head;
       if (head === 0) throw new Error('prefix cache: free queue empty while blocks are free');
-      if (entryKind[head] === ANONYMOUS) {
-        const run = runs[head] as number;
+      if (entries.kind[head] === ANONYMOUS) {
+        const run = entries.runs[head] ?? 0;
         if (run > take) {
-          runs[head] = run - take;
+          entries.runs[head] = run - take;
           this.releasedFree -= take;
           return;
         }
         this.releasedFree -= run;
         take -= run;
-        this.unlink(head);
-        this.recycle(head);
+        entries.unlink(head);
+        entries.recycle(head);
       } else {
         this.evict(head);
         take--;
@@ -208,7 +142,8 @@ export class PrefixCache extends BlockManager {
     if (count === Math.max(groupEnd, promptEnd) && sequence.preemptions > 0 && this.ownKeys.size > 0) {
       if (this.matched.length < limit)
         this.matched = new Int32Array(Math.max(limit, 2 * this.matched.length));
-      const { matched, refs } = this;
+      const { matched } = this;
+      const { refs } = this.entries;
       const base = sequence.id * OWN_STRIDE;
       while (count < limit) {
         const entry = this.ownKeys.get(base + count);
@@ -230,15 +165,17 @@ export class PrefixCache extends BlockManager {
     if (this.matchedGroup > 0) this.acquireShared(this.groups, sequence.prefixGroup, this.matchedGroup);
     if (this.matchedPrompt > this.matchedGroup)
       this.acquireShared(this.prompts, sequence.promptKey, this.matchedPrompt);
-    const { matched, refs } = this;
+    const { matched, entries } = this;
+    const { refs } = entries;
     for (let index = 0; index < this.matchedOwn; index++) {
-      const entry = matched[index] as number;
-      if (refs[entry] === 0) {
-        this.unlink(entry);
+      const entry = matched[index] ?? 0;
+      const count = refs[entry] ?? 0;
+      if (count === 0) {
+        entries.unlink(entry);
         this.evictable--;
         this.used++;
       }
-      refs[entry] = (refs[entry] as number) + 1;
+      refs[entry] = count + 1;
     }
     sequence.cachedBlocks = this.matchedPrompt + this.matchedOwn;
   }
@@ -283,6 +220,7 @@ export class PrefixCache extends BlockManager {
       throw new Error(`KV double free: ${total - cached} returned, ${this.used} in use`);
     this.used -= total - cached;
     if (total > full) this.appendAnonymous(1);
+    const entries = this.entries;
     if (keepOwn) {
       const base = sequence.id * OWN_STRIDE;
       for (let index = full - 1; index >= cached; index--) {
@@ -292,14 +230,9 @@ export class PrefixCache extends BlockManager {
           this.appendAnonymous(1);
           continue;
         }
-        const entry = this.newEntry();
-        this.entryKind[entry] = OWN;
-        this.entryId[entry] = sequence.id;
-        this.entryIndex[entry] = index;
-        this.refs[entry] = 0;
-        this.runs[entry] = 1;
+        const entry = entries.createKeyed(OWN, sequence.id, index);
         this.ownKeys.set(key, entry);
-        this.linkLast(entry);
+        entries.linkLast(entry);
         this.evictable++;
       }
     } else if (full > cached) {
@@ -308,15 +241,15 @@ export class PrefixCache extends BlockManager {
     if (cached > 0) {
       const groupBlocks = groupBlocksOf(sequence, blockSize);
       const promptBlocks = promptBlocksOf(sequence, blockSize, groupBlocks);
-      const refs = this.refs;
+      const refs = entries.refs;
       for (let index = cached - 1; index >= promptBlocks; index--) {
         const entry = this.ownKeys.get(sequence.id * OWN_STRIDE + index);
-        const count = refs[entry as number] as number;
-        if (entry === undefined || !(count > 0))
+        const count = entry === undefined ? undefined : refs[entry];
+        if (entry === undefined || count === undefined || !(count > 0))
           throw new Error(`prefix cache: block ${index} of sequence ${sequence.id} not held`);
         refs[entry] = count - 1;
         if (count === 1) {
-          this.linkLast(entry);
+          entries.linkLast(entry);
           this.evictable++;
           this.used--;
         }
@@ -338,118 +271,55 @@ export class PrefixCache extends BlockManager {
     const groupBlocks = groupBlocksOf(sequence, this.blockSize);
     const shared =
       index < groupBlocks
-        ? { keys: this.groups, id: sequence.prefixGroup }
+        ? this.groups.ids[sequence.prefixGroup]
         : index < promptBlocksOf(sequence, this.blockSize, groupBlocks)
-          ? { keys: this.prompts, id: sequence.promptKey }
-          : undefined;
-    if (shared !== undefined) {
-      const entry = shared.keys.tables[shared.id]?.[index];
-      if (entry === undefined || entry < 0) return -1;
-      return sharedReferences(shared.keys.holders[shared.id] as Int32Array, index);
+          ? this.prompts.ids[sequence.promptKey]
+          : null;
+    if (shared !== null) {
+      const entry = shared?.table[index];
+      if (shared === undefined || entry === undefined || entry < 0) return -1;
+      return sharedReferences(shared.holders, index);
     }
     const entry = this.ownKeys.get(sequence.id * OWN_STRIDE + index);
-    return entry === undefined ? -1 : (this.refs[entry] as number);
+    return entry === undefined ? -1 : (this.entries.refs[entry] ?? -1);
   }
 
   /** Walks every structure and checks it against the running counts (O(total blocks); for tests). */
   audit(): PrefixCacheAudit {
-    let evictable = 0;
-    let releasedFree = 0;
-    const inQueue = new Set<number>();
-    for (let entry = this.next[0] as number; entry !== 0; entry = this.next[entry] as number) {
-      if (inQueue.has(entry)) throw new Error(`prefix cache audit: entry ${entry} queued twice`);
-      inQueue.add(entry);
-      if (this.prev[this.next[entry] as number] !== entry)
-        throw new Error('prefix cache audit: broken links');
-      if (this.entryKind[entry] === ANONYMOUS) releasedFree += this.runs[entry] as number;
-      else evictable++;
-    }
-    let keys = 0;
-    let referencedCached = 0;
-    let references = 0;
-    const check = (entry: number, kind: number, id: number, index: number, refs: number) => {
-      keys++;
-      if (this.entryKind[entry] !== kind || this.entryId[entry] !== id || this.entryIndex[entry] !== index)
-        throw new Error(`prefix cache audit: key (${kind}, ${id}, ${index}) points to entry ${entry}`);
-      if (refs < 0 || (refs === 0) !== inQueue.has(entry))
-        throw new Error(
-          `prefix cache audit: entry ${entry} has ${refs} references, queued ${inQueue.has(entry)}`,
-        );
-      if (refs > 0) {
-        referencedCached++;
-        references += refs;
-      }
-    };
-    for (const shared of [this.groups, this.prompts]) {
-      shared.tables.forEach((table, id) => {
-        if (table === undefined) return;
-        const holders = shared.holders[id] as Int32Array;
-        const start = shared.starts[id] as number;
-        let longest = start;
-        holders.forEach((count, end) => {
-          if (count < 0 || (count > 0 && end <= start))
-            throw new Error(`prefix cache audit: (${shared.kind}, ${id}) has ${count} runs ending at ${end}`);
-          if (count > 0) longest = end;
-        });
-        if (longest !== shared.referenced[id])
-          throw new Error(
-            `prefix cache audit: (${shared.kind}, ${id}) referenced up to ${shared.referenced[id]}, held up to ${longest}`,
-          );
-        table.forEach((entry, index) => {
-          if (entry >= 0 && index < start)
-            throw new Error(
-              `prefix cache audit: (${shared.kind}, ${id}) caches block ${index} before ${start}`,
-            );
-          if (entry >= 0) check(entry, shared.kind, id, index, sharedReferences(holders, index));
-          else if (index >= start && index < longest)
-            throw new Error(`prefix cache audit: held block ${index} of (${shared.kind}, ${id}) lost`);
-        });
-      });
-    }
-    for (const [key, entry] of this.ownKeys) {
-      const index = key % OWN_STRIDE;
-      check(entry, OWN, (key - index) / OWN_STRIDE, index, this.refs[entry] as number);
-    }
-    if (evictable !== this.evictable || releasedFree !== this.releasedFree)
-      throw new Error(
-        `prefix cache audit: queue holds ${evictable} cached + ${releasedFree} anonymous, counts say ${this.evictable} + ${this.releasedFree}`,
-      );
-    if (
-      keys !== evictable + referencedCached ||
-      this.freshEntry - 1 - this.recycledCount !== inQueue.size + referencedCached
-    )
-      throw new Error('prefix cache audit: entries leaked');
-    if (this.used + evictable + releasedFree + this.neverUsed !== this.totalBlocks)
-      throw new Error('prefix cache audit: referenced + evictable + free ≠ total');
-    return { referencedCached, references, evictable, releasedFree, neverUsed: this.neverUsed, keys };
+    return auditPrefixCache({
+      entries: this.entries,
+      shared: [this.groups, this.prompts],
+      ownKeys: this.ownKeys,
+      used: this.used,
+      evictable: this.evictable,
+      releasedFree: this.releasedFree,
+      neverUsed: this.neverUsed,
+      totalBlocks: this.totalBlocks,
+    });
   }
 
   /** End of the run of `id`'s blocks cached from `start` up to `end` (the referenced ones first). */
   private matchShared(shared: SharedKeys, id: number, start: number, end: number): number {
-    const table = shared.tables[id];
-    if (table === undefined) return start;
+    const runs = shared.ids[id];
+    if (runs === undefined) return start;
+    const table = runs.table;
     const stop = Math.min(end, table.length);
     if (stop <= start) return start;
     // The referenced run is cached; after it, cached blocks are unreferenced (evictable).
-    const referenced = Math.max(start, Math.min(shared.referenced[id] as number, stop));
+    const referenced = Math.max(start, Math.min(runs.referenced, stop));
     let count = referenced;
-    while (count < stop && (table[count] as number) >= 0) count++;
+    while (count < stop && (table[count] ?? -1) >= 0) count++;
     this.matchedEvictable += count - referenced;
     return count;
   }
 
   /** A sequence takes `id`'s cached blocks up to `runEnd` (found by `matchShared`). */
   private acquireShared(shared: SharedKeys, id: number, runEnd: number): void {
-    const referenced = shared.referenced[id] as number;
-    if (runEnd > referenced) {
-      const table = shared.tables[id] as Int32Array;
-      for (let index = referenced; index < runEnd; index++) this.unlink(table[index] as number);
-      this.evictable -= runEnd - referenced;
-      this.used += runEnd - referenced;
-      shared.referenced[id] = runEnd;
-    }
-    const holders = shared.holders[id] as Int32Array;
-    holders[runEnd] = (holders[runEnd] as number) + 1;
+    const runs = shared.ids[id];
+    if (runs === undefined) throw new Error(`prefix cache: blocks of ${id} acquired but never cached`);
+    const unqueued = acquireRun(this.entries, runs, runEnd);
+    this.evictable -= unqueued;
+    this.used += unqueued;
   }
 
   /** A sequence holding `id`'s blocks [start, held) caches its blocks [held, end) under `id`. */
@@ -461,34 +331,29 @@ export class PrefixCache extends BlockManager {
     held: number,
     end: number,
   ): void {
-    const table = this.sharedTable(shared, id, start, blocks);
-    const referenced = shared.referenced[id] as number;
+    const runs = sharedRuns(shared, id, start, blocks);
+    const { table, holders, referenced } = runs;
+    const entries = this.entries;
     for (let index = held; index < end; index++) {
-      const existing = table[index] as number;
+      const existing = table[index] ?? -1;
       if (existing >= 0) {
         if (index >= referenced) {
-          this.unlink(existing);
+          entries.unlink(existing);
           this.evictable--;
           this.used++;
         }
         this.used--;
         this.appendAnonymous(1);
       } else {
-        const entry = this.newEntry();
-        this.entryKind[entry] = shared.kind;
-        this.entryId[entry] = id;
-        this.entryIndex[entry] = index;
-        this.runs[entry] = 1;
-        table[index] = entry;
+        table[index] = entries.createKeyed(shared.kind, id, index);
       }
     }
-    const holders = shared.holders[id] as Int32Array;
-    if (held > start) holders[held] = (holders[held] as number) - 1;
-    holders[end] = (holders[end] as number) + 1;
-    if (end > referenced) shared.referenced[id] = end;
+    if (held > start) holders[held] = (holders[held] ?? 0) - 1;
+    holders[end] = (holders[end] ?? 0) + 1;
+    if (end > referenced) runs.referenced = end;
   }
 
-  /** A sequence holding `id`'s blocks [start, runEnd) lets them go; blocks nobody holds any more are queued, tail first. */
+  /** A sequence holding `id`'s blocks [start, runEnd) lets them go. */
   private releaseShared(
     shared: SharedKeys,
     id: number,
@@ -496,143 +361,45 @@ export class PrefixCache extends BlockManager {
     runEnd: number,
     sequence: Sequence,
   ): void {
-    const holders = shared.holders[id] as Int32Array | undefined;
-    const holding = (holders?.[runEnd] ?? 0) - 1;
-    if (holders === undefined || holding < 0)
+    const runs = shared.ids[id];
+    if (runs === undefined || !((runs.holders[runEnd] ?? 0) > 0))
       throw new Error(
         `prefix cache: sequence ${sequence.id} does not hold blocks ${start}..${runEnd - 1} of ${id}`,
       );
-    holders[runEnd] = holding;
-    const referenced = shared.referenced[id] as number;
-    if (runEnd !== referenced || holding !== 0) return;
-    // The longest holder left: blocks past the next longest run lose their last reference.
-    let still = referenced - 1;
-    while (still > start && holders[still] === 0) still--;
-    const table = shared.tables[id] as Int32Array;
-    for (let index = referenced - 1; index >= still; index--) this.linkLast(table[index] as number);
-    this.evictable += referenced - still;
-    this.used -= referenced - still;
-    shared.referenced[id] = still;
-  }
-
-  /** `id`'s block table, grown to at least `blocks` blocks (with its holder counts). */
-  private sharedTable(shared: SharedKeys, id: number, start: number, blocks: number): Int32Array {
-    let table = shared.tables[id];
-    if (table === undefined || table.length < blocks) {
-      const length = Math.max(blocks, 2 * (table?.length ?? 0));
-      const grown = new Int32Array(length).fill(-1);
-      const holders = new Int32Array(length + 1);
-      if (table !== undefined) {
-        grown.set(table);
-        holders.set(shared.holders[id] as Int32Array);
-      }
-      while (shared.tables.length < id) {
-        shared.tables.push(undefined);
-        shared.holders.push(undefined);
-        shared.referenced.push(0);
-        shared.starts.push(0);
-      }
-      if (table === undefined) {
-        shared.referenced[id] = start;
-        shared.starts[id] = start;
-      }
-      shared.tables[id] = grown;
-      shared.holders[id] = holders;
-      table = grown;
-    }
-    return table;
+    const queued = releaseRun(this.entries, runs, start, runEnd);
+    this.evictable += queued;
+    this.used -= queued;
   }
 
   /** Removes the cached block at the queue's head for reuse (its key is forgotten). */
   private evict(entry: number): void {
-    this.unlink(entry);
+    const entries = this.entries;
+    entries.unlink(entry);
     this.evictable--;
-    const kind = this.entryKind[entry] as number;
-    const id = this.entryId[entry] as number;
-    const index = this.entryIndex[entry] as number;
+    const kind = entries.kind[entry];
+    const id = entries.id[entry] ?? 0;
+    const index = entries.index[entry] ?? 0;
     if (kind === OWN) this.ownKeys.delete(id * OWN_STRIDE + index);
-    else ((kind === GROUP ? this.groups : this.prompts).tables[id] as Int32Array)[index] = -1;
-    this.recycle(entry);
+    else {
+      const runs = (kind === GROUP ? this.groups : this.prompts).ids[id];
+      if (runs !== undefined) runs.table[index] = -1;
+    }
+    entries.recycle(entry);
   }
 
   /** Appends `blocks` key-less free blocks at the queue's tail (merged into a tail run). */
   private appendAnonymous(blocks: number): void {
     if (blocks <= 0) return;
     this.releasedFree += blocks;
-    const tail = this.prev[0] as number;
-    if (tail !== 0 && this.entryKind[tail] === ANONYMOUS) {
-      this.runs[tail] = (this.runs[tail] as number) + blocks;
+    const entries = this.entries;
+    const tail = entries.tail;
+    if (tail !== 0 && entries.kind[tail] === ANONYMOUS) {
+      entries.runs[tail] = (entries.runs[tail] ?? 0) + blocks;
       return;
     }
-    const entry = this.newEntry();
-    this.entryKind[entry] = ANONYMOUS;
-    this.runs[entry] = blocks;
-    this.linkLast(entry);
+    const entry = entries.create();
+    entries.kind[entry] = ANONYMOUS;
+    entries.runs[entry] = blocks;
+    entries.linkLast(entry);
   }
-
-  private linkLast(entry: number): void {
-    const tail = this.prev[0] as number;
-    this.prev[entry] = tail;
-    this.next[entry] = 0;
-    this.next[tail] = entry;
-    this.prev[0] = entry;
-  }
-
-  private unlink(entry: number): void {
-    const before = this.prev[entry] as number;
-    const after = this.next[entry] as number;
-    this.next[before] = after;
-    this.prev[after] = before;
-  }
-
-  private newEntry(): number {
-    if (this.recycledCount > 0) return this.recycled[--this.recycledCount] as number;
-    if (this.freshEntry >= this.next.length) this.grow();
-    return this.freshEntry++;
-  }
-
-  /** Doubles the entry arrays (entries never outnumber blocks: each holds at least one). */
-  private grow(): void {
-    const capacity = this.totalBlocks + 1;
-    if (this.next.length >= capacity) throw new Error('prefix cache: more entries than blocks');
-    const length = Math.min(capacity, 2 * this.next.length);
-    const int32 = (array: Int32Array) => {
-      const grown = new Int32Array(length);
-      grown.set(array);
-      return grown;
-    };
-    this.prev = int32(this.prev);
-    this.next = int32(this.next);
-    this.refs = int32(this.refs);
-    this.runs = int32(this.runs);
-    this.entryKind = int32(this.entryKind);
-    this.entryIndex = int32(this.entryIndex);
-    this.recycled = int32(this.recycled);
-    const ids = new Float64Array(length);
-    ids.set(this.entryId);
-    this.entryId = ids;
-  }
-
-  private recycle(entry: number): void {
-    this.recycled[this.recycledCount++] = entry;
-  }
-}
-
-/** Reference count of a shared block `index`: holders of runs longer than `index`. */
-function sharedReferences(holders: Int32Array, index: number): number {
-  let count = 0;
-  for (let end = index + 1; end < holders.length; end++) count += holders[end] as number;
-  return count;
-}
-
-/** Full blocks of the sequence inside its group's shared prefix (0 without a group). */
-function groupBlocksOf(sequence: Sequence, blockSize: number): number {
-  if (sequence.prefixGroup < 0) return 0;
-  return Math.floor(Math.min(sequence.sharedPrefixTokens, sequence.inputTokens) / blockSize);
-}
-
-/** End of the sequence's blocks keyed by its prompt: its full prompt blocks when the prompt repeats, else `groupBlocks`. */
-function promptBlocksOf(sequence: Sequence, blockSize: number, groupBlocks: number): number {
-  if (sequence.promptKey < 0) return groupBlocks;
-  return Math.max(groupBlocks, Math.floor(sequence.inputTokens / blockSize));
 }

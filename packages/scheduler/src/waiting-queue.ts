@@ -1,3 +1,4 @@
+import type { QueueOrder } from '@sim/specs';
 import type { Sequence } from './sequence';
 
 /**
@@ -7,9 +8,12 @@ import type { Sequence } from './sequence';
  */
 export type QueueKey = (sequence: Sequence) => number;
 
-/** Built-in admission orders. Add one here to add a queue order. */
-export const QUEUE_KEYS: Readonly<Record<string, QueueKey>> = {
-  fcfs: (sequence) => sequence.id,
+/** First come, first served: by arrival (sequence id). */
+const fcfs: QueueKey = (sequence) => sequence.id;
+
+/** Built-in admission orders, one per `schedulerSpec.queueOrder`. Add one here to add a queue order. */
+export const QUEUE_KEYS: Readonly<Record<QueueOrder, QueueKey>> = {
+  fcfs,
   'shortest-input-first': (sequence) => sequence.inputTokens,
 };
 
@@ -27,7 +31,7 @@ export class WaitingQueue {
   private readonly heap: Entry[] = [];
   private readonly key: QueueKey;
 
-  constructor(key: QueueKey = QUEUE_KEYS.fcfs as QueueKey) {
+  constructor(key: QueueKey = fcfs) {
     this.key = key;
   }
 
@@ -61,8 +65,8 @@ export class WaitingQueue {
     const index = sequence.waitingSlot;
     if (index < 0 || heap[index]?.sequence !== sequence) return false;
     sequence.waitingSlot = -1;
-    const last = heap.pop() as Entry;
-    if (index < heap.length) {
+    const last = heap.pop();
+    if (last !== undefined && index < heap.length) {
       heap[index] = last;
       last.sequence.waitingSlot = index;
       this.siftDown(index);
@@ -87,11 +91,12 @@ export class WaitingQueue {
   /** Moves the entry at `index` up to its place (a hole sifted up), recording slots. */
   private siftUp(index: number): void {
     const heap = this.heap;
-    const entry = heap[index] as Entry;
+    const entry = heap[index];
+    if (entry === undefined) return;
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      const above = heap[parent] as Entry;
-      if (!this.less(entry, above)) break;
+      const above = heap[parent];
+      if (above === undefined || !this.less(entry, above)) break;
       heap[index] = above;
       above.sequence.waitingSlot = index;
       index = parent;
@@ -103,16 +108,20 @@ export class WaitingQueue {
   /** Moves the entry at `index` down to its place (a hole sifted down), recording slots. */
   private siftDown(index: number): void {
     const heap = this.heap;
-    const entry = heap[index] as Entry;
+    const entry = heap[index];
+    if (entry === undefined) return;
     const length = heap.length;
     for (;;) {
       const left = 2 * index + 1;
       if (left >= length) break;
-      const right = left + 1;
       let child = left;
-      if (right < length && this.less(heap[right] as Entry, heap[left] as Entry)) child = right;
-      const below = heap[child] as Entry;
-      if (!this.less(below, entry)) break;
+      let below = heap[left];
+      const right = left + 1 < length ? heap[left + 1] : undefined;
+      if (right !== undefined && below !== undefined && this.less(right, below)) {
+        child = left + 1;
+        below = right;
+      }
+      if (below === undefined || !this.less(below, entry)) break;
       heap[index] = below;
       below.sequence.waitingSlot = index;
       index = child;

@@ -61,7 +61,7 @@ export class ContinuousPolicy implements BatchingPolicy {
   };
   private admissions = 0;
 
-  constructor(options: SchedulerOptions, queueKey: QueueKey = QUEUE_KEYS[options.queueOrder] as QueueKey) {
+  constructor(options: SchedulerOptions, queueKey: QueueKey = QUEUE_KEYS[options.queueOrder]) {
     this.options = options;
     this.cache =
       options.enablePrefixCaching === true
@@ -105,8 +105,7 @@ export class ContinuousPolicy implements BatchingPolicy {
     const blockSize = options.kvBlockSize;
 
     // Swapped sequences come back before anything new is admitted.
-    while (this.swapped.length > 0) {
-      const sequence = this.swapped[0] as Sequence;
+    for (let sequence = this.swapped[0]; sequence !== undefined; sequence = this.swapped[0]) {
       const needed = blocksFor(sequence.swappedKvLength, blockSize) + 1;
       if (!blocks.canAllocate(needed + pool.blocksNeededAt(pool.currentStep + 1))) break;
       this.swapped.shift();
@@ -138,8 +137,9 @@ export class ContinuousPolicy implements BatchingPolicy {
         );
       }
       if (mayAdmit && this.swapped.length === 0) {
-        while (budget > 0 && this.admit(now)) {
-          const sequence = this.prefilling[this.prefilling.length - 1] as Sequence;
+        for (;;) {
+          const sequence = budget > 0 ? this.admit(now) : undefined;
+          if (sequence === undefined) break;
           budget -= this.addChunk(
             sequence,
             Math.min(sequence.prefillLength - sequence.prefilled, options.prefillChunkSize, budget),
@@ -150,8 +150,9 @@ export class ContinuousPolicy implements BatchingPolicy {
       // vLLM v0: a prefill-only iteration whenever a prompt can be admitted; decodes otherwise.
       if (mayAdmit && this.swapped.length === 0) {
         // A prompt that does not fit the rest of the budget waits (the first always runs).
-        while (this.admit(now, this.planned.length > 0 ? budget : Number.POSITIVE_INFINITY)) {
-          const sequence = this.prefilling[this.prefilling.length - 1] as Sequence;
+        for (;;) {
+          const sequence = this.admit(now, this.planned.length > 0 ? budget : Number.POSITIVE_INFINITY);
+          if (sequence === undefined) break;
           budget -= this.addChunk(sequence, sequence.prefillLength - sequence.prefilled);
         }
       }
@@ -165,8 +166,9 @@ export class ContinuousPolicy implements BatchingPolicy {
     }
     let sampled = plan.decodeSequences;
     for (let index = 0; index < this.planned.length; index++) {
-      const sequence = this.planned[index] as Sequence;
-      if (sequence.prefilled + (plan.prefillChunks[index] as number) === sequence.prefillLength) sampled++;
+      const sequence = this.planned[index];
+      const chunk = plan.prefillChunks[index];
+      if (sequence !== undefined && sequence.prefilled + (chunk ?? 0) === sequence.prefillLength) sampled++;
     }
     plan.sampledSequences = sampled;
     if (plan.prefillChunks.length === 0 && plan.decodeSequences === 0 && plan.swapBlocks === 0)
@@ -215,17 +217,17 @@ export class ContinuousPolicy implements BatchingPolicy {
 
   /**
    * Admits the head of the queue if the batch and the KV cache have room and its prefill (what the
-   * prefix cache does not hold) is at most `maxTokens`.
+   * prefix cache does not hold) is at most `maxTokens`; returns it (now the last prefilling sequence).
    */
-  private admit(now: number, maxTokens = Number.POSITIVE_INFINITY): boolean {
+  private admit(now: number, maxTokens = Number.POSITIVE_INFINITY): Sequence | undefined {
     const head = this.waiting.peek();
-    if (head === undefined || this.runningCount >= this.options.maxBatchSize) return false;
+    if (head === undefined || this.runningCount >= this.options.maxBatchSize) return undefined;
     const needed = blocksFor(head.prefillLength, this.options.kvBlockSize);
     const reserve = this.planDecodes ? 0 : this.pool.size > 0 ? 1 : 0;
     if (this.cache !== undefined) {
-      if (!this.admitCached(head, needed, reserve, maxTokens)) return false;
+      if (!this.admitCached(this.cache, head, needed, reserve, maxTokens)) return undefined;
     } else {
-      if (head.prefillLength > maxTokens || !this.blocks.canAllocate(needed + reserve)) return false;
+      if (head.prefillLength > maxTokens || !this.blocks.canAllocate(needed + reserve)) return undefined;
       this.waiting.pop();
       this.blocks.allocate(needed);
     }
@@ -234,7 +236,7 @@ export class ContinuousPolicy implements BatchingPolicy {
     head.admissionOrder = this.admissions++;
     if (Number.isNaN(head.firstScheduledTime)) head.firstScheduledTime = now;
     this.prefilling.push(head);
-    return true;
+    return head;
   }
 
   /**
@@ -242,8 +244,13 @@ export class ContinuousPolicy implements BatchingPolicy {
    * holds leave the free queue, so they take capacity), the rest allocated, and its prefill starts
    * after them (at least its last token is computed).
    */
-  private admitCached(head: Sequence, needed: number, reserve: number, maxTokens: number): boolean {
-    const cache = this.cache as PrefixCache;
+  private admitCached(
+    cache: PrefixCache,
+    head: Sequence,
+    needed: number,
+    reserve: number,
+    maxTokens: number,
+  ): boolean {
     const hit = cache.match(head);
     const hitTokens = hit * this.options.kvBlockSize;
     if (head.prefillLength - hitTokens > maxTokens) return false;
@@ -310,7 +317,7 @@ export class ContinuousPolicy implements BatchingPolicy {
     if (iterations <= 0) return;
     const { pool, blocks } = this;
     // As many plan() + complete() rounds: reserve each step's growth, then advance the decode clock.
-    blocks.allocate((this.window.usedBlocks[iterations - 1] as number) - blocks.usedBlocks);
+    blocks.allocate((this.window.usedBlocks[iterations - 1] ?? blocks.usedBlocks) - blocks.usedBlocks);
     pool.advance(iterations);
     this.planDecodes = false;
     this.finishedLastIteration = false;
@@ -392,8 +399,9 @@ export class ContinuousPolicy implements BatchingPolicy {
       }
     }
     for (let index = 0; index < this.planned.length; index++) {
-      const sequence = this.planned[index] as Sequence;
-      sequence.prefilled += plan.prefillChunks[index] as number;
+      const sequence = this.planned[index];
+      if (sequence === undefined) continue;
+      sequence.prefilled += plan.prefillChunks[index] ?? 0;
       if (sequence.prefilled < sequence.prefillLength) continue;
       this.prefilling.splice(this.prefilling.indexOf(sequence), 1);
       sequence.generated++;

@@ -58,7 +58,7 @@ export class RunToCompletionPolicy implements BatchingPolicy {
   constructor(
     options: SchedulerOptions,
     mode: RunToCompletionMode,
-    queueKey: QueueKey = QUEUE_KEYS[options.queueOrder] as QueueKey,
+    queueKey: QueueKey = QUEUE_KEYS[options.queueOrder],
   ) {
     this.options = options;
     this.mode = mode;
@@ -159,11 +159,10 @@ export class RunToCompletionPolicy implements BatchingPolicy {
     }
     // Sequences with outputTokens ≤ step + 1 have produced their last token: in dynamic mode they
     // leave now; in static mode they stop generating (their slot is padded) and leave with the batch.
-    while (
-      this.nextToFinish < this.batch.length &&
-      (this.batch[this.nextToFinish] as Sequence).outputTokens <= this.step + 1
-    ) {
-      const sequence = this.batch[this.nextToFinish++] as Sequence;
+    for (;;) {
+      const sequence = this.batch[this.nextToFinish];
+      if (sequence === undefined || sequence.outputTokens > this.step + 1) break;
+      this.nextToFinish++;
       if (sequence.measured) this.measuredGenerating--;
       if (this.mode.leaveEarly) {
         this.finish(sequence, endTime, events);

@@ -1,0 +1,100 @@
+import { ANONYMOUS, type CacheEntries, OWN, OWN_STRIDE } from './cache-entries';
+import { type SharedKeys, sharedReferences } from './shared-keys';
+
+/** Counts walked out of a `PrefixCache`'s structures by `audit` (for tests). */
+export interface PrefixCacheAudit {
+  /** Cached blocks with a reference count above 0. */
+  readonly referencedCached: number;
+  /** Sum of the reference counts (one per sequence holding the block). */
+  readonly references: number;
+  /** Cached blocks with reference count 0, in the eviction queue. */
+  readonly evictable: number;
+  /** Free blocks without a key in the eviction queue (partial blocks, finished sequences' own blocks). */
+  readonly releasedFree: number;
+  /** Blocks never handed out. */
+  readonly neverUsed: number;
+  /** Keys in the lookup tables (each must point to a cached block carrying that key). */
+  readonly keys: number;
+}
+
+/** A `PrefixCache`'s structures and running counts, as `auditPrefixCache` reads them. */
+export interface PrefixCacheState {
+  readonly entries: CacheEntries;
+  readonly shared: readonly SharedKeys[];
+  /** Own-block key → entry. */
+  readonly ownKeys: ReadonlyMap<number, number>;
+  readonly used: number;
+  readonly evictable: number;
+  readonly releasedFree: number;
+  readonly neverUsed: number;
+  readonly totalBlocks: number;
+}
+
+/** Walks every structure and checks it against the running counts (O(total blocks); for tests). */
+export function auditPrefixCache(state: PrefixCacheState): PrefixCacheAudit {
+  const { entries } = state;
+  let evictable = 0;
+  let releasedFree = 0;
+  const inQueue = new Set<number>();
+  for (let entry = entries.head; entry !== 0; entry = entries.next[entry] ?? 0) {
+    if (inQueue.has(entry)) throw new Error(`prefix cache audit: entry ${entry} queued twice`);
+    inQueue.add(entry);
+    if (entries.prev[entries.next[entry] ?? 0] !== entry) throw new Error('prefix cache audit: broken links');
+    if (entries.kind[entry] === ANONYMOUS) releasedFree += entries.runs[entry] ?? 0;
+    else evictable++;
+  }
+  let keys = 0;
+  let referencedCached = 0;
+  let references = 0;
+  const check = (entry: number, kind: number, id: number, index: number, refs: number) => {
+    keys++;
+    if (entries.kind[entry] !== kind || entries.id[entry] !== id || entries.index[entry] !== index)
+      throw new Error(`prefix cache audit: key (${kind}, ${id}, ${index}) points to entry ${entry}`);
+    if (refs < 0 || (refs === 0) !== inQueue.has(entry))
+      throw new Error(
+        `prefix cache audit: entry ${entry} has ${refs} references, queued ${inQueue.has(entry)}`,
+      );
+    if (refs > 0) {
+      referencedCached++;
+      references += refs;
+    }
+  };
+  for (const shared of state.shared) {
+    shared.ids.forEach((runs, id) => {
+      if (runs === undefined) return;
+      const { table, holders, start } = runs;
+      let longest = start;
+      holders.forEach((count, end) => {
+        if (count < 0 || (count > 0 && end <= start))
+          throw new Error(`prefix cache audit: (${shared.kind}, ${id}) has ${count} runs ending at ${end}`);
+        if (count > 0) longest = end;
+      });
+      if (longest !== runs.referenced)
+        throw new Error(
+          `prefix cache audit: (${shared.kind}, ${id}) referenced up to ${runs.referenced}, held up to ${longest}`,
+        );
+      table.forEach((entry, index) => {
+        if (entry >= 0 && index < start)
+          throw new Error(
+            `prefix cache audit: (${shared.kind}, ${id}) caches block ${index} before ${start}`,
+          );
+        if (entry >= 0) check(entry, shared.kind, id, index, sharedReferences(holders, index));
+        else if (index >= start && index < longest)
+          throw new Error(`prefix cache audit: held block ${index} of (${shared.kind}, ${id}) lost`);
+      });
+    });
+  }
+  for (const [key, entry] of state.ownKeys) {
+    const index = key % OWN_STRIDE;
+    check(entry, OWN, (key - index) / OWN_STRIDE, index, entries.refs[entry] ?? 0);
+  }
+  if (evictable !== state.evictable || releasedFree !== state.releasedFree)
+    throw new Error(
+      `prefix cache audit: queue holds ${evictable} cached + ${releasedFree} anonymous, counts say ${state.evictable} + ${state.releasedFree}`,
+    );
+  if (keys !== evictable + referencedCached || entries.live !== inQueue.size + referencedCached)
+    throw new Error('prefix cache audit: entries leaked');
+  if (state.used + evictable + releasedFree + state.neverUsed !== state.totalBlocks)
+    throw new Error('prefix cache audit: referenced + evictable + free ≠ total');
+  return { referencedCached, references, evictable, releasedFree, neverUsed: state.neverUsed, keys };
+}

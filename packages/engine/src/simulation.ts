@@ -1,38 +1,26 @@
-import { createPerfModel, type DecodeLinearCost, type PerfModel } from '@sim/perf-model';
-import type { BatchingPolicy, IterationPlan, Sequence, SteadyDecodeWindow } from '@sim/scheduler';
+import { createPerfModel, type PerfModel } from '@sim/perf-model';
+import type { BatchingPolicy, Sequence } from '@sim/scheduler';
 import { ConfigError, OutOfMemoryError, type ResolvedConfig, SimError } from '@sim/specs';
 import { calibratedEngineProfile } from './calibration-file';
 import { ClientTimeouts } from './client-timeouts';
 import { EventQueue } from './event-queue';
-import { iterationSpan } from './iteration-span';
+import { IterationExecutor } from './iteration-executor';
 import { createRandomStreams, type RandomStreams } from './random-streams';
 import { ReplicaRouter } from './replica-router';
 import { RequestLedger } from './request-ledger';
 import { RunCounters } from './run-counters';
+import { ADMIT, ARRIVAL, ITERATION_END, type RunClock, type RunEvent, TIMEOUT } from './run-events';
 import { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions } from './run-options';
 import { RunProgress } from './run-progress';
 import { checkRunSize, tooManyRequests } from './run-size';
 import { runStatistics } from './run-statistics';
 import { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
 import { StageTracker } from './stage-statistics';
-import { runSteadyDecodes, type SteadyDecodeCost, steadyIterationsBefore } from './steady-decode';
 import { TimeSeriesRecorder } from './time-series';
 import { createReplicas, leastLoadedEngine, type Replica, type VirtualEngine } from './virtual-engine';
 import { type Arrival, WorkloadSource } from './workload-source';
 
 export { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions };
-
-const ITERATION_END = 0;
-const ARRIVAL = 1;
-const WAKE = 2;
-/** A request's client timeout (workloadSpec.requestTimeoutS): after everything else at the same instant. */
-const TIMEOUT = 3;
-const ADMIT = 4;
-
-type Event =
-  | { kind: typeof ITERATION_END | typeof WAKE; engine: VirtualEngine }
-  | { kind: typeof ARRIVAL; arrival: Arrival; client: number }
-  | { kind: typeof TIMEOUT | typeof ADMIT; sequence: Sequence; engine: VirtualEngine };
 
 /**
  * One simulation run: the discrete-event loop over arrivals, iterations of every replica's
@@ -43,21 +31,19 @@ export class Simulation {
   readonly config: ResolvedConfig;
   readonly perf: PerfModel;
   private readonly options: RunOptions;
-  private readonly queue = new EventQueue<Event>();
+  private readonly queue = new EventQueue<RunEvent>();
   private readonly streams: RandomStreams;
   private readonly workload: WorkloadSource;
   private readonly replicas: readonly Replica[];
-  /** Steady decode iterations are advanced in bulk (single-stage replicas, no Chrome trace). */
-  private readonly bulkDecodes: boolean;
-  /** Linear decode costs by number of decoding sequences. */
-  private readonly decodeCosts: DecodeLinearCost[] = [];
   /** Every virtual engine's policy, flat (the queue length is summed over them on every event). */
   private readonly policies: BatchingPolicy[] = [];
   private readonly horizon: number;
-  private readonly kvBlockBytes: number;
   private readonly blocksPerEngine: number;
   private readonly router: ReplicaRouter;
-  private now = 0;
+  /** The run's clock (shared with the executor, whose bulk decoding moves it on). */
+  private readonly clock: RunClock = { now: 0, lastEventTime: 0 };
+  /** Runs the virtual engines' iterations. */
+  private readonly executor: IterationExecutor;
   /** The run's requests by id: arrivals, departures, replicas, clients. */
   private readonly ledger: RequestLedger;
 
@@ -68,7 +54,6 @@ export class Simulation {
   private readonly series: TimeSeriesRecorder;
   private readonly records: RequestRecord[] | undefined;
   private readonly trace: TraceEvent[] | undefined;
-  private lastEventTime = 0;
   /** The engine profile's admissionDelayIterations (0: requests reach the scheduler when they arrive). */
   private readonly admissionDelayIterations: number;
   /** Requests in their hand-off to a scheduler (ADMIT events queued): they count as waiting. */
@@ -110,11 +95,10 @@ export class Simulation {
       config,
       perf: this.perf,
       source: this.workload,
-      decodeCost: (sequences) => this.decodeCost(sequences),
+      decodeCost: (sequences) => this.perf.decodeLinearCost(sequences),
       limit: this.requestLimit,
     });
     this.horizon = config.drain ? Number.POSITIVE_INFINITY : config.simulationDurationS;
-    this.kvBlockBytes = memory.kvBytesPerToken * memory.blockSize;
     const stages = config.parallelismSpec.pipelineParallelSize;
     // With pipeline parallelism each stage count of virtual engines shares the replica's KV cache (as vLLM's virtual engines).
     this.blocksPerEngine = Math.floor(memory.kvCapacityBlocks / stages);
@@ -140,7 +124,6 @@ export class Simulation {
     );
     for (const replica of this.replicas)
       for (const engine of replica.engines) this.policies.push(engine.policy);
-    this.bulkDecodes = stages === 1 && options.chromeTrace !== true && options.exactIterations !== true;
     const policy = this.replicas[0]?.engines[0]?.policy;
     if (this.timeouts !== undefined && policy !== undefined && policy.abort === undefined)
       throw new ConfigError([
@@ -154,6 +137,24 @@ export class Simulation {
     this.runProgress = new RunProgress(config, this.workload);
     this.records = options.recordRequests ? [] : undefined;
     this.trace = options.chromeTrace ? [] : undefined;
+    this.executor = new IterationExecutor({
+      perf: this.perf,
+      queue: this.queue,
+      clock: this.clock,
+      counts: this.counts,
+      series: this.series,
+      trace: this.trace,
+      maxTraceEvents: options.maxTraceEvents ?? 200_000,
+      horizon: this.horizon,
+      bulkDecodes: stages === 1 && options.chromeTrace !== true && options.exactIterations !== true,
+      kvBlockBytes: memory.kvBytesPerToken * memory.blockSize,
+      hostBandwidthGbs: config.clusterSpec.gpuSpec.hostBandwidthGbs,
+      host: {
+        nextEventTime: () => this.nextEventTime(),
+        waitingTotal: () => this.waitingTotal(),
+        observeQueue: (time, waiting) => this.observeQueue(time, waiting),
+      },
+    });
     this.start();
   }
 
@@ -189,8 +190,8 @@ export class Simulation {
       const event = this.queue.pop();
       if (event === undefined) return false;
       this.observeQueue(time);
-      this.now = time;
-      this.lastEventTime = time;
+      this.clock.now = time;
+      this.clock.lastEventTime = time;
       if (event.kind === ARRIVAL) this.handleArrival(event.arrival, event.client);
       else if (event.kind === ITERATION_END) this.handleIterationEnd(event.engine);
       else if (event.kind === ADMIT) this.handleAdmit(event.sequence, event.engine);
@@ -200,7 +201,7 @@ export class Simulation {
         this.handleTimeout(event.sequence, event.engine);
       } else {
         event.engine.wakeAt = Number.NaN;
-        this.tryLaunch(event.engine);
+        this.executor.tryLaunch(event.engine);
       }
     }
     return true;
@@ -248,7 +249,7 @@ export class Simulation {
         limit: this.requestLimit,
         arrived: counts.arrived,
         rejected: counts.rejected,
-        now: this.now,
+        now: this.clock.now,
         kvTokensPerEngine: this.kvTokensPerEngine(),
       });
     const id = this.ledger.open(arrival.time, client);
@@ -273,154 +274,23 @@ export class Simulation {
     const delay = engine.busy ? this.admissionDelayIterations * engine.pendingDuration : 0;
     if (delay > 0) {
       this.handingOff++;
-      this.queue.push(this.now + delay, ADMIT, { kind: ADMIT, sequence, engine });
+      this.queue.push(this.clock.now + delay, ADMIT, { kind: ADMIT, sequence, engine });
       return;
     }
-    engine.policy.enqueue(sequence, this.now);
-    this.tryLaunch(engine);
+    engine.policy.enqueue(sequence, this.clock.now);
+    this.executor.tryLaunch(engine);
   }
 
   /** A request handed off to its engine after the admission delay (dropped if its client gave up meanwhile). */
   private handleAdmit(sequence: Sequence, engine: VirtualEngine): void {
     this.handingOff--;
     if (this.ledger.hasLeft(sequence.id)) return;
-    engine.policy.enqueue(sequence, this.now);
-    this.tryLaunch(engine);
-  }
-
-  private tryLaunch(engine: VirtualEngine): void {
-    if (engine.busy) return;
-    if (this.bulkDecodes) {
-      const window = engine.policy.steadyDecodeWindow?.();
-      if (window !== undefined) this.advanceSteadyDecodes(engine, window);
-    }
-    const plan = engine.policy.plan(this.now);
-    if (plan === undefined) {
-      const wake = engine.policy.nextWakeTime();
-      // A timeout already past means the policy could not form a batch (KV full): the next iteration end retries.
-      if (Number.isFinite(wake) && wake > this.now && wake !== engine.wakeAt) {
-        engine.wakeAt = wake;
-        this.queue.push(wake, WAKE, { kind: WAKE, engine });
-      }
-      return;
-    }
-    this.launch(engine, plan);
-  }
-
-  /**
-   * Steady decoding in bulk: the policy's window says how many decode-only iterations over the same
-   * sequences come next; those that end strictly before the next queued event (so no arrival,
-   * other replica or timeout acts in between) and within the horizon are advanced here, in closed
-   * form: a decode iteration's time, FLOPs and bytes are linear in the total context, which grows
-   * by one token per sequence per iteration. Each iteration still adds its token gap to the ITL
-   * histogram; the other metrics are summed per run. The iteration after the run is planned and
-   * launched as usual.
-   */
-  private advanceSteadyDecodes(engine: VirtualEngine, window: SteadyDecodeWindow): void {
-    const decodes = window.sequences;
-    const perf = this.perf;
-    const cost: SteadyDecodeCost = {
-      linear: this.decodeCost(decodes),
-      cpuS: perf.cpuOverhead(decodes),
-      overlapsCpu: perf.engine.overlapsCpu,
-    };
-    const runStart = this.now;
-    // First the iterations that end before the next event, by time alone; then the policy says how
-    // many of those the KV cache can grow into.
-    const fits = steadyIterationsBefore(cost, window, runStart, this.nextEventTime(), this.horizon);
-    if (fits === 0) return;
-    const policy = engine.policy;
-    if (policy.steadyDecodeBlocks === undefined || policy.advanceSteadyDecode === undefined) return;
-    const iterations = policy.steadyDecodeBlocks(fits);
-    if (iterations === 0) return;
-    const counts = this.counts;
-    const run = runSteadyDecodes(
-      cost,
-      window,
-      runStart,
-      iterations,
-      counts.kvPeak,
-      engine.gaps,
-      engine.stageGaps,
-    );
-    policy.advanceSteadyDecode(run.count);
-    const end = run.end;
-    const span = end - runStart;
-    const waiting = this.waitingTotal();
-    engine.host.stageFree[0] = end;
-    counts.stageBusyS += run.busyS;
-    counts.flops += run.flops;
-    counts.bytes += run.bytes;
-    counts.kvWeighted += run.kvTime;
-    counts.kvPeak = run.kvPeak;
-    counts.iterations += run.count;
-    counts.batchSizeSum += decodes * run.count;
-    counts.outputTokens += decodes * run.count;
-    this.series.addIteration(runStart, span, decodes, run.kvTime / span);
-    this.series.addTokens(end, decodes * run.count);
-    this.observeQueue(end, waiting);
-    this.now = end;
-    this.lastEventTime = end;
-  }
-
-  /** The perf model's linear decode cost for `sequences` decoding sequences (cached). */
-  private decodeCost(sequences: number): DecodeLinearCost {
-    let cost = this.decodeCosts[sequences];
-    if (cost === undefined) {
-      cost = this.perf.decodeLinearCost(sequences);
-      this.decodeCosts[sequences] = cost;
-    }
-    return cost;
-  }
-
-  private launch(engine: VirtualEngine, plan: IterationPlan): void {
-    const perf = this.perf;
-    const counts = this.counts;
-    const replica = engine.host;
-    let tokens = plan.decodeSequences;
-    for (const chunk of plan.prefillChunks) tokens += chunk;
-    const sequences = plan.prefillChunks.length + plan.decodeSequences;
-    const start = this.now;
-    // An overlapped engine prepares this iteration while the GPU runs the previous one: its CPU
-    // time delays the iteration only where it is longer than the GPU work (added after the stages).
-    const cpu = perf.cpuOverhead(sequences);
-    const overlapsCpu = perf.engine.overlapsCpu;
-    let time = overlapsCpu ? start : start + cpu;
-    if (plan.swapBlocks > 0)
-      time +=
-        (plan.swapBlocks * this.kvBlockBytes) / (this.config.clusterSpec.gpuSpec.hostBandwidthGbs * 1e9);
-    const attention = tokens > 0 ? perf.attentionTime(plan, undefined, tokens) : 0;
-    for (let stage = 0; stage < perf.stages; stage++) {
-      const stageTime = tokens > 0 ? perf.stageTime(plan, stage, tokens, attention) : 0;
-      const stageStart = Math.max(time, replica.stageFree[stage] ?? time);
-      const stageEnd = stageStart + stageTime;
-      replica.stageFree[stage] = stageEnd;
-      counts.stageBusyS += Math.max(0, Math.min(stageEnd, this.horizon) - Math.min(stageStart, this.horizon));
-      if (this.trace !== undefined && this.trace.length < (this.options.maxTraceEvents ?? 200_000))
-        this.trace.push(iterationSpan(plan, engine, stage, stageStart, stageTime, tokens));
-      time = stageEnd;
-    }
-    const end = overlapsCpu ? Math.max(time, start + cpu) : time;
-    const duration = end - start;
-    const inside = duration > 0 ? Math.max(0, Math.min(end, this.horizon) - start) / duration : 0;
-    if (tokens > 0) {
-      counts.flops += perf.flopsOf(plan) * inside;
-      counts.bytes += perf.bytesOf(plan) * inside;
-    }
-    const kv = engine.policy.blocks.utilization;
-    counts.kvWeighted += kv * Math.max(0, Math.min(end, this.horizon) - start);
-    if (kv > counts.kvPeak) counts.kvPeak = kv;
-    counts.iterations++;
-    counts.batchSizeSum += sequences;
-    this.series.addIteration(start, duration, sequences, kv);
-    engine.busy = true;
-    engine.pendingSampled = plan.sampledSequences;
-    engine.pendingDuration = end - start;
-    this.queue.push(end, ITERATION_END, { kind: ITERATION_END, engine });
+    engine.policy.enqueue(sequence, this.clock.now);
+    this.executor.tryLaunch(engine);
   }
 
   private handleIterationEnd(engine: VirtualEngine): void {
-    const end = this.now;
+    const end = this.clock.now;
     engine.busy = false;
     this.counts.outputTokens += engine.pendingSampled;
     this.series.addTokens(end, engine.pendingSampled);
@@ -428,7 +298,7 @@ export class Simulation {
     const deferred = this.timeouts?.takeDeferred(engine);
     if (deferred !== undefined) for (const sequence of deferred) this.abort(sequence, engine);
     // Every idle engine of this replica may now use the freed stage or capacity.
-    for (const candidate of engine.host.engines) this.tryLaunch(candidate);
+    for (const candidate of engine.host.engines) this.executor.tryLaunch(candidate);
   }
 
   private onFirstToken(sequence: Sequence, time: number): void {
@@ -484,7 +354,7 @@ export class Simulation {
     this.counts.timedOut++;
     this.replicaAt(this.ledger.replicaOf(sequence.id)).outstanding--;
     this.stageTracker?.timeOut(sequence.id);
-    this.afterRequestLeaves(sequence.id, this.now);
+    this.afterRequestLeaves(sequence.id, this.clock.now);
     // A server that does not abort keeps computing it; its response comes too late (onFinish drops it).
     if (sequence.status === 'finished' || !this.config.workloadSpec.abortOnTimeout) return;
     if (engine.busy) {
@@ -492,7 +362,7 @@ export class Simulation {
       return;
     }
     this.abort(sequence, engine);
-    this.tryLaunch(engine);
+    this.executor.tryLaunch(engine);
   }
 
   /** Takes a timed-out request out of its scheduler (nothing when it finished meanwhile). */
@@ -508,7 +378,7 @@ export class Simulation {
 
   /** The run's progress so far (see RunProgress); `done` when it is over. */
   progress(done = false): Progress {
-    return this.runProgress.at(this.now, this.counts, done);
+    return this.runProgress.at(this.clock.now, this.counts, done);
   }
 
   /**
@@ -520,8 +390,8 @@ export class Simulation {
     const pending = this.nextEventTime();
     if (!this.stoppedEarly && pending !== Number.POSITIVE_INFINITY && pending > this.horizon)
       return this.horizon;
-    const arrivalsEnd = this.workload.arrivalsEndS ?? this.lastEventTime;
-    let end = Math.max(this.lastEventTime, arrivalsEnd);
+    const arrivalsEnd = this.workload.arrivalsEndS ?? this.clock.lastEventTime;
+    let end = Math.max(this.clock.lastEventTime, arrivalsEnd);
     // Stopped early (stopAfterSloMisses): iterations already launched count in full, so T covers them.
     if (this.stoppedEarly)
       for (const replica of this.replicas) for (const free of replica.stageFree) end = Math.max(end, free);
@@ -543,7 +413,7 @@ export class Simulation {
       queueLength: series.queueLength,
       queueing: counts.queueing.summarize(),
       workload: this.workload,
-      now: this.now,
+      now: this.clock.now,
       engineCount: this.replicas.length * this.perf.stages,
       kvTokensPerEngine: this.kvTokensPerEngine(),
       oldestInFlightS: this.ledger.oldestAge(duration),

@@ -6,7 +6,6 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dataPath } from '../../../test-support/data';
 
 const binary = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/bin.js');
 const args = [
@@ -17,7 +16,9 @@ const args = [
   '--rate',
   '20',
   '--trace',
-  dataPath('traces', 'sharegpt_8k_filtered_stats_llama2_tokenizer.csv'),
+  fileURLToPath(
+    new URL('../../../data/traces/sharegpt_8k_filtered_stats_llama2_tokenizer.csv', import.meta.url),
+  ),
   '--slo-ttft-p99',
   '2',
   '--slo-tpot-p99',

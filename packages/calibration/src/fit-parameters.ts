@@ -1,6 +1,6 @@
+import { minimize } from '@sim/optimizer';
 import type { EngineProfile } from '@sim/perf-model';
 import type { CalibratedParameter } from '@sim/specs';
-import { minimize } from './nelder-mead';
 
 /** Start values for a parameter the base profile has at 0 (the `ideal` profile's CPU overhead, vllm-v0's admission delay): fitting is in log space. */
 const NONZERO_START: Readonly<Record<CalibratedParameter, number>> = {

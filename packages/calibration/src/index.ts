@@ -18,7 +18,6 @@ export {
   type Measurements,
   MIN_MEASURED_REQUESTS,
 } from './measurements';
-export { minimize, type NelderMeadOptions, type NelderMeadResult, nelderMead } from './nelder-mead';
 export { type ReadMeasurementsOptions, readMeasurements } from './read-measurements';
 export { MEASUREMENT_CSV_COLUMNS, readMeasurementsCsv } from './read-measurements-csv';
 export { isStageSummaries, readStageSummaries } from './read-stage-summaries';

@@ -1,3 +1,4 @@
+import { splitCsvLine } from '@sim/specs';
 import {
   type MeasuredRequest,
   MeasurementError,
@@ -16,29 +17,6 @@ export const MEASUREMENT_CSV_COLUMNS = [
 ] as const;
 
 type Column = (typeof MEASUREMENT_CSV_COLUMNS)[number];
-
-/** Splits one CSV line into cells; double-quoted cells may hold commas and doubled quotes. */
-function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let index = 0; index < line.length; index++) {
-    const char = line[index];
-    if (quoted) {
-      if (char === '"' && line[index + 1] === '"') {
-        current += '"';
-        index++;
-      } else if (char === '"') quoted = false;
-      else current += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      cells.push(current);
-      current = '';
-    } else current += char;
-  }
-  cells.push(current);
-  return cells;
-}
 
 /**
  * Reads per-request measurements from CSV text: a header naming (in any order, case-insensitive)

@@ -2,10 +2,12 @@
  * `pnpm bench`: fixed scenarios, wall time (median of runs), simulated requests per wall second,
  * and peak memory (RSS). Not a test: numbers go in the package README.
  */
+import { fileURLToPath } from 'node:url';
 import { LLMInferenceSimulator, type SimulatorConfig } from '@sim/engine';
-import { dataPath } from '../../../test-support/data';
 
-const sharegpt = dataPath('traces', 'sharegpt_8k_filtered_stats_llama2_tokenizer.csv');
+const sharegpt = fileURLToPath(
+  new URL('../../../data/traces/sharegpt_8k_filtered_stats_llama2_tokenizer.csv', import.meta.url),
+);
 const deployment = {
   modelSpec: { name: 'llama-2-7b' },
   clusterSpec: { gpuSpec: { name: 'A100-80GB' } },

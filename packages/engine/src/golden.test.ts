@@ -1,6 +1,6 @@
 import { LLMInferenceSimulator, type SimulatorConfig } from '@sim/engine';
+import { dataPath } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
-import { dataPath } from '../../../test-support/data';
 
 /**
  * Golden scenarios: fixed configs and seeds whose full statistics are committed under

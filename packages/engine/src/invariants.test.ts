@@ -1,7 +1,7 @@
 import { LLMInferenceSimulator, type SimulatorConfig, type TimeSeries } from '@sim/engine';
 import { readTraceFile } from '@sim/specs';
+import { dataPath } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
-import { dataPath } from '../../../test-support/data';
 
 const run = (config: SimulatorConfig) => new LLMInferenceSimulator(config).run();
 

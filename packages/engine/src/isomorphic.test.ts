@@ -3,13 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LLMInferenceSimulator, type SimulatorConfig } from '@sim/engine';
+import { type BrowserBundle, bundleForBrowser, isNodeBuiltin, runInWebContext } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
-import {
-  type BrowserBundle,
-  bundleForBrowser,
-  isNodeBuiltin,
-  runInWebContext,
-} from '../../../test-support/browser-bundle';
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const config: SimulatorConfig = { workloadSpec: { numRequests: 50, arrivalRate: 5 } };

@@ -6,8 +6,8 @@ import {
   WorkloadSource,
 } from '@sim/engine';
 import { ContinuousPolicy, registerPolicy, type Sequence } from '@sim/scheduler';
+import { dataPath } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
-import { dataPath } from '../../../test-support/data';
 
 const deployment = {
   modelSpec: { name: 'llama-2-7b' },

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { LLMInferenceSimulator, type RequestRecord, resolveConfig, type SimulatorConfig } from '@sim/engine';
 import { ENGINE_PROFILES } from '@sim/perf-model';
+import { dataPath, quickstartBasicConfig } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
-import { dataPath } from '../../../test-support/data';
-import { quickstartBasicConfig } from '../../../test-support/quickstart-config';
 
 const basicConfig = (): SimulatorConfig => quickstartBasicConfig();
 

@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { nelderMead } from '@sim/optimizer';
 import { findGpuPreset } from '@sim/specs';
-import { nelderMead } from '../../../test-support/nelder-mead';
 import type { AttentionEfficiency, CalibrationProfile, LinkEfficiency } from '../src/calibration-profile';
 import { allReduceTime, sendRecvTime } from '../src/communication';
 import { elementwiseOperatorCost, type LinearOperator, linearOperatorCost } from '../src/layer-cost';

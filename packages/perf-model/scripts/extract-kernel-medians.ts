@@ -6,12 +6,26 @@
  * statistic), values copied verbatim; a `#` header names the source file. Run it when the raw
  * data changes; `pnpm calibrate` and the tests read only the derived tables.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sharedPath } from '../../../test-support/shared';
 
 const output = fileURLToPath(new URL('../data/kernel-medians/', import.meta.url));
+
+/**
+ * Absolute path of a file under the project's shared data folder (`../shared` beside the
+ * repository, or `$LLM_SIM_SHARED`); only this script reads it: tests, benchmarks and validation
+ * read the committed copies.
+ */
+function sharedPath(...parts: string[]): string {
+  const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+  const base = process.env.LLM_SIM_SHARED ?? resolve(repoRoot, '..', 'shared');
+  const path = resolve(base, ...parts);
+  if (!existsSync(path))
+    throw new Error(`shared data not found: ${path} (set LLM_SIM_SHARED to the shared/ folder)`);
+  return path;
+}
+
 const raw = sharedPath('calibration', 'vidur');
 
 /** Columns kept per table kind: fixed names, plus every `time_stats.<op>.median`. */

@@ -5,12 +5,16 @@
  * the calibration script and by the accuracy tests; never shipped.
  */
 
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ResolvedModelSpec } from '@sim/specs';
-import { readCsv } from '../../../test-support/csv';
+import { parseCsvRecords, type ResolvedModelSpec } from '@sim/specs';
 import type { LayerElementwiseOperator, LinearOperator } from '../src/layer-cost';
+
+/** A CSV table's rows, keyed by its header (`#` lines skipped). */
+function readCsv(path: string): Record<string, string>[] {
+  return parseCsvRecords(readFileSync(path, 'utf8'));
+}
 
 /** Path of a committed kernel-median table (same layout as the raw Vidur folders). */
 function kernelMedians(...parts: string[]): string {

@@ -3,9 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPerfModel } from '@sim/perf-model';
 import { resolveConfig } from '@sim/specs';
+import { bundleForBrowser, isNodeBuiltin, repoRoot, runInWebContext } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
-import { bundleForBrowser, isNodeBuiltin, runInWebContext } from '../../../test-support/browser-bundle';
-import { repoRoot } from '../../../test-support/shared';
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleForBrowser, isNodeBuiltin, runInWebContext } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
-import { bundleForBrowser, isNodeBuiltin, runInWebContext } from '../../../test-support/browser-bundle';
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 

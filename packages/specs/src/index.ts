@@ -15,6 +15,7 @@ export {
   simulatorConfigSchema,
   workloadSpecSchema,
 } from './config-schema';
+export { parseCsvRecords, splitCsvLine } from './csv';
 export { DTYPE_BYTES, DTYPES, type Dtype } from './dtype';
 export {
   ConfigError,

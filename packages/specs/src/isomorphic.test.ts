@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '@sim/specs';
+import { bundleForBrowser, isNodeBuiltin, runInWebContext } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
-import { bundleForBrowser, isNodeBuiltin, runInWebContext } from '../../../test-support/browser-bundle';
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const config = { model_spec: { name: 'llama-3.1-8b' }, cluster_spec: { gpu_spec: { name: 'H100' } } };

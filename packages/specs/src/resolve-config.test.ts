@@ -8,8 +8,8 @@ import {
   resolveConfig,
   type SimulatorConfig,
 } from '@sim/specs';
+import { quickstartBasicConfig } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
-import { quickstartBasicConfig } from '../../../test-support/quickstart-config';
 
 function issuesOf(config: unknown): { code: ConfigIssueCode; path: string; message: string }[] {
   try {

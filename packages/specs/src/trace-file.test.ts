@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, readTraceFile } from '@sim/specs';
+import { dataPath } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
-import { dataPath } from '../../../test-support/data';
 
 const directory = mkdtempSync(join(tmpdir(), 'llm-sim-trace-'));
 function traceWith(name: string, text: string): string {

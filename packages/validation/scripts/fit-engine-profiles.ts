@@ -6,8 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nelderMead } from '@sim/optimizer';
 import { ENGINE_PROFILES, type EngineProfile } from '@sim/perf-model';
-import { nelderMead } from '../../../test-support/nelder-mead';
 import { absolutePercentError, predictCase } from '../src/predict';
 import { readPublishedCases, type ValidationCase } from '../src/published-cases';
 

@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Dtype, type EngineProfileName, findModelPreset } from '@sim/specs';
-import { readCsv } from '../../../test-support/csv';
+import { type Dtype, type EngineProfileName, findModelPreset, parseCsvRecords } from '@sim/specs';
 
 /** The published tables `pnpm validate` reads: committed copies in `data/published/` (each names its source in its `#` header lines). */
 export type DatasetName =
@@ -62,6 +62,11 @@ export interface PublishedCases {
 /** Path of a committed published table (copied from the project's shared/calibration/published/). */
 function published(file: string): string {
   return fileURLToPath(new URL(`../data/published/${file}`, import.meta.url));
+}
+
+/** A CSV table's rows, keyed by its header (`#` lines skipped). */
+function readCsv(path: string): Record<string, string>[] {
+  return parseCsvRecords(readFileSync(path, 'utf8'));
 }
 
 /**

@@ -1,5 +1,5 @@
+import { nelderMead } from '@sim/optimizer';
 import { ENGINE_PROFILES, type EngineProfile } from '@sim/perf-model';
-import { nelderMead } from '../../../test-support/nelder-mead';
 import { isOverloaded, predictStage, readVllmV1Stages, type VllmV1Stage } from './vllm-v1-runs';
 
 /** The stages a fit may read: the training split only. */

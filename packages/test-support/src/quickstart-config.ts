@@ -1,7 +1,8 @@
 /**
  * The quick-start's basic configuration (data/quickstart/seed-quickstart.md, section 1) as written there,
  * in TS form: a custom llama-7b geometry on one A100-80GB. Tests only; examples/ keeps its own
- * copy for readers. (A plain literal: test-support cannot import the packages; it is a SimulatorConfig.)
+ * copy for readers. (A plain literal, a SimulatorConfig: this package depends on none of the
+ * packages it tests.)
  */
 export function quickstartBasicConfig() {
   return {

@@ -1,7 +1,7 @@
 import { builtinModules } from 'node:module';
 import { createContext, runInContext } from 'node:vm';
 import { build } from 'esbuild';
-import { repoRoot } from './shared';
+import { repoRoot } from './repo-root';
 
 /** What esbuild made of a module for a browser. */
 export interface BrowserBundle {

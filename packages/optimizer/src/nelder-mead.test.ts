@@ -1,4 +1,4 @@
-import { minimize, nelderMead } from '@sim/calibration';
+import { minimize, nelderMead } from '@sim/optimizer';
 import { describe, expect, it } from 'vitest';
 
 const rosenbrock = ([x = 0, y = 0]: number[]) => (1 - x) ** 2 + 100 * (y - x * x) ** 2;

@@ -114,8 +114,7 @@ export function minimize(
 
 /**
  * Minimizes `objective` over R^n with the Nelder–Mead simplex method and returns the best point
- * (see {@link minimize}; `iterations` bounds the simplex iterations). The fits of
- * `pnpm calibrate` and `pnpm --filter @sim/validation fit-engines` use it.
+ * (see {@link minimize}; `iterations` bounds the simplex iterations).
  */
 export function nelderMead(objective: (x: number[]) => number, start: number[], iterations = 4000): number[] {
   return minimize(objective, start, { maxIterations: iterations }).x;

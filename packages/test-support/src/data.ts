@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { repoRoot } from './shared';
+import { repoRoot } from './repo-root';
 
 /**
  * Absolute path of a file under the repository's committed `data/` folder (workload traces copied

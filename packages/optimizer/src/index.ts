@@ -1,0 +1,1 @@
+export { minimize, type NelderMeadOptions, type NelderMeadResult, nelderMead } from './nelder-mead';

@@ -1,0 +1,4 @@
+export { type BrowserBundle, bundleForBrowser, isNodeBuiltin, runInWebContext } from './browser-bundle';
+export { dataPath } from './data';
+export { quickstartBasicConfig } from './quickstart-config';
+export { repoRoot } from './repo-root';

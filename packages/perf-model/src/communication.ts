@@ -1,4 +1,34 @@
-import type { LinkEfficiency } from './calibration-profile';
+import type { ResolvedClusterSpec } from '@sim/specs';
+import type { CommunicationEfficiency, LinkEfficiency } from './calibration-profile';
+
+/** A link a collective runs on: its bandwidth per GPU (one direction, GB/s) and fitted efficiency. */
+export interface CollectiveLink {
+  readonly bandwidthGbs: number;
+  readonly efficiency: LinkEfficiency;
+}
+
+/**
+ * The links of a replica's collectives: tensor-parallel all-reduces run inside a node (the GPU's
+ * interconnect) unless TP spans nodes, pipeline sends unless the whole replica does.
+ */
+export function replicaLinks(
+  cluster: ResolvedClusterSpec,
+  communication: CommunicationEfficiency,
+  tensorParallelSize: number,
+  gpusPerReplica: number,
+): { readonly allReduce: CollectiveLink; readonly sendRecv: CollectiveLink } {
+  const intraNodeGbs = cluster.gpuSpec.interconnectBandwidthGbs;
+  const tpCrossesNodes = tensorParallelSize > cluster.nGpusPerNode;
+  const stagesCrossNodes = gpusPerReplica > cluster.nGpusPerNode;
+  return {
+    allReduce: tpCrossesNodes
+      ? { bandwidthGbs: cluster.interNodeBandwidthGbs, efficiency: communication.allReduceInterNode }
+      : { bandwidthGbs: intraNodeGbs, efficiency: communication.allReduceIntraNode },
+    sendRecv: stagesCrossNodes
+      ? { bandwidthGbs: cluster.interNodeBandwidthGbs, efficiency: communication.sendRecvInterNode }
+      : { bandwidthGbs: intraNodeGbs, efficiency: communication.sendRecvIntraNode },
+  };
+}
 
 /**
  * Ring all-reduce of `bytes` over `participants` GPUs on a link of `bandwidthGbs` (one direction,

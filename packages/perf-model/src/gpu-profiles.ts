@@ -5,7 +5,7 @@ import h100 from '../data/calibration-profiles/h100.json';
 import type { CalibrationProfile } from './calibration-profile';
 
 /** Fitted profiles by family. */
-export const CALIBRATION_PROFILES: Readonly<Record<string, CalibrationProfile>> = { a100, h100, a40 };
+export const CALIBRATION_PROFILES: Readonly<Record<ProfileFamily, CalibrationProfile>> = { a100, h100, a40 };
 
 /** A calibrated family: a GPU whose kernels were measured (Vidur's profiles). */
 export type ProfileFamily = 'a100' | 'h100' | 'a40';
@@ -136,7 +136,7 @@ export function profileForGpu(gpu: ResolvedGPUSpec): ProfileChoice {
   if (calibrated !== undefined) {
     const family = calibrated.family;
     return {
-      profile: CALIBRATION_PROFILES[family] as CalibrationProfile,
+      profile: CALIBRATION_PROFILES[family],
       family,
       extrapolated: false,
       gemmEfficiencyScale: 1,
@@ -144,7 +144,7 @@ export function profileForGpu(gpu: ResolvedGPUSpec): ProfileChoice {
     };
   }
   const { family, reason, matmulEfficiencyKey } = transferSource(gpu);
-  const base = CALIBRATION_PROFILES[family] as CalibrationProfile;
+  const base = CALIBRATION_PROFILES[family];
   const scale =
     matmulEfficiencyKey !== undefined
       ? (MATMUL_EFFICIENCY[matmulEfficiencyKey] ?? 1) / (MATMUL_EFFICIENCY[family] ?? 1)
@@ -154,7 +154,7 @@ export function profileForGpu(gpu: ResolvedGPUSpec): ProfileChoice {
   // applied to its own link bandwidth. The A40 pair fit (NVLink bridge) does not carry over to
   // PCIe-only cards such as the L40S.
   const linkFamily = family === 'h100' ? 'h100' : 'a100';
-  const communication = (CALIBRATION_PROFILES[linkFamily] as CalibrationProfile).communication;
+  const communication = CALIBRATION_PROFILES[linkFamily].communication;
   const profile: CalibrationProfile = {
     ...base,
     communication,

@@ -1,3 +1,4 @@
+export type { BatchShape } from './batch-shape';
 export type {
   AttentionEfficiency,
   CalibrationProfile,
@@ -25,15 +26,8 @@ export {
   memoryPlan,
   RUNTIME_OVERHEAD_BYTES,
 } from './memory-plan';
-export {
-  type BatchShape,
-  createPerfModel,
-  type DecodeLinearCost,
-  type IterationBreakdown,
-  type OperatorBreakdown,
-  PerfModel,
-  type PerfModelConfig,
-} from './perf-model';
+export type { IterationBreakdown, OperatorBreakdown } from './operator-breakdown';
+export { createPerfModel, type DecodeLinearCost, PerfModel, type PerfModelConfig } from './perf-model';
 export {
   type DevicePeaks,
   decodeAttentionBandwidth,

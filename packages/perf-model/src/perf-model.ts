@@ -1,30 +1,27 @@
 import type {
-  Dtype,
   EngineProfileName,
   ResolvedClusterSpec,
   ResolvedModelSpec,
   ResolvedParallelismSpec,
   ResolvedSchedulerSpec,
 } from '@sim/specs';
-import type { CalibrationProfile, LinkEfficiency } from './calibration-profile';
-import { allReduceTime, sendRecvTime } from './communication';
+import { type BatchShape, countTokens } from './batch-shape';
+import type { CalibrationProfile } from './calibration-profile';
+import { allReduceTime, type CollectiveLink, replicaLinks, sendRecvTime } from './communication';
 import { ENGINE_PROFILES, type EngineProfile } from './engine-profiles';
 import { expectedActiveExperts } from './expected-active-experts';
 import { type ProfileChoice, profileForGpu } from './gpu-profiles';
-import {
-  elementwiseOperatorCost,
-  type LayerElementwiseOperator,
-  type LinearOperator,
-  linearOperatorCost,
-} from './layer-cost';
+import { IterationWork, TOKEN_CACHE_LIMIT } from './iteration-work';
+import { elementwiseOperatorCost, linearOperatorCost } from './layer-cost';
 import { type LayerGeometry, layerGeometry } from './layer-geometry';
 import { type MemoryPlan, memoryPlan } from './memory-plan';
+import { type IterationBreakdown, iterationBreakdown, type OperatorBreakdown } from './operator-breakdown';
+import { graphProfile, scaleProfile } from './profile-scaling';
 import {
   type DevicePeaks,
   decodeAttentionBandwidth,
   decodeAttentionCost,
   gemmCost,
-  prefillAttentionFlops,
   prefillAttentionSeconds,
 } from './roofline';
 
@@ -41,37 +38,6 @@ export interface PerfModelConfig {
   readonly engineProfile?: EngineProfileName | EngineProfile;
 }
 
-/**
- * The work of one iteration on one replica: prefill chunks (each with the context already cached
- * before it) and decoding sequences (one token each).
- */
-export interface BatchShape {
-  /** New tokens of each prefill chunk. */
-  readonly prefillChunks: readonly number[];
-  /** Tokens already cached before each chunk (same length as prefillChunks; 0 for a fresh prompt). */
-  readonly prefillContexts: readonly number[];
-  /** Number of decoding sequences. */
-  readonly decodeSequences: number;
-  /** Sum of the decoding sequences' context lengths (tokens read from the KV cache). */
-  readonly decodeContextTokens: number;
-  /** Sequences that sample a token (decodes plus prefills that finish their prompt). Default: every sequence. */
-  readonly sampledSequences?: number;
-}
-
-/** Seconds per operator kind for one iteration (all layers of all stages). */
-export type OperatorBreakdown = Record<
-  | LinearOperator
-  | LayerElementwiseOperator
-  | 'attentionPrefill'
-  | 'attentionDecode'
-  | 'allReduce'
-  | 'moeRouter'
-  | 'lmHead'
-  | 'pipelineTransfer'
-  | 'cpuOverhead',
-  number
->;
-
 /** Linear cost of a decode-only iteration in the total context C (see PerfModel.decodeLinearCost). */
 export interface DecodeLinearCost {
   /** GPU seconds at C = 0. */
@@ -85,27 +51,6 @@ export interface DecodeLinearCost {
   readonly bytes0: number;
   readonly bytes1: number;
 }
-
-/** An iteration's time, split by stage and operator, with its utilization. */
-export interface IterationBreakdown {
-  /** Wall time of the iteration without pipelining: every stage in turn, plus CPU overhead. Seconds. */
-  readonly totalS: number;
-  /** GPU time of each pipeline stage (including its outgoing activation transfer). Seconds. */
-  readonly stageS: readonly number[];
-  /** Engine CPU overhead of the iteration. Seconds. */
-  readonly cpuOverheadS: number;
-  readonly operators: OperatorBreakdown;
-  /** FLOPs of the iteration over all GPUs of the replica. */
-  readonly flops: number;
-  /** Bytes read/written from device memory over all GPUs of the replica (weights, KV cache). */
-  readonly bytes: number;
-  /** Model FLOPs utilization: flops / (totalS × peak × GPUs). */
-  readonly mfu: number;
-  /** Memory-bandwidth utilization: bytes / (totalS × bandwidth × GPUs). */
-  readonly mbu: number;
-}
-
-const CACHE_LIMIT = 1 << 16;
 
 /**
  * A deployment's cost model. Construction precomputes shapes and constants; `iterationTime` is
@@ -127,33 +72,14 @@ export class PerfModel {
   readonly stages: number;
   readonly gpusPerReplica: number;
   private readonly tensorParallelSize: number;
-  private readonly allReduceLink: LinkEfficiency;
-  private readonly allReduceBandwidthGbs: number;
-  private readonly stageLink: LinkEfficiency;
-  private readonly stageBandwidthGbs: number;
-  private readonly layerCache = new Float64Array(CACHE_LIMIT).fill(-1);
-  private readonly lmHeadCache = new Float64Array(CACHE_LIMIT).fill(-1);
-  private readonly embeddingCache = new Float64Array(CACHE_LIMIT).fill(-1);
-  /** Multiply-accumulate weights touched per token in one layer (active experts only), for FLOP counts. */
-  private readonly activeLayerParams: number;
-  /** Decode-attention FLOPs per cached token read, per layer (QKᵀ and PV over all query heads). */
-  private readonly decodeAttentionFlopsPerToken: number;
-  /**
-   * Weights every iteration reads whatever its tokens, over the whole replica: every layer's
-   * weights except the MoE experts' (attention, router, norms; all of a dense model's layers) and
-   * the final norm. Bytes.
-   */
-  private readonly layerWeightBytesPerReplica: number;
-  /** One expert's weights in one layer, over the whole replica (all TP shards); 0 for a dense model. Bytes. */
-  private readonly expertWeightBytesPerLayer: number;
-  /** One row of the embedding table (hidden size × bytes per weight): the embedding lookup reads one per token. Bytes. */
-  private readonly embeddingRowBytes: number;
-  /** The LM head's matrix (vocabulary × hidden size), read whenever an iteration samples a token. Bytes. */
-  private readonly lmHeadWeightBytes: number;
-  /** {@link PerfModel.weightBytesRead} without the LM head, per token count (−1: not computed yet). */
-  private readonly weightBytesCache = new Float64Array(CACHE_LIMIT).fill(-1);
-  /** KV-cache bytes read per context token by decode attention, all layers and TP ranks. */
-  private readonly kvReadBytesPerToken: number;
+  /** Where tensor-parallel all-reduces and pipeline sends run. */
+  private readonly allReduceLink: CollectiveLink;
+  private readonly stageLink: CollectiveLink;
+  private readonly layerCache = new Float64Array(TOKEN_CACHE_LIMIT).fill(-1);
+  private readonly lmHeadCache = new Float64Array(TOKEN_CACHE_LIMIT).fill(-1);
+  private readonly embeddingCache = new Float64Array(TOKEN_CACHE_LIMIT).fill(-1);
+  /** FLOPs and bytes of iterations (for MFU and MBU). */
+  private readonly iterationWork: IterationWork;
 
   constructor(config: PerfModelConfig) {
     this.config = config;
@@ -176,38 +102,20 @@ export class PerfModel {
     this.stages = parallel.pipelineParallelSize;
     this.layersPerStage = model.nLayers / this.stages;
     this.gpusPerReplica = this.tensorParallelSize * this.stages;
-    const tpCrossesNodes = this.tensorParallelSize > cluster.nGpusPerNode;
-    const communication = this.profile.communication;
-    this.allReduceLink = tpCrossesNodes ? communication.allReduceInterNode : communication.allReduceIntraNode;
-    this.allReduceBandwidthGbs = tpCrossesNodes
-      ? cluster.interNodeBandwidthGbs
-      : gpu.interconnectBandwidthGbs;
-    const stagesCrossNodes = this.gpusPerReplica > cluster.nGpusPerNode;
-    this.stageLink = stagesCrossNodes ? communication.sendRecvInterNode : communication.sendRecvIntraNode;
-    this.stageBandwidthGbs = stagesCrossNodes ? cluster.interNodeBandwidthGbs : gpu.interconnectBandwidthGbs;
-    const h = model.hiddenSize;
-    const attentionParams =
-      h * (model.nHeads + 2 * model.nKvHeads) * model.headDim + model.nHeads * model.headDim * h;
-    const expertParams = (model.gatedMlp ? 3 : 2) * h * model.expertFfnDim;
-    this.decodeAttentionFlopsPerToken = 4 * model.headDim * model.nHeads;
-    const weightBytesPerReplica = this.memory.weightBytesPerGpu * this.gpusPerReplica;
-    const weightBytes = this.geometry.weightBytes;
-    this.expertWeightBytesPerLayer = model.numExperts > 1 ? expertParams * weightBytes : 0;
-    this.embeddingRowBytes = h * weightBytes;
-    this.lmHeadWeightBytes = model.vocabSize * h * weightBytes;
-    // nParams counts the embedding table and, unless tied to it, the LM head matrix once each.
-    const tables = (model.tieWordEmbeddings ? 1 : 2) * this.lmHeadWeightBytes;
-    this.layerWeightBytesPerReplica = Math.max(
-      0,
-      weightBytesPerReplica - tables - model.nLayers * model.numExperts * this.expertWeightBytesPerLayer,
+    const links = replicaLinks(
+      cluster,
+      this.profile.communication,
+      this.tensorParallelSize,
+      this.gpusPerReplica,
     );
-    this.kvReadBytesPerToken =
-      this.geometry.kvBytesPerTokenPerLayer * this.tensorParallelSize * model.nLayers;
-    this.activeLayerParams =
-      attentionParams +
-      (model.numExperts > 1
-        ? model.expertsPerToken * expertParams + h * model.numExperts
-        : (model.gatedMlp ? 3 : 2) * h * model.ffnDim);
+    this.allReduceLink = links.allReduce;
+    this.stageLink = links.sendRecv;
+    this.iterationWork = new IterationWork(
+      model,
+      this.geometry,
+      this.tensorParallelSize,
+      this.memory.weightBytesPerGpu * this.gpusPerReplica,
+    );
   }
 
   /** The kernel profile of an iteration of `tokens` tokens: CUDA-graph replay for small iterations when the engine captures graphs. */
@@ -222,14 +130,19 @@ export class PerfModel {
 
   /** Seconds of one layer's token-count-dependent work on one rank: projections, element-wise kernels, MoE, all-reduces. */
   layerTime(tokens: number): number {
-    if (tokens < CACHE_LIMIT) {
-      const cached = this.layerCache[tokens] as number;
+    if (tokens < TOKEN_CACHE_LIMIT) {
+      const cached = this.layerCache[tokens] ?? -1;
       if (cached >= 0) return cached;
       const value = this.computeLayerTime(tokens, undefined);
       this.layerCache[tokens] = value;
       return value;
     }
     return this.computeLayerTime(tokens, undefined);
+  }
+
+  /** {@link PerfModel.layerTime}, uncached, adding each operator's seconds to `breakdown`. */
+  layerTimeBreakdown(tokens: number, breakdown: OperatorBreakdown): number {
+    return this.computeLayerTime(tokens, breakdown);
   }
 
   private computeLayerTime(tokens: number, breakdown: OperatorBreakdown | undefined): number {
@@ -276,8 +189,8 @@ export class PerfModel {
         allReduceTime(
           tokens * model.hiddenSize * 2,
           this.tensorParallelSize,
-          this.allReduceBandwidthGbs,
-          this.allReduceLink,
+          this.allReduceLink.bandwidthGbs,
+          this.allReduceLink.efficiency,
         ),
     );
     return total;
@@ -285,8 +198,8 @@ export class PerfModel {
 
   /** Seconds of the embedding lookup for `tokens` tokens on the first stage (cached per token count). */
   embeddingTime(tokens: number): number {
-    if (tokens < CACHE_LIMIT) {
-      const cached = this.embeddingCache[tokens] as number;
+    if (tokens < TOKEN_CACHE_LIMIT) {
+      const cached = this.embeddingCache[tokens] ?? -1;
       if (cached >= 0) return cached;
     }
     const value = elementwiseOperatorCost(
@@ -296,15 +209,15 @@ export class PerfModel {
       this.peaks,
       this.profileFor(tokens),
     ).seconds;
-    if (tokens < CACHE_LIMIT) this.embeddingCache[tokens] = value;
+    if (tokens < TOKEN_CACHE_LIMIT) this.embeddingCache[tokens] = value;
     return value;
   }
 
   /** Seconds of the LM head (logits for `sequences` sequences) and sampling on the last stage. */
   lmHeadTime(sequences: number): number {
     if (sequences <= 0) return 0;
-    if (sequences < CACHE_LIMIT) {
-      const cached = this.lmHeadCache[sequences] as number;
+    if (sequences < TOKEN_CACHE_LIMIT) {
+      const cached = this.lmHeadCache[sequences] ?? -1;
       if (cached >= 0) return cached;
     }
     const model = this.config.modelSpec;
@@ -321,10 +234,10 @@ export class PerfModel {
       allReduceTime(
         (sequences * model.vocabSize * 4) / this.tensorParallelSize,
         this.tensorParallelSize,
-        this.allReduceBandwidthGbs,
-        this.allReduceLink,
+        this.allReduceLink.bandwidthGbs,
+        this.allReduceLink.efficiency,
       );
-    if (sequences < CACHE_LIMIT) this.lmHeadCache[sequences] = value;
+    if (sequences < TOKEN_CACHE_LIMIT) this.lmHeadCache[sequences] = value;
     return value;
   }
 
@@ -337,13 +250,13 @@ export class PerfModel {
     const { geometry, peaks } = this;
     const profile = this.profileFor(tokens);
     let prefill = 0;
-    const chunks = batch.prefillChunks;
+    const { prefillChunks: chunks, prefillContexts: contexts } = batch;
     if (chunks.length > 0) {
       prefill = profile.attention.prefillLaunchUs * 1e-6;
       for (let index = 0; index < chunks.length; index++) {
         prefill += prefillAttentionSeconds(
-          chunks[index] as number,
-          batch.prefillContexts[index] as number,
+          chunks[index] ?? 0,
+          contexts[index] ?? 0,
           geometry.headsPerRank,
           geometry.headDim,
           peaks,
@@ -379,13 +292,17 @@ export class PerfModel {
     let time = this.layersPerStage * (this.layerTime(tokens) + attention);
     if (stage === 0) time += this.embeddingTime(tokens);
     if (stage === this.stages - 1) time += this.lmHeadTime(sampled);
-    else
-      time += sendRecvTime(
-        tokens * this.config.modelSpec.hiddenSize * 2,
-        this.stageBandwidthGbs,
-        this.stageLink,
-      );
+    else time += this.stageTransferTime(tokens);
     return time;
+  }
+
+  /** Seconds to send an iteration's activations (`tokens` hidden states) to the next pipeline stage. */
+  stageTransferTime(tokens: number): number {
+    return sendRecvTime(
+      tokens * this.config.modelSpec.hiddenSize * 2,
+      this.stageLink.bandwidthGbs,
+      this.stageLink.efficiency,
+    );
   }
 
   /**
@@ -398,7 +315,6 @@ export class PerfModel {
   decodeLinearCost(sequences: number): DecodeLinearCost {
     const { geometry, peaks } = this;
     const profile = this.profileFor(sequences);
-    const model = this.config.modelSpec;
     const attention = profile.attention;
     const attentionFixed = decodeAttentionCost(
       sequences,
@@ -414,12 +330,10 @@ export class PerfModel {
         this.embeddingTime(sequences) +
         this.lmHeadTime(sequences),
       perContextTokenS: this.layersPerStage * attentionPerToken,
-      flops0:
-        2 * sequences * this.activeLayerParams * model.nLayers +
-        2 * sequences * model.vocabSize * model.hiddenSize,
-      flops1: this.decodeAttentionFlopsPerToken * model.nLayers,
-      bytes0: this.weightBytesRead(sequences, sequences),
-      bytes1: this.kvReadBytesPerToken,
+      flops0: this.iterationWork.decodeFlops(sequences),
+      flops1: this.iterationWork.decodeFlopsPerContextToken,
+      bytes0: this.iterationWork.weightBytesRead(sequences, sequences),
+      bytes1: this.iterationWork.kvReadBytesPerToken,
     };
   }
 
@@ -445,26 +359,7 @@ export class PerfModel {
 
   /** FLOPs of an iteration over the whole replica (no allocation: the engine calls it per iteration). */
   flopsOf(batch: BatchShape): number {
-    const model = this.config.modelSpec;
-    let tokens = batch.decodeSequences;
-    let attentionFlops = 0;
-    for (let index = 0; index < batch.prefillChunks.length; index++) {
-      const chunk = batch.prefillChunks[index] as number;
-      tokens += chunk;
-      attentionFlops += prefillAttentionFlops(
-        chunk,
-        batch.prefillContexts[index] as number,
-        model.nHeads,
-        model.headDim,
-      );
-    }
-    attentionFlops += this.decodeAttentionFlopsPerToken * batch.decodeContextTokens;
-    const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
-    return (
-      2 * tokens * this.activeLayerParams * model.nLayers +
-      attentionFlops * model.nLayers +
-      2 * sampled * model.vocabSize * model.hiddenSize
-    );
+    return this.iterationWork.flopsOf(batch);
   }
 
   /**
@@ -472,89 +367,17 @@ export class PerfModel {
    * ({@link PerfModel.weightBytesRead}) plus the KV cache decode attention reads.
    */
   bytesOf(batch: BatchShape): number {
-    const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
-    return (
-      this.weightBytesRead(countTokens(batch), sampled) + batch.decodeContextTokens * this.kvReadBytesPerToken
-    );
+    return this.iterationWork.bytesOf(batch);
   }
 
-  /**
-   * Weight bytes an iteration of `tokens` tokens that samples `sampledSequences` tokens reads over
-   * the whole replica: every layer's non-expert weights once; in every MoE layer, one expert's
-   * weights for each of the {@link expectedActiveExperts} distinct experts the tokens route to (the
-   * same count the time model runs expert GEMMs for); one embedding row per token; and the LM head
-   * matrix when it runs (some sequence samples). Mixtral-8x7B at one token reads 2 of its 8
-   * experts per layer; at hundreds of tokens, all 8. 0 for an empty iteration.
-   */
+  /** Weight bytes an iteration of `tokens` tokens that samples `sampledSequences` tokens reads over the whole replica (see {@link IterationWork.weightBytesRead}). */
   weightBytesRead(tokens: number, sampledSequences: number): number {
-    if (tokens <= 0) return 0;
-    const head = sampledSequences > 0 ? this.lmHeadWeightBytes : 0;
-    if (tokens < CACHE_LIMIT) {
-      const cached = this.weightBytesCache[tokens] as number;
-      if (cached >= 0) return cached + head;
-    }
-    const model = this.config.modelSpec;
-    const active = expectedActiveExperts(model.numExperts, model.expertsPerToken, tokens);
-    const value =
-      this.layerWeightBytesPerReplica +
-      model.nLayers * active * this.expertWeightBytesPerLayer +
-      Math.min(tokens, model.vocabSize) * this.embeddingRowBytes;
-    if (tokens < CACHE_LIMIT) this.weightBytesCache[tokens] = value;
-    return value + head;
+    return this.iterationWork.weightBytesRead(tokens, sampledSequences);
   }
 
   /** The iteration's time by stage and operator, with MFU and MBU (allocates; not for the hot path). */
   breakdown(batch: BatchShape): IterationBreakdown {
-    const operators = emptyBreakdown();
-    const tokens = countTokens(batch);
-    const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
-    const stageS: number[] = [];
-    for (let stage = 0; stage < this.stages; stage++) {
-      const perLayer = emptyBreakdown();
-      let time =
-        this.layersPerStage *
-        (this.computeLayerTime(tokens, perLayer) + this.attentionTime(batch, perLayer, tokens));
-      for (const key of Object.keys(perLayer) as (keyof OperatorBreakdown)[])
-        operators[key] += perLayer[key] * this.layersPerStage;
-      if (stage === 0) {
-        const embedding = this.embeddingTime(tokens);
-        operators.embedding += embedding;
-        time += embedding;
-      }
-      if (stage === this.stages - 1) {
-        const head = this.lmHeadTime(sampled);
-        operators.lmHead += head;
-        time += head;
-      } else {
-        const transfer = sendRecvTime(
-          tokens * this.config.modelSpec.hiddenSize * 2,
-          this.stageBandwidthGbs,
-          this.stageLink,
-        );
-        operators.pipelineTransfer += transfer;
-        time += transfer;
-      }
-      stageS.push(time);
-    }
-    const cpuOverheadS =
-      tokens === 0 ? 0 : this.cpuOverhead(batch.prefillChunks.length + batch.decodeSequences);
-    operators.cpuOverhead = cpuOverheadS;
-    const totalS = this.iterationWallTime(
-      cpuOverheadS,
-      stageS.reduce((sum, value) => sum + value, 0),
-    );
-    const { flops, bytes } = this.work(batch);
-    const gpus = this.gpusPerReplica;
-    return {
-      totalS,
-      stageS,
-      cpuOverheadS,
-      operators,
-      flops,
-      bytes,
-      mfu: totalS > 0 ? flops / (totalS * this.peaks.flopsPerSecond * gpus) : 0,
-      mbu: totalS > 0 ? bytes / (totalS * this.peaks.bytesPerSecond * gpus) : 0,
-    };
+    return iterationBreakdown(this, batch);
   }
 
   /** Seconds to prefill one prompt of `inputTokens` tokens alone (batch-1 time to first token, without queueing). */
@@ -576,90 +399,6 @@ export class PerfModel {
       decodeContextTokens: batchSize * contextLength,
     });
   }
-}
-
-function countTokens(batch: BatchShape): number {
-  let tokens = batch.decodeSequences;
-  for (const chunk of batch.prefillChunks) tokens += chunk;
-  return tokens;
-}
-
-function emptyBreakdown(): OperatorBreakdown {
-  return {
-    embedding: 0,
-    inputNorm: 0,
-    qkvProjection: 0,
-    rope: 0,
-    attentionPrefill: 0,
-    attentionDecode: 0,
-    outputProjection: 0,
-    postAttentionNorm: 0,
-    upProjection: 0,
-    activation: 0,
-    downProjection: 0,
-    residualAdd: 0,
-    moeRouter: 0,
-    allReduce: 0,
-    lmHead: 0,
-    pipelineTransfer: 0,
-    cpuOverhead: 0,
-  };
-}
-
-function scaleProfile(
-  profile: CalibrationProfile,
-  engine: EngineProfile,
-  weightDtype: Dtype,
-): CalibrationProfile {
-  const compute = engine.computeEfficiencyScale;
-  const memory = engine.memoryEfficiencyScale;
-  const quantized =
-    weightDtype === 'int8' || weightDtype === 'int4' ? engine.quantizedWeightEfficiency[weightDtype] : 1;
-  const latency = engine.collectiveLatencyScale;
-  const halfTokens = engine.gemmHalfEfficiencyScale;
-  if (compute === 1 && memory === 1 && quantized === 1 && latency === 1 && halfTokens === 1) return profile;
-  const { communication } = profile;
-  return {
-    ...profile,
-    communication: {
-      ...communication,
-      allReduceIntraNode: {
-        ...communication.allReduceIntraNode,
-        latencyUs: communication.allReduceIntraNode.latencyUs * latency,
-      },
-      allReduceInterNode: {
-        ...communication.allReduceInterNode,
-        latencyUs: communication.allReduceInterNode.latencyUs * latency,
-      },
-    },
-    gemm: {
-      ...profile.gemm,
-      computeEfficiency: Math.min(1, profile.gemm.computeEfficiency * compute),
-      halfEfficiencyTokens: profile.gemm.halfEfficiencyTokens * halfTokens,
-      memoryEfficiency: Math.min(1, profile.gemm.memoryEfficiency * memory * quantized),
-    },
-    attention: {
-      ...profile.attention,
-      prefillComputeEfficiency: Math.min(1, profile.attention.prefillComputeEfficiency * compute),
-      decodeMemoryEfficiency: Math.min(1, profile.attention.decodeMemoryEfficiency * memory),
-    },
-  };
-}
-
-/** A profile whose kernels' fixed costs are multiplied by `launchScale` (CUDA-graph replay). */
-function graphProfile(profile: CalibrationProfile, launchScale: number): CalibrationProfile {
-  if (launchScale === 1) return profile;
-  const { gemm, elementwise, attention } = profile;
-  return {
-    ...profile,
-    gemm: { ...gemm, launchUs: gemm.launchUs * launchScale },
-    elementwise: { ...elementwise, launchUs: elementwise.launchUs * launchScale },
-    attention: {
-      ...attention,
-      prefillLaunchUs: attention.prefillLaunchUs * launchScale,
-      decodeLaunchUs: attention.decodeLaunchUs * launchScale,
-    },
-  };
 }
 
 /** Builds the cost model of a deployment (see {@link PerfModel}). */

@@ -1,0 +1,143 @@
+import type { ResolvedModelSpec } from '@sim/specs';
+import { type BatchShape, countTokens } from './batch-shape';
+import { expectedActiveExperts } from './expected-active-experts';
+import type { LayerGeometry } from './layer-geometry';
+import { prefillAttentionFlops } from './roofline';
+
+/** Token counts below this have their per-token-count results cached. */
+export const TOKEN_CACHE_LIMIT = 1 << 16;
+
+/**
+ * The work an iteration does over a whole replica, for MFU and MBU: FLOPs (multiply-accumulates of
+ * the active weights, attention) and device-memory bytes (the weights it reads, the KV cache decode
+ * attention reads). Nothing here allocates: the engine asks per iteration.
+ */
+export class IterationWork {
+  private readonly model: ResolvedModelSpec;
+  /** Multiply-accumulate weights touched per token in one layer (active experts only), for FLOP counts. */
+  private readonly activeLayerParams: number;
+  /** Decode-attention FLOPs per cached token read, per layer (QKᵀ and PV over all query heads). */
+  private readonly decodeAttentionFlopsPerToken: number;
+  /**
+   * Weights every iteration reads whatever its tokens, over the whole replica: every layer's
+   * weights except the MoE experts' (attention, router, norms; all of a dense model's layers) and
+   * the final norm. Bytes.
+   */
+  private readonly layerWeightBytesPerReplica: number;
+  /** One expert's weights in one layer, over the whole replica (all TP shards); 0 for a dense model. Bytes. */
+  private readonly expertWeightBytesPerLayer: number;
+  /** One row of the embedding table (hidden size × bytes per weight): the embedding lookup reads one per token. Bytes. */
+  private readonly embeddingRowBytes: number;
+  /** The LM head's matrix (vocabulary × hidden size), read whenever an iteration samples a token. Bytes. */
+  private readonly lmHeadWeightBytes: number;
+  /** {@link IterationWork.weightBytesRead} without the LM head, per token count (−1: not computed yet). */
+  private readonly weightBytesCache = new Float64Array(TOKEN_CACHE_LIMIT).fill(-1);
+  /** KV-cache bytes read per context token by decode attention, all layers and TP ranks. */
+  readonly kvReadBytesPerToken: number;
+
+  /** `weightBytesPerReplica`: the weights of every GPU of the replica (the memory plan's). */
+  constructor(
+    model: ResolvedModelSpec,
+    geometry: LayerGeometry,
+    tensorParallelSize: number,
+    weightBytesPerReplica: number,
+  ) {
+    this.model = model;
+    const h = model.hiddenSize;
+    const attentionParams =
+      h * (model.nHeads + 2 * model.nKvHeads) * model.headDim + model.nHeads * model.headDim * h;
+    const expertParams = (model.gatedMlp ? 3 : 2) * h * model.expertFfnDim;
+    this.decodeAttentionFlopsPerToken = 4 * model.headDim * model.nHeads;
+    const weightBytes = geometry.weightBytes;
+    this.expertWeightBytesPerLayer = model.numExperts > 1 ? expertParams * weightBytes : 0;
+    this.embeddingRowBytes = h * weightBytes;
+    this.lmHeadWeightBytes = model.vocabSize * h * weightBytes;
+    // nParams counts the embedding table and, unless tied to it, the LM head matrix once each.
+    const tables = (model.tieWordEmbeddings ? 1 : 2) * this.lmHeadWeightBytes;
+    this.layerWeightBytesPerReplica = Math.max(
+      0,
+      weightBytesPerReplica - tables - model.nLayers * model.numExperts * this.expertWeightBytesPerLayer,
+    );
+    this.kvReadBytesPerToken = geometry.kvBytesPerTokenPerLayer * tensorParallelSize * model.nLayers;
+    this.activeLayerParams =
+      attentionParams +
+      (model.numExperts > 1
+        ? model.expertsPerToken * expertParams + h * model.numExperts
+        : (model.gatedMlp ? 3 : 2) * h * model.ffnDim);
+  }
+
+  /** FLOPs of a decode-only iteration of `sequences` sequences without their context (C = 0). */
+  decodeFlops(sequences: number): number {
+    const model = this.model;
+    return (
+      2 * sequences * this.activeLayerParams * model.nLayers +
+      2 * sequences * model.vocabSize * model.hiddenSize
+    );
+  }
+
+  /** Decode-attention FLOPs per context token read, all layers. */
+  get decodeFlopsPerContextToken(): number {
+    return this.decodeAttentionFlopsPerToken * this.model.nLayers;
+  }
+
+  /** FLOPs of an iteration over the whole replica. */
+  flopsOf(batch: BatchShape): number {
+    const model = this.model;
+    const { prefillChunks, prefillContexts } = batch;
+    let tokens = batch.decodeSequences;
+    let attentionFlops = 0;
+    for (let index = 0; index < prefillChunks.length; index++) {
+      const chunk = prefillChunks[index] ?? 0;
+      tokens += chunk;
+      attentionFlops += prefillAttentionFlops(
+        chunk,
+        prefillContexts[index] ?? 0,
+        model.nHeads,
+        model.headDim,
+      );
+    }
+    attentionFlops += this.decodeAttentionFlopsPerToken * batch.decodeContextTokens;
+    const sampled = batch.sampledSequences ?? prefillChunks.length + batch.decodeSequences;
+    return (
+      2 * tokens * this.activeLayerParams * model.nLayers +
+      attentionFlops * model.nLayers +
+      2 * sampled * model.vocabSize * model.hiddenSize
+    );
+  }
+
+  /**
+   * Device-memory bytes of an iteration over the whole replica: the weights it reads
+   * ({@link IterationWork.weightBytesRead}) plus the KV cache decode attention reads.
+   */
+  bytesOf(batch: BatchShape): number {
+    const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
+    return (
+      this.weightBytesRead(countTokens(batch), sampled) + batch.decodeContextTokens * this.kvReadBytesPerToken
+    );
+  }
+
+  /**
+   * Weight bytes an iteration of `tokens` tokens that samples `sampledSequences` tokens reads over
+   * the whole replica: every layer's non-expert weights once; in every MoE layer, one expert's
+   * weights for each of the {@link expectedActiveExperts} distinct experts the tokens route to (the
+   * same count the time model runs expert GEMMs for); one embedding row per token; and the LM head
+   * matrix when it runs (some sequence samples). Mixtral-8x7B at one token reads 2 of its 8
+   * experts per layer; at hundreds of tokens, all 8. 0 for an empty iteration.
+   */
+  weightBytesRead(tokens: number, sampledSequences: number): number {
+    if (tokens <= 0) return 0;
+    const head = sampledSequences > 0 ? this.lmHeadWeightBytes : 0;
+    if (tokens < TOKEN_CACHE_LIMIT) {
+      const cached = this.weightBytesCache[tokens] ?? -1;
+      if (cached >= 0) return cached + head;
+    }
+    const model = this.model;
+    const active = expectedActiveExperts(model.numExperts, model.expertsPerToken, tokens);
+    const value =
+      this.layerWeightBytesPerReplica +
+      model.nLayers * active * this.expertWeightBytesPerLayer +
+      Math.min(tokens, model.vocabSize) * this.embeddingRowBytes;
+    if (tokens < TOKEN_CACHE_LIMIT) this.weightBytesCache[tokens] = value;
+    return value + head;
+  }
+}

@@ -1,11 +1,11 @@
 import { ConfigError, type ConfigIssue } from './errors';
 import { getFileReader, noFileAccessIssue } from './file-reader';
+import { errorMessage, isJsonObject, isOneOf } from './json-value';
 import {
   CALIBRATED_PARAMETERS,
   type CalibratedParameter,
   type CalibrationProfileFile,
   ENGINE_PROFILE_NAMES,
-  type EngineProfileName,
 } from './simulator-config';
 
 /** Where a calibration profile's text came from, for error messages. */
@@ -52,7 +52,7 @@ function notJson(source: string, field: string, error: unknown): ConfigError {
       {
         code: 'file_malformed',
         path: field,
-        message: `${source} is not valid JSON: ${(error as Error).message}`,
+        message: `${source} is not valid JSON: ${errorMessage(error)}`,
       },
     ],
     { cause: error },
@@ -75,53 +75,31 @@ export function parseCalibrationProfile(
   } catch (error) {
     throw notJson(path, field, error);
   }
-  const file = data as Record<string, unknown> | null;
-  if (file === null || typeof file !== 'object' || Array.isArray(file) || file.llmSimCalibration !== 1)
+  if (!isJsonObject(data) || data.llmSimCalibration !== 1)
     throw fail(
       'file_malformed',
       `${path} is not an llm-sim calibration profile (it has no "llmSimCalibration": 1). Write one with \`llm-sim calibrate MEASURED --config BASE.yaml --out PROFILE.json\`.`,
     );
+  const file = data;
   const problems: string[] = [];
-  const baseProfile = file.baseProfile as EngineProfileName;
-  if (!ENGINE_PROFILE_NAMES.includes(baseProfile))
+  const baseProfile = isOneOf(ENGINE_PROFILE_NAMES, file.baseProfile) ? file.baseProfile : undefined;
+  if (baseProfile === undefined)
     problems.push(
       `baseProfile ${JSON.stringify(file.baseProfile)} is not an engine profile (one of ${ENGINE_PROFILE_NAMES.join(', ')})`,
     );
-  if (typeof file.gpu !== 'string' || file.gpu === '')
+  const gpu = typeof file.gpu === 'string' && file.gpu !== '' ? file.gpu : undefined;
+  if (gpu === undefined)
     problems.push(`gpu must name the GPU the measurements were taken on, got ${JSON.stringify(file.gpu)}`);
-  const fittedOn = file.fittedOn as Record<string, unknown> | null | undefined;
+  const fittedOn = isFittedOn(file.fittedOn) ? file.fittedOn : undefined;
+  if (fittedOn === undefined) problems.push('fittedOn must be an object with file, requests, model and tp');
+  const parameters = readParameters(file.parameters, problems);
   if (
-    fittedOn === null ||
-    typeof fittedOn !== 'object' ||
-    typeof fittedOn.file !== 'string' ||
-    typeof fittedOn.model !== 'string' ||
-    typeof fittedOn.requests !== 'number' ||
-    typeof fittedOn.tp !== 'number'
+    problems.length > 0 ||
+    baseProfile === undefined ||
+    gpu === undefined ||
+    fittedOn === undefined ||
+    parameters === undefined
   )
-    problems.push('fittedOn must be an object with file, requests, model and tp');
-  const parameters = file.parameters as Record<string, unknown> | null | undefined;
-  if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) {
-    problems.push(
-      `parameters must be an object of engine-profile fields (${CALIBRATED_PARAMETERS.join(', ')})`,
-    );
-  } else {
-    for (const [key, value] of Object.entries(parameters)) {
-      if (!CALIBRATED_PARAMETERS.includes(key as CalibratedParameter))
-        problems.push(
-          `parameters.${key} is not a calibrated engine-profile field (one of ${CALIBRATED_PARAMETERS.join(', ')})`,
-        );
-      else if (
-        typeof value !== 'number' ||
-        !Number.isFinite(value) ||
-        value < 0 ||
-        (value === 0 && key.endsWith('Scale'))
-      )
-        problems.push(
-          `parameters.${key} must be a ${key.endsWith('Scale') ? 'positive' : 'non-negative'} number, got ${JSON.stringify(value)}`,
-        );
-    }
-  }
-  if (problems.length > 0)
     throw new ConfigError(
       problems.map((problem) => ({
         code: 'file_malformed' as const,
@@ -129,5 +107,46 @@ export function parseCalibrationProfile(
         message: `${path}: ${problem}.`,
       })),
     );
-  return file as unknown as CalibrationProfileFile;
+  return { ...file, llmSimCalibration: 1, baseProfile, gpu, fittedOn, parameters };
+}
+
+function isFittedOn(value: unknown): value is CalibrationProfileFile['fittedOn'] {
+  return (
+    isJsonObject(value) &&
+    typeof value.file === 'string' &&
+    typeof value.model === 'string' &&
+    typeof value.requests === 'number' &&
+    typeof value.tp === 'number'
+  );
+}
+
+/** The fitted parameters, recording each one that is not a calibrated field or not a valid number. */
+function readParameters(
+  value: unknown,
+  problems: string[],
+): CalibrationProfileFile['parameters'] | undefined {
+  if (!isJsonObject(value)) {
+    problems.push(
+      `parameters must be an object of engine-profile fields (${CALIBRATED_PARAMETERS.join(', ')})`,
+    );
+    return undefined;
+  }
+  const parameters: Partial<Record<CalibratedParameter, number>> = {};
+  for (const [key, number] of Object.entries(value)) {
+    if (!isOneOf(CALIBRATED_PARAMETERS, key))
+      problems.push(
+        `parameters.${key} is not a calibrated engine-profile field (one of ${CALIBRATED_PARAMETERS.join(', ')})`,
+      );
+    else if (
+      typeof number !== 'number' ||
+      !Number.isFinite(number) ||
+      number < 0 ||
+      (number === 0 && key.endsWith('Scale'))
+    )
+      problems.push(
+        `parameters.${key} must be a ${key.endsWith('Scale') ? 'positive' : 'non-negative'} number, got ${JSON.stringify(number)}`,
+      );
+    else parameters[key] = number;
+  }
+  return parameters;
 }

@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ConfigIssue } from './errors';
+import { isIndexable } from './json-value';
 import { closestNames } from './presets/preset-lookup';
 
 /** Dotted path `a.b.0.c` of a zod issue path. */
@@ -18,8 +19,8 @@ function describeValue(value: unknown): string {
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = root;
   for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
+    if (!isIndexable(current)) return undefined;
+    current = current[key];
   }
   return current;
 }
@@ -36,16 +37,16 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
   return shape === undefined ? [] : Object.keys(shape).filter((key) => key !== '$schema');
 }
 
+/** The schema inside optional and default wrappers. */
 function unwrap(schema: unknown): unknown {
-  let current = schema as { def?: { type?: string; innerType?: unknown } } | undefined;
-  while (current?.def?.type === 'optional' || current?.def?.type === 'default')
-    current = current.def.innerType as typeof current;
+  let current = schema;
+  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) current = current.unwrap();
   return current;
 }
 
-function objectShape(schema: unknown): Record<string, unknown> | undefined {
-  const def = (schema as { def?: { type?: string; shape?: Record<string, unknown> } } | undefined)?.def;
-  return def?.type === 'object' ? def.shape : undefined;
+/** An object schema's fields; undefined for any other schema. */
+function objectShape(schema: unknown): Readonly<Record<string, unknown>> | undefined {
+  return schema instanceof z.ZodObject ? schema.shape : undefined;
 }
 
 /** Converts zod's issues into {@link ConfigIssue}s with messages that say how to fix the field. */

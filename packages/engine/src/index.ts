@@ -34,26 +34,20 @@ export {
   SimError,
   setFileReader,
 } from '@sim/specs';
-export {
-  type Candidate,
-  type CandidateEvaluation,
-  candidateConfig,
-  deploymentConfig,
-  describeCandidate,
-  enumerateCandidates,
-  evaluateCandidate,
-  type PlanRequest,
-  type PlanResult,
-  type PlanRow,
-  rankCandidates,
-  type SchedulerChoice,
-  type Trial,
-  trial,
-} from './capacity-planner';
+export { evaluateCandidate, rankCandidates, type Trial, trial } from './capacity-planner';
 export { type DistributionSummary, EMPTY_SUMMARY, LogHistogram, Samples } from './distribution';
 export { EventQueue } from './event-queue';
 export { createLengthSampler, type LengthSampler } from './length-sampler';
 export { type ConfigTextOptions, parseConfigText } from './parse-config';
+export { candidateConfig, deploymentConfig, describeCandidate, enumerateCandidates } from './plan-candidates';
+export type {
+  Candidate,
+  CandidateEvaluation,
+  PlanRequest,
+  PlanResult,
+  PlanRow,
+  SchedulerChoice,
+} from './plan-types';
 export { createRandomStreams, type RandomSource, type RandomStreams } from './random-streams';
 export { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions, Simulation } from './simulation';
 export { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';

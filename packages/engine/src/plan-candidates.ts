@@ -1,0 +1,202 @@
+import { createPerfModel } from '@sim/perf-model';
+import {
+  findGpuPreset,
+  GPU_PRESETS,
+  type ResolvedConfig,
+  resolveConfig,
+  SimError,
+  type SimulatorConfig,
+} from '@sim/specs';
+import type { Candidate, CandidateEvaluation, PlanRequest, SchedulerChoice } from './plan-types';
+
+const DEFAULT_SCHEDULERS: readonly SchedulerChoice[] = [
+  { name: 'continuous', chunkedPrefill: false },
+  { name: 'chunked-512', chunkedPrefill: true, maxNumBatchedTokens: 512 },
+  { name: 'chunked-2048', chunkedPrefill: true, maxNumBatchedTokens: 2048 },
+];
+
+/** The config of one candidate replica at an arrival rate. */
+export function candidateConfig(request: PlanRequest, candidate: Candidate, rate: number): SimulatorConfig {
+  // Runs are bounded by numRequests only (the default duration is then unbounded).
+  const { simulationDurationS: _duration, ...base } = request.base;
+  return {
+    ...base,
+    clusterSpec: {
+      ...base.clusterSpec,
+      gpuSpec: { name: candidate.gpu },
+      nGpusPerNode: candidate.gpusPerReplica,
+      nNodes: 1,
+    },
+    parallelismSpec: {
+      tensorParallelSize: candidate.tensorParallelSize,
+      pipelineParallelSize: candidate.pipelineParallelSize,
+      dataParallelSize: 1,
+    },
+    schedulerSpec: {
+      ...base.schedulerSpec,
+      batchingType: 'continuous',
+      maxBatchSize: candidate.maxBatchSize,
+      chunkedPrefill: candidate.scheduler.chunkedPrefill,
+      ...(candidate.scheduler.maxNumBatchedTokens === undefined
+        ? {}
+        : {
+            maxNumBatchedTokens: candidate.scheduler.maxNumBatchedTokens,
+            prefillChunkSize: candidate.scheduler.maxNumBatchedTokens,
+          }),
+    },
+    workloadSpec: {
+      ...base.workloadSpec,
+      arrivalRate: rate,
+      arrivalProcess: base.workloadSpec?.arrivalProcess === 'gamma' ? 'gamma' : 'poisson',
+      numRequests: request.requestsPerRun ?? 400,
+    },
+    drain: true,
+    slo: {
+      ttftS: request.ttftP99S,
+      ...(request.tpotP99S === undefined ? {} : { tpotS: request.tpotP99S }),
+    },
+  };
+}
+
+/** Reason given for a candidate whose weights (and activations) do not fit in its GPUs' memory. */
+export const WEIGHTS_DO_NOT_FIT = 'weights do not fit';
+
+/** Search defaults when the request does not name its own. */
+const DEFAULT_TENSOR_SIZES = [1, 2, 4, 8];
+const DEFAULT_PIPELINE_SIZES = [1, 2];
+const DEFAULT_BATCH_CAPS = [64, 128, 256];
+
+/** A candidate replica layout (its GPU count follows from TP × PP). */
+function candidateOf(
+  gpu: string,
+  tensorParallelSize: number,
+  pipelineParallelSize: number,
+  maxBatchSize: number,
+  scheduler: SchedulerChoice,
+): Candidate {
+  return {
+    gpu,
+    tensorParallelSize,
+    pipelineParallelSize,
+    maxBatchSize,
+    scheduler,
+    gpusPerReplica: tensorParallelSize * pipelineParallelSize,
+  };
+}
+
+/**
+ * Every candidate of the search space, and the ones pruned before simulating (weights that do not
+ * fit, TP that does not divide the heads, more GPUs than allowed, unknown GPU), with the reason.
+ * When no candidate holds the weights, `smallestFitting` is the deployment with the fewest GPUs
+ * (then the lowest price) that would, looking beyond `maxGpus` and, if none of the requested GPUs
+ * can, at every GPU preset; undefined when even that finds none.
+ */
+export function enumerateCandidates(request: PlanRequest): {
+  candidates: Candidate[];
+  pruned: { candidate: Candidate; reason: string }[];
+  smallestFitting?: Candidate;
+} {
+  const candidates: Candidate[] = [];
+  const pruned: { candidate: Candidate; reason: string }[] = [];
+  for (const requested of request.gpus) {
+    const gpu = findGpuPreset(requested)?.name ?? requested; // aliases (`H100`) become preset names
+    for (const tensorParallelSize of request.tensorParallelSizes ?? DEFAULT_TENSOR_SIZES) {
+      for (const pipelineParallelSize of request.pipelineParallelSizes ?? DEFAULT_PIPELINE_SIZES) {
+        for (const maxBatchSize of request.maxBatchSizes ?? DEFAULT_BATCH_CAPS) {
+          for (const scheduler of request.schedulers ?? DEFAULT_SCHEDULERS) {
+            const candidate = candidateOf(
+              gpu,
+              tensorParallelSize,
+              pipelineParallelSize,
+              maxBatchSize,
+              scheduler,
+            );
+            const reason = pruneReason(request, candidate);
+            if (reason === undefined) candidates.push(candidate);
+            else pruned.push({ candidate, reason });
+          }
+        }
+      }
+    }
+  }
+  if (candidates.length > 0) return { candidates, pruned };
+  const smallestFitting = smallestFittingDeployment(request);
+  return smallestFitting === undefined ? { candidates, pruned } : { candidates, pruned, smallestFitting };
+}
+
+function pruneReason(request: PlanRequest, candidate: Candidate): string | undefined {
+  if (findGpuPreset(candidate.gpu) === undefined) return `unknown GPU preset "${candidate.gpu}"`;
+  if (candidate.gpusPerReplica > request.maxGpus)
+    return `needs ${candidate.gpusPerReplica} GPUs > max ${request.maxGpus}`;
+  return memoryPruneReason(request, candidate);
+}
+
+/** Why the candidate cannot run before any simulation (bad config, weights do not fit), or undefined. */
+function memoryPruneReason(request: PlanRequest, candidate: Candidate): string | undefined {
+  let config: ResolvedConfig;
+  try {
+    config = resolveConfig(candidateConfig(request, candidate, 1));
+  } catch (error) {
+    return error instanceof SimError ? error.message.split('\n').slice(-1)[0]?.trim() : String(error);
+  }
+  // The memory plan alone decides this (a Simulation would also build the workload and policies).
+  return createPerfModel(config).memory.fits ? undefined : WEIGHTS_DO_NOT_FIT;
+}
+
+/**
+ * The deployment with the fewest GPUs (then the lowest $/hour) whose weights fit, ignoring
+ * `maxGpus`: among the requested GPUs first, then among every GPU preset.
+ */
+function smallestFittingDeployment(request: PlanRequest): Candidate | undefined {
+  const scheduler = (request.schedulers ?? DEFAULT_SCHEDULERS)[0] as SchedulerChoice;
+  const maxBatchSize = Math.min(...(request.maxBatchSizes ?? DEFAULT_BATCH_CAPS));
+  const tensorSizes = [...new Set([...(request.tensorParallelSizes ?? []), ...DEFAULT_TENSOR_SIZES])];
+  const search = (gpus: readonly string[]): Candidate | undefined => {
+    const layouts: Candidate[] = [];
+    for (const requested of gpus) {
+      const gpu = findGpuPreset(requested)?.name;
+      if (gpu === undefined) continue;
+      // Only depths the search itself tries, so "rerun with --max-gpus N" finds it.
+      for (const tensorParallelSize of tensorSizes)
+        for (const pipelineParallelSize of request.pipelineParallelSizes ?? DEFAULT_PIPELINE_SIZES)
+          layouts.push(candidateOf(gpu, tensorParallelSize, pipelineParallelSize, maxBatchSize, scheduler));
+    }
+    const price = (candidate: Candidate) =>
+      (findGpuPreset(candidate.gpu)?.pricePerHour || Number.POSITIVE_INFINITY) * candidate.gpusPerReplica;
+    layouts.sort(
+      (a, b) =>
+        a.gpusPerReplica - b.gpusPerReplica ||
+        price(a) - price(b) ||
+        a.pipelineParallelSize - b.pipelineParallelSize,
+    );
+    return layouts.find((candidate) => memoryPruneReason(request, candidate) === undefined);
+  };
+  return search(request.gpus) ?? search(Object.keys(GPU_PRESETS));
+}
+
+/** `H100-80GB TP4 PP1 cap 128 chunked-512`. */
+export function describeCandidate(candidate: Candidate): string {
+  return `${candidate.gpu} TP${candidate.tensorParallelSize} PP${candidate.pipelineParallelSize} cap ${candidate.maxBatchSize} ${candidate.scheduler.name}`;
+}
+
+/** The full deployment of a ranked row (DP replicas) at the target rate, for verification. */
+export function deploymentConfig(request: PlanRequest, evaluation: CandidateEvaluation): SimulatorConfig {
+  const single = candidateConfig(request, evaluation.candidate, request.targetRate);
+  return {
+    ...single,
+    clusterSpec: {
+      ...single.clusterSpec,
+      nGpusPerNode: evaluation.candidate.gpusPerReplica,
+      nNodes: evaluation.replicas,
+    },
+    parallelismSpec: {
+      ...single.parallelismSpec,
+      dataParallelSize: evaluation.replicas,
+      router: 'least-outstanding',
+    },
+    workloadSpec: {
+      ...single.workloadSpec,
+      numRequests: (request.requestsPerRun ?? 400) * evaluation.replicas,
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import type { SimulatorConfig } from '@sim/specs';
+
+/** A batching setup the planner tries. */
+export interface SchedulerChoice {
+  /** Short label, e.g. `continuous` or `chunked-512`. */
+  readonly name: string;
+  readonly chunkedPrefill: boolean;
+  /** Token budget per iteration (and prefill chunk size when chunked). */
+  readonly maxNumBatchedTokens?: number;
+}
+
+/** What to plan for: a model and workload (the base config), a target load, and latency SLOs. */
+export interface PlanRequest {
+  /**
+   * Model, workload lengths, engine profile, … Its deployment, arrival rate and duration are
+   * replaced per candidate; arrivals are Poisson (gamma when the base uses gamma, keeping its
+   * burstiness), bounded by `requestsPerRun` and drained.
+   */
+  readonly base: SimulatorConfig;
+  /** Target load, requests per second, over all replicas. */
+  readonly targetRate: number;
+  /** P99 time-to-first-token SLO, seconds. */
+  readonly ttftP99S: number;
+  /** P99 time-per-output-token SLO, seconds; without it only TTFT is constrained. */
+  readonly tpotP99S?: number;
+  /** GPU presets to consider. */
+  readonly gpus: readonly string[];
+  /** Most GPUs the whole deployment may use. */
+  readonly maxGpus: number;
+  /** Default [1, 2, 4, 8]. */
+  readonly tensorParallelSizes?: readonly number[];
+  /** Default [1, 2]. */
+  readonly pipelineParallelSizes?: readonly number[];
+  /** Default [64, 128, 256]. */
+  readonly maxBatchSizes?: readonly number[];
+  /** Default: continuous (vLLM v0), chunked prefill with 512 and 2048-token budgets. */
+  readonly schedulers?: readonly SchedulerChoice[];
+  /** Requests per simulation in the rate search. Default 400. */
+  readonly requestsPerRun?: number;
+}
+
+/** One replica layout the planner evaluates. */
+export interface Candidate {
+  readonly gpu: string;
+  readonly tensorParallelSize: number;
+  readonly pipelineParallelSize: number;
+  readonly maxBatchSize: number;
+  readonly scheduler: SchedulerChoice;
+  /** TP × PP. */
+  readonly gpusPerReplica: number;
+}
+
+/** The rate search's outcome for one candidate. */
+export interface CandidateEvaluation {
+  readonly candidate: Candidate;
+  /**
+   * Highest arrival rate (req/s) one replica sustains within the SLOs, found above the target too
+   * (within ~3%); 0 when none does.
+   */
+  readonly maxRatePerReplica: number;
+  /**
+   * True when the replica met the SLOs even at the search's highest rate (the target × 64): the
+   * real maximum is at least `maxRatePerReplica`.
+   */
+  readonly maxRateIsLowerBound: boolean;
+  /** Replicas needed for the target rate (Infinity when infeasible). */
+  readonly replicas: number;
+  /** Simulations run for this candidate. */
+  readonly simulations: number;
+  /** P99 TTFT and TPOT (s) of one replica at its share of the target rate (NaN when infeasible). */
+  readonly ttftP99AtTargetS: number;
+  readonly tpotP99AtTargetS: number;
+  /** Mean output tokens per request in the workload (for $ per token). */
+  readonly meanOutputTokens: number;
+  /** Smallest SLO violation seen over the runs: max(p99 TTFT / SLO, p99 TPOT / SLO) (≤ 1 means it met them). */
+  readonly bestViolation: number;
+  /** P99 TTFT and TPOT (s) of the run with the smallest violation (NaN if every run stopped early). */
+  readonly bestTtftP99S: number;
+  readonly bestTpotP99S: number;
+}
+
+/** A ranked deployment. */
+export interface PlanRow {
+  readonly evaluation: CandidateEvaluation;
+  readonly totalGpus: number;
+  /** On-demand $/hour for all GPUs; NaN when the GPU preset has no price. */
+  readonly costPerHour: number;
+  /** $ per million output tokens at the target rate; NaN without a price. */
+  readonly costPerMillionOutputTokens: number;
+  /** On the cost vs P99 TTFT Pareto frontier. */
+  readonly pareto: boolean;
+}
+
+/** The planner's answer. */
+export interface PlanResult {
+  /** Feasible deployments within the GPU budget, cheapest first (by $/hour, then GPUs, then P99 TTFT). */
+  readonly rows: readonly PlanRow[];
+  /** Candidates that meet the SLOs per replica but need more GPUs than allowed. */
+  readonly overBudget: readonly CandidateEvaluation[];
+  /** When nothing is feasible: the candidate closest to meeting the SLOs, and by how much it misses. */
+  readonly closest?: CandidateEvaluation;
+}

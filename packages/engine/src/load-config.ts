@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, type SimulatorConfig } from '@sim/specs';
-import { parseConfigText } from './parse-config';
+import { asUnvalidatedConfig, isRecord, parseConfigRecord } from './parse-config';
 
 /**
  * Reads a JSON or YAML config file (`.json` is JSON, anything else YAML, which reads JSON too) and
@@ -16,23 +16,18 @@ export function loadConfigFile(path: string): SimulatorConfig {
     ]);
   }
   const format = extname(path).toLowerCase() === '.json' ? 'json' : 'yaml';
-  const config = parseConfigText(readFileSync(path, 'utf8'), { format, source: path }) as Record<
-    string,
-    Record<string, unknown> | undefined
-  >;
+  const config = parseConfigRecord(readFileSync(path, 'utf8'), { format, source: path });
   rebasePaths(config, dirname(resolve(path)));
-  return config as SimulatorConfig;
+  return asUnvalidatedConfig(config);
 }
 
-function rebasePaths(config: Record<string, Record<string, unknown> | undefined>, base: string): void {
+function rebasePaths(config: Record<string, unknown>, base: string): void {
   const rebase = (value: unknown) =>
     typeof value === 'string' && !isAbsolute(value) ? resolve(base, value) : value;
-  const root = config as Record<string, unknown>;
-  if (root.calibrationFile !== undefined) root.calibrationFile = rebase(root.calibrationFile);
+  if (config.calibrationFile !== undefined) config.calibrationFile = rebase(config.calibrationFile);
   const workload = config.workloadSpec;
-  if (workload === undefined || typeof workload !== 'object') return;
+  if (!isRecord(workload)) return;
   if (workload.traceFile !== undefined) workload.traceFile = rebase(workload.traceFile);
-  const lengths = workload.lengthDistribution as Record<string, unknown> | undefined;
-  if (lengths !== null && typeof lengths === 'object' && lengths.file !== undefined)
-    lengths.file = rebase(lengths.file);
+  const lengths = workload.lengthDistribution;
+  if (isRecord(lengths) && lengths.file !== undefined) lengths.file = rebase(lengths.file);
 }

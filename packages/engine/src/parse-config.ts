@@ -15,10 +15,28 @@ export interface ConfigTextOptions {
  * result with `resolveConfig`. Throws {@link ConfigError} for unparsable text or a document that
  * is not an object.
  */
-export function parseConfigText(
+export function parseConfigText(text: string, options: ConfigTextOptions = {}): SimulatorConfig {
+  return asUnvalidatedConfig(parseConfigRecord(text, options));
+}
+
+/**
+ * A parsed, not yet validated config, typed as the config it claims to be: `resolveConfig` (which
+ * every run calls) checks every field. The one place the engine takes a parsed document on trust.
+ */
+export function asUnvalidatedConfig(record: Record<string, unknown>): SimulatorConfig {
+  return record as SimulatorConfig;
+}
+
+/** Whether a parsed value is a plain object (a mapping). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** {@link parseConfigText}'s document as a plain camelCased object, before it is taken as a config. */
+export function parseConfigRecord(
   text: string,
   { format = 'yaml', source = 'config' }: ConfigTextOptions = {},
-): SimulatorConfig {
+): Record<string, unknown> {
   let data: unknown;
   try {
     data = format === 'json' ? JSON.parse(text) : parseYaml(text);
@@ -28,13 +46,14 @@ export function parseConfigText(
         {
           code: 'file_malformed',
           path: '',
-          message: `${source} is not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+          message: `${source} is not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${error instanceof Error ? error.message : String(error)}`,
         },
       ],
       { cause: error },
     );
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+  const camelized = camelizeKeys(data);
+  if (!isRecord(camelized)) {
     throw new ConfigError([
       {
         code: 'file_malformed',
@@ -43,5 +62,5 @@ export function parseConfigText(
       },
     ]);
   }
-  return camelizeKeys(data) as SimulatorConfig;
+  return camelized;
 }

@@ -106,13 +106,14 @@ export function calibrateFromStages(
   const maxEvaluations = options.maxEvaluations ?? 200;
   const priorWeight = options.priorWeight ?? 0.001;
   const notes: string[] = [...measurements.notes];
-  const deployment = camelizeKeys(baseConfig) as SimulatorConfig;
+  const deployment = camelizeKeys(baseConfig);
   if (deployment.workloadSpec !== undefined && Object.keys(deployment.workloadSpec).length > 0)
     notes.push(
       "the base config's workloadSpec is replaced by each stage's (rate, lengths and shared prompts as measured).",
     );
   const fittable = measurements.stages.filter((stage) => !isOverloaded(stage));
-  if (fittable.length === 0)
+  const first = fittable[0];
+  if (first === undefined)
     throw new MeasurementError(
       measurements.file,
       undefined,
@@ -129,7 +130,7 @@ export function calibrateFromStages(
     ...(options.clientTimeoutS === undefined ? {} : { clientTimeoutS: options.clientTimeoutS }),
   };
   // Resolve once (a bad base config throws here, before any fit), from the first stage's replay.
-  const config = resolveConfig(stageReplayConfig(deployment, fittable[0] as MeasuredStage, replay));
+  const config = resolveConfig(stageReplayConfig(deployment, first, replay));
   const tp = config.parallelismSpec.tensorParallelSize;
   if (measurements.tensorParallelSize !== undefined && measurements.tensorParallelSize !== tp)
     notes.push(

@@ -81,9 +81,8 @@ function median(values: readonly number[]): number {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
   const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  const upper = sorted[middle] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
 }
 
 /** Per-request times, aligned with the replayed requests (NaN where a request did not complete). */
@@ -96,17 +95,22 @@ function tpotOf(request: MeasuredRequest, ttft: number, e2e: number): number {
   return request.outputTokens >= 2 ? (e2e - ttft) / (request.outputTokens - 1) : Number.NaN;
 }
 
-function throughputOf(
-  requests: readonly MeasuredRequest[],
-  e2e: ArrayLike<number>,
-  used: readonly number[],
-): number {
+/** A replayed request the base profile completes: the requests the fit compares. */
+interface UsedRequest {
+  /** Its position in the replay (its simulated request id). */
+  readonly index: number;
+  readonly request: MeasuredRequest;
+  /** Its measured decode time per output token (NaN with fewer than 2 output tokens). */
+  readonly measuredTpot: number;
+}
+
+/** Output tokens per second of the used requests, from the first arrival to the last end (`e2e`: by replay index). */
+function throughputOf(used: readonly UsedRequest[], e2e: (entry: UsedRequest) => number): number {
   let tokens = 0;
   let end = 0;
-  for (const index of used) {
-    const request = requests[index] as MeasuredRequest;
-    tokens += request.outputTokens;
-    end = Math.max(end, request.arrivalS + (e2e[index] as number));
+  for (const entry of used) {
+    tokens += entry.request.outputTokens;
+    end = Math.max(end, entry.request.arrivalS + e2e(entry));
   }
   return end > 0 ? tokens / end : Number.NaN;
 }
@@ -158,7 +162,7 @@ export function calibrateProfile(
       warmupS: _warmup,
       drain: _drain,
       ...deployment
-    } = camelizeKeys(baseConfig) as SimulatorConfig;
+    } = camelizeKeys(baseConfig);
     if (baseWorkload !== undefined && Object.keys(baseWorkload).length > 0)
       notes.push(
         "the base config's workloadSpec is replaced by the measured requests (arrival times and lengths as measured, no shared prefixes).",
@@ -217,7 +221,11 @@ function fit(
   let evaluations = 0;
   const baseRun = simulate(base);
   evaluations++;
-  const used = requests.map((_, index) => index).filter((index) => Number.isFinite(baseRun.e2e[index]));
+  const used: UsedRequest[] = requests.flatMap((request, index) =>
+    Number.isFinite(baseRun.e2e[index])
+      ? [{ index, request, measuredTpot: tpotOf(request, request.ttftS, request.e2eS) }]
+      : [],
+  );
   if (used.length === 0)
     throw new MeasurementError(
       measurements.file,
@@ -229,37 +237,30 @@ function fit(
     notes.push(
       `${requests.length - used.length} of ${requests.length} requests never complete in the simulator (longer than the model's context or the KV cache) and are left out of the fit.`,
     );
-  const measuredTpot = requests.map((request) => tpotOf(request, request.ttftS, request.e2eS));
-  const measuredThroughput = throughputOf(
-    requests,
-    requests.map((request) => request.e2eS),
-    used,
-  );
+  const measuredThroughput = throughputOf(used, ({ request }) => request.e2eS);
+  const at = (values: Float64Array, index: number) => values[index] ?? Number.NaN;
 
-  // A run in which a replayed request never completes cannot be compared: the worst objective.
-  const failedQuality = { objective: Number.POSITIVE_INFINITY } as FitQuality;
-  const quality = (run: Latencies): FitQuality => {
+  // A run in which a replayed request never completes cannot be compared (undefined: the worst objective).
+  const quality = (run: Latencies): FitQuality | undefined => {
     let ttftSum = 0;
     let tpotSum = 0;
     let tpotCount = 0;
-    for (const index of used) {
-      const request = requests[index] as MeasuredRequest;
-      const ttft = run.ttft[index] as number;
-      const e2e = run.e2e[index] as number;
-      if (!Number.isFinite(e2e)) return failedQuality;
+    for (const { index, request, measuredTpot: measured } of used) {
+      const ttft = at(run.ttft, index);
+      const e2e = at(run.e2e, index);
+      if (!Number.isFinite(e2e)) return undefined;
       ttftSum += Math.log(Math.max(ttft, TIME_FLOOR_S) / Math.max(request.ttftS, TIME_FLOOR_S)) ** 2;
-      const measured = measuredTpot[index] as number;
       if (Number.isFinite(measured)) {
         const predicted = tpotOf(request, ttft, e2e);
         tpotSum += Math.log(Math.max(predicted, TIME_FLOOR_S) / Math.max(measured, TIME_FLOOR_S)) ** 2;
         tpotCount++;
       }
     }
-    const throughput = throughputOf(requests, run.e2e, used);
+    const throughput = throughputOf(used, ({ index }) => at(run.e2e, index));
     const ttftMse = ttftSum / used.length;
     const tpotMse = tpotCount > 0 ? tpotSum / tpotCount : 0;
     const throughputSe = Math.log(throughput / measuredThroughput) ** 2;
-    const pick = (values: ArrayLike<number>) => used.map((index) => values[index] as number);
+    const pick = (values: Float64Array) => used.map(({ index }) => at(values, index));
     return {
       objective: ttftMse + tpotMse + throughputSe,
       rmsLogError: {
@@ -267,14 +268,12 @@ function fit(
         tpot: Math.sqrt(tpotMse),
         throughput: Math.sqrt(throughputSe),
       },
-      medianTtftS: compare(median(pick(requests.map((r) => r.ttftS))), median(pick(run.ttft))),
-      medianE2eS: compare(median(pick(requests.map((r) => r.e2eS))), median(pick(run.e2e))),
+      medianTtftS: compare(median(used.map(({ request }) => request.ttftS)), median(pick(run.ttft))),
+      medianE2eS: compare(median(used.map(({ request }) => request.e2eS)), median(pick(run.e2e))),
       medianTpotS: compare(
-        median(pick(measuredTpot)),
+        median(used.map(({ measuredTpot }) => measuredTpot)),
         median(
-          used.map((index) =>
-            tpotOf(requests[index] as MeasuredRequest, run.ttft[index] as number, run.e2e[index] as number),
-          ),
+          used.map(({ index, request }) => tpotOf(request, at(run.ttft, index), at(run.e2e, index))),
         ),
       ),
       throughputTokensPerS: compare(measuredThroughput, throughput),
@@ -284,13 +283,13 @@ function fit(
   const before = quality(baseRun);
   // The search starts at x = 0: the base profile, or a stand-in where the base has a parameter at 0.
   const memo = new Map<string, number>(
-    space.startsAtBase ? [[fitted.map(() => 0).join(','), before.objective]] : [],
+    space.startsAtBase ? [[fitted.map(() => 0).join(','), before?.objective ?? Number.POSITIVE_INFINITY]] : [],
   );
   const objective = (x: number[]): number => {
     const key = x.join(',');
     const known = memo.get(key);
     if (known !== undefined) return known;
-    const objectiveValue = quality(simulate(profileAt(x))).objective;
+    const objectiveValue = quality(simulate(profileAt(x)))?.objective ?? Number.POSITIVE_INFINITY;
     const value = Number.isNaN(objectiveValue) ? Number.POSITIVE_INFINITY : objectiveValue;
     evaluations++;
     options.onProgress?.(evaluations, maxEvaluations);
@@ -307,6 +306,14 @@ function fit(
   const engineProfile = profileAt(best.x);
   const after = quality(simulate(engineProfile));
   evaluations++;
+  // The base run completes every request the fit uses; the fitted one fails only when every profile tried did.
+  if (before === undefined || after === undefined)
+    throw new MeasurementError(
+      measurements.file,
+      undefined,
+      'out_of_range',
+      `no engine profile the fit tried completes all ${used.length} requests the base profile completes in the simulator. Check the base config.`,
+    );
 
   const parameters = fittedParameters(space, engineProfile, previous?.parameters);
   const baseParameters = Object.fromEntries(fitted.map((name) => [name, base[name]]));

@@ -51,7 +51,7 @@ export function parameterSpace(
     profileAt: (x) => {
       const values: Partial<Record<CalibratedParameter, number>> = {};
       fitted.forEach((name, axis) => {
-        values[name] = (start[axis] as number) * Math.exp(x[axis] as number);
+        values[name] = (start[axis] ?? 0) * Math.exp(x[axis] ?? 0);
       });
       return { ...base, ...values };
     },

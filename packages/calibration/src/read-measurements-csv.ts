@@ -48,9 +48,8 @@ export function readMeasurementsCsv(text: string, file: string): Measurements {
       `missing column${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: the header needs ${MEASUREMENT_CSV_COLUMNS.join(',')} (seconds on one clock, token counts); found ${header.join(',')}.`,
       'missing_field',
     );
-  const position = Object.fromEntries(
-    MEASUREMENT_CSV_COLUMNS.map((column) => [column, header.indexOf(column)]),
-  ) as Record<Column, number>;
+  const positions = new Map(MEASUREMENT_CSV_COLUMNS.map((column) => [column, header.indexOf(column)]));
+  const position = (column: Column) => positions.get(column) ?? -1;
   const requests: MeasuredRequest[] = [];
   for (let index = headerIndex + 1; index < lines.length; index++) {
     const line = lines[index] ?? '';
@@ -58,12 +57,12 @@ export function readMeasurementsCsv(text: string, file: string): Measurements {
     const lineNumber = index + 1;
     const cells = splitCsvLine(line);
     const number = (column: Column) => {
-      const cell = (cells[position[column]] ?? '').trim();
+      const cell = (cells[position(column)] ?? '').trim();
       const value = cell === '' ? Number.NaN : Number(cell);
       if (!Number.isFinite(value))
         throw fail(
           lineNumber,
-          cells.length <= position[column]
+          cells.length <= position(column)
             ? `${column} is missing (the line has ${cells.length} cells, the header ${header.length}).`
             : `${column} "${cell}" is not a finite number.`,
         );

@@ -1,14 +1,17 @@
+import { errorMessage, isJsonObject } from './json-value';
 import { MeasurementError } from './measurements';
 import type { MeasuredDistribution, MeasuredStage, StageMeasurements } from './stage-measurements';
 
-type Json = Record<string, unknown>;
+type Json = Readonly<Record<string, unknown>>;
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const STATISTICS = ['mean', 'median', 'p90', 'p99'] as const;
+type Statistic = (typeof STATISTICS)[number];
+/** Statistics of a measured distribution, each given or not. */
+type Statistics = { -readonly [K in Statistic]?: number };
 
 /** Whether parsed JSON is a stage-summary file (an `experiments` list, or one experiment with `stages`). */
-export function isStageSummaries(data: unknown): boolean {
-  return isObject(data) && (Array.isArray(data.experiments) || Array.isArray(data.stages));
+export function isStageSummaries(data: unknown): data is Readonly<Record<string, unknown>> {
+  return isJsonObject(data) && (Array.isArray(data.experiments) || Array.isArray(data.stages));
 }
 
 /**
@@ -35,21 +38,21 @@ export function readStageSummaries(text: string, file: string, experiment?: stri
       file,
       undefined,
       'file_malformed',
-      `is not valid JSON (${(error as Error).message}).`,
+      `is not valid JSON (${errorMessage(error)}).`,
     );
   }
   const fail = (path: string, message: string): never => {
     throw new MeasurementError(file, undefined, 'file_malformed', `${path}: ${message}`);
   };
   if (!isStageSummaries(data))
-    fail('(top level)', 'expected { "experiments": [...] } or one experiment with a "stages" list.');
-  const root = data as Json;
+    return fail('(top level)', 'expected { "experiments": [...] } or one experiment with a "stages" list.');
+  const root = data;
   let chosen: Json;
   let path: string;
   if (Array.isArray(root.experiments)) {
-    const experiments = root.experiments as unknown[];
+    const experiments: readonly unknown[] = root.experiments;
     const ids = experiments.map((entry, index) =>
-      isObject(entry) && typeof entry.experiment === 'string' ? entry.experiment : `#${index}`,
+      isJsonObject(entry) && typeof entry.experiment === 'string' ? entry.experiment : `#${index}`,
     );
     let index: number;
     if (experiment === undefined) {
@@ -62,16 +65,17 @@ export function readStageSummaries(text: string, file: string, experiment?: stri
     } else {
       const exact = ids.indexOf(experiment);
       const partial = ids.flatMap((id, position) => (id.includes(experiment) ? [position] : []));
-      if (exact < 0 && partial.length !== 1)
-        fail(
+      const match = exact >= 0 ? exact : partial.length === 1 ? partial[0] : undefined;
+      if (match === undefined)
+        return fail(
           'experiments',
           `${partial.length === 0 ? 'no' : `${partial.length}`} experiments match "${experiment}"; give one of: ${ids.join(', ')}.`,
         );
-      index = exact >= 0 ? exact : (partial[0] as number);
+      index = match;
     }
     const entry = experiments[index];
     path = `experiments[${index}]`;
-    if (!isObject(entry)) return fail(path, 'must be an object with a "stages" list.');
+    if (!isJsonObject(entry)) return fail(path, 'must be an object with a "stages" list.');
     chosen = entry;
   } else {
     chosen = root;
@@ -87,36 +91,54 @@ export function readStageSummaries(text: string, file: string, experiment?: stri
       value <= 0 ||
       (integer && !Number.isInteger(value))
     )
-      fail(
+      return fail(
         at(field),
         `must be a positive ${integer ? 'integer' : 'number'} (${what}), got ${JSON.stringify(value)}.`,
       );
-    return value as number;
+    return value;
   };
   const optionalPositive = (value: unknown, field: string, what: string): number | undefined =>
     value === undefined || value === null ? undefined : positive(value, field, what, true);
   const count = (value: unknown, field: string, what: string): number => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
-      fail(at(field), `must be a whole number ≥ 0 (${what}), got ${JSON.stringify(value)}.`);
-    return value as number;
+      return fail(at(field), `must be a whole number ≥ 0 (${what}), got ${JSON.stringify(value)}.`);
+    return value;
   };
-  const distribution = (
+  const missing = (field: string, what: string) => fail(at(field), `is missing (${what}).`);
+  /** The statistics given (each a positive number), in this order; those in `needs` must be. */
+  const statistics = (
     value: unknown,
     field: string,
     what: string,
-    needs: readonly string[],
-  ): MeasuredDistribution & { mean: number } => {
-    if (!isObject(value))
+    needs: readonly Statistic[],
+  ): Statistics => {
+    if (!isJsonObject(value))
       return fail(at(field), `must be an object of statistics (${what}), e.g. { "median": ... }.`);
-    const result: Record<string, number> = {};
-    for (const key of ['mean', 'median', 'p90', 'p99'] as const) {
+    const result: Statistics = {};
+    for (const key of STATISTICS) {
       if (value[key] === undefined || value[key] === null) {
-        if (needs.includes(key)) fail(at(`${field}.${key}`), `is missing (${what}).`);
+        if (needs.includes(key)) missing(`${field}.${key}`, what);
         continue;
       }
       result[key] = positive(value[key], `${field}.${key}`, what);
     }
-    return result as unknown as MeasuredDistribution & { mean: number };
+    return result;
+  };
+  const withMedian = (value: unknown, field: string, what: string): MeasuredDistribution => {
+    const result = statistics(value, field, what, ['median']);
+    const { median } = result;
+    return median === undefined ? missing(`${field}.median`, what) : { ...result, median };
+  };
+  const withMean = (value: unknown, field: string, what: string) => {
+    const result = statistics(value, field, what, ['mean']);
+    const { mean } = result;
+    return mean === undefined ? missing(`${field}.mean`, what) : { ...result, mean };
+  };
+  const withMeanAndMedian = (value: unknown, field: string, what: string) => {
+    const result = statistics(value, field, what, ['mean', 'median']);
+    const { mean, median } = result;
+    if (mean === undefined) return missing(`${field}.mean`, what);
+    return median === undefined ? missing(`${field}.median`, what) : { ...result, mean, median };
   };
 
   const model = typeof chosen.model === 'string' ? chosen.model : undefined;
@@ -133,9 +155,9 @@ export function readStageSummaries(text: string, file: string, experiment?: stri
   );
   const maxModelLen = optionalPositive(chosen.maxModelLen, 'maxModelLen', "the server's max_model_len");
   let shared: Pick<MeasuredStage, 'groups' | 'prefixLength' | 'usersPerGroup'> = {};
-  if (chosen.workload !== undefined) {
-    if (!isObject(chosen.workload)) fail(at('workload'), 'must be an object.');
-    const workload = chosen.workload as Json;
+  const workload = chosen.workload;
+  if (workload !== undefined) {
+    if (!isJsonObject(workload)) return fail(at('workload'), 'must be an object.');
     if (workload.num_unique_system_prompts !== undefined || workload.system_prompt_len !== undefined)
       shared = {
         groups: positive(
@@ -162,21 +184,23 @@ export function readStageSummaries(text: string, file: string, experiment?: stri
             }),
       };
   }
-  if (!Array.isArray(chosen.stages) || chosen.stages.length === 0)
-    fail(at('stages'), 'must be a non-empty list of stages.');
-  const stages = (chosen.stages as unknown[]).map((raw, index): MeasuredStage => {
+  const rawStages: unknown = chosen.stages;
+  if (!Array.isArray(rawStages) || rawStages.length === 0)
+    return fail(at('stages'), 'must be a non-empty list of stages.');
+  const stageList: readonly unknown[] = rawStages;
+  const stages = stageList.map((raw, index): MeasuredStage => {
     const field = (name: string) => `stages[${index}].${name}`;
-    if (!isObject(raw)) return fail(at(`stages[${index}]`), 'must be an object.');
-    const outputLen = distribution(raw.outputLen, field('outputLen'), 'output tokens', ['mean', 'median']);
+    if (!isJsonObject(raw)) return fail(at(`stages[${index}]`), 'must be an object.');
+    const outputLen = withMeanAndMedian(raw.outputLen, field('outputLen'), 'output tokens');
     return {
       id: `${id}#${index + 1}`,
       rate: positive(raw.rate, field('rate'), 'arrivals per second'),
       durationS: positive(raw.durationS, field('durationS'), 'seconds'),
       successes: positive(raw.successes, field('successes'), 'completed requests', true),
       failures: raw.failures === undefined ? 0 : count(raw.failures, field('failures'), 'failed requests'),
-      ttftS: distribution(raw.ttftS, field('ttftS'), 'time to first token, seconds', ['median']),
-      e2eS: distribution(raw.e2eS, field('e2eS'), 'request latency, seconds', ['median']),
-      promptLen: distribution(raw.promptLen, field('promptLen'), 'prompt tokens', ['mean']),
+      ttftS: withMedian(raw.ttftS, field('ttftS'), 'time to first token, seconds'),
+      e2eS: withMedian(raw.e2eS, field('e2eS'), 'request latency, seconds'),
+      promptLen: withMean(raw.promptLen, field('promptLen'), 'prompt tokens'),
       outputLen,
       outputTokensPerSec: positive(
         raw.outputTokensPerSec,

@@ -1,3 +1,4 @@
+import { errorMessage, isJsonObject } from './json-value';
 import {
   type MeasuredRequest,
   MeasurementError,
@@ -39,7 +40,7 @@ function parsePythonJson(text: string, file: string): unknown {
       return JSON.parse(patched);
     } catch {
       // Node 22 says "(line N column M)", older versions "at position N", Node 20 often neither.
-      const message = (error as Error).message;
+      const message = errorMessage(error);
       const line = /\(line (\d+) column \d+\)/.exec(message)?.[1];
       const offset = /position (\d+)/.exec(message)?.[1];
       throw new MeasurementError(
@@ -81,20 +82,25 @@ export function readVllmBenchJson(text: string, file: string): Measurements {
   const data = parsePythonJson(text, file);
   const fail = (message: string, code: 'file_malformed' | 'missing_field' = 'file_malformed') =>
     new MeasurementError(file, undefined, code, message);
-  if (data === null || typeof data !== 'object' || Array.isArray(data))
+  if (!isJsonObject(data))
     throw fail("expected a JSON object (the result vLLM's serving benchmark saves with --save-result).");
-  const result = data as Record<string, unknown>;
-  const missing = PER_REQUEST_FIELDS.filter((field) => !Array.isArray(result[field]));
-  if (missing.length > 0)
+  const result = data;
+  const list = (field: string): readonly unknown[] | undefined => {
+    const value = result[field];
+    return Array.isArray(value) ? value : undefined;
+  };
+  const inputs = list('input_lens');
+  const outputs = list('output_lens');
+  const ttfts = list('ttfts');
+  const itls = list('itls');
+  if (inputs === undefined || outputs === undefined || ttfts === undefined || itls === undefined) {
+    const missing = PER_REQUEST_FIELDS.filter((field) => list(field) === undefined);
     throw fail(
       `has no per-request ${missing.join(', ')}: is it the --save-result JSON of vLLM's serving benchmark? Newer versions save per-request results only with \`vllm bench serve --save-result --save-detailed\`.`,
       'missing_field',
     );
-  const inputs = result.input_lens as unknown[];
-  const outputs = result.output_lens as unknown[];
-  const ttfts = result.ttfts as unknown[];
-  const itls = result.itls as unknown[];
-  const errors = Array.isArray(result.errors) ? (result.errors as unknown[]) : [];
+  }
+  const errors = list('errors') ?? [];
   const count = inputs.length;
   for (const [field, list] of [
     ['output_lens', outputs],
@@ -164,7 +170,7 @@ export function readVllmBenchJson(text: string, file: string): Measurements {
     let arrival = Number.isFinite(rate) ? request.index / rate : 0;
     if (finishes.length >= concurrency) {
       finishes.sort((a, b) => a - b);
-      arrival = Math.max(arrival, finishes.shift() as number);
+      arrival = Math.max(arrival, finishes.shift() ?? Number.NaN);
     }
     finishes.push(arrival + request.e2e);
     requests.push({

@@ -83,7 +83,7 @@ export function stageReplayConfig(
     warmupS: _warmup,
     drain: _drain,
     ...base
-  } = camelizeKeys(deployment) as SimulatorConfig;
+  } = camelizeKeys(deployment);
   const overloaded = isOverloaded(stage);
   return {
     ...base,

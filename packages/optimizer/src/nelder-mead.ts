@@ -16,6 +16,12 @@ export interface NelderMeadOptions {
   readonly initialStep?: number;
 }
 
+/** A point of the simplex and the objective there. */
+interface Vertex {
+  readonly point: number[];
+  readonly score: number;
+}
+
 /** The outcome of a {@link minimize} run. */
 export interface NelderMeadResult {
   /** The best point found. */
@@ -50,7 +56,7 @@ export function minimize(
     evaluations++;
     return objective(x);
   };
-  let simplex = [
+  const starts = [
     [...start],
     ...start.map((_, axis) =>
       start.map((value, index) =>
@@ -60,15 +66,17 @@ export function minimize(
       ),
     ),
   ];
-  let scores = simplex.map(evaluate);
+  // The simplex's n + 1 vertices, best first once sorted (a stable sort: ties keep their order).
+  let simplex: Vertex[] = starts.map((point) => ({ point, score: evaluate(point) }));
   let iteration = 0;
   let converged = false;
   for (; iteration < maxIterations; iteration++) {
-    const order = scores.map((_, index) => index).sort((a, b) => (scores[a] ?? 0) - (scores[b] ?? 0));
-    simplex = order.map((index) => simplex[index] as number[]);
-    scores = order.map((index) => scores[index] as number);
-    const best = scores[0] as number;
-    const worst = scores[n] as number;
+    simplex.sort((a, b) => a.score - b.score);
+    const first = simplex[0];
+    const last = simplex[n];
+    if (first === undefined || last === undefined) break;
+    const best = first.score;
+    const worst = last.score;
     if (Math.abs(worst - best) < 1e-12 * (1 + Math.abs(best))) {
       converged = true;
       break;
@@ -76,40 +84,46 @@ export function minimize(
     if (evaluations + n + 2 > maxEvaluations) break;
     const centroid = new Array(n)
       .fill(0)
-      .map((_, axis) => simplex.slice(0, n).reduce((sum, point) => sum + (point[axis] as number), 0) / n);
+      .map((_, axis) => simplex.slice(0, n).reduce((sum, { point }) => sum + (point[axis] ?? 0), 0) / n);
     const along = (factor: number) =>
-      centroid.map((value, axis) => value + factor * (((simplex[n] as number[])[axis] as number) - value));
+      centroid.map((value, axis) => value + factor * ((last.point[axis] ?? 0) - value));
     const reflected = along(-1);
     const reflectedScore = evaluate(reflected);
     if (reflectedScore < best) {
       const expanded = along(-2);
       const expandedScore = evaluate(expanded);
-      [simplex[n], scores[n]] =
-        expandedScore < reflectedScore ? [expanded, expandedScore] : [reflected, reflectedScore];
-    } else if (reflectedScore < (scores[n - 1] as number)) {
-      [simplex[n], scores[n]] = [reflected, reflectedScore];
+      simplex[n] =
+        expandedScore < reflectedScore
+          ? { point: expanded, score: expandedScore }
+          : { point: reflected, score: reflectedScore };
+    } else if (reflectedScore < (simplex[n - 1]?.score ?? Number.NaN)) {
+      simplex[n] = { point: reflected, score: reflectedScore };
     } else {
       const contracted = along(0.5);
       const contractedScore = evaluate(contracted);
       if (contractedScore < worst) {
-        [simplex[n], scores[n]] = [contracted, contractedScore];
+        simplex[n] = { point: contracted, score: contractedScore };
       } else {
-        const bestPoint = simplex[0] as number[];
-        simplex = simplex.map((point, index) =>
+        const bestPoint = first.point;
+        const shrunk = simplex.map(({ point }, index) =>
           index === 0
             ? point
-            : point.map(
-                (value, axis) => (bestPoint[axis] as number) + 0.5 * (value - (bestPoint[axis] as number)),
-              ),
+            : point.map((value, axis) => {
+                const toward = bestPoint[axis] ?? 0;
+                return toward + 0.5 * (value - toward);
+              }),
         );
         // The best vertex is kept: only the others are evaluated again.
-        scores = simplex.map((point, index) => (index === 0 ? (scores[0] as number) : evaluate(point)));
+        simplex = shrunk.map((point, index) => ({
+          point,
+          score: index === 0 ? first.score : evaluate(point),
+        }));
       }
     }
   }
-  const value = Math.min(...scores);
-  const bestIndex = scores.indexOf(value);
-  return { x: simplex[bestIndex] as number[], value, evaluations, iterations: iteration, converged };
+  const value = Math.min(...simplex.map(({ score }) => score));
+  const bestVertex = simplex.find(({ score }) => score === value) ?? simplex[0];
+  return { x: bestVertex?.point ?? [...start], value, evaluations, iterations: iteration, converged };
 }
 
 /**

@@ -57,8 +57,8 @@ export function quantile(sorted: readonly number[], q: number): number {
   const position = (sorted.length - 1) * q;
   const lower = Math.floor(position);
   const upper = Math.ceil(position);
-  const a = sorted[lower] as number;
-  const b = sorted[upper] as number;
+  const a = sorted[lower] ?? Number.NaN;
+  const b = sorted[upper] ?? Number.NaN;
   return a + (b - a) * (position - lower);
 }
 

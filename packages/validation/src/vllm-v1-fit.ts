@@ -26,16 +26,16 @@ const START = [1.3, 0.5, 0.3, 0.3, 1000, 5, 1.5, 1.15];
 
 /** The vLLM V1 profile for parameter values `values` (in {@link VLLM_V1_PARAMETERS} order). */
 export function vllmV1Profile(values: readonly number[], overlapsCpu: boolean): EngineProfile {
-  const [compute, halfTokens, launch, collective, cpuBase, cpuPerSequence, outputDelay, memory] = values as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const {
+    computeEfficiencyScale: compute,
+    gemmHalfEfficiencyScale: halfTokens,
+    launchScale: launch,
+    collectiveLatencyScale: collective,
+    cpuOverheadBaseUs: cpuBase,
+    cpuOverheadPerSequenceUs: cpuPerSequence,
+    admissionDelayIterations: outputDelay,
+    memoryEfficiencyScale: memory,
+  } = namedParameters(values);
   return {
     ...ENGINE_PROFILES['vllm-v0'],
     name: 'vllm',
@@ -106,9 +106,7 @@ export function fitVllmV1(
       `overlapsCpu ${overlapsCpu}: objective ${value.toPrecision(4)} at ${values.map((v) => v.toPrecision(4)).join(', ')}`,
     );
     if (best === undefined || value < best.objective) {
-      const parameters = Object.fromEntries(
-        VLLM_V1_PARAMETERS.map((name, index) => [name, Number((values[index] as number).toPrecision(4))]),
-      ) as VllmV1Fit['parameters'];
+      const parameters = namedParameters(values.map((value) => Number(value.toPrecision(4))));
       best = {
         parameters,
         overlapsCpu,
@@ -122,5 +120,30 @@ export function fitVllmV1(
       };
     }
   }
-  return best as VllmV1Fit;
+  if (best === undefined) throw new Error('fitVllmV1: no overlap variant to fit');
+  return best;
+}
+
+/** Parameter values (in {@link VLLM_V1_PARAMETERS} order) by name, in that order. */
+function namedParameters(values: readonly number[]): VllmV1Fit['parameters'] {
+  const [
+    computeEfficiencyScale = Number.NaN,
+    gemmHalfEfficiencyScale = Number.NaN,
+    launchScale = Number.NaN,
+    collectiveLatencyScale = Number.NaN,
+    cpuOverheadBaseUs = Number.NaN,
+    cpuOverheadPerSequenceUs = Number.NaN,
+    admissionDelayIterations = Number.NaN,
+    memoryEfficiencyScale = Number.NaN,
+  ] = values;
+  return {
+    computeEfficiencyScale,
+    gemmHalfEfficiencyScale,
+    launchScale,
+    collectiveLatencyScale,
+    cpuOverheadBaseUs,
+    cpuOverheadPerSequenceUs,
+    admissionDelayIterations,
+    memoryEfficiencyScale,
+  };
 }

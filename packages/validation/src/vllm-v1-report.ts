@@ -2,15 +2,18 @@ import type { EngineProfile } from '@sim/perf-model';
 import { percent, quantile, summarizeErrors } from './validation-report';
 import { isOverloaded, predictStage, type StagePrediction, type VllmV1Stage } from './vllm-v1-runs';
 
+/** The compared quantities of a vLLM V1 stage, in report order. */
+const VLLM_V1_METRIC_NAMES = ['ttft', 'e2e', 'decode', 'throughput'] as const;
+
+export type VllmV1Metric = (typeof VLLM_V1_METRIC_NAMES)[number];
+
 /** The compared quantities of a vLLM V1 stage and their held-out targets (median |error|, %). */
 export const VLLM_V1_METRICS = {
   ttft: { label: 'TTFT median', target: 20 },
   e2e: { label: 'E2E latency median', target: 10 },
   decode: { label: 'decode time (E2E − TTFT) median', target: 10 },
   throughput: { label: 'output throughput (overloaded runs)', target: 10 },
-} as const;
-
-export type VllmV1Metric = keyof typeof VLLM_V1_METRICS;
+} as const satisfies Record<VllmV1Metric, { readonly label: string; readonly target: number }>;
 
 /** One stage's prediction against its measurement; signed errors in %, absent where not compared. */
 export interface VllmV1Result {
@@ -52,7 +55,7 @@ export interface VllmV1Summary {
 export function summarizeVllmV1(results: readonly VllmV1Result[]): VllmV1Summary[] {
   const summaries: VllmV1Summary[] = [];
   for (const split of ['train', 'held-out'] as const) {
-    for (const metric of Object.keys(VLLM_V1_METRICS) as VllmV1Metric[]) {
+    for (const metric of VLLM_V1_METRIC_NAMES) {
       const errors = results
         .filter((result) => result.stage.split === split)
         .map((result) => result.errors[metric])

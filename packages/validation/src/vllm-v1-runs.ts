@@ -65,31 +65,84 @@ const MODELS: Readonly<Record<string, string>> = {
   'mistralai/Mixtral-8x7B-v0.1': 'mixtral-8x7b',
 };
 
-interface RawExperiment {
-  experiment: string;
-  model: string;
-  tensorParallelSize: number;
-  maxNumSeqs: number;
-  maxNumBatchedTokens: number;
-  maxModelLen: number;
-  split: Split;
-  workload: {
-    num_unique_system_prompts: number;
-    num_users_per_system_prompt: number;
-    system_prompt_len: number;
-  };
-  stages: {
-    rate: number;
-    durationS: number;
-    successes: number;
-    failures: number;
-    ttftS: MeasuredDistribution;
-    e2eS: MeasuredDistribution;
-    promptLen: MeasuredDistribution;
-    outputLen: MeasuredDistribution;
-    outputTokensPerSec: number;
-    requestsPerSec: number;
-  }[];
+/** The numbers of a raw stage (inference-perf's summary, as the committed file holds it). */
+const STAGE_NUMBERS = [
+  'rate',
+  'durationS',
+  'successes',
+  'failures',
+  'outputTokensPerSec',
+  'requestsPerSec',
+] as const;
+const STAGE_DISTRIBUTIONS = ['ttftS', 'e2eS', 'promptLen', 'outputLen'] as const;
+const EXPERIMENT_NUMBERS = [
+  'tensorParallelSize',
+  'maxNumSeqs',
+  'maxNumBatchedTokens',
+  'maxModelLen',
+] as const;
+const WORKLOAD_NUMBERS = [
+  'num_unique_system_prompts',
+  'num_users_per_system_prompt',
+  'system_prompt_len',
+] as const;
+
+type RawStage = Record<(typeof STAGE_NUMBERS)[number], number> &
+  Record<(typeof STAGE_DISTRIBUTIONS)[number], MeasuredDistribution>;
+
+type RawExperiment = Record<(typeof EXPERIMENT_NUMBERS)[number], number> & {
+  readonly experiment: string;
+  readonly model: string;
+  /** `train` or `held-out` (checked when read). */
+  readonly split: string;
+  readonly workload: Record<(typeof WORKLOAD_NUMBERS)[number], number>;
+  readonly stages: readonly RawStage[];
+};
+
+const isRecord = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null;
+
+type JsonObject = Readonly<Record<string, unknown>>;
+
+/** Whether the object's `keys` are numbers. */
+function hasNumbers<K extends string>(
+  value: JsonObject,
+  keys: readonly K[],
+): value is JsonObject & Record<K, number> {
+  return keys.every((key) => typeof value[key] === 'number');
+}
+
+const isDistribution = (value: unknown): value is MeasuredDistribution =>
+  isRecord(value) && hasNumbers(value, ['mean', 'median', 'p90', 'p99']);
+
+function isRawStage(value: unknown): value is RawStage {
+  return (
+    isRecord(value) &&
+    hasNumbers(value, STAGE_NUMBERS) &&
+    STAGE_DISTRIBUTIONS.every((key) => isDistribution(value[key]))
+  );
+}
+
+function isRawExperiment(value: unknown): value is RawExperiment {
+  return (
+    isRecord(value) &&
+    hasNumbers(value, EXPERIMENT_NUMBERS) &&
+    typeof value.experiment === 'string' &&
+    typeof value.model === 'string' &&
+    typeof value.split === 'string' &&
+    isRecord(value.workload) &&
+    hasNumbers(value.workload, WORKLOAD_NUMBERS) &&
+    Array.isArray(value.stages) &&
+    value.stages.every(isRawStage)
+  );
+}
+
+/** The experiments of the committed runs file (its text). */
+function readExperiments(text: string): readonly RawExperiment[] {
+  const data: unknown = JSON.parse(text);
+  const experiments = isRecord(data) ? data.experiments : undefined;
+  if (!Array.isArray(experiments) || !experiments.every(isRawExperiment))
+    throw new Error('vLLM V1 runs: expected { "experiments": [...] } of inference-perf stage summaries');
+  return experiments;
 }
 
 /**
@@ -98,12 +151,12 @@ interface RawExperiment {
  * (tests use it to prove that deleting held-out rows leaves a fit unchanged).
  */
 export function readVllmV1Stages(split?: Split, text = readFileSync(VLLM_V1_DATA, 'utf8')): VllmV1Stage[] {
-  const data = JSON.parse(text) as { experiments: RawExperiment[] };
   const stages: VllmV1Stage[] = [];
-  for (const experiment of data.experiments) {
-    if (experiment.split !== 'train' && experiment.split !== 'held-out')
+  for (const experiment of readExperiments(text)) {
+    const experimentSplit = experiment.split;
+    if (experimentSplit !== 'train' && experimentSplit !== 'held-out')
       throw new Error(`${experiment.experiment}: split must be "train" or "held-out"`);
-    if (split !== undefined && experiment.split !== split) continue;
+    if (split !== undefined && experimentSplit !== split) continue;
     const model = MODELS[experiment.model];
     if (model === undefined) throw new Error(`${experiment.experiment}: no preset for ${experiment.model}`);
     const profile = experiment.experiment.split('-').at(-1) ?? '';
@@ -111,7 +164,7 @@ export function readVllmV1Stages(split?: Split, text = readFileSync(VLLM_V1_DATA
       stages.push({
         id: `${experiment.experiment}#${index + 1}`,
         profile,
-        split: experiment.split,
+        split: experimentSplit,
         model,
         tensorParallelSize: experiment.tensorParallelSize,
         maxNumSeqs: experiment.maxNumSeqs,

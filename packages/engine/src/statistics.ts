@@ -46,7 +46,11 @@ export interface SimulationStatistics {
   readonly endToEndLatency: DistributionSummary;
   /** Arrival to first scheduling, completed requests (after the warm-up), seconds. */
   readonly queueingDelay: DistributionSummary;
-  /** Fraction of GPU-time the GPUs ran kernels (0..1), over all GPUs. */
+  /**
+   * Busy fraction (0..1): the share of time the GPUs were running an iteration's kernels, summed over
+   * pipeline stages and replicas. Not how hard they ran: a busy GPU at low MFU and MBU counts as 1
+   * here (see `mfu` and `mbu` for that). CPU overhead between kernels is not busy time.
+   */
   readonly gpuUtilization: number;
   /** Model FLOPs utilization over the run (0..1). */
   readonly mfu: number;

@@ -272,9 +272,7 @@ function fit(
       medianE2eS: compare(median(used.map(({ request }) => request.e2eS)), median(pick(run.e2e))),
       medianTpotS: compare(
         median(used.map(({ measuredTpot }) => measuredTpot)),
-        median(
-          used.map(({ index, request }) => tpotOf(request, at(run.ttft, index), at(run.e2e, index))),
-        ),
+        median(used.map(({ index, request }) => tpotOf(request, at(run.ttft, index), at(run.e2e, index)))),
       ),
       throughputTokensPerS: compare(measuredThroughput, throughput),
     };
@@ -283,7 +281,9 @@ function fit(
   const before = quality(baseRun);
   // The search starts at x = 0: the base profile, or a stand-in where the base has a parameter at 0.
   const memo = new Map<string, number>(
-    space.startsAtBase ? [[fitted.map(() => 0).join(','), before?.objective ?? Number.POSITIVE_INFINITY]] : [],
+    space.startsAtBase
+      ? [[fitted.map(() => 0).join(','), before?.objective ?? Number.POSITIVE_INFINITY]]
+      : [],
   );
   const objective = (x: number[]): number => {
     const key = x.join(',');

@@ -1,4 +1,5 @@
-import type { Sequence } from '@sim/scheduler';
+import type { BatchingPolicy, Sequence } from '@sim/scheduler';
+import { ConfigError } from '@sim/specs';
 import type { VirtualEngine } from './virtual-engine';
 
 /**
@@ -32,6 +33,18 @@ export class ClientTimeouts {
     this.timeoutS = timeoutS;
     this.hasLeft = hasLeft;
     this.queueTimeout = queueTimeout;
+  }
+
+  /** Throws the ConfigError of a run with client timeouts whose batching policy cannot abort requests. */
+  static requireAbortable(policy: BatchingPolicy): void {
+    if (policy.abort !== undefined) return;
+    throw new ConfigError([
+      {
+        code: 'invalid_value',
+        path: 'workloadSpec.requestTimeoutS',
+        message: `the "${policy.name}" batching policy cannot abort requests, so client timeouts cannot be simulated with it. Remove requestTimeoutS or use continuous batching.`,
+      },
+    ]);
   }
 
   /** An admitted request to watch (arrivals come in deadline order). */

@@ -61,3 +61,33 @@ export function runStatistics(run: RunStatisticsInput): SimulationStatistics {
     confidence: confidenceNotes(config, perf, run.customProfile),
   };
 }
+
+/** What the simulated duration T is decided from. */
+export interface DurationInput {
+  /** Time of the next queued event (Infinity when none). */
+  readonly nextEvent: number;
+  /** Where the run stops (Infinity when it drains). */
+  readonly horizon: number;
+  /** The run stopped early (RunOptions.stopAfterSloMisses). */
+  readonly stoppedEarly: boolean;
+  readonly lastEventTime: number;
+  /** When arrivals ended (undefined while they may still come). */
+  readonly arrivalsEndS: number | undefined;
+  /** Each replica's pipeline stages are busy until `stageFree`. */
+  readonly replicas: readonly { readonly stageFree: Float64Array }[];
+}
+
+/**
+ * The simulated duration T every rate is divided by (docs/metrics.md): when the run stopped at
+ * the duration with work left, the duration; otherwise the later of the last event and the end of
+ * arrivals (the duration when it cut arrivals, else the last arrival), never past the horizon. A
+ * run stopped early counts the iterations it already launched in full.
+ */
+export function simulatedDuration(run: DurationInput): number {
+  if (!run.stoppedEarly && run.nextEvent !== Number.POSITIVE_INFINITY && run.nextEvent > run.horizon)
+    return run.horizon;
+  let end = Math.max(run.lastEventTime, run.arrivalsEndS ?? run.lastEventTime);
+  if (run.stoppedEarly)
+    for (const replica of run.replicas) for (const free of replica.stageFree) end = Math.max(end, free);
+  return Math.min(run.horizon, end);
+}

@@ -1,3 +1,4 @@
+import type { Sequence } from '@sim/scheduler';
 import type { ResolvedConfig } from '@sim/specs';
 import type { SimulationStatistics } from './statistics';
 import type { TimeSeries } from './time-series';
@@ -13,6 +14,25 @@ export interface RequestRecord {
   readonly endToEndLatencyS: number;
   readonly preemptions: number;
   readonly replica: number;
+}
+
+/** A completed request's record (`run({ recordRequests: true })`). */
+export function requestRecord(
+  sequence: Sequence,
+  times: { readonly queueing: number; readonly ttft: number; readonly e2e: number },
+  replica: number,
+): RequestRecord {
+  return {
+    id: sequence.id,
+    arrivalS: sequence.arrivalTime,
+    inputTokens: sequence.inputTokens,
+    outputTokens: sequence.outputTokens,
+    queueingDelayS: times.queueing,
+    firstTokenLatencyS: times.ttft,
+    endToEndLatencyS: times.e2e,
+    preemptions: sequence.preemptions,
+    replica,
+  };
 }
 
 /** A Chrome trace event (chrome://tracing, Perfetto): one span per iteration per pipeline stage. */

@@ -1,6 +1,6 @@
 import { createPerfModel, type PerfModel } from '@sim/perf-model';
 import type { BatchingPolicy, Sequence } from '@sim/scheduler';
-import { ConfigError, OutOfMemoryError, type ResolvedConfig, SimError } from '@sim/specs';
+import { OutOfMemoryError, type ResolvedConfig, SimError } from '@sim/specs';
 import { calibratedEngineProfile } from './calibration-file';
 import { ClientTimeouts } from './client-timeouts';
 import { EventQueue } from './event-queue';
@@ -13,11 +13,17 @@ import { ADMIT, ARRIVAL, ITERATION_END, type RunClock, type RunEvent, TIMEOUT } 
 import { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions } from './run-options';
 import { RunProgress } from './run-progress';
 import { checkRunSize, tooManyRequests } from './run-size';
-import { runStatistics } from './run-statistics';
-import { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
+import { runStatistics, simulatedDuration } from './run-statistics';
+import { type RequestRecord, requestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
 import { StageTracker } from './stage-statistics';
 import { TimeSeriesRecorder } from './time-series';
-import { createReplicas, leastLoadedEngine, type Replica, type VirtualEngine } from './virtual-engine';
+import {
+  abortOn,
+  createReplicas,
+  leastLoadedEngine,
+  type Replica,
+  type VirtualEngine,
+} from './virtual-engine';
 import { type Arrival, WorkloadSource } from './workload-source';
 
 export { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions };
@@ -125,14 +131,7 @@ export class Simulation {
     for (const replica of this.replicas)
       for (const engine of replica.engines) this.policies.push(engine.policy);
     const policy = this.replicas[0]?.engines[0]?.policy;
-    if (this.timeouts !== undefined && policy !== undefined && policy.abort === undefined)
-      throw new ConfigError([
-        {
-          code: 'invalid_value',
-          path: 'workloadSpec.requestTimeoutS',
-          message: `the "${policy.name}" batching policy cannot abort requests, so client timeouts cannot be simulated with it. Remove requestTimeoutS or use continuous batching.`,
-        },
-      ]);
+    if (this.timeouts !== undefined && policy !== undefined) ClientTimeouts.requireAbortable(policy);
     this.series = new TimeSeriesRecorder(this.workload.expectedArrivalWindow());
     this.runProgress = new RunProgress(config, this.workload);
     this.records = options.recordRequests ? [] : undefined;
@@ -296,7 +295,7 @@ export class Simulation {
     this.series.addTokens(end, engine.pendingSampled);
     engine.policy.complete(end, engine.events);
     const deferred = this.timeouts?.takeDeferred(engine);
-    if (deferred !== undefined) for (const sequence of deferred) this.abort(sequence, engine);
+    if (deferred !== undefined) for (const sequence of deferred) abortOn(engine, sequence);
     // Every idle engine of this replica may now use the freed stage or capacity.
     for (const candidate of engine.host.engines) this.executor.tryLaunch(candidate);
   }
@@ -320,17 +319,7 @@ export class Simulation {
     this.replicaAt(replicaIndex).outstanding--;
     this.series.addCompletion(time);
     this.stageTracker?.finish(sequence, sequence.measured ? times : undefined);
-    this.records?.push({
-      id: sequence.id,
-      arrivalS: sequence.arrivalTime,
-      inputTokens: sequence.inputTokens,
-      outputTokens: sequence.outputTokens,
-      queueingDelayS: times.queueing,
-      firstTokenLatencyS: times.ttft,
-      endToEndLatencyS: times.e2e,
-      preemptions: sequence.preemptions,
-      replica: replicaIndex,
-    });
+    this.records?.push(requestRecord(sequence, times, replicaIndex));
     this.afterRequestLeaves(sequence.id, time);
   }
 
@@ -361,19 +350,8 @@ export class Simulation {
       this.timeouts?.defer(engine, sequence);
       return;
     }
-    this.abort(sequence, engine);
+    abortOn(engine, sequence);
     this.executor.tryLaunch(engine);
-  }
-
-  /** Takes a timed-out request out of its scheduler (nothing when it finished meanwhile). */
-  private abort(sequence: Sequence, engine: VirtualEngine): void {
-    const decoding = sequence.status === 'decoding';
-    if (engine.policy.abort === undefined || !engine.policy.abort(sequence)) return;
-    // It leaves the decoding set: its inter-token bookkeeping follows, as at a finish.
-    if (decoding) {
-      engine.gaps.leave(sequence);
-      engine.stageGaps?.leave(sequence);
-    }
   }
 
   /** The run's progress so far (see RunProgress); `done` when it is over. */
@@ -381,21 +359,16 @@ export class Simulation {
     return this.runProgress.at(this.clock.now, this.counts, done);
   }
 
-  /**
-   * The simulated duration T every rate is divided by (docs/metrics.md): when the run stopped at
-   * the duration with work left, the duration; otherwise the later of the last event and the end of
-   * arrivals (the duration when it cut arrivals, else the last arrival), never past the horizon.
-   */
+  /** The simulated duration T (see run-statistics' simulatedDuration). */
   private simulatedDuration(): number {
-    const pending = this.nextEventTime();
-    if (!this.stoppedEarly && pending !== Number.POSITIVE_INFINITY && pending > this.horizon)
-      return this.horizon;
-    const arrivalsEnd = this.workload.arrivalsEndS ?? this.clock.lastEventTime;
-    let end = Math.max(this.clock.lastEventTime, arrivalsEnd);
-    // Stopped early (stopAfterSloMisses): iterations already launched count in full, so T covers them.
-    if (this.stoppedEarly)
-      for (const replica of this.replicas) for (const free of replica.stageFree) end = Math.max(end, free);
-    return Math.min(this.horizon, end);
+    return simulatedDuration({
+      nextEvent: this.nextEventTime(),
+      horizon: this.horizon,
+      stoppedEarly: this.stoppedEarly,
+      lastEventTime: this.clock.lastEventTime,
+      arrivalsEndS: this.workload.arrivalsEndS,
+      replicas: this.replicas,
+    });
   }
 
   /** Summarizes the observations. */

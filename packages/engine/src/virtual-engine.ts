@@ -1,4 +1,4 @@
-import { type BatchingPolicy, createPolicy, type SchedulerEvents } from '@sim/scheduler';
+import { type BatchingPolicy, createPolicy, type SchedulerEvents, type Sequence } from '@sim/scheduler';
 import type { ResolvedConfig } from '@sim/specs';
 import type { LogHistogram } from './distribution';
 import { StageTokenGaps, type StageTracker } from './stage-statistics';
@@ -149,4 +149,14 @@ export function leastLoadedEngine(replica: Replica): VirtualEngine {
   }
   if (engine === undefined) throw new Error('internal: a replica without virtual engines');
   return engine;
+}
+
+/** Takes a timed-out request out of `engine`'s scheduler (nothing when it finished meanwhile); a decoding one leaves its gaps' bookkeeping too, as at a finish. */
+export function abortOn(engine: VirtualEngine, sequence: Sequence): void {
+  const decoding = sequence.status === 'decoding';
+  if (engine.policy.abort === undefined || !engine.policy.abort(sequence)) return;
+  if (decoding) {
+    engine.gaps.leave(sequence);
+    engine.stageGaps?.leave(sequence);
+  }
 }

@@ -1,4 +1,5 @@
 import { loadConfigFile, type SimulatorConfig } from '@sim/engine/node';
+import { type ConfigDraft, engineInput } from './config-draft';
 import { positiveNumber } from './input-error';
 import { useRequestTrace } from './request-trace';
 import { applyOverride } from './set-override';
@@ -29,7 +30,7 @@ export interface BuildOptions {
  * `--gpu`, `--tp`, `--rate`), then each `--set` in order, then `--trace`.
  */
 export function buildConfig(flags: ConfigFlags, options: BuildOptions = {}): SimulatorConfig {
-  const config = (flags.config === undefined ? {} : loadConfigFile(flags.config)) as Record<string, unknown>;
+  const config: ConfigDraft = flags.config === undefined ? {} : { ...loadConfigFile(flags.config) };
   if (flags.model !== undefined) applyOverride(config, `modelSpec.name=${flags.model}`);
   if (flags.gpu !== undefined) applyOverride(config, `clusterSpec.gpuSpec.name=${flags.gpu}`);
   if (flags.tp !== undefined) {
@@ -48,7 +49,7 @@ export function buildConfig(flags: ConfigFlags, options: BuildOptions = {}): Sim
     });
     if (note !== undefined) options.onNote?.(note);
   }
-  return config as SimulatorConfig;
+  return engineInput(config);
 }
 
 /** Commander collector for repeatable options. */

@@ -17,15 +17,22 @@ import { addRunCommand } from './commands/run-command';
 import { addSweepCommand } from './commands/sweep-command';
 import { InputError } from './input-error';
 import type { Io } from './io';
+import { errorMessage, isIndexable } from './json-value';
 
 /** Exit codes: 0 success, 2 bad input, 1 anything else. */
 export const EXIT_BAD_INPUT = 2;
+
+/** The CLI package's version (its package.json, next to dist/ and src/). */
+function packageVersion(): string {
+  const manifest: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return isIndexable(manifest) && typeof manifest.version === 'string' ? manifest.version : 'unknown';
+}
 
 /** Builds the `llm-sim` program. Output goes through `io` so tests can capture it. */
 export function createProgram(io: Io): Command {
   const program = new Command('llm-sim')
     .description('Simulate LLM inference serving: latency, throughput and utilization of a deployment.')
-    .version(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string)
+    .version(packageVersion())
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .addHelpText(
@@ -128,7 +135,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const program = createProgram(io);
   const debug = argv.includes('--debug');
   try {
-    await program.parseAsync(argv as string[], { from: 'user' });
+    await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
@@ -149,8 +156,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       if (debug) io.stderr(`${error.stack}\n`);
       return error.code === 'OUT_OF_MEMORY' ? EXIT_BAD_INPUT : 1;
     }
-    io.stderr(`error: ${(error as Error).message}\n`);
-    if (debug) io.stderr(`${(error as Error).stack}\n`);
+    io.stderr(`error: ${errorMessage(error)}\n`);
+    if (debug) io.stderr(`${error instanceof Error ? error.stack : undefined}\n`);
     return 1;
   }
 }

@@ -70,7 +70,7 @@ export function cdfOf(values: readonly number[]): CdfPoints {
   const y: number[] = [];
   for (let index = 0; index < count; index++) {
     const rank = count === 1 ? sorted.length - 1 : Math.round((index * (sorted.length - 1)) / (count - 1));
-    x.push(sorted[rank] as number);
+    x.push(sorted[rank] ?? Number.NaN);
     y.push((rank + 1) / sorted.length);
   }
   return { x, y };
@@ -193,14 +193,17 @@ function planTable(plan: readonly ReportPlanPoint[]): string {
 }
 
 function notes(input: ReportInput): string {
+  const sweep = input.sweep;
   const labelled: { label: string; statistics: SimulationStatistics }[] = [
     ...input.runs,
-    ...(input.sweep?.points ?? []).map((point) => ({
-      label: (input.sweep as ReportSweep).parameters
-        .map((parameter, index) => `${parameter}=${String(point.values[index])}`)
-        .join(', '),
-      statistics: point.statistics,
-    })),
+    ...(sweep === undefined
+      ? []
+      : sweep.points.map((point) => ({
+          label: sweep.parameters
+            .map((parameter, index) => `${parameter}=${String(point.values[index])}`)
+            .join(', '),
+          statistics: point.statistics,
+        }))),
   ];
   const items: string[] = [];
   for (const { label, statistics } of labelled) {

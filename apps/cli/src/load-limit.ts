@@ -75,7 +75,8 @@ export function loadLimitedNote(
       : assessments.length === 2
         ? 'Both deployments keep'
         : `All ${assessments.length} deployments keep`;
-  const offered = range(assessments.map((assessment) => assessment.offeredRate as number));
+  // Every run keeps up, so every one has an offered rate.
+  const offered = range(assessments.map((assessment) => assessment.offeredRate ?? Number.NaN));
   const served = range(assessments.map((assessment) => assessment.servedRate));
   return `${subject} up with the offered load (${offered} req/s offered, ~${served} served): throughput is set by the load, not the deployment; compare latency, or raise the arrival rate.`;
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { traceHasArrivalTimes } from '@sim/specs';
 import { InputError } from './input-error';
+import { isIndexable } from './json-value';
 
 /**
  * Points a config at a request trace (`--trace FILE`, a CSV of arrival time, input tokens, output
@@ -23,11 +24,9 @@ export function useRequestTrace(
     throw new InputError(
       `--trace ${file}: the file does not exist (relative paths are read from ${process.cwd()}).`,
     );
-  const workload = (
-    typeof config.workloadSpec === 'object' && config.workloadSpec !== null ? config.workloadSpec : {}
-  ) as Record<string, unknown>;
+  const workload = isIndexable(config.workloadSpec) ? config.workloadSpec : {};
   config.workloadSpec = workload;
-  const chosen = workload.arrivalProcess as string | undefined;
+  const chosen = workload.arrivalProcess;
   const times = traceHasArrivalTimes(file);
   if (times && !options.lengthsOnly && (chosen === undefined || chosen === 'trace')) {
     workload.arrivalProcess = 'trace';

@@ -1,5 +1,6 @@
 import { ConfigError, snakeToCamel } from '@sim/specs';
 import { parse as parseYaml } from 'yaml';
+import { errorMessage, isIndexable } from './json-value';
 
 /**
  * Applies `path=value` to a config object: the path in camelCase or snake_case
@@ -25,15 +26,20 @@ export function applyOverride(config: Record<string, unknown>, assignment: strin
       {
         code: 'invalid_value',
         path: assignment.slice(0, equals),
-        message: `the value "${assignment.slice(equals + 1)}" is not valid YAML (${(error as Error).message.split('\n')[0]}). Quote strings that contain [ ] { } : or #.`,
+        message: `the value "${assignment.slice(equals + 1)}" is not valid YAML (${errorMessage(error).split('\n')[0]}). Quote strings that contain [ ] { } : or #.`,
       },
     ]);
   }
   let target = config;
   for (const key of path.slice(0, -1)) {
     const next = target[key];
-    if (next === undefined || next === null || typeof next !== 'object') target[key] = {};
-    target = target[key] as Record<string, unknown>;
+    if (isIndexable(next)) target = next;
+    else {
+      const section: Record<string, unknown> = {};
+      target[key] = section;
+      target = section;
+    }
   }
-  target[path[path.length - 1] as string] = value;
+  // `split` gives at least one key.
+  target[path[path.length - 1] ?? ''] = value;
 }

@@ -4,6 +4,7 @@ import {
   type SimulationStatistics,
   type SimulatorConfig,
 } from '@sim/engine';
+import { errorMessage } from './json-value';
 
 /** The outcome of one sweep point: statistics, or the error that stopped it (e.g. out of memory). */
 export type PointOutcome =
@@ -16,6 +17,6 @@ export function runPoint(config: SimulatorConfig): PointOutcome {
     return { ok: true, statistics: new LLMInferenceSimulator(config).run().computeStatistics() };
   } catch (error) {
     if (error instanceof SimError) return { ok: false, code: error.code, message: error.message };
-    return { ok: false, code: 'INTERNAL', message: (error as Error).message };
+    return { ok: false, code: 'INTERNAL', message: errorMessage(error) };
   }
 }

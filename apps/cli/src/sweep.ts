@@ -1,5 +1,6 @@
 import { ConfigError, type SimulatorConfig } from '@sim/engine';
 import { parse as parseYaml } from 'yaml';
+import { type ConfigDraft, engineInput } from './config-draft';
 import { applyOverride } from './set-override';
 import { type PointOutcome, runPoint } from './sweep-point';
 import { mapOnWorkers } from './worker-pool';
@@ -38,7 +39,7 @@ export function parseVariation(text: string): Variation {
         message: `--vary expects PATH=v1,v2,... (e.g. workloadSpec.arrivalRate=1,5,10 or tp=1,2,4), got "${text}".`,
       },
     ]);
-  return { name: text.slice(0, equals), values: values.map((value) => parseYaml(value.trim()) as unknown) };
+  return { name: text.slice(0, equals), values: values.map((value): unknown => parseYaml(value.trim())) };
 }
 
 /** Every combination of the variations (the first varies slowest), with the config of each. */
@@ -51,10 +52,10 @@ export function expandSweep(
     const next: typeof points = [];
     for (const point of points) {
       for (const value of variation.values) {
-        const config = structuredClone(point.config) as Record<string, unknown>;
+        const draft: ConfigDraft = { ...structuredClone(point.config) };
         for (const path of SHORTCUTS[variation.name] ?? [variation.name])
-          applyOverride(config, `${path}=${JSON.stringify(value)}`);
-        next.push({ values: [...point.values, value], config: config as SimulatorConfig });
+          applyOverride(draft, `${path}=${JSON.stringify(value)}`);
+        next.push({ values: [...point.values, value], config: engineInput(draft) });
       }
     }
     points = next;

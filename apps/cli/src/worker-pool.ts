@@ -29,6 +29,8 @@ export async function mapOnWorkers<Task, Result>(
   try {
     return await Promise.all(
       tasks.map(async (task) => {
+        // Tinypool types results as any: they are structured clones of what the worker module (compiled
+        // from the same source as `inProcess`'s callers) returns for the task, so they are `Result`s.
         const result = (await pool.run(task)) as Result;
         options.onDone?.(++done);
         return result;

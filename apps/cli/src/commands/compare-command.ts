@@ -6,6 +6,7 @@ import {
   SimError,
   type SimulationMetrics,
   type SimulationStatistics,
+  type SimulatorConfig,
 } from '@sim/engine';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
@@ -103,7 +104,7 @@ Examples (from the repository root):
         ...(flags.trace === undefined ? [] : [{ what: 'request trace', file: flags.trace }]),
       ]);
       let traceNote: string | undefined;
-      const configs = [a, b].map((file) =>
+      const build = (file: string) =>
         buildConfig(
           {
             config: file,
@@ -116,37 +117,38 @@ Examples (from the repository root):
               traceNote = note;
             },
           },
-        ),
-      );
+        );
+      const configs = [build(a), build(b)] as const;
       if (traceNote !== undefined) io.stderr(`${traceNote}\n`);
       for (const config of configs) resolveConfig(config); // bad input in either: exit 2 before running
-      const sides: Side[] = [];
-      for (const [index, config] of configs.entries()) {
-        const label = `${index === 0 ? 'A' : 'B'}: ${index === 0 ? a : b}`;
+      const runSide = async (name: 'A' | 'B', file: string, config: SimulatorConfig): Promise<Side> => {
+        const label = `${name}: ${file}`;
         try {
           const metrics = await runWithProgress(
             config,
             { recordRequests: flags.report !== undefined, ...requestLimit(flags.maxRequests) },
             io,
-            index === 0 ? 'A' : 'B',
+            name,
           );
-          sides.push({
+          return {
             ok: true,
             label,
             config: metrics.config,
             metrics,
             statistics: metrics.computeStatistics(),
-          });
+          };
         } catch (error) {
           // Bad input (e.g. a run over --max-requests) is exit 2; a side that cannot run (out of memory) shows as "-".
           if (!(error instanceof SimError) || error instanceof ConfigError) throw error;
-          sides.push({ ok: false, label, code: error.code, message: error.message });
+          return { ok: false, label, code: error.code, message: error.message };
         }
-      }
-      const [first, second] = sides as [Side, Side];
+      };
+      const first = await runSide('A', a, configs[0]);
+      const second = await runSide('B', b, configs[1]);
+      const sides = [first, second];
       const metricOf = (side: Side, value: (statistics: SimulationStatistics) => number) =>
         side.ok ? value(side.statistics) : Number.NaN;
-      const ratios = Object.fromEntries(
+      const ratios = new Map(
         ROWS.map(([name, value]) => [name, metricOf(second, value) / metricOf(first, value)]),
       );
       const ran = sides.flatMap((side) => (side.ok ? [side] : []));
@@ -163,7 +165,7 @@ Examples (from the repository root):
               b: json(second),
               // JSON has no NaN: a ratio that cannot be computed is null.
               ratios: Object.fromEntries(
-                Object.entries(ratios).map(([name, ratio]) => [name, Number.isFinite(ratio) ? ratio : null]),
+                [...ratios].map(([name, ratio]) => [name, Number.isFinite(ratio) ? ratio : null]),
               ),
               loadLimitedNote: note ?? null,
             },
@@ -177,7 +179,7 @@ Examples (from the repository root):
           style: { head: [], border: [] },
         });
         for (const [name, value] of ROWS) {
-          const ratio = ratios[name] as number;
+          const ratio = ratios.get(name) ?? Number.NaN;
           table.push([
             name,
             format(metricOf(first, value)),
@@ -186,7 +188,7 @@ Examples (from the repository root):
           ]);
         }
         io.stdout(`${table.toString()}\n`);
-        const speedup = ratios['output throughput (tok/s)'] as number;
+        const speedup = ratios.get('output throughput (tok/s)') ?? Number.NaN;
         io.stdout(
           `Speedup (output throughput B / A): ${Number.isFinite(speedup) ? `${speedup.toFixed(2)}x` : '-'}\n`,
         );
@@ -205,7 +207,7 @@ Examples (from the repository root):
               name,
               metricOf(first, value),
               metricOf(second, value),
-              ratios[name],
+              ratios.get(name),
             ]),
           ),
         );

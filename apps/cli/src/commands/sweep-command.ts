@@ -185,11 +185,12 @@ Examples (the quick-start's use cases):
         { ...(workers === undefined ? {} : { workers }), onPointDone: (done) => bar?.update(done) },
       );
       bar?.stop();
-      const points: Point[] = expanded.map((point, index) => ({
-        values: point.values,
-        config: resolved[index] as ResolvedConfig,
-        outcome: outcomes[index] as PointOutcome,
-      }));
+      const points: Point[] = expanded.map((point, index) => {
+        const config = resolved[index];
+        const outcome = outcomes[index];
+        if (config === undefined || outcome === undefined) throw new Error('sweep: a point has no result');
+        return { values: point.values, config, outcome };
+      });
       if (flags.json) {
         io.stdout(
           `${JSON.stringify(

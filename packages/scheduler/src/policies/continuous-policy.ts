@@ -11,9 +11,7 @@ import type {
 import { emptyPlan, resetPlan } from '../scheduler';
 import { blocksFor, type Sequence } from '../sequence';
 import { QUEUE_KEYS, type QueueKey, WaitingQueue } from '../waiting-queue';
-
-/** Longest steady window handed out at once (bounds the window's buffer). */
-const MAX_WINDOW = 1 << 16;
+import { SteadyDecodeRun } from './steady-decode';
 
 /**
  * Iteration-level (continuous) batching with a paged KV cache, as in Orca and vLLM:
@@ -50,15 +48,7 @@ export class ContinuousPolicy implements BatchingPolicy {
   private finishedLastIteration = false;
   /** The decode pool's next finish iteration, cached for steadyDecodeWindow; -1 when unknown. */
   private nextFinish = -1;
-  /** Reused by steadyDecodeWindow. */
-  private readonly window: SteadyDecodeWindow = {
-    sequences: 0,
-    measuredSequences: 0,
-    contextTokens: 0,
-    iterations: 0,
-    usedBlocks: new Int32Array(64),
-    totalBlocks: 0,
-  };
+  private readonly steady = new SteadyDecodeRun();
   private admissions = 0;
 
   constructor(options: SchedulerOptions, queueKey: QueueKey = QUEUE_KEYS[options.queueOrder]) {
@@ -284,40 +274,18 @@ export class ContinuousPolicy implements BatchingPolicy {
     )
       return undefined;
     if (this.nextFinish < 0) this.nextFinish = pool.nextFinishIteration();
-    const iterations = this.nextFinish - pool.currentStep - 1;
-    if (iterations <= 0) return undefined;
-    const window = this.window;
-    window.sequences = pool.size;
-    window.measuredSequences = pool.measuredSize;
-    window.contextTokens = pool.kvTokens + pool.size;
-    window.iterations = iterations;
-    window.totalBlocks = this.blocks.totalBlocks;
-    return window;
+    return this.steady.offer(pool, this.blocks, this.nextFinish);
   }
 
   steadyDecodeBlocks(iterations: number): number {
-    const { pool, blocks, window } = this;
-    const wanted = Math.min(iterations, window.iterations, MAX_WINDOW);
-    if (window.usedBlocks.length < wanted)
-      window.usedBlocks = new Int32Array(Math.max(wanted, 2 * window.usedBlocks.length));
-    const step = pool.currentStep;
-    let used = blocks.usedBlocks;
-    let count = 0;
-    while (count < wanted) {
-      const needed = pool.blocksNeededAt(step + 1 + count);
-      if (used + needed > blocks.totalBlocks) break;
-      used += needed;
-      window.usedBlocks[count] = used;
-      count++;
-    }
-    return count;
+    return this.steady.fillBlocks(this.pool, this.blocks, iterations);
   }
 
   advanceSteadyDecode(iterations: number): void {
     if (iterations <= 0) return;
     const { pool, blocks } = this;
     // As many plan() + complete() rounds: reserve each step's growth, then advance the decode clock.
-    blocks.allocate((this.window.usedBlocks[iterations - 1] ?? blocks.usedBlocks) - blocks.usedBlocks);
+    blocks.allocate(this.steady.usedBlocksAfter(iterations, blocks) - blocks.usedBlocks);
     pool.advance(iterations);
     this.planDecodes = false;
     this.finishedLastIteration = false;

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type {
-  RequestRecord,
-  ResolvedConfig,
-  SimulationMetrics,
-  SimulationStatistics,
-  TimeSeries,
-} from '@sim/engine';
+import type { ResolvedConfig, SimulationMetrics, SimulationStatistics, TimeSeries } from '@sim/engine';
+import { escapeHtml, scriptSafeJson } from './html-escape';
+import { type LatencyCdfs, latencyCdfs } from './latency-cdf';
 
 /** One simulated deployment in a report. */
 export interface ReportRun {
@@ -15,13 +11,7 @@ export interface ReportRun {
   readonly statistics: SimulationStatistics;
   readonly timeSeries: TimeSeries;
   /** Latency distributions as CDF points: x in seconds, y cumulative fraction. */
-  readonly cdfs: Readonly<Record<'ttft' | 'tpot' | 'e2e', CdfPoints>>;
-}
-
-/** Points of an empirical CDF. */
-export interface CdfPoints {
-  readonly x: readonly number[];
-  readonly y: readonly number[];
+  readonly cdfs: LatencyCdfs;
 }
 
 /** A sweep: one point per combination of the varied parameters. */
@@ -58,37 +48,6 @@ export interface ReportInput {
   readonly settings?: readonly { readonly label: string; readonly value: unknown }[];
 }
 
-/** At most this many points per CDF (quantiles of the sorted samples). */
-const CDF_POINTS = 200;
-
-/** Empirical CDF of values, reduced to at most 200 quantile points. */
-export function cdfOf(values: readonly number[]): CdfPoints {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return { x: [], y: [] };
-  const count = Math.min(CDF_POINTS, sorted.length);
-  const x: number[] = [];
-  const y: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const rank = count === 1 ? sorted.length - 1 : Math.round((index * (sorted.length - 1)) / (count - 1));
-    x.push(sorted[rank] ?? Number.NaN);
-    y.push((rank + 1) / sorted.length);
-  }
-  return { x, y };
-}
-
-/** CDFs of TTFT, TPOT and end-to-end latency from per-request records. */
-export function latencyCdfs(records: readonly RequestRecord[]): ReportRun['cdfs'] {
-  return {
-    ttft: cdfOf(records.map((record) => record.firstTokenLatencyS)),
-    tpot: cdfOf(
-      records
-        .filter((record) => record.outputTokens > 1)
-        .map((record) => (record.endToEndLatencyS - record.firstTokenLatencyS) / (record.outputTokens - 1)),
-    ),
-    e2e: cdfOf(records.map((record) => record.endToEndLatencyS)),
-  };
-}
-
 /** A run for a report from its metrics (run with `recordRequests: true` for the latency CDFs). */
 export function reportRunOf(
   label: string,
@@ -102,26 +61,6 @@ export function reportRunOf(
     timeSeries: metrics.timeSeries(),
     cdfs: latencyCdfs(metrics.requestRecords()),
   };
-}
-
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
-
-/** JSON safe to embed in a <script> element: no `<`, `>`, `&` or line separators survive literally. */
-export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replaceAll('<', '\\u003c')
-    .replaceAll('>', '\\u003e')
-    .replaceAll('&', '\\u0026')
-    .replaceAll('\u2028', '\\u2028')
-    .replaceAll('\u2029', '\\u2029');
 }
 
 let chartLibrary: { js: string; css: string } | undefined;

@@ -1,20 +1,17 @@
 export { buildConfig, type ConfigFlags } from './build-config';
 export { createProgram, EXIT_BAD_INPUT, main } from './cli';
 export { describeScheduler, formatSummary } from './format-summary';
+export { escapeHtml, scriptSafeJson } from './html-escape';
 export {
-  type CdfPoints,
-  cdfOf,
-  escapeHtml,
-  latencyCdfs,
   type ReportInput,
   type ReportPlanPoint,
   type ReportRun,
   type ReportSweep,
   renderReport,
   reportRunOf,
-  scriptSafeJson,
 } from './html-report';
 export { colorEnabled, type Io, writeWarnings } from './io';
+export { type CdfPoints, cdfOf, type LatencyCdfs, latencyCdfs } from './latency-cdf';
 export { launchDirectory } from './launch-directory';
 export { assessLoad, type LoadAssessment, loadLimitedNote } from './load-limit';
 export { requestsToCsv } from './request-csv';

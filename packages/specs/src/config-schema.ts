@@ -14,8 +14,10 @@ import { ENGINE_PROFILE_NAMES } from './simulator-config';
 /*
  * Zod schemas for the configuration as users write it (every field optional except where a
  * section needs a name). They check types and ranges field by field; cross-field rules (TP must
- * divide the heads, TP×PP×DP = GPUs, ...) and presets live in resolve-config.ts.
- * The JSON Schema shipped for editors is generated from these (see json-schema.ts).
+ * divide the heads, TP×PP×DP = GPUs, ...) and presets live in resolve-config.ts and the resolve-*.ts
+ * and config-checks.ts files it calls; constant defaults in config-defaults.ts, which the
+ * descriptions below quote. The JSON Schema shipped for editors is generated from these (see
+ * json-schema.ts), and `resolveConfig` reads its input as `z.output` of `simulatorConfigSchema`.
  */
 
 const positive = (description: string) => z.number().positive().describe(description);

@@ -9,6 +9,13 @@ import {
 } from './config-defaults';
 import { DTYPES } from './dtype';
 import { GPU_ARCHITECTURES, MEMORY_TYPES } from './gpu-spec';
+import {
+  BUILT_IN_BATCHING_TYPES,
+  BUILT_IN_ROUTERS,
+  isRegisteredName,
+  type RegistrableField,
+  registeredNames,
+} from './name-registry';
 import { ENGINE_PROFILE_NAMES } from './simulator-config';
 
 /*
@@ -24,6 +31,20 @@ const positive = (description: string) => z.number().positive().describe(descrip
 const positiveInt = (description: string) => z.number().int().positive().describe(description);
 const nonNegative = (description: string) => z.number().nonnegative().describe(description);
 const dtype = z.enum(DTYPES);
+
+/**
+ * A name that other packages can register (see name-registry.ts): checked against the built-ins and
+ * the names registered when the config is parsed. The JSON Schema lists the built-ins as examples
+ * (editors complete them) and accepts any string, since registered names exist only at run time.
+ */
+const registrableName = (field: RegistrableField, builtIns: readonly string[], description: string) =>
+  z
+    .string()
+    .superRefine((value, context) => {
+      if (!isRegisteredName(field, value))
+        context.addIssue({ code: 'invalid_value', values: registeredNames(field), input: value });
+    })
+    .meta({ description, examples: [...builtIns] });
 
 export const modelSpecSchema = z
   .strictObject({
@@ -111,16 +132,21 @@ export const parallelismSpecSchema = z
     dataParallelSize: positiveInt(
       `Data-parallel replicas; default ${PARALLELISM_DEFAULTS.dataParallelSize}`,
     ).optional(),
-    router: z.enum(['round-robin', 'least-outstanding', 'least-kv']).describe('Replica router').optional(),
+    router: registrableName(
+      'router',
+      BUILT_IN_ROUTERS,
+      `Replica router (or a name registered with registerRouter); default ${PARALLELISM_DEFAULTS.router}`,
+    ).optional(),
   })
   .describe('How the model is split over the GPUs (TP × PP × DP = GPUs)');
 
 export const schedulerSpecSchema = z
   .strictObject({
-    batchingType: z
-      .enum(['static', 'dynamic', 'continuous'])
-      .describe(`Batching policy; default ${SCHEDULER_DEFAULTS.batchingType}`)
-      .optional(),
+    batchingType: registrableName(
+      'batchingType',
+      BUILT_IN_BATCHING_TYPES,
+      `Batching policy (or a name registered with registerPolicy); default ${SCHEDULER_DEFAULTS.batchingType}`,
+    ).optional(),
     maxBatchSize: positiveInt(
       `Most sequences per batch; default ${SCHEDULER_DEFAULTS.maxBatchSize}`,
     ).optional(),

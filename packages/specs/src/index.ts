@@ -40,6 +40,14 @@ export {
 } from './gpu-spec';
 export { configJsonSchema } from './json-schema';
 export { deriveParamCount, isMoe, type ModelSpec, type ResolvedModelSpec } from './model-spec';
+export {
+  BUILT_IN_BATCHING_TYPES,
+  BUILT_IN_ROUTERS,
+  isRegisteredName,
+  type RegistrableField,
+  registeredNames,
+  registerName,
+} from './name-registry';
 export type { ParallelismSpec, ResolvedParallelismSpec, RouterPolicy } from './parallelism-spec';
 export { GPU_ALIASES, GPU_PRESETS } from './presets/gpu-presets';
 export { MODEL_ALIASES, MODEL_PRESETS } from './presets/model-presets';

@@ -1,6 +1,10 @@
 import type { ConfigInput } from './config-input';
-/** How requests are spread over the data-parallel replicas. */
-export type RouterPolicy = 'round-robin' | 'least-outstanding' | 'least-kv';
+import type { BUILT_IN_ROUTERS } from './name-registry';
+/**
+ * How requests are spread over the data-parallel replicas: a built-in router, or any name registered
+ * with @sim/engine's `registerRouter` (the `string & {}` keeps editors completing the built-ins).
+ */
+export type RouterPolicy = (typeof BUILT_IN_ROUTERS)[number] | (string & {});
 
 /** How the model is split over the cluster's GPUs, fully resolved. TP × PP × DP = GPUs in the cluster. */
 export interface ResolvedParallelismSpec {

@@ -1,11 +1,14 @@
 import type { ConfigInput } from './config-input';
+import type { BUILT_IN_BATCHING_TYPES } from './name-registry';
 /**
  * Batching policy:
  * - `static`: gather `workloadSpec.batchSize` requests (or wait `batchWaitTimeoutS`), run them to the last token together.
  * - `dynamic`: when idle, take what is queued (up to maxBatchSize) and run it to completion (Triton-style).
  * - `continuous`: iteration-level batching (Orca / vLLM): requests join and leave every iteration.
+ * - any other name registered with @sim/scheduler's `registerPolicy` (configs are checked against
+ *   the registered names; the `string & {}` keeps editors completing the built-ins).
  */
-export type BatchingType = 'static' | 'dynamic' | 'continuous';
+export type BatchingType = (typeof BUILT_IN_BATCHING_TYPES)[number] | (string & {});
 
 /** What happens to a sequence evicted when the KV cache runs out: recompute its KV later, or swap it to host memory. */
 export type PreemptionMode = 'recompute' | 'swap';

@@ -16,6 +16,10 @@ function describeValue(value: unknown): string {
   return typeof value;
 }
 
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = root;
   for (const key of path) {
@@ -109,13 +113,16 @@ export function toConfigIssues(
           message: `must be at most ${issue.maximum}, got ${describeValue(value)}.`,
         });
         break;
-      case 'invalid_value':
+      case 'invalid_value': {
+        const close = typeof value === 'string' ? closestNames(value, issue.values.filter(isString), 1) : [];
+        const hint = close.length > 0 ? ` Did you mean "${close[0]}"?` : '';
         issues.push({
           code: 'invalid_value',
           path: at(issue.path),
-          message: `${describeValue(value)} is not allowed; use one of ${issue.values.map((option) => JSON.stringify(option)).join(', ')}.`,
+          message: `${describeValue(value)} is not allowed; use one of ${issue.values.map((option) => JSON.stringify(option)).join(', ')}.${hint}`,
         });
         break;
+      }
       case 'invalid_union':
         issues.push({
           code: 'invalid_value',

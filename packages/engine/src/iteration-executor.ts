@@ -1,4 +1,4 @@
-import type { DecodeLinearCost, PerfModel } from '@sim/perf-model';
+import { type DecodeLinearCost, kvSwapSeconds, type PerfModel } from '@sim/perf-model';
 import type { IterationPlan, SteadyDecodeWindow } from '@sim/scheduler';
 import type { EventQueue } from './event-queue';
 import { iterationSpan } from './iteration-span';
@@ -33,8 +33,7 @@ export interface ExecutorParts {
   readonly horizon: number;
   /** Steady decode iterations are advanced in bulk (single-stage replicas, no Chrome trace). */
   readonly bulkDecodes: boolean;
-  /** Bytes of one KV block (swap traffic), and the host link's bandwidth, GB/s. */
-  readonly kvBlockBytes: number;
+  /** The host link's bandwidth, GB/s (swap traffic). */
   readonly hostBandwidthGbs: number;
   readonly host: ExecutorHost;
 }
@@ -55,7 +54,6 @@ export class IterationExecutor {
   private readonly maxTraceEvents: number;
   private readonly horizon: number;
   private readonly bulkDecodes: boolean;
-  private readonly kvBlockBytes: number;
   private readonly hostBandwidthGbs: number;
   private readonly host: ExecutorHost;
   /** Linear decode costs by number of decoding sequences. */
@@ -71,7 +69,6 @@ export class IterationExecutor {
     this.maxTraceEvents = parts.maxTraceEvents;
     this.horizon = parts.horizon;
     this.bulkDecodes = parts.bulkDecodes;
-    this.kvBlockBytes = parts.kvBlockBytes;
     this.hostBandwidthGbs = parts.hostBandwidthGbs;
     this.host = parts.host;
   }
@@ -175,7 +172,7 @@ export class IterationExecutor {
     const cpu = perf.cpuOverhead(sequences);
     const overlapsCpu = perf.engine.overlapsCpu;
     let time = overlapsCpu ? start : start + cpu;
-    if (plan.swapBlocks > 0) time += (plan.swapBlocks * this.kvBlockBytes) / (this.hostBandwidthGbs * 1e9);
+    if (plan.swapBlocks > 0) time += kvSwapSeconds(perf.memory, this.hostBandwidthGbs, plan.swapBlocks);
     const attention = tokens > 0 ? perf.attentionTime(plan, undefined, tokens) : 0;
     for (let stage = 0; stage < perf.stages; stage++) {
       const stageTime = tokens > 0 ? perf.stageTime(plan, stage, tokens, attention) : 0;

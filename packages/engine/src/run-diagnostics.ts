@@ -1,12 +1,9 @@
-import type { PerfModel } from '@sim/perf-model';
+import { type PerfModel, confidenceNotes as perfModelConfidenceNotes } from '@sim/perf-model';
 import { configWarnings, type ResolvedConfig } from '@sim/specs';
 import { calibrationNotes } from './calibration-file';
 import type { DistributionSummary } from './distribution';
 import type { RunCounters } from './run-counters';
 import type { WorkloadSource } from './workload-source';
-
-/** Parameter counts (billions) spanned by the kernel-level profiles (Llama-2-7B … Qwen-72B). */
-const PROFILED_PARAMS_B = [6, 73] as const;
 
 /** What the warnings are judged from: the config, the perf model and what the run observed. */
 export interface RunDiagnosticsInput {
@@ -147,31 +144,7 @@ function overloadWarning(run: RunDiagnosticsInput): string | undefined {
   return undefined;
 }
 
-/** Notes on what the prediction extrapolates beyond the calibration data (statistics.confidence). */
+/** Notes on what the prediction extrapolates beyond the calibration data (statistics.confidence): @sim/perf-model's, with a calibration file's notes unless the run brought its own engine profile. */
 export function confidenceNotes(config: ResolvedConfig, perf: PerfModel, customProfile: boolean): string[] {
-  const notes: string[] = [];
-  const choice = perf.profileChoice;
-  if (choice.extrapolated) notes.push(choice.note);
-  if (!customProfile) notes.push(...calibrationNotes(config));
-  if (!perf.engine.calibrated)
-    notes.push(`engine profile "${perf.engine.name}" is not fitted to measurements: ${perf.engine.source}`);
-  const model = config.modelSpec;
-  if (model.numExperts > 1)
-    notes.push('mixture-of-experts routing is modelled as uniform over experts; no MoE kernel was profiled');
-  if (model.weightDtype === 'int8' || model.weightDtype === 'int4')
-    notes.push(
-      `${model.weightDtype} weight-only GEMMs: the dequantization efficiency is fitted to gpt-fast batch-1 decode on A100 only`,
-    );
-  if (model.weightDtype === 'fp8')
-    notes.push(
-      'fp8 weights: checked end to end only against TensorRT-LLM static and TTFT tables (H100, H200, L40S); no FP8 kernel was profiled',
-    );
-  const billions = model.nParams / 1e9;
-  if (billions < PROFILED_PARAMS_B[0] || billions > PROFILED_PARAMS_B[1])
-    notes.push(
-      `${billions.toFixed(1)}B parameters is outside the ${PROFILED_PARAMS_B[0]}–${PROFILED_PARAMS_B[1]}B range of the kernel profiles: GEMM shapes are extrapolated`,
-    );
-  if (config.parallelismSpec.tensorParallelSize > config.clusterSpec.nGpusPerNode)
-    notes.push('tensor parallelism across nodes uses the A100 DGX inter-node all-reduce fit');
-  return notes;
+  return perfModelConfidenceNotes(config, perf, customProfile ? [] : calibrationNotes(config));
 }

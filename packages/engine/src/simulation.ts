@@ -146,7 +146,6 @@ export class Simulation {
       maxTraceEvents: options.maxTraceEvents ?? 200_000,
       horizon: this.horizon,
       bulkDecodes: stages === 1 && options.chromeTrace !== true && options.exactIterations !== true,
-      kvBlockBytes: memory.kvBytesPerToken * memory.blockSize,
       hostBandwidthGbs: config.clusterSpec.gpuSpec.hostBandwidthGbs,
       host: {
         nextEventTime: () => this.nextEventTime(),

@@ -9,9 +9,11 @@ export type {
   LinkEfficiency,
 } from './calibration-profile';
 export { allReduceTime, sendRecvTime } from './communication';
+export { confidenceNotes, PROFILED_PARAMETERS_B } from './confidence-notes';
 export { ENGINE_PROFILES, type EngineProfile, type KvCacheSizing } from './engine-profiles';
 export { expectedActiveExperts } from './expected-active-experts';
 export { CALIBRATION_PROFILES, type ProfileChoice, profileForGpu } from './gpu-profiles';
+export { kvSwapSeconds } from './kv-swap';
 export {
   elementwiseOperatorCost,
   type LayerElementwiseOperator,

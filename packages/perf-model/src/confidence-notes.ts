@@ -1,0 +1,45 @@
+import type { ResolvedConfig } from '@sim/specs';
+import type { PerfModel } from './perf-model';
+
+/** Parameter counts (billions) spanned by the kernel-level profiles (Llama-2-7B … Qwen-72B). */
+export const PROFILED_PARAMETERS_B = [6, 73] as const;
+
+/**
+ * What a prediction for `config` extrapolates beyond the calibration data (the engine reports these
+ * as `statistics.confidence`): a GPU without its own kernel profile, an engine profile that is not
+ * fitted, MoE routing, quantized kernels, model sizes outside the profiled range, and tensor
+ * parallelism across nodes. `calibrationNotes` (about a calibration file applied to the run) follow
+ * the kernel-profile note.
+ */
+export function confidenceNotes(
+  config: ResolvedConfig,
+  perf: PerfModel,
+  calibrationNotes: readonly string[] = [],
+): string[] {
+  const notes: string[] = [];
+  const choice = perf.profileChoice;
+  if (choice.extrapolated) notes.push(choice.note);
+  notes.push(...calibrationNotes);
+  if (!perf.engine.calibrated)
+    notes.push(`engine profile "${perf.engine.name}" is not fitted to measurements: ${perf.engine.source}`);
+  const model = config.modelSpec;
+  if (model.numExperts > 1)
+    notes.push('mixture-of-experts routing is modelled as uniform over experts; no MoE kernel was profiled');
+  if (model.weightDtype === 'int8' || model.weightDtype === 'int4')
+    notes.push(
+      `${model.weightDtype} weight-only GEMMs: the dequantization efficiency is fitted to gpt-fast batch-1 decode on A100 only`,
+    );
+  if (model.weightDtype === 'fp8')
+    notes.push(
+      'fp8 weights: checked end to end only against TensorRT-LLM static and TTFT tables (H100, H200, L40S); no FP8 kernel was profiled',
+    );
+  const billions = model.nParams / 1e9;
+  const [low, high] = PROFILED_PARAMETERS_B;
+  if (billions < low || billions > high)
+    notes.push(
+      `${billions.toFixed(1)}B parameters is outside the ${low}–${high}B range of the kernel profiles: GEMM shapes are extrapolated`,
+    );
+  if (config.parallelismSpec.tensorParallelSize > config.clusterSpec.nGpusPerNode)
+    notes.push('tensor parallelism across nodes uses the A100 DGX inter-node all-reduce fit');
+  return notes;
+}

@@ -1,0 +1,11 @@
+/**
+ * Seconds to move `blocks` KV blocks over the host link (swap preemption: out to host memory, or
+ * back in), at the GPU's host bandwidth in GB/s.
+ */
+export function kvSwapSeconds(
+  memory: { readonly kvBytesPerToken: number; readonly blockSize: number },
+  hostBandwidthGbs: number,
+  blocks: number,
+): number {
+  return (blocks * (memory.kvBytesPerToken * memory.blockSize)) / (hostBandwidthGbs * 1e9);
+}

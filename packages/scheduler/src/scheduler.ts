@@ -1,5 +1,4 @@
-import type { BatchShape } from '@sim/perf-model';
-import type { ResolvedSchedulerSpec } from '@sim/specs';
+import type { BatchShape, ResolvedSchedulerSpec } from '@sim/specs';
 import type { BlockManager } from './block-manager';
 import type { Sequence } from './sequence';
 

@@ -1,3 +1,4 @@
+export type { BatchShape } from './batch-shape';
 export {
   type CalibrationProfileSource,
   parseCalibrationProfile,

@@ -11,6 +11,7 @@ export type {
   ModelSpec,
   ParallelismSpec,
   ResolvedConfig,
+  RouterPolicy,
   SchedulerSpec,
   SimulatorConfig,
   SloSpec,
@@ -49,6 +50,13 @@ export type {
   SchedulerChoice,
 } from './plan-types';
 export { createRandomStreams, type RandomSource, type RandomStreams } from './random-streams';
+export {
+  type RoutedReplica,
+  type Router,
+  type RouterFactory,
+  registerRouter,
+  routerNames,
+} from './replica-router';
 export { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions, Simulation } from './simulation';
 export { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
 export { type AsyncRunOptions, LLMInferenceSimulator } from './simulator';

@@ -1,3 +1,4 @@
+import { registerName } from '@sim/specs';
 import { ContinuousPolicy } from './policies/continuous-policy';
 import { DYNAMIC_MODE, RunToCompletionPolicy, STATIC_MODE } from './policies/run-to-completion-policy';
 import type { BatchingPolicy, SchedulerOptions } from './scheduler';
@@ -11,8 +12,13 @@ const registry = new Map<string, PolicyFactory>([
   ['continuous', (options) => new ContinuousPolicy(options)],
 ]);
 
-/** Registers a policy under a name (the schedulerSpec.batchingType that selects it). */
+/**
+ * Registers a policy under a name, the `schedulerSpec.batchingType` that selects it: the name
+ * becomes valid in configs (@sim/specs' `registerName`) and `createPolicy` builds the policy with
+ * `factory`. Registering a name again replaces its factory (built-ins included).
+ */
 export function registerPolicy(name: string, factory: PolicyFactory): void {
+  registerName('batchingType', name);
   registry.set(name, factory);
 }
 

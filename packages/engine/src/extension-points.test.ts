@@ -1,0 +1,109 @@
+import { ConfigError, LLMInferenceSimulator, registerRouter, type SimulatorConfig } from '@sim/engine';
+import { ContinuousPolicy, registerPolicy } from '@sim/scheduler';
+import { describe, expect, it } from 'vitest';
+
+/*
+ * Extension points used from outside the packages, as a contributor would: a batching policy and a
+ * replica router defined here, each added with one registration line, then selected by name in a
+ * config and run end to end.
+ */
+
+/** Continuous batching that runs one request at a time (a policy defined outside @sim/scheduler). */
+let oneAtATimeCreated = 0;
+registerPolicy('one-at-a-time', (options) => {
+  oneAtATimeCreated++;
+  return new ContinuousPolicy({ ...options, maxBatchSize: 1 });
+});
+
+/** Sends every request to the last replica (a router defined outside @sim/engine). */
+const lastReplicaCalls: number[] = [];
+registerRouter('last-replica', () => (replicas) => {
+  lastReplicaCalls.push(replicas.length);
+  return replicas.length - 1;
+});
+
+const base: SimulatorConfig = {
+  modelSpec: { name: 'llama-2-7b' },
+  clusterSpec: { gpuSpec: { name: 'A100-80GB' }, nGpusPerNode: 1 },
+  workloadSpec: { arrivalRate: 4, avgInputLength: 256, avgOutputLength: 64, numRequests: 40 },
+  seed: 7,
+  drain: true,
+};
+
+function configError(config: SimulatorConfig): ConfigError {
+  try {
+    new LLMInferenceSimulator(config).run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('a batching policy registered from outside @sim/scheduler', () => {
+  it('is selected by schedulerSpec.batchingType and changes the result', () => {
+    const continuous = new LLMInferenceSimulator(base).run().computeStatistics();
+    const created = oneAtATimeCreated;
+    const oneAtATime = new LLMInferenceSimulator({
+      ...base,
+      schedulerSpec: { batchingType: 'one-at-a-time' },
+    })
+      .run()
+      .computeStatistics();
+    expect(oneAtATimeCreated).toBe(created + 1);
+    expect(oneAtATime.completedRequests).toBe(40);
+    expect(continuous.completedRequests).toBe(40);
+    // One request at a time: requests queue behind each other, so the latency grows.
+    expect(oneAtATime.endToEndLatency.mean).toBeGreaterThan(continuous.endToEndLatency.mean * 1.5);
+  });
+
+  it('an unregistered name fails naming the field and suggesting the closest name', () => {
+    const error = configError({ ...base, schedulerSpec: { batchingType: 'one-at-a-tme' } });
+    expect(error.path).toBe('schedulerSpec.batchingType');
+    expect(error.message).toContain('schedulerSpec.batchingType: "one-at-a-tme" is not allowed');
+    expect(error.message).toContain('Did you mean "one-at-a-time"?');
+  });
+});
+
+describe('a replica router registered from outside @sim/engine', () => {
+  const replicated: SimulatorConfig = {
+    ...base,
+    clusterSpec: { gpuSpec: { name: 'A100-80GB' }, nGpusPerNode: 2 },
+    parallelismSpec: { dataParallelSize: 2 },
+  };
+
+  it('is selected by parallelismSpec.router and changes the result', () => {
+    const roundRobin = new LLMInferenceSimulator(replicated).run().computeStatistics();
+    const calls = lastReplicaCalls.length;
+    const lastReplica = new LLMInferenceSimulator({
+      ...replicated,
+      parallelismSpec: { dataParallelSize: 2, router: 'last-replica' },
+    })
+      .run()
+      .computeStatistics();
+    expect(lastReplicaCalls.length - calls).toBe(40);
+    expect(lastReplicaCalls.every((replicas) => replicas === 2)).toBe(true);
+    expect(lastReplica.completedRequests).toBe(40);
+    // Everything on one replica: more requests share each iteration, so tokens come slower.
+    expect(lastReplica.endToEndLatency.mean).toBeGreaterThan(roundRobin.endToEndLatency.mean);
+  });
+
+  it('an unregistered name fails naming the field and suggesting the closest name', () => {
+    const error = configError({
+      ...replicated,
+      parallelismSpec: { dataParallelSize: 2, router: 'last-replika' },
+    });
+    expect(error.path).toBe('parallelismSpec.router');
+    expect(error.message).toContain('Did you mean "last-replica"?');
+  });
+
+  it('a router that returns an index out of range stops the run', () => {
+    registerRouter('out-of-range', () => () => 5);
+    expect(() =>
+      new LLMInferenceSimulator({
+        ...replicated,
+        parallelismSpec: { dataParallelSize: 2, router: 'out-of-range' },
+      }).run(),
+    ).toThrow(/router "out-of-range" picked replica 5; it must return an index from 0 to 1/);
+  });
+});

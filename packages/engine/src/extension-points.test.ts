@@ -1,4 +1,11 @@
-import { ConfigError, LLMInferenceSimulator, registerRouter, type SimulatorConfig } from '@sim/engine';
+import {
+  ConfigError,
+  LLMInferenceSimulator,
+  registerGpuPreset,
+  registerModelPreset,
+  registerRouter,
+  type SimulatorConfig,
+} from '@sim/engine';
 import { ContinuousPolicy, registerPolicy } from '@sim/scheduler';
 import { describe, expect, it } from 'vitest';
 
@@ -105,5 +112,40 @@ describe('a replica router registered from outside @sim/engine', () => {
         parallelismSpec: { dataParallelSize: 2, router: 'out-of-range' },
       }).run(),
     ).toThrow(/router "out-of-range" picked replica 5; it must return an index from 0 to 1/);
+  });
+});
+
+describe('a GPU and a model registered from outside @sim/specs', () => {
+  it('are named in a config like presets and run end to end; the faster memory decodes faster', () => {
+    registerGpuPreset({ name: 'Ext-GPU', computeTflops: 400, memorySizeGb: 80, memoryBandwidthGbs: 2000 });
+    registerGpuPreset({
+      name: 'Ext-GPU-Fast',
+      computeTflops: 400,
+      memorySizeGb: 80,
+      memoryBandwidthGbs: 4000,
+    });
+    registerModelPreset({
+      name: 'ext-model-3b',
+      hiddenSize: 3072,
+      nLayers: 26,
+      nHeads: 24,
+      nKvHeads: 8,
+      ffnDim: 8192,
+      vocabSize: 32000,
+    });
+    const run = (gpu: string) =>
+      new LLMInferenceSimulator({
+        modelSpec: { name: 'ext-model-3b' },
+        clusterSpec: { gpuSpec: { name: gpu } },
+        workloadSpec: { numRequests: 30, arrivalRate: 2, avgInputLength: 256, avgOutputLength: 64 },
+        drain: true,
+      })
+        .run()
+        .computeStatistics();
+    const slow = run('ext-gpu');
+    const fast = run('Ext-GPU-Fast');
+    expect(slow.completedRequests).toBe(30);
+    expect(fast.completedRequests).toBe(30);
+    expect(fast.timePerOutputToken.p50).toBeLessThan(slow.timePerOutputToken.p50);
   });
 });

@@ -31,6 +31,8 @@ export {
   OutOfMemoryError,
   parseCalibrationProfile,
   parseTrace,
+  registerGpuPreset,
+  registerModelPreset,
   resolveConfig,
   SimError,
   setFileReader,

@@ -60,6 +60,7 @@ export {
   gpuPresetNames,
   modelPresetNames,
 } from './presets/preset-lookup';
+export { registerGpuPreset, registerModelPreset } from './presets/register-presets';
 export {
   configWarnings,
   DEFAULT_GPU,

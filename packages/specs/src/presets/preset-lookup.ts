@@ -13,26 +13,74 @@ function buildIndex(presets: Readonly<Record<string, unknown>>, aliases: Readonl
 const gpuIndex = buildIndex(GPU_PRESETS, GPU_ALIASES);
 const modelIndex = buildIndex(MODEL_PRESETS, MODEL_ALIASES);
 
+/** Presets registered at run time (registerGpuPreset, registerModelPreset), by lower-cased name and alias. */
+const registeredGpus = new Map<string, ResolvedGPUSpec>();
+const registeredModels = new Map<string, ResolvedModelSpec>();
+const registeredGpuNames: string[] = [];
+const registeredModelNames: string[] = [];
+const registeredGpuAliases: string[] = [];
+const registeredModelAliases: string[] = [];
+
 /** The GPU preset for a name or alias (case-insensitive), or undefined. `H100` → H100-80GB. */
 export function findGpuPreset(name: string): ResolvedGPUSpec | undefined {
-  const key = gpuIndex.get(name.trim().toLowerCase());
-  return key === undefined ? undefined : GPU_PRESETS[key];
+  const lower = name.trim().toLowerCase();
+  const key = gpuIndex.get(lower);
+  return key === undefined ? registeredGpus.get(lower) : GPU_PRESETS[key];
 }
 
 /** The model preset for a name, alias or Hugging Face id (case-insensitive), or undefined. */
 export function findModelPreset(name: string): ResolvedModelSpec | undefined {
-  const key = modelIndex.get(name.trim().toLowerCase());
-  return key === undefined ? undefined : MODEL_PRESETS[key];
+  const lower = name.trim().toLowerCase();
+  const key = modelIndex.get(lower);
+  return key === undefined ? registeredModels.get(lower) : MODEL_PRESETS[key];
 }
 
-/** Names of every GPU preset, in declaration order; with `withAliases`, every accepted alias too. */
+/** Names of every GPU preset (built-in, then registered), in order; with `withAliases`, every accepted alias too. */
 export function gpuPresetNames(withAliases = false): string[] {
-  return [...Object.keys(GPU_PRESETS), ...(withAliases ? Object.keys(GPU_ALIASES) : [])];
+  return [
+    ...Object.keys(GPU_PRESETS),
+    ...registeredGpuNames,
+    ...(withAliases ? [...Object.keys(GPU_ALIASES), ...registeredGpuAliases] : []),
+  ];
 }
 
-/** Names of every model preset, in declaration order; with `withAliases`, every accepted alias too. */
+/** Names of every model preset (built-in, then registered), in order; with `withAliases`, every accepted alias too. */
 export function modelPresetNames(withAliases = false): string[] {
-  return [...Object.keys(MODEL_PRESETS), ...(withAliases ? Object.keys(MODEL_ALIASES) : [])];
+  return [
+    ...Object.keys(MODEL_PRESETS),
+    ...registeredModelNames,
+    ...(withAliases ? [...Object.keys(MODEL_ALIASES), ...registeredModelAliases] : []),
+  ];
+}
+
+function claimNames(
+  names: readonly string[],
+  find: (name: string) => { readonly name: string } | undefined,
+  kind: string,
+): void {
+  for (const name of names) {
+    const taken = find(name);
+    if (taken !== undefined)
+      throw new RangeError(
+        `"${name}" already names the ${kind} preset "${taken.name}"; register under another name.`,
+      );
+  }
+}
+
+/** Adds a resolved GPU preset under its name and `aliases` (registerGpuPreset checks it first); throws when a name is taken. */
+export function addGpuPreset(spec: ResolvedGPUSpec, aliases: readonly string[]): void {
+  claimNames([spec.name, ...aliases], findGpuPreset, 'GPU');
+  for (const name of [spec.name, ...aliases]) registeredGpus.set(name.toLowerCase(), spec);
+  registeredGpuNames.push(spec.name);
+  registeredGpuAliases.push(...aliases);
+}
+
+/** Adds a resolved model preset under its name and `aliases` (registerModelPreset checks it first); throws when a name is taken. */
+export function addModelPreset(spec: ResolvedModelSpec, aliases: readonly string[]): void {
+  claimNames([spec.name, ...aliases], findModelPreset, 'model');
+  for (const name of [spec.name, ...aliases]) registeredModels.set(name.toLowerCase(), spec);
+  registeredModelNames.push(spec.name);
+  registeredModelAliases.push(...aliases);
 }
 
 /** Up to `limit` preset names close to `name` (edit distance), for "did you mean" hints. */

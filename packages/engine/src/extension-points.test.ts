@@ -1,6 +1,7 @@
 import {
   ConfigError,
   LLMInferenceSimulator,
+  registerArrivalProcess,
   registerGpuPreset,
   registerModelPreset,
   registerRouter,
@@ -147,5 +148,41 @@ describe('a GPU and a model registered from outside @sim/specs', () => {
     expect(slow.completedRequests).toBe(30);
     expect(fast.completedRequests).toBe(30);
     expect(fast.timePerOutputToken.p50).toBeLessThan(slow.timePerOutputToken.p50);
+  });
+});
+
+describe('an arrival process registered from outside @sim/engine', () => {
+  // Requests in pairs: every other gap is 0, the others twice the mean gap (same mean rate).
+  let drawn = 0;
+  registerArrivalProcess('pairs', () => (rate) => (drawn++ % 2 === 0 ? 0 : 2 / rate));
+  const config = (arrivalProcess: string): SimulatorConfig => ({
+    modelSpec: { name: 'llama-2-7b' },
+    workloadSpec: {
+      arrivalProcess,
+      arrivalRate: 4,
+      numRequests: 40,
+      avgInputLength: 512,
+      avgOutputLength: 32,
+    },
+    drain: true,
+  });
+
+  it('is selected by workloadSpec.arrivalProcess, keeps the rate, and changes the queueing', () => {
+    const pairs = new LLMInferenceSimulator(config('pairs')).run().computeStatistics();
+    const even = new LLMInferenceSimulator(config('deterministic')).run().computeStatistics();
+    expect(drawn).toBeGreaterThanOrEqual(39);
+    expect(pairs.completedRequests).toBe(40);
+    // Same mean rate: the last arrival comes at about the same time (39 gaps of 0.25 s on average).
+    expect(pairs.simulatedDurationS).toBeGreaterThan(0.8 * even.simulatedDurationS);
+    // Every other request arrives with another and waits for it: higher mean TTFT than evenly spaced.
+    expect(pairs.firstTokenLatency.mean).toBeGreaterThan(even.firstTokenLatency.mean);
+  });
+
+  it('an unregistered name fails naming the field and suggesting the closest name; built-ins cannot be replaced', () => {
+    expect(() => new LLMInferenceSimulator(config('pair')).run()).toThrow(ConfigError);
+    expect(() => new LLMInferenceSimulator(config('pair')).run()).toThrow(
+      /workloadSpec\.arrivalProcess.*Did you mean "pairs"\?/s,
+    );
+    expect(() => registerArrivalProcess('poisson', () => () => 1)).toThrow(/built-in arrival process/);
   });
 });

@@ -37,6 +37,11 @@ export {
   SimError,
   setFileReader,
 } from '@sim/specs';
+export {
+  type ArrivalGap,
+  type ArrivalProcessFactory,
+  registerArrivalProcess,
+} from './arrival-processes';
 export { evaluateCandidate, rankCandidates, type Trial, trial } from './capacity-planner';
 export { type DistributionSummary, EMPTY_SUMMARY, LogHistogram, Samples } from './distribution';
 export { EventQueue } from './event-queue';

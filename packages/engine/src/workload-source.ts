@@ -1,5 +1,6 @@
 import { Sequence } from '@sim/scheduler';
 import { ConfigError, type ResolvedConfig, type Trace } from '@sim/specs';
+import { type ArrivalGap, registeredArrivalGap } from './arrival-processes';
 import { createLengthSampler, type LengthSampler } from './length-sampler';
 import { exponential, gamma, type RandomStreams } from './random-streams';
 import { readTraceCached } from './trace-cache';
@@ -65,6 +66,8 @@ export class WorkloadSource {
   private inStage = 0;
   /** The last stage ended (no more arrivals). */
   private stagesEnded = false;
+  /** A registered arrival process's gap sampler (registerArrivalProcess); undefined for the built-ins. */
+  private readonly customGap: ArrivalGap | undefined;
 
   constructor(config: ResolvedConfig, streams: RandomStreams) {
     this.config = config;
@@ -89,6 +92,7 @@ export class WorkloadSource {
       workload.avgOutputLength,
     );
     this.stageStarts = workload.arrivalProcess === 'trace' ? undefined : stageBoundaries(workload.stages);
+    this.customGap = registeredArrivalGap(workload);
   }
 
   /** The load stage (index into `workloadSpec.stages`) an arrival at `time` belongs to; −1 without stages. */
@@ -280,7 +284,10 @@ export class WorkloadSource {
         break;
       }
       default:
-        gap = exponential(random, mean);
+        gap =
+          this.customGap === undefined
+            ? exponential(random, mean)
+            : this.customGap(workload.arrivalRate, random);
     }
     const time = this.produced === 0 && workload.arrivalProcess === 'deterministic' ? 0 : this.clock + gap;
     if (!this.withinLimits(time)) return undefined;
@@ -307,7 +314,10 @@ export class WorkloadSource {
       const rate = stages[this.stage]?.rate ?? 0;
       time = deterministic
         ? (starts[this.stage] ?? 0) + this.inStage / rate
-        : this.clock + exponential(this.streams.arrivals, 1 / rate);
+        : this.clock +
+          (this.customGap === undefined
+            ? exponential(this.streams.arrivals, 1 / rate)
+            : this.customGap(rate, this.streams.arrivals));
       if (time < (starts[this.stage + 1] ?? 0)) break;
       this.stage++;
       this.inStage = 0;

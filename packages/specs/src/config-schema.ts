@@ -10,6 +10,7 @@ import {
 import { DTYPES } from './dtype';
 import { GPU_ARCHITECTURES, MEMORY_TYPES } from './gpu-spec';
 import {
+  BUILT_IN_ARRIVAL_PROCESSES,
   BUILT_IN_BATCHING_TYPES,
   BUILT_IN_ROUTERS,
   isRegisteredName,
@@ -214,10 +215,11 @@ export const workloadSpecSchema = z
     arrivalRate: positive(
       `Mean arrival rate (requests/s); default ${WORKLOAD_DEFAULTS.arrivalRate}`,
     ).optional(),
-    arrivalProcess: z
-      .enum(['poisson', 'deterministic', 'gamma', 'trace', 'closed-loop'])
-      .describe(`Arrival process; default ${WORKLOAD_DEFAULTS.arrivalProcess}`)
-      .optional(),
+    arrivalProcess: registrableName(
+      'arrivalProcess',
+      BUILT_IN_ARRIVAL_PROCESSES,
+      `Arrival process (or a name registered with registerArrivalProcess); default ${WORKLOAD_DEFAULTS.arrivalProcess}`,
+    ).optional(),
     burstinessCv: positive(
       `Gamma arrivals: coefficient of variation of gaps; default ${WORKLOAD_DEFAULTS.burstinessCv}`,
     ).optional(),

@@ -42,6 +42,7 @@ export {
 export { configJsonSchema } from './json-schema';
 export { deriveParamCount, isMoe, type ModelSpec, type ResolvedModelSpec } from './model-spec';
 export {
+  BUILT_IN_ARRIVAL_PROCESSES,
   BUILT_IN_BATCHING_TYPES,
   BUILT_IN_ROUTERS,
   isRegisteredName,

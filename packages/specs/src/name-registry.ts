@@ -6,8 +6,11 @@
  * every registered name.
  */
 
-/** The config fields whose accepted names can be extended: `schedulerSpec.batchingType`, `parallelismSpec.router`. */
-export type RegistrableField = 'batchingType' | 'router';
+/**
+ * The config fields whose accepted names can be extended: `schedulerSpec.batchingType`,
+ * `parallelismSpec.router`, `workloadSpec.arrivalProcess`.
+ */
+export type RegistrableField = 'batchingType' | 'router' | 'arrivalProcess';
 
 /** The batching policies built into @sim/scheduler. */
 export const BUILT_IN_BATCHING_TYPES = ['static', 'dynamic', 'continuous'] as const;
@@ -15,12 +18,26 @@ export const BUILT_IN_BATCHING_TYPES = ['static', 'dynamic', 'continuous'] as co
 /** The replica routers built into @sim/engine. */
 export const BUILT_IN_ROUTERS = ['round-robin', 'least-outstanding', 'least-kv'] as const;
 
+/** The arrival processes built into @sim/engine's workload generator. */
+export const BUILT_IN_ARRIVAL_PROCESSES = [
+  'poisson',
+  'deterministic',
+  'gamma',
+  'trace',
+  'closed-loop',
+] as const;
+
 const builtIn: Readonly<Record<RegistrableField, readonly string[]>> = {
   batchingType: BUILT_IN_BATCHING_TYPES,
   router: BUILT_IN_ROUTERS,
+  arrivalProcess: BUILT_IN_ARRIVAL_PROCESSES,
 };
 
-const added: Record<RegistrableField, Set<string>> = { batchingType: new Set(), router: new Set() };
+const added: Record<RegistrableField, Set<string>> = {
+  batchingType: new Set(),
+  router: new Set(),
+  arrivalProcess: new Set(),
+};
 
 /** Makes `name` a valid value of `field` in configs (built-in names are always valid). */
 export function registerName(field: RegistrableField, name: string): void {

@@ -1,4 +1,5 @@
 import type { ConfigInput } from './config-input';
+import type { BUILT_IN_ARRIVAL_PROCESSES } from './name-registry';
 /**
  * How requests arrive:
  * - `poisson`: exponential inter-arrival gaps with mean 1 / arrivalRate.
@@ -7,7 +8,8 @@ import type { ConfigInput } from './config-input';
  * - `trace`: the timestamps of `traceFile` (scaled by `traceTimeScale`).
  * - `closed-loop`: `concurrency` clients, each sending its next request when its last one finishes (plus `thinkTimeS`).
  */
-export type ArrivalProcess = 'poisson' | 'deterministic' | 'gamma' | 'trace' | 'closed-loop';
+/** How requests arrive: a built-in process, or a name registered with @sim/engine's registerArrivalProcess. */
+export type ArrivalProcess = (typeof BUILT_IN_ARRIVAL_PROCESSES)[number] | (string & {});
 
 /**
  * How input and output lengths are drawn (each with its own mean, avgInputLength / avgOutputLength):

@@ -3,7 +3,7 @@
  * sequence counter belongs to the queue (one per simulation), so equal-time events pop in a fixed
  * order and runs are deterministic.
  */
-export class EventQueue<T extends object | number | string> {
+export class EventQueue<T> {
   private times: number[] = [];
   /** priority × 2^44 + sequence: one number compares both tie-breakers (exact below 2^53). */
   private keys: number[] = [];
@@ -16,7 +16,7 @@ export class EventQueue<T extends object | number | string> {
 
   /** Time of the earliest event (Infinity when empty). */
   peekTime(): number {
-    return this.times[0] ?? Number.POSITIVE_INFINITY;
+    return this.times.length === 0 ? Number.POSITIVE_INFINITY : (this.times[0] as number);
   }
 
   /** The earliest event's payload, left in the queue (undefined when empty). */
@@ -34,13 +34,11 @@ export class EventQueue<T extends object | number | string> {
     payloads.push(payload);
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      const parentTime = times[parent] ?? time;
-      const parentKey = keys[parent] ?? key;
-      const parentPayload = payloads[parent];
-      if (parentTime < time || (parentTime === time && parentKey < key) || parentPayload === undefined) break;
+      const parentTime = times[parent] as number;
+      if (parentTime < time || (parentTime === time && (keys[parent] as number) < key)) break;
       times[index] = parentTime;
-      keys[index] = parentKey;
-      payloads[index] = parentPayload;
+      keys[index] = keys[parent] as number;
+      payloads[index] = payloads[parent] as T;
       index = parent;
     }
     times[index] = time;
@@ -51,13 +49,13 @@ export class EventQueue<T extends object | number | string> {
   /** Removes the earliest event; call `peekTime` first for its time. */
   pop(): T | undefined {
     const { times, keys, payloads } = this;
-    const top = payloads[0];
-    const time = times.pop();
-    const key = keys.pop();
-    const payload = payloads.pop();
-    if (top === undefined || time === undefined || key === undefined || payload === undefined)
-      return undefined;
-    const length = times.length;
+    const size = times.length;
+    if (size === 0) return undefined;
+    const top = payloads[0] as T;
+    const time = times.pop() as number;
+    const key = keys.pop() as number;
+    const payload = payloads.pop() as T;
+    const length = size - 1;
     if (length === 0) return top;
     // Sift the last event down from the root with a hole.
     let index = 0;
@@ -67,18 +65,19 @@ export class EventQueue<T extends object | number | string> {
       const right = left + 1;
       let child = left;
       if (right < length) {
-        const leftTime: number = times[left] ?? time;
-        const rightTime: number = times[right] ?? time;
-        if (rightTime < leftTime || (rightTime === leftTime && (keys[right] ?? key) < (keys[left] ?? key)))
+        const leftTime = times[left] as number;
+        const rightTime = times[right] as number;
+        if (
+          rightTime < leftTime ||
+          (rightTime === leftTime && (keys[right] as number) < (keys[left] as number))
+        )
           child = right;
       }
-      const childTime: number = times[child] ?? time;
-      const childKey: number = keys[child] ?? key;
-      const childPayload = payloads[child];
-      if (time < childTime || (time === childTime && key < childKey) || childPayload === undefined) break;
+      const childTime = times[child] as number;
+      if (time < childTime || (time === childTime && key < (keys[child] as number))) break;
       times[index] = childTime;
-      keys[index] = childKey;
-      payloads[index] = childPayload;
+      keys[index] = keys[child] as number;
+      payloads[index] = payloads[child] as T;
       index = child;
     }
     times[index] = time;

@@ -1,6 +1,5 @@
 import { ENGINE_PROFILES, type EngineProfile } from '@sim/perf-model';
 import {
-  type CalibratedParameter,
   type CalibrationProfileFile,
   camelizeKeys,
   findGpuPreset,
@@ -9,7 +8,7 @@ import {
   resolveConfig,
   type SimulatorConfig,
 } from '@sim/specs';
-import type { MetricComparison } from './calibrate';
+import type { CalibrationOutcome, MetricComparison } from './calibrate';
 import { fittedParameters, minimizeWithRestarts, parameterSpace } from './fit-parameters';
 import { MeasurementError } from './measurements';
 import { isOverloaded, type MeasuredStage, type StageMeasurements } from './stage-measurements';
@@ -59,19 +58,12 @@ export interface StageFitQuality {
 }
 
 /** What {@link calibrateFromStages} found. */
-export interface StageCalibrationResult {
-  /** The calibration file's contents (write it as JSON; a config's `calibrationFile` applies it). */
-  readonly profile: CalibrationProfileFile;
-  readonly engineProfile: EngineProfile;
-  readonly fitted: readonly CalibratedParameter[];
-  readonly baseParameters: Readonly<Partial<Record<CalibratedParameter, number>>>;
+export interface StageCalibrationResult extends CalibrationOutcome {
+  /** The base profile's fit, and the fitted profile's. */
   readonly before: StageFitQuality;
   readonly after: StageFitQuality;
   /** Stages the fit read (not overloaded). */
   readonly fittedStages: number;
-  readonly evaluations: number;
-  readonly wallTimeS: number;
-  readonly notes: readonly string[];
 }
 
 function compare(measured: number, predicted: number): MetricComparison {

@@ -50,8 +50,8 @@ export interface FitQuality {
   readonly throughputTokensPerS: MetricComparison;
 }
 
-/** What {@link calibrateProfile} found. */
-export interface CalibrationResult {
+/** What every calibration returns (per-request or stage summaries): the profile and the fit's bookkeeping. */
+export interface CalibrationOutcome {
   /** The calibration file's contents (write it as JSON; a config's `calibrationFile` applies it). */
   readonly profile: CalibrationProfileFile;
   /** The fitted engine profile: the base profile with the fitted parameters. */
@@ -60,17 +60,21 @@ export interface CalibrationResult {
   readonly fitted: readonly CalibratedParameter[];
   /** Their values in the base profile (the fit's start). */
   readonly baseParameters: Readonly<Partial<Record<CalibratedParameter, number>>>;
-  /** The base profile's fit, and the fitted profile's. */
-  readonly before: FitQuality;
-  readonly after: FitQuality;
-  /** Measured requests replayed (after subsampling and leaving out those the simulator rejects). */
-  readonly requests: number;
   /** Simulations run. */
   readonly evaluations: number;
   /** Wall-clock time of the fit, seconds. */
   readonly wallTimeS: number;
   /** What was assumed, left out or cut (for stderr). */
   readonly notes: readonly string[];
+}
+
+/** What {@link calibrateProfile} found. */
+export interface CalibrationResult extends CalibrationOutcome {
+  /** The base profile's fit, and the fitted profile's. */
+  readonly before: FitQuality;
+  readonly after: FitQuality;
+  /** Measured requests replayed (after subsampling and leaving out those the simulator rejects). */
+  readonly requests: number;
 }
 
 /** Shortest time a latency counts as (a TTFT or decode time of 0 has no logarithm). */

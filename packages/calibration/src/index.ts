@@ -1,5 +1,6 @@
 export {
   type CalibrationOptions,
+  type CalibrationOutcome,
   type CalibrationResult,
   calibrateProfile,
   type FitQuality,

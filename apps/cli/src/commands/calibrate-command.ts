@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import {
+  type CalibrationOutcome,
   type CalibrationResult,
   calibrateFromStages,
   calibrateProfile,
@@ -44,6 +45,17 @@ const number = (value: number) =>
 const signedPct = (error: number) =>
   Number.isFinite(error) ? `${error >= 0 ? '+' : ''}${(error * 100).toFixed(1)}%` : '-';
 
+/** The fitted parameters, base value against calibrated, of either kind of calibration. */
+function parametersTable(result: CalibrationOutcome): string {
+  const table = new Table({
+    head: ['parameter', `${result.profile.baseProfile}`, 'calibrated'],
+    style: { head: [], border: [] },
+  });
+  for (const name of result.fitted)
+    table.push([name, number(result.baseParameters[name] ?? Number.NaN), number(result.engineProfile[name])]);
+  return table.toString();
+}
+
 /** The before/after table, the fitted parameters, and one line on the fit's size and time. */
 function formatResult(result: CalibrationResult): string {
   const { profile } = result;
@@ -71,21 +83,10 @@ function formatResult(result: CalibrationResult): string {
     `${result.after.rmsLogError.ttft.toFixed(3)} / ${result.after.rmsLogError.tpot.toFixed(3)}`,
     '',
   ]);
-  const parameters = new Table({
-    head: ['parameter', `${profile.baseProfile}`, 'calibrated'],
-    style: { head: [], border: [] },
-  });
-  for (const name of result.fitted) {
-    parameters.push([
-      name,
-      number(result.baseParameters[name] ?? Number.NaN),
-      number(result.engineProfile[name]),
-    ]);
-  }
   const { fittedOn } = profile;
   return [
     metrics.toString(),
-    parameters.toString(),
+    parametersTable(result),
     `Fitted on ${fittedOn.requests} requests (${fittedOn.model}, TP ${fittedOn.tp}, ${profile.gpu}) in ${result.evaluations} simulations, ${result.wallTimeS.toFixed(1)} s.`,
   ].join('\n');
 }
@@ -142,20 +143,10 @@ function formatStageResult(result: StageCalibrationResult): string {
     '',
     '',
   ]);
-  const parameters = new Table({
-    head: ['parameter', `${profile.baseProfile}`, 'calibrated'],
-    style: { head: [], border: [] },
-  });
-  for (const name of result.fitted)
-    parameters.push([
-      name,
-      number(result.baseParameters[name] ?? Number.NaN),
-      number(result.engineProfile[name]),
-    ]);
   const { fittedOn } = profile;
   return [
     stages.toString(),
-    parameters.toString(),
+    parametersTable(result),
     `Fitted on ${result.fittedStages} stage summaries (${fittedOn.requests} requests; ${fittedOn.model}, TP ${fittedOn.tp}, ${profile.gpu}) in ${result.evaluations} simulations, ${result.wallTimeS.toFixed(1)} s.`,
   ].join('\n');
 }

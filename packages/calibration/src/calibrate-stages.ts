@@ -3,14 +3,13 @@ import {
   type CalibrationProfileFile,
   camelizeKeys,
   findGpuPreset,
-  findModelPreset,
   readCalibrationFile,
   resolveConfig,
   type SimulatorConfig,
 } from '@sim/specs';
 import type { CalibrationOutcome, MetricComparison } from './calibrate';
 import { fittedParameters, minimizeWithRestarts, parameterSpace } from './fit-parameters';
-import { MeasurementError } from './measurements';
+import { MeasurementError, modelMismatchNote } from './measurements';
 import { isOverloaded, type MeasuredStage, type StageMeasurements } from './stage-measurements';
 import {
   replayStage,
@@ -128,12 +127,8 @@ export function calibrateFromStages(
     notes.push(
       `${measurements.experiment} ran with tensor parallelism ${measurements.tensorParallelSize}, the base config simulates ${tp}: the fit makes up for the difference, so the profile is wrong for both.`,
     );
-  const measuredModel = measurements.model === undefined ? undefined : findModelPreset(measurements.model);
-  const simulatedModel = findModelPreset(config.modelSpec.name)?.name ?? config.modelSpec.name;
-  if (measuredModel !== undefined && measuredModel.name !== simulatedModel)
-    notes.push(
-      `${measurements.experiment} was measured with ${measurements.model} (${measuredModel.name}), the base config simulates ${config.modelSpec.name}: the fit makes up for the difference, so the profile is wrong for both.`,
-    );
+  const mismatch = modelMismatchNote(measurements.experiment, measurements.model, config.modelSpec.name);
+  if (mismatch !== undefined) notes.push(mismatch);
   const previous =
     config.calibrationFile === undefined ? undefined : readCalibrationFile(config.calibrationFile);
   const base: EngineProfile = { ...ENGINE_PROFILES[config.engineProfile], ...previous?.parameters };

@@ -8,14 +8,19 @@ import {
   type CalibrationProfileFile,
   camelizeKeys,
   findGpuPreset,
-  findModelPreset,
   type ResolvedConfig,
   readCalibrationFile,
   resolveConfig,
   type SimulatorConfig,
 } from '@sim/specs';
 import { fittedParameters, minimizeWithRestarts, parameterSpace } from './fit-parameters';
-import { type MeasuredRequest, MeasurementError, type Measurements, normalizeArrivals } from './measurements';
+import {
+  type MeasuredRequest,
+  MeasurementError,
+  type Measurements,
+  modelMismatchNote,
+  normalizeArrivals,
+} from './measurements';
 
 /** Bounds and hooks of {@link calibrateProfile}. */
 export interface CalibrationOptions {
@@ -176,12 +181,8 @@ export function calibrateProfile(
       workloadSpec: { traceFile, arrivalProcess: 'trace' },
       drain: true,
     });
-    const measuredModel = measurements.model === undefined ? undefined : findModelPreset(measurements.model);
-    const simulatedModel = findModelPreset(config.modelSpec.name)?.name ?? config.modelSpec.name;
-    if (measuredModel !== undefined && measuredModel.name !== simulatedModel)
-      notes.push(
-        `${measurements.file} was measured with ${measurements.model} (${measuredModel.name}), the base config simulates ${config.modelSpec.name}: the fit makes up for the difference, so the profile is wrong for both.`,
-      );
+    const mismatch = modelMismatchNote(measurements.file, measurements.model, config.modelSpec.name);
+    if (mismatch !== undefined) notes.push(mismatch);
     return fit(measurements, requests, config, maxEvaluations, options, notes, started);
   } finally {
     if (options.workDirectory === undefined) rmSync(directory, { recursive: true, force: true });

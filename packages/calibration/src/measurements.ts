@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigIssueCode } from '@sim/specs';
+import { ConfigError, type ConfigIssueCode, findModelPreset } from '@sim/specs';
 
 /** One request as measured on a real deployment. Seconds. */
 export interface MeasuredRequest {
@@ -71,4 +71,20 @@ export function requireEnoughRequests(file: string, count: number, what = 'reque
       'file_malformed',
       `only ${count} ${what}; a calibration needs at least ${MIN_MEASURED_REQUESTS} (a few hundred, at more than one load, identify every parameter).`,
     );
+}
+
+/**
+ * The note for measurements of another model than the base config simulates (compared as presets,
+ * so a Hugging Face id and its preset name agree), or undefined when they match or the measurements
+ * name none. `source` is what the note names (the file, or the experiment).
+ */
+export function modelMismatchNote(
+  source: string,
+  measuredModel: string | undefined,
+  simulatedModel: string,
+): string | undefined {
+  const measured = measuredModel === undefined ? undefined : findModelPreset(measuredModel);
+  const simulated = findModelPreset(simulatedModel)?.name ?? simulatedModel;
+  if (measured === undefined || measured.name === simulated) return undefined;
+  return `${source} was measured with ${measuredModel} (${measured.name}), the base config simulates ${simulatedModel}: the fit makes up for the difference, so the profile is wrong for both.`;
 }

@@ -1,4 +1,4 @@
-import { ENGINE_PROFILES, type EngineProfile } from '@sim/perf-model';
+import { type EngineProfile, engineProfileNamed } from '@sim/perf-model';
 import {
   type CalibrationProfileFile,
   camelizeKeys,
@@ -131,7 +131,7 @@ export function calibrateFromStages(
   if (mismatch !== undefined) notes.push(mismatch);
   const previous =
     config.calibrationFile === undefined ? undefined : readCalibrationFile(config.calibrationFile);
-  const base: EngineProfile = { ...ENGINE_PROFILES[config.engineProfile], ...previous?.parameters };
+  const base: EngineProfile = { ...engineProfileNamed(config.engineProfile), ...previous?.parameters };
   const space = parameterSpace(base, tp, true);
 
   const quality = (engineProfile: EngineProfile, stages: readonly MeasuredStage[]): StageFitQuality => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Simulation } from '@sim/engine';
-import { ENGINE_PROFILES, type EngineProfile } from '@sim/perf-model';
+import { type EngineProfile, engineProfileNamed } from '@sim/perf-model';
 import {
   type CalibratedParameter,
   type CalibrationProfileFile,
@@ -200,7 +200,7 @@ function fit(
 ): CalibrationResult {
   const previous =
     config.calibrationFile === undefined ? undefined : readCalibrationFile(config.calibrationFile);
-  const base: EngineProfile = { ...ENGINE_PROFILES[config.engineProfile], ...previous?.parameters };
+  const base: EngineProfile = { ...engineProfileNamed(config.engineProfile), ...previous?.parameters };
   const tp = config.parallelismSpec.tensorParallelSize;
   const space = parameterSpace(base, tp, false);
   const { fitted, profileAt } = space;

@@ -1,4 +1,4 @@
-import { ENGINE_PROFILES, type EngineProfile } from '@sim/perf-model';
+import { type EngineProfile, engineProfileNamed } from '@sim/perf-model';
 import { findGpuPreset, type ResolvedConfig, readCalibrationFile } from '@sim/specs';
 
 /**
@@ -10,7 +10,7 @@ export function calibratedEngineProfile(config: ResolvedConfig): EngineProfile |
   const path = config.calibrationFile;
   if (path === undefined) return undefined;
   const file = readCalibrationFile(path);
-  const base = ENGINE_PROFILES[file.baseProfile];
+  const base = engineProfileNamed(file.baseProfile);
   const { fittedOn } = file;
   return {
     ...base,

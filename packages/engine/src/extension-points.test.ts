@@ -1,7 +1,10 @@
 import {
   ConfigError,
+  ENGINE_PROFILES,
+  engineScheduling,
   LLMInferenceSimulator,
   registerArrivalProcess,
+  registerEngineProfile,
   registerGpuPreset,
   registerModelPreset,
   registerRouter,
@@ -11,9 +14,9 @@ import { ContinuousPolicy, registerPolicy } from '@sim/scheduler';
 import { describe, expect, it } from 'vitest';
 
 /*
- * Extension points used from outside the packages, as a contributor would: a batching policy and a
- * replica router defined here, each added with one registration line, then selected by name in a
- * config and run end to end.
+ * Extension points used from outside the packages, as a contributor would: a batching policy, a
+ * replica router, a GPU, a model, an arrival process and an engine profile defined here, each added
+ * with one registration line, then selected by name in a config and run end to end.
  */
 
 /** Continuous batching that runs one request at a time (a policy defined outside @sim/scheduler). */
@@ -184,5 +187,43 @@ describe('an arrival process registered from outside @sim/engine', () => {
       /workloadSpec\.arrivalProcess.*Did you mean "pairs"\?/s,
     );
     expect(() => registerArrivalProcess('poisson', () => () => 1)).toThrow(/built-in arrival process/);
+  });
+});
+
+describe('an engine profile registered from outside @sim/perf-model', () => {
+  // vLLM V1 with a slow Python front end: 3 ms of unoverlapped CPU time per iteration.
+  registerEngineProfile(
+    {
+      ...ENGINE_PROFILES.vllm,
+      name: 'slow-frontend',
+      description: 'vLLM V1 with 3 ms of unoverlapped CPU time per iteration',
+      cpuOverheadBaseUs: 3000,
+      overlapsCpu: false,
+      calibrated: false,
+      source: 'a test assumption',
+    },
+    engineScheduling('vllm'),
+  );
+
+  it('is selected by engineProfile, keeps its scheduler defaults, and changes the result', () => {
+    const run = (engineProfile: string) => new LLMInferenceSimulator({ ...base, engineProfile }).run();
+    const vllm = run('vllm');
+    const slow = run('slow-frontend');
+    expect(slow.config.schedulerSpec).toEqual(vllm.config.schedulerSpec);
+    const vllmStatistics = vllm.computeStatistics();
+    const slowStatistics = slow.computeStatistics();
+    expect(slowStatistics.completedRequests).toBe(40);
+    // Every iteration pays at least 3 ms: a decode token cannot come faster than that.
+    expect(slowStatistics.timePerOutputToken.p50).toBeGreaterThan(0.003);
+    expect(slowStatistics.timePerOutputToken.p50).toBeGreaterThan(vllmStatistics.timePerOutputToken.p50);
+  });
+
+  it('an unregistered name fails naming the field and suggesting the closest name; built-ins cannot be replaced', () => {
+    const error = configError({ ...base, engineProfile: 'slow-frontent' });
+    expect(error.path).toBe('engineProfile');
+    expect(error.message).toContain('Did you mean "slow-frontend"?');
+    expect(() => registerEngineProfile({ ...ENGINE_PROFILES.vllm, cpuOverheadBaseUs: 1 })).toThrow(
+      /"vllm" is a built-in engine profile/,
+    );
   });
 });

@@ -1,3 +1,9 @@
+export {
+  ENGINE_PROFILES,
+  type EngineProfile,
+  engineProfileNamed,
+  registerEngineProfile,
+} from '@sim/perf-model';
 export type {
   ArrivalProcess,
   BatchingType,
@@ -5,6 +11,7 @@ export type {
   ConfigIssue,
   Dtype,
   EngineProfileName,
+  EngineScheduling,
   FileReader,
   GPUSpec,
   LengthDistribution,
@@ -20,6 +27,7 @@ export type {
 } from '@sim/specs';
 export {
   ConfigError,
+  engineScheduling,
   findGpuPreset,
   findModelPreset,
   GPU_PRESETS,

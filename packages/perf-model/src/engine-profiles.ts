@@ -1,4 +1,4 @@
-import type { EngineProfileName } from '@sim/specs';
+import type { BuiltInEngineProfileName, EngineProfileName } from '@sim/specs';
 import fitted from '../data/engine-profiles.json';
 import vllmOverhead from '../data/vllm-cpu-overhead.json';
 import vllmV1 from '../data/vllm-v1-profile.json';
@@ -20,7 +20,9 @@ export type KvCacheSizing = 'fraction-of-total' | 'fraction-of-free';
  * overlapped with the GPU in the engines modelled here.
  */
 export interface EngineProfile {
+  /** The name configs select it by (`engineProfile`). */
   readonly name: EngineProfileName;
+  /** What the profile models, in a sentence. */
   readonly description: string;
   /** Fixed CPU time per iteration, in microseconds. */
   readonly cpuOverheadBaseUs: number;
@@ -77,8 +79,12 @@ export interface EngineProfile {
   readonly source: string;
 }
 
-/** The engine profiles. `vllm` is the default; see docs/perf-model.md and docs/validation.md. */
-export const ENGINE_PROFILES: Readonly<Record<EngineProfileName, EngineProfile>> = {
+/**
+ * The built-in engine profiles. `vllm` is the default; see docs/perf-model.md and
+ * docs/validation.md. Look a config's name up with `engineProfileNamed` (it knows registered
+ * profiles too).
+ */
+export const ENGINE_PROFILES: Readonly<Record<BuiltInEngineProfileName, EngineProfile>> = {
   vllm: {
     name: 'vllm',
     description:

@@ -10,6 +10,7 @@ export type {
 } from './calibration-profile';
 export { allReduceTime, sendRecvTime } from './communication';
 export { confidenceNotes, PROFILED_PARAMETERS_B } from './confidence-notes';
+export { engineProfileNamed, registerEngineProfile } from './engine-profile-registry';
 export { ENGINE_PROFILES, type EngineProfile, type KvCacheSizing } from './engine-profiles';
 export { expectedActiveExperts } from './expected-active-experts';
 export { CALIBRATION_PROFILES, type ProfileChoice, profileForGpu } from './gpu-profiles';

@@ -8,7 +8,8 @@ import type {
 import { type BatchShape, countTokens } from './batch-shape';
 import type { CalibrationProfile } from './calibration-profile';
 import { allReduceTime, type CollectiveLink, replicaLinks, sendRecvTime } from './communication';
-import { ENGINE_PROFILES, type EngineProfile } from './engine-profiles';
+import { engineProfileNamed } from './engine-profile-registry';
+import type { EngineProfile } from './engine-profiles';
 import { expectedActiveExperts } from './expected-active-experts';
 import { type ProfileChoice, profileForGpu } from './gpu-profiles';
 import { IterationWork, TOKEN_CACHE_LIMIT } from './iteration-work';
@@ -85,7 +86,7 @@ export class PerfModel {
     this.config = config;
     const { modelSpec: model, clusterSpec: cluster, parallelismSpec: parallel } = config;
     const engine = config.engineProfile ?? 'vllm';
-    this.engine = typeof engine === 'string' ? ENGINE_PROFILES[engine] : engine;
+    this.engine = typeof engine === 'string' ? engineProfileNamed(engine) : engine;
     this.profileChoice = profileForGpu(cluster.gpuSpec);
     this.profile = scaleProfile(this.profileChoice.profile, this.engine, model.weightDtype);
     this.graphMaxTokens = this.engine.cudaGraphs.maxTokens;

@@ -1,11 +1,11 @@
 import { ConfigError, type ConfigIssue } from './errors';
 import { getFileReader, noFileAccessIssue } from './file-reader';
 import { errorMessage, isJsonObject, isOneOf } from './json-value';
+import { isRegisteredName, registeredNames } from './name-registry';
 import {
   CALIBRATED_PARAMETERS,
   type CalibratedParameter,
   type CalibrationProfileFile,
-  ENGINE_PROFILE_NAMES,
 } from './simulator-config';
 
 /** Where a calibration profile's text came from, for error messages. */
@@ -82,10 +82,13 @@ export function parseCalibrationProfile(
     );
   const file = data;
   const problems: string[] = [];
-  const baseProfile = isOneOf(ENGINE_PROFILE_NAMES, file.baseProfile) ? file.baseProfile : undefined;
+  const baseProfile =
+    typeof file.baseProfile === 'string' && isRegisteredName('engineProfile', file.baseProfile)
+      ? file.baseProfile
+      : undefined;
   if (baseProfile === undefined)
     problems.push(
-      `baseProfile ${JSON.stringify(file.baseProfile)} is not an engine profile (one of ${ENGINE_PROFILE_NAMES.join(', ')})`,
+      `baseProfile ${JSON.stringify(file.baseProfile)} is not an engine profile (one of ${registeredNames('engineProfile').join(', ')})`,
     );
   const gpu = typeof file.gpu === 'string' && file.gpu !== '' ? file.gpu : undefined;
   if (gpu === undefined)

@@ -12,12 +12,12 @@ import { GPU_ARCHITECTURES, MEMORY_TYPES } from './gpu-spec';
 import {
   BUILT_IN_ARRIVAL_PROCESSES,
   BUILT_IN_BATCHING_TYPES,
+  BUILT_IN_ENGINE_PROFILES,
   BUILT_IN_ROUTERS,
   isRegisteredName,
   type RegistrableField,
   registeredNames,
 } from './name-registry';
-import { ENGINE_PROFILE_NAMES } from './simulator-config';
 
 /*
  * Zod schemas for the configuration as users write it (every field optional except where a
@@ -295,10 +295,11 @@ export const simulatorConfigSchema = z
       .boolean()
       .describe(`Finish in-flight requests after arrivals stop; default ${CONFIG_DEFAULTS.drain}`)
       .optional(),
-    engineProfile: z
-      .enum(ENGINE_PROFILE_NAMES)
-      .describe(`Serving-engine profile; default ${CONFIG_DEFAULTS.engineProfile}`)
-      .optional(),
+    engineProfile: registrableName(
+      'engineProfile',
+      BUILT_IN_ENGINE_PROFILES,
+      `Serving-engine profile (or a name registered with registerEngineProfile); default ${CONFIG_DEFAULTS.engineProfile}`,
+    ).optional(),
     slo: z
       .strictObject({
         ttftS: positive('Time-to-first-token target (s)').optional(),

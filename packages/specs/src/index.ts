@@ -19,6 +19,13 @@ export {
 export { parseCsvRecords, splitCsvLine } from './csv';
 export { DTYPE_BYTES, DTYPES, type Dtype } from './dtype';
 export {
+  BUILT_IN_ENGINE_SCHEDULING,
+  type EngineScheduling,
+  engineScheduling,
+  type IterationStyle,
+  registerEngineScheduling,
+} from './engine-scheduling';
+export {
   ConfigError,
   type ConfigIssue,
   type ConfigIssueCode,
@@ -44,6 +51,7 @@ export { deriveParamCount, isMoe, type ModelSpec, type ResolvedModelSpec } from 
 export {
   BUILT_IN_ARRIVAL_PROCESSES,
   BUILT_IN_BATCHING_TYPES,
+  BUILT_IN_ENGINE_PROFILES,
   BUILT_IN_ROUTERS,
   isRegisteredName,
   type RegistrableField,
@@ -77,6 +85,7 @@ export type {
   SchedulerSpec,
 } from './scheduler-spec';
 export {
+  type BuiltInEngineProfileName,
   CALIBRATED_PARAMETERS,
   type CalibratedParameter,
   type CalibrationProfileFile,

@@ -1,15 +1,17 @@
 import { SCHEDULER_DEFAULTS } from './config-defaults';
 import type { ParsedSchedulerSpec } from './config-schema';
+import { engineScheduling } from './engine-scheduling';
 import type { ResolvedModelSpec } from './model-spec';
 import type { ResolvedSchedulerSpec } from './scheduler-spec';
 import type { EngineProfileName } from './simulator-config';
 
 /**
  * `fixedInputLength`: every prompt's length when lengths are fixed (the default budget then covers
- * it), else 0. The engine profile sets the batching defaults: TensorRT-LLM's in-flight batching puts
- * context and generation requests in the same iteration (mixed batches up to max_num_tokens =
- * 8192), which is chunked prefill with a chunk as large as the budget; the others default to vLLM
- * v0's prefill-first iterations.
+ * it), else 0. The engine profile's iteration style sets the batching defaults (see
+ * {@link engineScheduling}): TensorRT-LLM's in-flight batching puts context and generation requests
+ * in the same iteration (mixed batches up to max_num_tokens = 8192), which is chunked prefill with a
+ * chunk as large as the budget; vLLM V1 and SGLang chunk prompts into a 2048-token budget shared
+ * with decodes, decodes first; the others default to vLLM v0's prefill-first iterations.
  */
 export function resolveScheduler(
   input: ParsedSchedulerSpec,
@@ -18,10 +20,9 @@ export function resolveScheduler(
   engineProfile: EngineProfileName,
 ): ResolvedSchedulerSpec {
   const batchingType = input.batchingType ?? SCHEDULER_DEFAULTS.batchingType;
-  const mixedBatches = engineProfile === 'trtllm';
-  // vLLM V1 and SGLang chunk prompts into a 2048-token budget shared with decodes, decodes first.
-  const v1Scheduling = engineProfile === 'vllm' || engineProfile === 'sglang';
-  const chunkedPrefill = input.chunkedPrefill ?? (mixedBatches || v1Scheduling);
+  const { iterations, prefixCaching } = engineScheduling(engineProfile);
+  const mixedBatches = iterations === 'in-flight';
+  const chunkedPrefill = input.chunkedPrefill ?? iterations !== 'prefill-first';
   const maxNumBatchedTokens =
     input.maxNumBatchedTokens ??
     (mixedBatches
@@ -41,6 +42,6 @@ export function resolveScheduler(
     preemptionMode: input.preemptionMode ?? SCHEDULER_DEFAULTS.preemptionMode,
     batchWaitTimeoutS: input.batchWaitTimeoutS ?? (batchingType === 'static' ? 1 : 0),
     queueOrder: input.queueOrder ?? SCHEDULER_DEFAULTS.queueOrder,
-    enablePrefixCaching: input.enablePrefixCaching ?? (v1Scheduling && batchingType === 'continuous'),
+    enablePrefixCaching: input.enablePrefixCaching ?? (prefixCaching && batchingType === 'continuous'),
   };
 }

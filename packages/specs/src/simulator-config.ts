@@ -1,5 +1,6 @@
 import type { ClusterSpec, ResolvedClusterSpec } from './cluster-spec';
 import type { ModelSpec, ResolvedModelSpec } from './model-spec';
+import { BUILT_IN_ENGINE_PROFILES } from './name-registry';
 import type { ParallelismSpec, ResolvedParallelismSpec } from './parallelism-spec';
 import type { ResolvedSchedulerSpec, SchedulerSpec } from './scheduler-spec';
 import type { ResolvedWorkloadSpec, WorkloadSpec } from './workload-spec';
@@ -10,17 +11,16 @@ import type { ResolvedWorkloadSpec, WorkloadSpec } from './workload-spec';
  * prefill, prefix caching, CUDA graphs, CPU work overlapped with the GPU); `vllm-v0` the 2023-era
  * engine (prefill-first iterations, eager kernels, unoverlapped CPU). `ideal` has no CPU overhead.
  */
-export type EngineProfileName = 'vllm' | 'vllm-v0' | 'trtllm' | 'sglang' | 'gpt-fast' | 'ideal';
+export type BuiltInEngineProfileName = (typeof BUILT_IN_ENGINE_PROFILES)[number];
 
-/** Every {@link EngineProfileName}. */
-export const ENGINE_PROFILE_NAMES: readonly EngineProfileName[] = [
-  'vllm',
-  'vllm-v0',
-  'trtllm',
-  'sglang',
-  'gpt-fast',
-  'ideal',
-];
+/**
+ * An engine profile's name: a built-in one ({@link BuiltInEngineProfileName}) or one registered with
+ * @sim/perf-model's `registerEngineProfile`.
+ */
+export type EngineProfileName = BuiltInEngineProfileName | (string & {});
+
+/** Every built-in engine profile name (registered ones: `registeredNames('engineProfile')`). */
+export const ENGINE_PROFILE_NAMES: readonly BuiltInEngineProfileName[] = BUILT_IN_ENGINE_PROFILES;
 
 /**
  * The engine-profile fields `llm-sim calibrate` fits and a calibration file may set (see
@@ -44,7 +44,7 @@ export type CalibratedParameter = (typeof CALIBRATED_PARAMETERS)[number];
 /**
  * A calibration file (PROFILE.json) as `llm-sim calibrate` writes it and `calibrationFile` reads
  * it: an engine profile fitted to a user's own measurements on one GPU. Runs use
- * `{ ...ENGINE_PROFILES[baseProfile], ...parameters }` as their engine profile.
+ * `{ ...engineProfileNamed(baseProfile), ...parameters }` as their engine profile.
  */
 export interface CalibrationProfileFile {
   /** Format marker and version: always 1. */

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Simulation } from '@sim/engine';
+import { SimulationRun } from '@sim/engine';
 import { type EngineProfile, engineProfileNamed } from '@sim/perf-model';
 import {
   type CalibratedParameter,
@@ -206,7 +206,7 @@ function fit(
   const { fitted, profileAt } = space;
 
   const simulate = (profile: EngineProfile): Latencies => {
-    const simulation = new Simulation(config, {
+    const simulation = new SimulationRun(config, {
       recordRequests: true,
       engineProfile: profile,
       maxRequests: Number.POSITIVE_INFINITY,

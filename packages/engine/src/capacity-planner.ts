@@ -1,7 +1,7 @@
 import { findGpuPreset, resolveConfig } from '@sim/specs';
 import { candidateConfig, describeCandidate } from './plan-candidates';
 import type { Candidate, CandidateEvaluation, PlanRequest, PlanResult, PlanRow } from './plan-types';
-import { Simulation } from './simulation';
+import { SimulationRun } from './simulation-run';
 
 /** The outcome of one simulation in the rate search. */
 export interface Trial {
@@ -32,7 +32,7 @@ export function trial(request: PlanRequest, candidate: Candidate, rate: number, 
   let requests = request.requestsPerRun ?? 400;
   for (;;) {
     const config = resolveConfig({ ...base, workloadSpec: { ...base.workloadSpec, numRequests: requests } });
-    const simulation = new Simulation(
+    const simulation = new SimulationRun(
       config,
       stopEarly ? { stopAfterSloMisses: Math.floor(0.01 * requests) } : {},
     );

@@ -1,5 +1,7 @@
 import type { BatchingPolicy, Sequence } from '@sim/scheduler';
 import { ConfigError } from '@sim/specs';
+import type { EventQueue } from './event-queue';
+import { type RunEvent, TIMEOUT } from './run-events';
 import type { VirtualEngine } from './virtual-engine';
 
 /**
@@ -52,6 +54,21 @@ export class ClientTimeouts {
     this.sequences.push(sequence);
     this.engines.push(engine);
     if (!this.queued) this.scheduleNext();
+  }
+
+  /**
+   * The time of `queue`'s next event. A queued timeout whose request already left is replaced by
+   * the next request's first: it would change nothing, so it must neither bound bulk decoding nor
+   * extend the simulated duration.
+   */
+  nextEventTime(queue: EventQueue<RunEvent>): number {
+    for (;;) {
+      const top = queue.peek();
+      if (top === undefined || top.kind !== TIMEOUT || !this.hasLeft(top.sequence.id))
+        return queue.peekTime();
+      queue.pop();
+      this.scheduleNext();
+    }
   }
 
   /** The queued TIMEOUT event fired: queue the next request's. */

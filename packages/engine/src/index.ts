@@ -72,8 +72,14 @@ export {
   registerRouter,
   routerNames,
 } from './replica-router';
-export { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions, Simulation } from './simulation';
 export { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
+export {
+  DEFAULT_MAX_REQUESTS,
+  type Progress,
+  type RunOptions,
+  Simulation,
+  SimulationRun,
+} from './simulation-run';
 export { type AsyncRunOptions, LLMInferenceSimulator } from './simulator';
 export type { SimulationStatistics, StageStatistics } from './statistics';
 export type { TimeSeries } from './time-series';

@@ -139,7 +139,7 @@ function memoryPruneReason(request: PlanRequest, candidate: Candidate): string |
   } catch (error) {
     return error instanceof SimError ? error.message.split('\n').slice(-1)[0]?.trim() : String(error);
   }
-  // The memory plan alone decides this (a Simulation would also build the workload and policies).
+  // The memory plan alone decides this (a SimulationRun would also build the workload and policies).
   return createPerfModel(config).memory.fits ? undefined : WEIGHTS_DO_NOT_FIT;
 }
 

@@ -10,7 +10,7 @@ export interface RunOptions {
   readonly maxTraceEvents?: number;
   /**
    * Stop the run early once more than this many requests miss the config's TTFT SLO, or more than
-   * this many miss its TPOT SLO (`Simulation.stoppedEarly` then says so). Capacity searches use it
+   * this many miss its TPOT SLO (`SimulationRun.stoppedEarly` then says so). Capacity searches use it
    * to abandon runs that are clearly over capacity: with 1% of N requests already missing, the p99
    * over N requests cannot meet the SLO. Default: never.
    */

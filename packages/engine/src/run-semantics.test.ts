@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LLMInferenceSimulator, Simulation, type SimulatorConfig } from '@sim/engine';
+import { LLMInferenceSimulator, SimulationRun, type SimulatorConfig } from '@sim/engine';
 import { ConfigError, resolveConfig } from '@sim/specs';
 import { describe, expect, it } from 'vitest';
 
@@ -109,7 +109,7 @@ describe('simulated duration T (docs/metrics.md)', () => {
   });
 
   it('progress stays within 0..1 and grows steadily for runs bounded by numRequests with a huge duration', () => {
-    const simulation = new Simulation(
+    const simulation = new SimulationRun(
       resolveConfig({
         modelSpec: { name: 'llama-2-7b' },
         workloadSpec: { arrivalRate: 50, numRequests: 2000, avgOutputLength: 32 },
@@ -132,7 +132,7 @@ describe('simulated duration T (docs/metrics.md)', () => {
 
 describe('progress while draining', () => {
   it('an overloaded drained run keeps counting after arrivals stop, instead of sitting at 100%', () => {
-    const simulation = new Simulation(
+    const simulation = new SimulationRun(
       resolveConfig({
         modelSpec: { name: 'llama-2-7b' },
         // Well past what one A100 serves (about 30 req/s of these requests with the V1 profile).

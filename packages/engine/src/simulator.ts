@@ -1,6 +1,6 @@
-import { type ResolvedConfig, resolveConfig, type SimulatorConfig } from '@sim/specs';
-import { type Progress, type RunOptions, Simulation } from './simulation';
+import { type ResolvedConfig, resolveConfig, SimError, type SimulatorConfig } from '@sim/specs';
 import type { SimulationMetrics } from './simulation-metrics';
+import { type Progress, type RunOptions, SimulationRun } from './simulation-run';
 import { yieldToEventLoop } from './yield-to-event-loop';
 
 /** Options of an asynchronous run. */
@@ -33,7 +33,7 @@ export class LLMInferenceSimulator {
 
   /** Runs the simulation to the end, synchronously. */
   run(options: RunOptions = {}): SimulationMetrics {
-    const simulation = new Simulation(this.resolvedConfig(), options);
+    const simulation = new SimulationRun(this.resolvedConfig(), options);
     while (simulation.step(CHUNK)) {
       // keep stepping
     }
@@ -42,9 +42,9 @@ export class LLMInferenceSimulator {
 
   /** Runs the simulation in chunks, yielding to the event loop, with progress and cancellation. */
   async runAsync(options: AsyncRunOptions = {}): Promise<SimulationMetrics> {
-    const simulation = new Simulation(this.resolvedConfig(), options);
+    const simulation = new SimulationRun(this.resolvedConfig(), options);
     for (;;) {
-      if (options.signal?.aborted) throw Simulation.abortError();
+      if (options.signal?.aborted) throw new SimError('ABORTED', 'The simulation was aborted.');
       const more = simulation.step(CHUNK);
       options.onProgress?.(simulation.progress(!more));
       if (!more) break;

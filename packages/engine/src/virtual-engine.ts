@@ -117,11 +117,7 @@ export function createReplicas(
         replica,
         host,
         stage,
-        policy: createPolicy({
-          ...config.schedulerSpec,
-          totalBlocks: blocksPerEngine,
-          batchSize: config.workloadSpec.batchSize,
-        }),
+        policy: createPolicy({ ...config.schedulerSpec, totalBlocks: blocksPerEngine }),
         gaps,
         stageGaps,
         events: engineEvents(gaps, stageGaps, run),

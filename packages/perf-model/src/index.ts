@@ -10,6 +10,7 @@ export type {
 } from './calibration-profile';
 export { allReduceTime, sendRecvTime } from './communication';
 export { confidenceNotes, PROFILED_PARAMETERS_B } from './confidence-notes';
+export type { DecodeLinearCost } from './decode-linear-cost';
 export { engineProfileNamed, registerEngineProfile } from './engine-profile-registry';
 export { ENGINE_PROFILES, type EngineProfile, type KvCacheSizing } from './engine-profiles';
 export { expectedActiveExperts } from './expected-active-experts';
@@ -30,7 +31,7 @@ export {
   RUNTIME_OVERHEAD_BYTES,
 } from './memory-plan';
 export type { IterationBreakdown, OperatorBreakdown } from './operator-breakdown';
-export { createPerfModel, type DecodeLinearCost, PerfModel, type PerfModelConfig } from './perf-model';
+export { createPerfModel, PerfModel, type PerfModelConfig } from './perf-model';
 export {
   type DevicePeaks,
   decodeAttentionBandwidth,

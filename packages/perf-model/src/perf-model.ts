@@ -8,6 +8,7 @@ import type {
 import { type BatchShape, countTokens } from './batch-shape';
 import type { CalibrationProfile } from './calibration-profile';
 import { allReduceTime, type CollectiveLink, replicaLinks, sendRecvTime } from './communication';
+import type { DecodeLinearCost } from './decode-linear-cost';
 import { engineProfileNamed } from './engine-profile-registry';
 import type { EngineProfile } from './engine-profiles';
 import { expectedActiveExperts } from './expected-active-experts';
@@ -37,20 +38,6 @@ export interface PerfModelConfig {
   >;
   /** A named engine profile, or a custom one (e.g. while fitting). Default `vllm`. */
   readonly engineProfile?: EngineProfileName | EngineProfile;
-}
-
-/** Linear cost of a decode-only iteration in the total context C (see PerfModel.decodeLinearCost). */
-export interface DecodeLinearCost {
-  /** GPU seconds at C = 0. */
-  readonly fixedS: number;
-  /** GPU seconds per context token. */
-  readonly perContextTokenS: number;
-  /** FLOPs at C = 0 and per context token (whole replica). */
-  readonly flops0: number;
-  readonly flops1: number;
-  /** Device-memory bytes at C = 0 and per context token (whole replica). */
-  readonly bytes0: number;
-  readonly bytes1: number;
 }
 
 /**

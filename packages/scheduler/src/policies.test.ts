@@ -191,7 +191,12 @@ describe('ordering and admission', () => {
       { arrival: 0, input: 20, output: 30 },
       { arrival: 5, input: 20, output: 5 },
     ];
-    const staticOptions = { ...base, batchingType: 'static' as const, batchSize: 2, batchWaitTimeoutS: 1 };
+    const staticOptions = {
+      ...base,
+      batchingType: 'static' as const,
+      staticBatchSize: 2,
+      batchWaitTimeoutS: 1,
+    };
     const staticTrace = drive(createPolicy(staticOptions), requests, staticOptions);
     const third = staticTrace.scheduled.find(([, id]) => id === 2)?.[0] ?? -1;
     expect(third).toBeGreaterThanOrEqual(30); // waits for the first batch's 30 tokens
@@ -204,7 +209,7 @@ describe('ordering and admission', () => {
       { arrival: 0, input: 10, output: 3 },
       { arrival: 0, input: 10, output: 9 },
     ];
-    const options = { ...base, batchingType: 'static' as const, batchSize: 2 };
+    const options = { ...base, batchingType: 'static' as const, staticBatchSize: 2 };
     const finishes: number[] = [];
     const policy = createPolicy(options);
     const sequences = requests.map(

@@ -6,8 +6,6 @@ import type { Sequence } from './sequence';
 export interface SchedulerOptions extends ResolvedSchedulerSpec {
   /** KV blocks available to this scheduler (from @sim/perf-model's memory plan). */
   readonly totalBlocks: number;
-  /** Static batching: requests per batch (workloadSpec.batchSize). */
-  readonly batchSize: number;
 }
 
 /**

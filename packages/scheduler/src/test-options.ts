@@ -20,7 +20,7 @@ export function testOptions(overrides: Partial<SchedulerOptions> = {}): Schedule
     batchWaitTimeoutS: 0,
     queueOrder: 'fcfs',
     totalBlocks: 200,
-    batchSize: 4,
+    staticBatchSize: 4,
     ...overrides,
   };
 }

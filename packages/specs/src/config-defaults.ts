@@ -10,7 +10,7 @@ import type { LengthDistribution, ResolvedWorkloadSpec } from './workload-spec';
  * The defaults of every config field that has a constant one, in one place: `resolveConfig` fills
  * them from here and the zod schemas' descriptions (hence the shipped JSON Schema) quote them from
  * here. Defaults that depend on other fields (headDim, kvCacheDtype, the batching budget and
- * chunking per engine profile, batchSize, arrivalProcess with a trace, the duration) are computed in
+ * chunking per engine profile, staticBatchSize, arrivalProcess with a trace, the duration) are computed in
  * the resolve-*.ts files, next to their rule.
  */
 

@@ -151,6 +151,7 @@ export const schedulerSpecSchema = z
     maxBatchSize: positiveInt(
       `Most sequences per batch; default ${SCHEDULER_DEFAULTS.maxBatchSize}`,
     ).optional(),
+    staticBatchSize: positiveInt('Static batching: requests per batch; default maxBatchSize').optional(),
     tokenLevelScheduling: z
       .boolean()
       .describe(
@@ -229,7 +230,9 @@ export const workloadSpecSchema = z
     thinkTimeS: nonNegative(
       `Closed loop: pause before the next request (s); default ${WORKLOAD_DEFAULTS.thinkTimeS}`,
     ).optional(),
-    batchSize: positiveInt('Static batching: requests per batch; default maxBatchSize').optional(),
+    batchSize: positiveInt(
+      "Static batching: requests per batch (the original quick-start's spelling of schedulerSpec.staticBatchSize)",
+    ).optional(),
     lengthDistribution: lengthDistributionSchema.optional(),
     numRequests: positiveInt('Stop arrivals after this many requests').optional(),
     traceFile: z

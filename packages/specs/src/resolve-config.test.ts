@@ -108,7 +108,21 @@ describe('resolveConfig defaults', () => {
     expect(config.workloadSpec.lengthDistribution).toEqual({ type: 'lognormal', cv: 1 });
     expect(config.schedulerSpec.batchWaitTimeoutS).toBe(1);
     expect(config.schedulerSpec.maxNumBatchedTokens).toBe(2048);
-    expect(config.workloadSpec.batchSize).toBe(256);
+    expect(config.schedulerSpec.staticBatchSize).toBe(256);
+  });
+
+  it("static batching's batch size is a scheduler setting; the quick-start's workloadSpec.batchSize sets it too", () => {
+    expect(resolveConfig({ schedulerSpec: { staticBatchSize: 8 } }).schedulerSpec.staticBatchSize).toBe(8);
+    const quickStart = resolveConfig({ workloadSpec: { batchSize: 4 } });
+    expect(quickStart.schedulerSpec.staticBatchSize).toBe(4);
+    expect(quickStart.workloadSpec).not.toHaveProperty('batchSize');
+    expect(
+      resolveConfig({ workloadSpec: { batchSize: 4 }, schedulerSpec: { staticBatchSize: 4 } }).schedulerSpec
+        .staticBatchSize,
+    ).toBe(4);
+    expect(() =>
+      resolveConfig({ workloadSpec: { batchSize: 4 }, schedulerSpec: { staticBatchSize: 8 } }),
+    ).toThrow('workloadSpec.batchSize: 4 disagrees with schedulerSpec.staticBatchSize 8');
   });
 
   it('without chunked prefill (vllm-v0), the default token budget covers fixed prompts longer than 8192 tokens; an explicit smaller one is rejected', () => {

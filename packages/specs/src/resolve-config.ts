@@ -66,11 +66,24 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
       message: `"${namedProfile}" is not the base profile of calibrationFile ${calibrationFile}, which was fitted from "${calibration.baseProfile}". Remove engineProfile (it defaults to the calibration's base profile), or calibrate again from "${namedProfile}".`,
     });
   const engineProfile = namedProfile ?? calibration?.baseProfile ?? CONFIG_DEFAULTS.engineProfile;
+  const schedulerInput = config.schedulerSpec ?? {};
+  const { batchSize } = workloadInput;
+  if (
+    batchSize !== undefined &&
+    schedulerInput.staticBatchSize !== undefined &&
+    batchSize !== schedulerInput.staticBatchSize
+  )
+    issues.push({
+      code: 'invalid_value',
+      path: 'workloadSpec.batchSize',
+      message: `${batchSize} disagrees with schedulerSpec.staticBatchSize ${schedulerInput.staticBatchSize}; they are the same setting (static batching's requests per batch): keep schedulerSpec.staticBatchSize only.`,
+    });
   const schedulerSpec = resolveScheduler(
-    config.schedulerSpec ?? {},
+    schedulerInput,
     modelSpec,
     fixedInputLength,
     engineProfile,
+    batchSize,
   );
   const workloadSpec = resolveWorkload(workloadInput, schedulerSpec, issues);
 

@@ -12,12 +12,14 @@ import type { EngineProfileName } from './simulator-config';
  * in the same iteration (mixed batches up to max_num_tokens = 8192), which is chunked prefill with a
  * chunk as large as the budget; vLLM V1 and SGLang chunk prompts into a 2048-token budget shared
  * with decodes, decodes first; the others default to vLLM v0's prefill-first iterations.
+ * `workloadBatchSize`: `workloadSpec.batchSize`, the quick-start's spelling of `staticBatchSize`.
  */
 export function resolveScheduler(
   input: ParsedSchedulerSpec,
   model: ResolvedModelSpec | undefined,
   fixedInputLength: number,
   engineProfile: EngineProfileName,
+  workloadBatchSize?: number,
 ): ResolvedSchedulerSpec {
   const batchingType = input.batchingType ?? SCHEDULER_DEFAULTS.batchingType;
   const { iterations, prefixCaching } = engineScheduling(engineProfile);
@@ -30,9 +32,11 @@ export function resolveScheduler(
       : chunkedPrefill
         ? 2048
         : Math.max(2048, Math.min(model?.maxContextLength ?? 2048, 8192), fixedInputLength));
+  const maxBatchSize = input.maxBatchSize ?? SCHEDULER_DEFAULTS.maxBatchSize;
   return {
     batchingType,
-    maxBatchSize: input.maxBatchSize ?? SCHEDULER_DEFAULTS.maxBatchSize,
+    maxBatchSize,
+    staticBatchSize: input.staticBatchSize ?? workloadBatchSize ?? maxBatchSize,
     tokenLevelScheduling: input.tokenLevelScheduling ?? SCHEDULER_DEFAULTS.tokenLevelScheduling,
     maxNumBatchedTokens,
     chunkedPrefill,

@@ -137,7 +137,6 @@ export function resolveWorkload(
     burstinessCv: input.burstinessCv ?? WORKLOAD_DEFAULTS.burstinessCv,
     concurrency: input.concurrency ?? WORKLOAD_DEFAULTS.concurrency,
     thinkTimeS: input.thinkTimeS ?? WORKLOAD_DEFAULTS.thinkTimeS,
-    batchSize: input.batchSize ?? scheduler.maxBatchSize,
     lengthDistribution,
     traceTimeScale: input.traceTimeScale ?? WORKLOAD_DEFAULTS.traceTimeScale,
     ...(input.numRequests === undefined ? {} : { numRequests: input.numRequests }),

@@ -2,7 +2,7 @@ import type { ConfigInput } from './config-input';
 import type { BUILT_IN_BATCHING_TYPES } from './name-registry';
 /**
  * Batching policy:
- * - `static`: gather `workloadSpec.batchSize` requests (or wait `batchWaitTimeoutS`), run them to the last token together.
+ * - `static`: gather `staticBatchSize` requests (or wait `batchWaitTimeoutS`), run them to the last token together.
  * - `dynamic`: when idle, take what is queued (up to maxBatchSize) and run it to completion (Triton-style).
  * - `continuous`: iteration-level batching (Orca / vLLM): requests join and leave every iteration.
  * - any other name registered with @sim/scheduler's `registerPolicy` (configs are checked against
@@ -22,6 +22,12 @@ export interface ResolvedSchedulerSpec {
   readonly batchingType: BatchingType;
   /** Most sequences in one batch (vLLM's max_num_seqs). Default 256. */
   readonly maxBatchSize: number;
+  /**
+   * Static batching: requests gathered into one batch before it starts (FasterTransformer-style),
+   * capped at maxBatchSize. Default maxBatchSize. `workloadSpec.batchSize`, the original
+   * quick-start's spelling, sets it too.
+   */
+  readonly staticBatchSize: number;
   /**
    * Continuous batching only: when true (default) requests are admitted at every iteration (every
    * token); when false only at request-level points (after a request finishes or when idle).

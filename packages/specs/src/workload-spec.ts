@@ -83,8 +83,6 @@ export interface ResolvedWorkloadSpec {
   readonly concurrency: number;
   /** Closed-loop arrivals: pause between a response and the client's next request, in seconds. Default 0. */
   readonly thinkTimeS: number;
-  /** Static batching: requests gathered into one batch. Default schedulerSpec.maxBatchSize. */
-  readonly batchSize: number;
   /** Distribution of input/output lengths. Default `fixed`. */
   readonly lengthDistribution: LengthDistribution;
   /** Stop generating arrivals after this many requests (in addition to the duration limit). */
@@ -123,4 +121,10 @@ export interface ResolvedWorkloadSpec {
 /** The workload as the user writes it; every field has a default. */
 export type WorkloadSpec = ConfigInput<Omit<ResolvedWorkloadSpec, 'lengthDistribution'>> & {
   lengthDistribution?: LengthDistributionInput;
+  /**
+   * Static batching: requests per batch. The original quick-start's spelling of
+   * `schedulerSpec.staticBatchSize` (a scheduler setting, where it resolves to); giving both with
+   * different values is an error.
+   */
+  batchSize?: number;
 };

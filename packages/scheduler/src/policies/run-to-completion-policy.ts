@@ -7,7 +7,7 @@ import { QUEUE_KEYS, type QueueKey, WaitingQueue } from '../waiting-queue';
 /** How a run-to-completion batch forms and ends. */
 export interface RunToCompletionMode {
   readonly name: 'static' | 'dynamic';
-  /** Requests to gather before starting (static: batchSize; dynamic: take what is there, up to maxBatchSize). */
+  /** Requests to gather before starting (static: staticBatchSize; dynamic: take what is there, up to maxBatchSize). */
   readonly target: (options: SchedulerOptions) => number;
   /** Static: start only once `target` are waiting (or the timeout passes). Dynamic: start with whatever is queued. */
   readonly waitForTarget: boolean;
@@ -18,7 +18,7 @@ export interface RunToCompletionMode {
 /** Static batching (FasterTransformer-style request-level batching). */
 export const STATIC_MODE: RunToCompletionMode = {
   name: 'static',
-  target: (options) => Math.min(options.batchSize, options.maxBatchSize),
+  target: (options) => Math.min(options.staticBatchSize, options.maxBatchSize),
   waitForTarget: true,
   leaveEarly: false,
 };

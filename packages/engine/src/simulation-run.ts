@@ -1,6 +1,6 @@
 import { createPerfModel, type PerfModel } from '@sim/perf-model';
 import type { BatchingPolicy, Sequence } from '@sim/scheduler';
-import { OutOfMemoryError, type ResolvedConfig, SimError } from '@sim/specs';
+import { OutOfMemoryError, type ResolvedConfig } from '@sim/specs';
 import { calibratedEngineProfile } from './calibration-file';
 import { ClientTimeouts } from './client-timeouts';
 import { EventQueue } from './event-queue';
@@ -29,11 +29,13 @@ import { type Arrival, WorkloadSource } from './workload-source';
 export { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions };
 
 /**
- * One simulation run: the discrete-event loop over arrivals, iterations of every replica's
- * pipeline virtual engines, and batching timeouts. The engine emits observations into counters
- * and samples; `finish()` turns them into statistics.
+ * One simulation run of a resolved config: the discrete-event loop over arrivals, iterations of
+ * every replica's pipeline virtual engines, and batching timeouts. The engine emits observations
+ * into counters and samples; `finish()` turns them into statistics. `LLMInferenceSimulator` (the
+ * public entry) validates a config and drives one of these; capacity searches and calibration
+ * drive it directly to stop early or swap the engine profile.
  */
-export class Simulation {
+export class SimulationRun {
   readonly config: ResolvedConfig;
   readonly perf: PerfModel;
   private readonly options: RunOptions;
@@ -205,21 +207,9 @@ export class Simulation {
     return true;
   }
 
-  /**
-   * Time of the next event. A queued timeout whose request already left is replaced by the next
-   * request's first: it would change nothing, so it must neither bound bulk decoding nor extend T.
-   */
+  /** Time of the next event (queued timeouts of requests that already left are skipped, see ClientTimeouts). */
   private nextEventTime(): number {
-    const queue = this.queue;
-    const timeouts = this.timeouts;
-    if (timeouts === undefined) return queue.peekTime();
-    for (;;) {
-      const top = queue.peek();
-      if (top === undefined || top.kind !== TIMEOUT || !this.ledger.hasLeft(top.sequence.id))
-        return queue.peekTime();
-      queue.pop();
-      timeouts.scheduleNext();
-    }
+    return this.timeouts === undefined ? this.queue.peekTime() : this.timeouts.nextEventTime(this.queue);
   }
 
   /** Requests waiting: in a scheduler's queue, or still in their hand-off to it (admission delay). */
@@ -358,9 +348,9 @@ export class Simulation {
     return this.runProgress.at(this.clock.now, this.counts, done);
   }
 
-  /** The simulated duration T (see run-statistics' simulatedDuration). */
-  private simulatedDuration(): number {
-    return simulatedDuration({
+  /** Summarizes the observations over the simulated duration T (see run-statistics' simulatedDuration). */
+  finish(): SimulationMetrics {
+    const duration = simulatedDuration({
       nextEvent: this.nextEventTime(),
       horizon: this.horizon,
       stoppedEarly: this.stoppedEarly,
@@ -368,11 +358,6 @@ export class Simulation {
       arrivalsEndS: this.workload.arrivalsEndS,
       replicas: this.replicas,
     });
-  }
-
-  /** Summarizes the observations. */
-  finish(): SimulationMetrics {
-    const duration = this.simulatedDuration();
     this.observeQueue(duration);
     const counts = this.counts;
     const series = this.series.result(duration);
@@ -407,9 +392,9 @@ export class Simulation {
   private kvTokensPerEngine(): number {
     return this.blocksPerEngine * this.config.schedulerSpec.kvBlockSize;
   }
-
-  /** Throws when aborted. */
-  static abortError(): SimError {
-    return new SimError('ABORTED', 'The simulation was aborted.');
-  }
 }
+
+/** @deprecated Renamed {@link SimulationRun} (one run of a resolved config); use `LLMInferenceSimulator` to run a config. */
+export const Simulation = SimulationRun;
+/** @deprecated Renamed {@link SimulationRun}. */
+export type Simulation = SimulationRun;

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { ResolvedConfig, SimulationMetrics, SimulationStatistics, TimeSeries } from '@sim/engine';
+import {
+  type LatencyCdfs,
+  latencyCdfs,
+  type ResolvedConfig,
+  type SimulationMetrics,
+  type SimulationStatistics,
+  type TimeSeries,
+} from '@sim/engine';
 import { escapeHtml, scriptSafeJson } from './html-escape';
-import { type LatencyCdfs, latencyCdfs } from './latency-cdf';
 
 /** One simulated deployment in a report. */
 export interface ReportRun {

@@ -1,3 +1,4 @@
+export { type CdfPoints, cdfOf, type LatencyCdfs, latencyCdfs } from '@sim/engine';
 export { buildConfig, type ConfigFlags } from './build-config';
 export { createProgram, EXIT_BAD_INPUT, main } from './cli';
 export { describeScheduler, formatSummary } from './format-summary';
@@ -11,7 +12,6 @@ export {
   reportRunOf,
 } from './html-report';
 export { colorEnabled, type Io, writeWarnings } from './io';
-export { type CdfPoints, cdfOf, type LatencyCdfs, latencyCdfs } from './latency-cdf';
 export { launchDirectory } from './launch-directory';
 export { assessLoad, type LoadAssessment, loadLimitedNote } from './load-limit';
 export { requestsToCsv } from './request-csv';

@@ -53,8 +53,14 @@ export {
 export { evaluateCandidate, rankCandidates, type Trial, trial } from './capacity-planner';
 export { type DistributionSummary, EMPTY_SUMMARY, LogHistogram, Samples } from './distribution';
 export { EventQueue } from './event-queue';
+export { type CdfPoints, cdfOf, type LatencyCdfs, latencyCdfs } from './latency-cdf';
 export { createLengthSampler, type LengthSampler } from './length-sampler';
-export { type ConfigTextOptions, parseConfigText } from './parse-config';
+export {
+  asUnvalidatedConfig,
+  type ConfigTextOptions,
+  parseConfigRecord,
+  parseConfigText,
+} from './parse-config';
 export { candidateConfig, deploymentConfig, describeCandidate, enumerateCandidates } from './plan-candidates';
 export type {
   Candidate,

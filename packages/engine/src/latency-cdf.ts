@@ -1,4 +1,4 @@
-import type { RequestRecord } from '@sim/engine';
+import type { RequestRecord } from './simulation-metrics';
 
 /** Points of an empirical CDF. */
 export interface CdfPoints {

@@ -1,0 +1,68 @@
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { element } from './dom';
+
+/** One line of a chart: its points (x ascending not required; they are sorted). */
+export interface ChartSeries {
+  readonly label: string;
+  readonly x: readonly number[];
+  readonly y: readonly (number | null)[];
+  /** Draw points only (a scatter), not lines. */
+  readonly pointsOnly?: boolean;
+}
+
+/** A chart to draw. */
+export interface ChartSpec {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly series: readonly ChartSeries[];
+}
+
+const PALETTE = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bc4c00', '#1b7c83', '#6e7781'];
+
+/**
+ * Several series on one x axis: the sorted union of their x values, each series null where it has
+ * no point (uPlot's aligned-data format).
+ */
+export function alignSeries(series: readonly ChartSeries[]): [number[], ...(number | null)[][]] {
+  const xs = [...new Set(series.flatMap((line) => line.x.filter(Number.isFinite)))].sort((a, b) => a - b);
+  const columns = series.map((line) => {
+    const byX = new Map<number, number | null>();
+    line.x.forEach((x, index) => {
+      const y = line.y[index];
+      byX.set(x, y === undefined || y === null || !Number.isFinite(y) ? null : y);
+    });
+    return xs.map((x) => byX.get(x) ?? null);
+  });
+  return [xs, ...columns];
+}
+
+/** Draws a chart into `parent` (a titled box with `data-chart` set to the title); returns the box. */
+export function drawChart(parent: HTMLElement, spec: ChartSpec, width = 520): HTMLElement {
+  const box = element('div', { class: 'chart', 'data-chart': spec.title });
+  parent.append(box);
+  const data = alignSeries(spec.series);
+  new uPlot(
+    {
+      title: spec.title,
+      width,
+      height: 260,
+      scales: { x: { time: false } },
+      axes: [{ label: spec.xLabel }, { label: spec.yLabel }],
+      series: [
+        { label: spec.xLabel },
+        ...spec.series.map((line, index) => ({
+          label: line.label,
+          stroke: PALETTE[index % PALETTE.length] ?? '#0969da',
+          width: line.pointsOnly ? 0 : 2,
+          spanGaps: true,
+          points: { show: line.pointsOnly === true || line.x.length <= 12, size: 7 },
+        })),
+      ],
+    },
+    data,
+    box,
+  );
+  return box;
+}

@@ -1,0 +1,88 @@
+import { describeCandidate, type PlanResult } from '@sim/engine';
+import { drawChart } from './charts';
+import { element } from './dom';
+
+/** Renders a capacity plan: the deployments meeting the SLOs at the target rate, cheapest first, and the cost/latency Pareto chart. */
+export function renderPlan(parent: HTMLElement, result: PlanResult): void {
+  if (result.rows.length === 0) {
+    const closest = result.closest;
+    parent.replaceChildren(
+      element(
+        'p',
+        { 'data-testid': 'plan-empty' },
+        closest === undefined
+          ? 'No deployment in the search fits the model.'
+          : `No deployment meets the SLOs at the target rate; the closest is ${describeCandidate(closest.candidate)} (best p99 TTFT ${closest.bestTtftP99S.toPrecision(3)} s).`,
+      ),
+    );
+    return;
+  }
+  const priced = result.rows.every((row) => Number.isFinite(row.costPerHour));
+  const x = (row: PlanResult['rows'][number]) => (priced ? row.costPerHour : row.totalGpus);
+  const charts = element('div', { class: 'charts' });
+  const table = element(
+    'table',
+    { class: 'metrics', 'data-testid': 'plan-table' },
+    element(
+      'thead',
+      {},
+      element(
+        'tr',
+        {},
+        ...[
+          'deployment',
+          'GPUs',
+          '$/hour',
+          '$/M output tokens',
+          'p99 TTFT (s)',
+          'p99 TPOT (s)',
+          'Pareto',
+        ].map((title) => element('th', {}, title)),
+      ),
+    ),
+    element(
+      'tbody',
+      {},
+      ...result.rows.map((row) =>
+        element(
+          'tr',
+          {},
+          element(
+            'th',
+            { scope: 'row' },
+            `${describeCandidate(row.evaluation.candidate)} ×${row.evaluation.replicas}`,
+          ),
+          element('td', {}, String(row.totalGpus)),
+          element('td', {}, Number.isFinite(row.costPerHour) ? row.costPerHour.toFixed(2) : '–'),
+          element(
+            'td',
+            {},
+            Number.isFinite(row.costPerMillionOutputTokens) ? row.costPerMillionOutputTokens.toFixed(3) : '–',
+          ),
+          element('td', {}, row.evaluation.ttftP99AtTargetS.toPrecision(3)),
+          element('td', {}, row.evaluation.tpotP99AtTargetS.toPrecision(3)),
+          element('td', {}, row.pareto ? 'yes' : ''),
+        ),
+      ),
+    ),
+  );
+  parent.replaceChildren(charts, table);
+  const frontier = result.rows.filter((row) => row.pareto).sort((a, b) => x(a) - x(b));
+  // One point per x (the chart's data is aligned on x): the best p99 TTFT at that cost.
+  const best = new Map<number, number>();
+  for (const row of result.rows)
+    best.set(x(row), Math.min(best.get(x(row)) ?? Number.POSITIVE_INFINITY, row.evaluation.ttftP99AtTargetS));
+  drawChart(charts, {
+    title: `P99 TTFT at the target rate vs ${priced ? 'cost' : 'GPUs'}`,
+    xLabel: priced ? '$ per hour' : 'GPUs',
+    yLabel: 'p99 TTFT (s)',
+    series: [
+      { label: 'best deployment at this cost', x: [...best.keys()], y: [...best.values()], pointsOnly: true },
+      {
+        label: 'Pareto frontier',
+        x: frontier.map(x),
+        y: frontier.map((row) => row.evaluation.ttftP99AtTargetS),
+      },
+    ],
+  });
+}

@@ -1,0 +1,56 @@
+import type { SimulationStatistics } from '@sim/engine';
+import { drawChart } from './charts';
+import { element } from './dom';
+import type { SweepPoint } from './worker-protocol';
+
+const METRICS: readonly [title: string, value: (statistics: SimulationStatistics) => number][] = [
+  ['P95 TTFT (s)', (statistics) => statistics.firstTokenLatency.p95],
+  ['Output throughput (tok/s)', (statistics) => statistics.throughputTokensPerSec],
+  ['P95 TPOT (s)', (statistics) => statistics.timePerOutputToken.p95],
+  ['P95 end-to-end latency (s)', (statistics) => statistics.endToEndLatency.p95],
+];
+
+/** The values of a sweep as the user typed them: numbers where they parse, else text. */
+export function parseSweepValues(text: string): (number | string)[] {
+  return text
+    .split(/[\s,]+/)
+    .filter((token) => token !== '')
+    .map((token) => (Number.isFinite(Number(token)) ? Number(token) : token));
+}
+
+/** Renders a sweep: metric-vs-parameter charts (numeric values) and a table of every point. */
+export function renderSweep(parent: HTMLElement, path: string, points: readonly SweepPoint[]): void {
+  const numeric = points.every((point) => typeof point.value === 'number');
+  const xs = points.map((point, index) => (typeof point.value === 'number' ? point.value : index));
+  const charts = element('div', { class: 'charts' });
+  const table = element(
+    'table',
+    { class: 'metrics' },
+    element(
+      'thead',
+      {},
+      element('tr', {}, element('th', {}, path), ...METRICS.map(([title]) => element('th', {}, title))),
+    ),
+    element(
+      'tbody',
+      {},
+      ...points.map((point) =>
+        element(
+          'tr',
+          {},
+          element('th', { scope: 'row' }, String(point.value)),
+          ...METRICS.map(([, value]) => element('td', {}, value(point.statistics).toPrecision(4))),
+        ),
+      ),
+    ),
+  );
+  parent.replaceChildren(charts, table);
+  const xLabel = numeric ? path : `${path} (${points.map((point) => String(point.value)).join(', ')})`;
+  for (const [title, value] of METRICS)
+    drawChart(charts, {
+      title: `${title} vs ${path}`,
+      xLabel,
+      yLabel: title,
+      series: [{ label: title, x: xs, y: points.map((point) => value(point.statistics)) }],
+    });
+}

@@ -1,0 +1,3 @@
+import { simProject } from '../../vitest.shared.ts';
+
+export default simProject('web');

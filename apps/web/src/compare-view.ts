@@ -1,4 +1,4 @@
-import { element } from './dom';
+import { dataTable, element } from './dom';
 import { drawLatencyCdfs, readable, statisticsNumbers } from './results-view';
 import type { RunResult } from './worker-protocol';
 
@@ -46,26 +46,7 @@ export function renderComparison(parent: HTMLElement, a: RunResult, b: RunResult
     ];
   });
   const charts = element('div', { class: 'charts' });
-  parent.replaceChildren(
-    element(
-      'table',
-      { class: 'metrics' },
-      element(
-        'thead',
-        {},
-        element(
-          'tr',
-          {},
-          element('th', {}, 'metric'),
-          element('th', {}, 'A'),
-          element('th', {}, 'B'),
-          element('th', {}, 'B / A'),
-        ),
-      ),
-      element('tbody', {}, ...rows),
-    ),
-    charts,
-  );
+  parent.replaceChildren(dataTable(['metric', 'A', 'B', 'B / A'], rows), charts);
   drawLatencyCdfs(charts, [
     { label: 'A', result: a },
     { label: 'B', result: b },

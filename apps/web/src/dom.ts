@@ -22,3 +22,17 @@ export function byId(id: string): HTMLElement {
   if (node === null) throw new Error(`the page has no #${id}`);
   return node;
 }
+
+/** A `table.metrics` with one header row of `headers` and the given body rows. */
+export function dataTable(
+  headers: readonly string[],
+  rows: readonly HTMLTableRowElement[],
+  attributes: Attributes = {},
+): HTMLTableElement {
+  return element(
+    'table',
+    { class: 'metrics', ...attributes },
+    element('thead', {}, element('tr', {}, ...headers.map((header) => element('th', {}, header)))),
+    element('tbody', {}, ...rows),
+  );
+}

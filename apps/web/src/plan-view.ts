@@ -1,6 +1,6 @@
 import { describeCandidate, type PlanResult } from '@sim/engine';
 import { drawChart } from './charts';
-import { element } from './dom';
+import { dataTable, element } from './dom';
 
 /** Renders a capacity plan: the deployments meeting the SLOs at the target rate, cheapest first, and the cost/latency Pareto chart. */
 export function renderPlan(parent: HTMLElement, result: PlanResult): void {
@@ -20,51 +20,30 @@ export function renderPlan(parent: HTMLElement, result: PlanResult): void {
   const priced = result.rows.every((row) => Number.isFinite(row.costPerHour));
   const x = (row: PlanResult['rows'][number]) => (priced ? row.costPerHour : row.totalGpus);
   const charts = element('div', { class: 'charts' });
-  const table = element(
-    'table',
-    { class: 'metrics', 'data-testid': 'plan-table' },
-    element(
-      'thead',
-      {},
+  const table = dataTable(
+    ['deployment', 'GPUs', '$/hour', '$/M output tokens', 'p99 TTFT (s)', 'p99 TPOT (s)', 'Pareto'],
+    result.rows.map((row) =>
       element(
         'tr',
         {},
-        ...[
-          'deployment',
-          'GPUs',
-          '$/hour',
-          '$/M output tokens',
-          'p99 TTFT (s)',
-          'p99 TPOT (s)',
-          'Pareto',
-        ].map((title) => element('th', {}, title)),
-      ),
-    ),
-    element(
-      'tbody',
-      {},
-      ...result.rows.map((row) =>
         element(
-          'tr',
-          {},
-          element(
-            'th',
-            { scope: 'row' },
-            `${describeCandidate(row.evaluation.candidate)} ×${row.evaluation.replicas}`,
-          ),
-          element('td', {}, String(row.totalGpus)),
-          element('td', {}, Number.isFinite(row.costPerHour) ? row.costPerHour.toFixed(2) : '–'),
-          element(
-            'td',
-            {},
-            Number.isFinite(row.costPerMillionOutputTokens) ? row.costPerMillionOutputTokens.toFixed(3) : '–',
-          ),
-          element('td', {}, row.evaluation.ttftP99AtTargetS.toPrecision(3)),
-          element('td', {}, row.evaluation.tpotP99AtTargetS.toPrecision(3)),
-          element('td', {}, row.pareto ? 'yes' : ''),
+          'th',
+          { scope: 'row' },
+          `${describeCandidate(row.evaluation.candidate)} ×${row.evaluation.replicas}`,
         ),
+        element('td', {}, String(row.totalGpus)),
+        element('td', {}, Number.isFinite(row.costPerHour) ? row.costPerHour.toFixed(2) : '–'),
+        element(
+          'td',
+          {},
+          Number.isFinite(row.costPerMillionOutputTokens) ? row.costPerMillionOutputTokens.toFixed(3) : '–',
+        ),
+        element('td', {}, row.evaluation.ttftP99AtTargetS.toPrecision(3)),
+        element('td', {}, row.evaluation.tpotP99AtTargetS.toPrecision(3)),
+        element('td', {}, row.pareto ? 'yes' : ''),
       ),
     ),
+    { 'data-testid': 'plan-table' },
   );
   parent.replaceChildren(charts, table);
   const frontier = result.rows.filter((row) => row.pareto).sort((a, b) => x(a) - x(b));

@@ -1,7 +1,7 @@
 import type { CdfPoints, SimulationStatistics } from '@sim/engine';
 import { drawChart } from './charts';
 import { isJsonObject } from './config-path';
-import { element } from './dom';
+import { dataTable, element } from './dom';
 import type { RunResult } from './worker-protocol';
 
 /** Every number in the statistics with its dotted path (`firstTokenLatency.p95`), arrays left out. */
@@ -51,22 +51,7 @@ function metricsTable(numbers: readonly [string, number][]): HTMLElement {
       element('td', {}, readable(path, value)),
     ),
   );
-  return element(
-    'table',
-    { class: 'metrics' },
-    element(
-      'thead',
-      {},
-      element(
-        'tr',
-        {},
-        element('th', {}, 'statistic'),
-        element('th', {}, 'value'),
-        element('th', {}, 'reading'),
-      ),
-    ),
-    element('tbody', {}, ...rows),
-  );
+  return dataTable(['statistic', 'value', 'reading'], rows);
 }
 
 function headlineCards(numbers: ReadonlyMap<string, number>): HTMLElement {

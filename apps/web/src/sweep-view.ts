@@ -1,6 +1,6 @@
 import type { SimulationStatistics } from '@sim/engine';
 import { drawChart } from './charts';
-import { element } from './dom';
+import { dataTable, element } from './dom';
 import type { SweepPoint } from './worker-protocol';
 
 const METRICS: readonly [title: string, value: (statistics: SimulationStatistics) => number][] = [
@@ -23,24 +23,14 @@ export function renderSweep(parent: HTMLElement, path: string, points: readonly 
   const numeric = points.every((point) => typeof point.value === 'number');
   const xs = points.map((point, index) => (typeof point.value === 'number' ? point.value : index));
   const charts = element('div', { class: 'charts' });
-  const table = element(
-    'table',
-    { class: 'metrics' },
-    element(
-      'thead',
-      {},
-      element('tr', {}, element('th', {}, path), ...METRICS.map(([title]) => element('th', {}, title))),
-    ),
-    element(
-      'tbody',
-      {},
-      ...points.map((point) =>
-        element(
-          'tr',
-          {},
-          element('th', { scope: 'row' }, String(point.value)),
-          ...METRICS.map(([, value]) => element('td', {}, value(point.statistics).toPrecision(4))),
-        ),
+  const table = dataTable(
+    [path, ...METRICS.map(([title]) => title)],
+    points.map((point) =>
+      element(
+        'tr',
+        {},
+        element('th', { scope: 'row' }, String(point.value)),
+        ...METRICS.map(([, value]) => element('td', {}, value(point.statistics).toPrecision(4))),
       ),
     ),
   );

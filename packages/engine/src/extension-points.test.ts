@@ -11,6 +11,7 @@ import {
   type SimulatorConfig,
 } from '@sim/engine';
 import { ContinuousPolicy, registerPolicy } from '@sim/scheduler';
+import { thrownBy } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
 
 /*
@@ -41,15 +42,8 @@ const base: SimulatorConfig = {
   drain: true,
 };
 
-function configError(config: SimulatorConfig): ConfigError {
-  try {
-    new LLMInferenceSimulator(config).run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (config: SimulatorConfig) =>
+  thrownBy(ConfigError, () => new LLMInferenceSimulator(config).run());
 
 describe('a batching policy registered from outside @sim/scheduler', () => {
   it('is selected by schedulerSpec.batchingType and changes the result', () => {

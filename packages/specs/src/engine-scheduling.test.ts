@@ -5,17 +5,10 @@ import {
   registerEngineScheduling,
   resolveConfig,
 } from '@sim/specs';
+import { thrownBy } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
 
-function configError(config: Record<string, unknown>): ConfigError {
-  try {
-    resolveConfig(config);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (config: Record<string, unknown>) => thrownBy(ConfigError, () => resolveConfig(config));
 
 describe('engine profile names and their scheduler defaults', () => {
   it('gives each built-in profile the batching defaults of its engine', () => {

@@ -6,17 +6,10 @@ import {
   registerName,
   resolveConfig,
 } from '@sim/specs';
+import { thrownBy } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
 
-function configError(config: Record<string, unknown>): ConfigError {
-  try {
-    resolveConfig(config);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (config: Record<string, unknown>) => thrownBy(ConfigError, () => resolveConfig(config));
 
 describe('registered names (schedulerSpec.batchingType, parallelismSpec.router)', () => {
   it('keeps the message for an unknown name with no close match', () => {

@@ -2,3 +2,4 @@ export { type BrowserBundle, bundleForBrowser, isNodeBuiltin, runInWebContext } 
 export { dataPath } from './data';
 export { quickstartBasicConfig } from './quickstart-config';
 export { repoRoot } from './repo-root';
+export { thrownBy } from './thrown-by';

@@ -1,5 +1,7 @@
+import { mergeConfig } from './config-path';
 import { dataTable, element } from './dom';
 import { drawLatencyCdfs, readable, statisticsNumbers } from './results-view';
+import { jsonObjectOf, panel, type TaskRunner } from './task-runner';
 import type { RunResult } from './worker-protocol';
 
 /** The metrics compared side by side (dotted statistics paths). */
@@ -51,4 +53,35 @@ export function renderComparison(parent: HTMLElement, a: RunResult, b: RunResult
     { label: 'A', result: a },
     { label: 'B', result: b },
   ]);
+}
+
+/** The comparison panel: config B is the form's config (A) with JSON overrides; runs both and compares. */
+export function comparePanel(runner: TaskRunner): HTMLElement {
+  const overrides = element('textarea', {
+    rows: '5',
+    'data-testid': 'compare-overrides',
+    spellcheck: 'false',
+  });
+  overrides.value = JSON.stringify({ clusterSpec: { gpuSpec: { name: 'H100' } } }, null, 2);
+  const output = element('div', { class: 'panel-body', 'data-testid': 'compare-output' });
+  const button = runner.button('compare-run', 'Compare A and B', () => {
+    const changes = jsonObjectOf(runner, overrides.value, 'the B overrides');
+    if (changes === undefined) return;
+    void runner.run('comparison', output, async () => {
+      const config = runner.config();
+      const a = await runner.client.run(config, (fraction) => runner.onProgress(fraction / 2));
+      const b = await runner.client.run(mergeConfig(config, changes), (fraction) =>
+        runner.onProgress(0.5 + fraction / 2),
+      );
+      renderComparison(output, a, b);
+    });
+  });
+  return panel(
+    'compare',
+    'Compare',
+    element('p', { class: 'muted' }, 'B is the config on the left (A) with these overrides (JSON):'),
+    overrides,
+    element('div', { class: 'toolbar' }, button),
+    output,
+  );
 }

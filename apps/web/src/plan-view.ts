@@ -1,6 +1,7 @@
 import { describeCandidate, type PlanResult } from '@sim/engine';
 import { drawChart } from './charts';
 import { dataTable, element } from './dom';
+import { labelled, panel, type TaskRunner } from './task-runner';
 
 /** Renders a capacity plan: the deployments meeting the SLOs at the target rate, cheapest first, and the cost/latency Pareto chart. */
 export function renderPlan(parent: HTMLElement, result: PlanResult): void {
@@ -64,4 +65,48 @@ export function renderPlan(parent: HTMLElement, result: PlanResult): void {
       },
     ],
   });
+}
+
+/** The capacity-planner panel: the target rate, the SLOs and the GPUs to search. */
+export function planPanel(runner: TaskRunner): HTMLElement {
+  const input = (testId: string, value: string) =>
+    element('input', { type: 'text', value, 'data-testid': testId });
+  const targetRate = input('plan-target-rate', '4');
+  const ttft = input('plan-ttft', '2');
+  const tpot = input('plan-tpot', '0.1');
+  const gpus = input('plan-gpus', 'A100-80GB, H100');
+  const maxGpus = input('plan-max-gpus', '8');
+  const output = element('div', { class: 'panel-body', 'data-testid': 'plan-output' });
+  const button = runner.button('plan-run', 'Plan capacity', () => {
+    const tpotText = tpot.value.trim();
+    void runner.run('plan', output, async () => {
+      const result = await runner.client.plan(
+        runner.config(),
+        {
+          targetRate: Number(targetRate.value),
+          ttftP99S: Number(ttft.value),
+          ...(tpotText === '' ? {} : { tpotP99S: Number(tpotText) }),
+          gpus: gpus.value.split(/[\s,]+/).filter((gpu) => gpu !== ''),
+          maxGpus: Number(maxGpus.value),
+        },
+        runner.onProgress,
+      );
+      renderPlan(output, result);
+    });
+  });
+  return panel(
+    'plan',
+    'Capacity planner',
+    element(
+      'div',
+      { class: 'toolbar wrap' },
+      labelled('target req/s', targetRate),
+      labelled('p99 TTFT ≤ (s)', ttft),
+      labelled('p99 TPOT ≤ (s)', tpot),
+      labelled('GPUs', gpus),
+      labelled('max GPUs', maxGpus),
+      button,
+    ),
+    output,
+  );
 }

@@ -141,6 +141,25 @@ describe.skipIf(!browserAvailable())('the web playground (built site in Chromium
     expect(errors).toEqual([]);
   });
 
+  it('imports a YAML config (snake_case keys) into the form and the link, and exports JSON and YAML', async () => {
+    await page.goto(site.url);
+    await waitForRuns(page, 1);
+    await page.click('summary:has-text("Import / export")');
+    await page.fill('[data-testid="config-text"]', 'workload_spec:\n  arrival_rate: 7\nseed: 3\n');
+    await page.click('[data-testid="config-import"]');
+    await expect.poll(() => page.inputValue('[data-testid="field-workloadSpec.arrivalRate"]')).toBe('7');
+    expect(await page.inputValue('[data-testid="field-seed"]')).toBe('3');
+    expect(decodeURIComponent(new URL(page.url()).hash)).toContain('"arrivalRate":7');
+    await page.click('[data-testid="config-export-json"]');
+    expect(JSON.parse(await page.inputValue('[data-testid="config-text"]'))).toEqual({
+      workloadSpec: { arrivalRate: 7 },
+      seed: 3,
+    });
+    await page.click('[data-testid="config-export-yaml"]');
+    await expect.poll(() => page.inputValue('[data-testid="config-text"]')).toContain('arrivalRate: 7');
+    expect(errors).toEqual([]);
+  });
+
   it('escapes config strings from a link: a hostile model name is shown as text, never run as script', async () => {
     const config = {
       modelSpec: { name: hostile, nParams: 7e9, hiddenSize: 4096, nLayers: 32, nHeads: 32, ffnDim: 11008 },

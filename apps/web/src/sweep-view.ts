@@ -1,6 +1,8 @@
 import type { SimulationStatistics } from '@sim/engine';
 import { drawChart } from './charts';
+import type { ConfigField } from './config-fields';
 import { dataTable, element } from './dom';
+import { labelled, panel, type TaskRunner } from './task-runner';
 import type { SweepPoint } from './worker-protocol';
 
 const METRICS: readonly [title: string, value: (statistics: SimulationStatistics) => number][] = [
@@ -43,4 +45,47 @@ export function renderSweep(parent: HTMLElement, path: string, points: readonly 
       yLabel: title,
       series: [{ label: title, x: xs, y: points.map((point) => value(point.statistics)) }],
     });
+}
+
+/** Fields a sweep can vary: numbers, fixed choices, and preset names. */
+function isSweepable(field: ConfigField): boolean {
+  return (
+    field.kind === 'number' ||
+    field.kind === 'integer' ||
+    field.kind === 'choice' ||
+    field.path.endsWith('.name')
+  );
+}
+
+/** The sweep panel: one parameter, its values, and the metric-vs-parameter charts. */
+export function sweepPanel(runner: TaskRunner, fields: readonly ConfigField[]): HTMLElement {
+  const path = element(
+    'select',
+    { 'data-testid': 'sweep-path' },
+    ...fields.filter(isSweepable).map((field) => element('option', { value: field.path }, field.path)),
+  );
+  path.value = 'workloadSpec.arrivalRate';
+  const values = element('input', { type: 'text', 'data-testid': 'sweep-values', value: '1, 2, 4, 8' });
+  const output = element('div', { class: 'panel-body', 'data-testid': 'sweep-output' });
+  const button = runner.button('sweep-run', 'Run sweep', () => {
+    const swept = parseSweepValues(values.value);
+    if (swept.length === 0) {
+      runner.showProblem('give the sweep at least one value');
+      return;
+    }
+    void runner.run('sweep', output, async () => {
+      const points = await runner.client.sweep(
+        runner.config(),
+        { path: path.value, values: swept },
+        runner.onProgress,
+      );
+      renderSweep(output, path.value, points);
+    });
+  });
+  return panel(
+    'sweep',
+    'Sweep',
+    element('div', { class: 'toolbar' }, labelled('parameter', path), labelled('values', values), button),
+    output,
+  );
 }

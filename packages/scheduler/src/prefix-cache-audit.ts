@@ -1,5 +1,6 @@
 import { ANONYMOUS, type CacheEntries, OWN, OWN_STRIDE } from './cache-entries';
-import { type SharedKeys, sharedReferences } from './shared-keys';
+import type { Sequence } from './sequence';
+import { groupBlocksOf, promptBlocksOf, type SharedKeys, sharedReferences } from './shared-keys';
 
 /** Counts walked out of a `PrefixCache`'s structures by `audit` (for tests). */
 export interface PrefixCacheAudit {
@@ -20,7 +21,8 @@ export interface PrefixCacheAudit {
 /** A `PrefixCache`'s structures and running counts, as `auditPrefixCache` reads them. */
 export interface PrefixCacheState {
   readonly entries: CacheEntries;
-  readonly shared: readonly SharedKeys[];
+  /** The shared keys: the prefix groups', then the repeated prompts'. */
+  readonly shared: readonly [groups: SharedKeys, prompts: SharedKeys];
   /** Own-block key → entry. */
   readonly ownKeys: ReadonlyMap<number, number>;
   readonly used: number;
@@ -97,4 +99,31 @@ export function auditPrefixCache(state: PrefixCacheState): PrefixCacheAudit {
   if (state.used + evictable + releasedFree + state.neverUsed !== state.totalBlocks)
     throw new Error('prefix cache audit: referenced + evictable + free ≠ total');
   return { referencedCached, references, evictable, releasedFree, neverUsed: state.neverUsed, keys };
+}
+
+/**
+ * Reference count of the cached block with `sequence`'s key for block `index`: −1 when no such
+ * block is cached, 0 when cached and evictable (for tests).
+ */
+export function cachedReferenceCount(
+  state: PrefixCacheState,
+  blockSize: number,
+  sequence: Sequence,
+  index: number,
+): number {
+  const [groups, prompts] = state.shared;
+  const groupBlocks = groupBlocksOf(sequence, blockSize);
+  const shared =
+    index < groupBlocks
+      ? groups.ids[sequence.prefixGroup]
+      : index < promptBlocksOf(sequence, blockSize, groupBlocks)
+        ? prompts.ids[sequence.promptKey]
+        : null;
+  if (shared !== null) {
+    const entry = shared?.table[index];
+    if (shared === undefined || entry === undefined || entry < 0) return -1;
+    return sharedReferences(shared.holders, index);
+  }
+  const entry = state.ownKeys.get(sequence.id * OWN_STRIDE + index);
+  return entry === undefined ? -1 : (state.entries.refs[entry] ?? -1);
 }

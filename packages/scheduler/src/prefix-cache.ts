@@ -1,6 +1,11 @@
 import { BlockManager } from './block-manager';
 import { ANONYMOUS, CacheEntries, GROUP, OWN, OWN_STRIDE, PROMPT } from './cache-entries';
-import { auditPrefixCache, type PrefixCacheAudit } from './prefix-cache-audit';
+import {
+  auditPrefixCache,
+  cachedReferenceCount,
+  type PrefixCacheAudit,
+  type PrefixCacheState,
+} from './prefix-cache-audit';
 import type { Sequence } from './sequence';
 import {
   acquireRun,
@@ -9,7 +14,6 @@ import {
   releaseRun,
   type SharedKeys,
   sharedKeys,
-  sharedReferences,
   sharedRuns,
 } from './shared-keys';
 
@@ -265,28 +269,20 @@ export class PrefixCache extends BlockManager {
 
   /**
    * Reference count of the cached block with the sequence's key for block `index`: −1 when no such
-   * block is cached, 0 when cached and evictable.
+   * block is cached, 0 when cached and evictable (for tests).
    */
   referenceCount(sequence: Sequence, index: number): number {
-    const groupBlocks = groupBlocksOf(sequence, this.blockSize);
-    const shared =
-      index < groupBlocks
-        ? this.groups.ids[sequence.prefixGroup]
-        : index < promptBlocksOf(sequence, this.blockSize, groupBlocks)
-          ? this.prompts.ids[sequence.promptKey]
-          : null;
-    if (shared !== null) {
-      const entry = shared?.table[index];
-      if (shared === undefined || entry === undefined || entry < 0) return -1;
-      return sharedReferences(shared.holders, index);
-    }
-    const entry = this.ownKeys.get(sequence.id * OWN_STRIDE + index);
-    return entry === undefined ? -1 : (this.entries.refs[entry] ?? -1);
+    return cachedReferenceCount(this.state(), this.blockSize, sequence, index);
   }
 
   /** Walks every structure and checks it against the running counts (O(total blocks); for tests). */
   audit(): PrefixCacheAudit {
-    return auditPrefixCache({
+    return auditPrefixCache(this.state());
+  }
+
+  /** The structures and running counts, as the audit reads them. */
+  private state(): PrefixCacheState {
+    return {
       entries: this.entries,
       shared: [this.groups, this.prompts],
       ownKeys: this.ownKeys,
@@ -295,7 +291,7 @@ export class PrefixCache extends BlockManager {
       releasedFree: this.releasedFree,
       neverUsed: this.neverUsed,
       totalBlocks: this.totalBlocks,
-    });
+    };
   }
 
   /** End of the run of `id`'s blocks cached from `start` up to `end` (the referenced ones first). */

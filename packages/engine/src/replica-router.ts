@@ -1,5 +1,7 @@
 import type { BatchingPolicy } from '@sim/scheduler';
 import { type RouterPolicy, registerName } from '@sim/specs';
+import { PrefixAffinity } from './prefix-affinity-router';
+import type { RandomSource } from './random-streams';
 
 /** What a router sees of one data-parallel replica. */
 export interface RoutedReplica {
@@ -9,11 +11,33 @@ export interface RoutedReplica {
   readonly engines: readonly { readonly policy: BatchingPolicy }[];
 }
 
+/** What a router knows of the request it routes (what a real router sees: its prompt's shape). */
+export interface RoutedRequest {
+  readonly id: number;
+  /** Prompt length, in tokens. */
+  readonly inputTokens: number;
+  /** Its shared-prefix group (`workloadSpec.prefixSharing`), or −1. */
+  readonly prefixGroup: number;
+  /** Leading prompt tokens shared with the rest of its group (0 without a group). */
+  readonly sharedPrefixTokens: number;
+  /** Requests with the same key ≥ 0 have identical prompts; −1 for a prompt of its own. */
+  readonly promptKey: number;
+}
+
+/** What a router may use besides the replicas: the run's seeded routing stream (never Math.random). */
+export interface RouterContext {
+  readonly random: RandomSource;
+}
+
 /**
  * Picks the replica for the next request: returns an index into `replicas`. Called only when there
- * are at least two replicas.
+ * are at least two replicas. Routers that need neither the request nor randomness may ignore them.
  */
-export type Router = (replicas: readonly RoutedReplica[]) => number;
+export type Router = (
+  replicas: readonly RoutedReplica[],
+  request: RoutedRequest,
+  context: RouterContext,
+) => number;
 
 /** Builds a run's router (once per run, so a router may keep state, like round robin's counter). */
 export type RouterFactory = () => Router;
@@ -47,6 +71,23 @@ function leastKv(replicas: readonly RoutedReplica[]): number {
   return best;
 }
 
+/**
+ * Power of two choices (Mitzenmacher): two distinct replicas drawn at random, the one with fewer
+ * requests in flight (the first drawn on a tie). Nearly as balanced as least-outstanding while
+ * looking at only two replicas, as routers in front of many replicas do.
+ */
+function powerOfTwo(
+  replicas: readonly RoutedReplica[],
+  _request: RoutedRequest,
+  context: RouterContext,
+): number {
+  const count = replicas.length;
+  const first = Math.floor(context.random() * count);
+  const second = (first + 1 + Math.floor(context.random() * (count - 1))) % count;
+  const outstanding = (index: number) => replicas[index]?.outstanding ?? Number.POSITIVE_INFINITY;
+  return outstanding(second) < outstanding(first) ? second : first;
+}
+
 const routers = new Map<string, RouterFactory>([
   [
     'round-robin',
@@ -57,6 +98,14 @@ const routers = new Map<string, RouterFactory>([
   ],
   ['least-outstanding', () => leastOutstanding],
   ['least-kv', () => leastKv],
+  ['power-of-two', () => powerOfTwo],
+  [
+    'prefix-affinity',
+    () => {
+      const affinity = new PrefixAffinity();
+      return (replicas, request) => affinity.route(replicas, request, leastOutstanding(replicas));
+    },
+  ],
 ]);
 
 /**
@@ -77,25 +126,30 @@ export function routerNames(): string[] {
 /**
  * Picks the data-parallel replica a new request goes to (`parallelismSpec.router`): a registered
  * router — built in: `round-robin`, `least-outstanding` (fewest requests in flight), `least-kv`
- * (fewest KV blocks in use plus waiting requests). With one replica the router is not asked.
+ * (fewest KV blocks in use plus waiting requests), `power-of-two` (the less loaded of two random
+ * replicas), `prefix-affinity` (the replica that served this request's prefix, unless it is short
+ * or that replica is overloaded). With one replica the router is not asked.
  */
 export class ReplicaRouter {
   private readonly name: RouterPolicy;
   private readonly route: Router;
+  private readonly context: RouterContext;
 
-  constructor(name: RouterPolicy) {
+  /** `random`: the run's routing stream. */
+  constructor(name: RouterPolicy, random: RandomSource) {
     const factory = routers.get(name);
     if (factory === undefined)
       throw new Error(`no replica router named "${name}" (registered: ${routerNames().join(', ')})`);
     this.name = name;
     this.route = factory();
+    this.context = { random };
   }
 
-  /** The index of the replica for the next request. */
-  pick(replicas: readonly RoutedReplica[]): number {
+  /** The index of the replica for `request`. */
+  pick(replicas: readonly RoutedReplica[], request: RoutedRequest): number {
     const count = replicas.length;
     if (count === 1) return 0;
-    const index = this.route(replicas);
+    const index = this.route(replicas, request, this.context);
     if (!Number.isInteger(index) || index < 0 || index >= count)
       throw new RangeError(
         `router "${this.name}" picked replica ${index}; it must return an index from 0 to ${count - 1}`,

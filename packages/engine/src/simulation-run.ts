@@ -98,7 +98,7 @@ export class SimulationRun {
             (id) => this.ledger.hasLeft(id),
             (time, sequence, engine) => this.queue.push(time, TIMEOUT, { kind: TIMEOUT, sequence, engine }),
           );
-    this.router = new ReplicaRouter(config.parallelismSpec.router);
+    this.router = new ReplicaRouter(config.parallelismSpec.router, this.streams.routing);
     checkRunSize({
       config,
       perf: this.perf,
@@ -251,7 +251,7 @@ export class SimulationRun {
       this.afterRequestLeaves(id, arrival.time);
       return;
     }
-    const replicaIndex = this.router.pick(this.replicas);
+    const replicaIndex = this.router.pick(this.replicas, sequence);
     const replica = this.replicaAt(replicaIndex);
     replica.outstanding++;
     this.ledger.route(id, replicaIndex);

@@ -17,7 +17,13 @@ export type RegistrableField = 'batchingType' | 'router' | 'arrivalProcess' | 'e
 export const BUILT_IN_BATCHING_TYPES = ['static', 'dynamic', 'continuous'] as const;
 
 /** The replica routers built into @sim/engine. */
-export const BUILT_IN_ROUTERS = ['round-robin', 'least-outstanding', 'least-kv'] as const;
+export const BUILT_IN_ROUTERS = [
+  'round-robin',
+  'least-outstanding',
+  'least-kv',
+  'power-of-two',
+  'prefix-affinity',
+] as const;
 
 /** The arrival processes built into @sim/engine's workload generator. */
 export const BUILT_IN_ARRIVAL_PROCESSES = [

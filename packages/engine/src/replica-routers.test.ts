@@ -1,0 +1,98 @@
+import { LLMInferenceSimulator, registerRouter, type SimulatorConfig } from '@sim/engine';
+import { describe, expect, it } from 'vitest';
+
+/** Four llama-2-7b replicas on one 4-GPU node. */
+const fourReplicas = (
+  router: string,
+  workload: NonNullable<SimulatorConfig['workloadSpec']>,
+): SimulatorConfig => ({
+  modelSpec: { name: 'llama-2-7b' },
+  clusterSpec: { gpuSpec: { name: 'A100-80GB' }, nGpusPerNode: 4 },
+  parallelismSpec: { dataParallelSize: 4, router },
+  workloadSpec: workload,
+  seed: 11,
+  drain: true,
+});
+
+function run(config: SimulatorConfig) {
+  const metrics = new LLMInferenceSimulator(config).run({ recordRequests: true });
+  const perReplica = [0, 0, 0, 0];
+  for (const record of metrics.requestRecords())
+    perReplica[record.replica] = (perReplica[record.replica] ?? 0) + 1;
+  return { statistics: metrics.computeStatistics(), perReplica };
+}
+
+// A router that ignores load (uniformly random, from the run's routing stream): the baseline the
+// power of two choices improves on.
+registerRouter(
+  'test-random',
+  () => (replicas, _request, context) => Math.floor(context.random() * replicas.length),
+);
+
+describe('power-of-two router', () => {
+  // Near the four replicas' capacity (3,000 requests at 30 req/s), where placement matters.
+  const workload = {
+    arrivalRate: 30,
+    numRequests: 3000,
+    avgInputLength: 512,
+    avgOutputLength: 256,
+    lengthDistribution: 'lognormal' as const,
+  };
+  const config = (router: string): SimulatorConfig => ({
+    ...fourReplicas(router, workload),
+    engineProfile: 'vllm-v0',
+  });
+
+  it('balances load far better than random placement: a much lower TTFT tail', () => {
+    const random = run(config('test-random')).statistics;
+    const two = run(config('power-of-two')).statistics;
+    expect(two.completedRequests + two.rejectedRequests).toBe(3000);
+    // Random placement lets queues build on unlucky replicas (measured: p99 TTFT 3.3 s against 0.24 s).
+    expect(two.firstTokenLatency.p99).toBeLessThan(0.5 * random.firstTokenLatency.p99);
+    expect(two.endToEndLatency.p99).toBeLessThan(random.endToEndLatency.p99);
+  });
+
+  it('draws from the seeded routing stream: the same seed gives the same run, another seed another', () => {
+    const first = run(config('power-of-two'));
+    const again = run(config('power-of-two'));
+    expect(again).toEqual(first);
+    const other = run({ ...config('power-of-two'), seed: 12 });
+    expect(other.perReplica).not.toEqual(first.perReplica);
+  });
+});
+
+describe('prefix-affinity router', () => {
+  // 64 system prompts of 2,048 tokens shared by groups of users, each request's own 512 tokens
+  // after it: 131k prefix tokens, more than one replica's KV cache (about 119k tokens), a quarter
+  // of them fits easily.
+  const shared = {
+    arrivalRate: 16,
+    numRequests: 2000,
+    avgInputLength: 2560,
+    avgOutputLength: 64,
+    prefixSharing: { groups: 64, prefixLength: 2048 },
+  };
+
+  it('keeps each shared prefix on one replica: a higher prefix-cache hit rate and lower TTFT than round-robin', () => {
+    const roundRobin = run(fourReplicas('round-robin', shared)).statistics;
+    const affinity = run(fourReplicas('prefix-affinity', shared));
+    expect(affinity.statistics.completedRequests).toBe(2000);
+    // Round-robin spreads every group over all four caches, which cannot hold them all: prefixes are
+    // evicted and computed again.
+    expect(affinity.statistics.prefixCacheHitRate).toBeGreaterThan(roundRobin.prefixCacheHitRate);
+    expect(affinity.statistics.firstTokenLatency.mean).toBeLessThan(roundRobin.firstTokenLatency.mean);
+    // Not everything on one replica: 64 groups over 4 replicas, each replica gets a real share.
+    for (const count of affinity.perReplica) expect(count).toBeGreaterThan(0.1 * 2000);
+  });
+
+  it('falls back to load when prefixes are short or absent (no shared prefix: it routes like least-outstanding)', () => {
+    const plain = { arrivalRate: 24, numRequests: 1000, avgInputLength: 512, avgOutputLength: 64 };
+    expect(run(fourReplicas('prefix-affinity', plain))).toEqual(
+      run(fourReplicas('least-outstanding', plain)),
+    );
+    const short = { ...shared, numRequests: 1000, prefixSharing: { groups: 4, prefixLength: 128 } };
+    expect(run(fourReplicas('prefix-affinity', short))).toEqual(
+      run(fourReplicas('least-outstanding', short)),
+    );
+  });
+});

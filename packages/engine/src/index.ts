@@ -87,6 +87,6 @@ export {
   SimulationRun,
 } from './simulation-run';
 export { type AsyncRunOptions, LLMInferenceSimulator } from './simulator';
-export type { SimulationStatistics, StageStatistics } from './statistics';
+export type { ReplicaStatistics, SimulationStatistics, StageStatistics } from './statistics';
 export type { TimeSeries } from './time-series';
 export { type Arrival, type RequestShape, stageBoundaries, WorkloadSource } from './workload-source';

@@ -96,3 +96,41 @@ describe('prefix-affinity router', () => {
     );
   });
 });
+
+describe('per-replica statistics and routing imbalance', () => {
+  const shared = {
+    arrivalRate: 16,
+    numRequests: 2000,
+    avgInputLength: 2560,
+    avgOutputLength: 64,
+    prefixSharing: { groups: 64, prefixLength: 2048 },
+  };
+
+  it('count what each replica was sent and hit in its own cache; imbalance is max over mean', () => {
+    const roundRobin = run(fourReplicas('round-robin', shared));
+    expect(roundRobin.statistics.replicas.map((replica) => replica.requests)).toEqual([500, 500, 500, 500]);
+    expect(roundRobin.statistics.routingImbalance).toBe(1);
+    const affinity = run(fourReplicas('prefix-affinity', shared));
+    expect(affinity.statistics.replicas.map((replica) => replica.requests)).toEqual(affinity.perReplica);
+    const mean = 2000 / 4;
+    expect(affinity.statistics.routingImbalance).toBeCloseTo(Math.max(...affinity.perReplica) / mean, 12);
+    // Each replica keeps its own groups: every one hits more than any round-robin replica does.
+    const bestRoundRobin = Math.max(
+      ...roundRobin.statistics.replicas.map((replica) => replica.prefixCacheHitRate),
+    );
+    for (const replica of affinity.statistics.replicas)
+      expect(replica.prefixCacheHitRate).toBeGreaterThan(bestRoundRobin);
+  });
+
+  it('one replica getting everything has imbalance R; a single replica has one entry and imbalance 1', () => {
+    registerRouter('test-first', () => () => 0);
+    const first = run(fourReplicas('test-first', { arrivalRate: 2, numRequests: 40 })).statistics;
+    expect(first.routingImbalance).toBe(4);
+    expect(first.replicas.map((replica) => replica.requests)).toEqual([40, 0, 0, 0]);
+    const single = new LLMInferenceSimulator({ workloadSpec: { numRequests: 20 }, drain: true })
+      .run()
+      .computeStatistics();
+    expect(single.replicas).toEqual([{ requests: 20, prefixCacheHitRate: single.prefixCacheHitRate }]);
+    expect(single.routingImbalance).toBe(1);
+  });
+});

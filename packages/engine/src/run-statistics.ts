@@ -1,6 +1,7 @@
 import { confidenceNotes, type RunDiagnosticsInput, runWarnings } from './run-diagnostics';
 import { hitRate, type StageTracker } from './stage-statistics';
-import type { SimulationStatistics } from './statistics';
+import type { ReplicaStatistics, SimulationStatistics } from './statistics';
+import type { Replica } from './virtual-engine';
 
 /** What the statistics are computed from: the diagnostics' inputs plus the per-stage tracker. */
 export interface RunStatisticsInput extends RunDiagnosticsInput {
@@ -10,6 +11,28 @@ export interface RunStatisticsInput extends RunDiagnosticsInput {
   readonly timeouts: boolean;
   /** Whether the run used a custom engine profile (RunOptions.engineProfile): no calibration-file notes. */
   readonly customProfile: boolean;
+  /** The data-parallel replicas' routing and prefix-cache counts. */
+  readonly replicaCounts: readonly Pick<Replica, 'routed' | 'promptTokens' | 'cachedPromptTokens'>[];
+}
+
+/** Each replica's requests and hit rate, and the routing imbalance max nᵣ / mean nᵣ (0 with no requests). */
+function replicaStatistics(replicas: RunStatisticsInput['replicaCounts']): {
+  routingImbalance: number;
+  replicas: ReplicaStatistics[];
+} {
+  let most = 0;
+  let total = 0;
+  for (const replica of replicas) {
+    most = Math.max(most, replica.routed);
+    total += replica.routed;
+  }
+  return {
+    routingImbalance: total > 0 ? most / (total / replicas.length) : 0,
+    replicas: replicas.map((replica) => ({
+      requests: replica.routed,
+      prefixCacheHitRate: hitRate(replica.cachedPromptTokens, replica.promptTokens),
+    })),
+  };
 }
 
 /** The run's statistics (docs/metrics.md has every definition): rates over the simulated duration T. */
@@ -56,6 +79,7 @@ export function runStatistics(run: RunStatisticsInput): SimulationStatistics {
       kvCapacityTokens: memory.kvCapacityTokens,
     },
     prefixCacheHitRate: hitRate(counts.cachedPromptTokens, counts.measuredPromptTokens),
+    ...replicaStatistics(run.replicaCounts),
     stages: run.stageTracker?.summarize(config.simulationDurationS, config.warmupS, timeouts) ?? [],
     warnings: runWarnings(run),
     confidence: confidenceNotes(config, perf, run.customProfile),

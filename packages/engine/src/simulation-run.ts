@@ -160,11 +160,8 @@ export class SimulationRun {
 
   private start(): void {
     const workload = this.config.workloadSpec;
-    if (workload.arrivalProcess === 'closed-loop') {
-      for (let client = 0; client < workload.concurrency; client++) this.scheduleClientRequest(client, 0);
-    } else {
-      this.scheduleNextArrival();
-    }
+    if (workload.arrivalProcess !== 'closed-loop') this.scheduleNextArrival();
+    else for (let client = 0; client < workload.concurrency; client++) this.scheduleClientRequest(client, 0);
   }
 
   private scheduleNextArrival(): void {
@@ -254,6 +251,7 @@ export class SimulationRun {
     const replicaIndex = this.router.pick(this.replicas, sequence);
     const replica = this.replicaAt(replicaIndex);
     replica.outstanding++;
+    replica.routed++;
     this.ledger.route(id, replicaIndex);
     const engine = leastLoadedEngine(replica);
     this.timeouts?.watch(sequence, engine);
@@ -377,6 +375,7 @@ export class SimulationRun {
       stageTracker: this.stageTracker,
       timeouts: this.timeouts !== undefined,
       customProfile: this.options.engineProfile !== undefined,
+      replicaCounts: this.replicas,
     });
     return new SimulationMetrics(this.config, statistics, series, this.records, this.trace);
   }

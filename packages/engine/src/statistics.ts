@@ -83,6 +83,14 @@ export interface SimulationStatistics {
    */
   readonly prefixCacheHitRate: number;
   /**
+   * Routing imbalance: the most requests routed to one data-parallel replica over the mean,
+   * max_r nᵣ / (Σ nᵣ / R). 1 is perfectly even (and the value with one replica); R means one
+   * replica got everything. 0 when no request arrived.
+   */
+  readonly routingImbalance: number;
+  /** Per data-parallel replica, in order (one entry without data parallelism). */
+  readonly replicas: readonly ReplicaStatistics[];
+  /**
    * Per load stage (`workloadSpec.stages`), in order; empty without stages. Each entry covers the
    * requests that arrived in that stage, wherever they finished (see {@link StageStatistics}).
    */
@@ -91,6 +99,14 @@ export interface SimulationStatistics {
   readonly warnings: readonly string[];
   /** Which parts of the prediction are extrapolated beyond the calibration data. */
   readonly confidence: readonly string[];
+}
+
+/** What one data-parallel replica served. */
+export interface ReplicaStatistics {
+  /** Requests the router sent to it (arrivals, not rejected). */
+  readonly requests: number;
+  /** As the overall `prefixCacheHitRate`, over the measured requests it served. */
+  readonly prefixCacheHitRate: number;
 }
 
 /**

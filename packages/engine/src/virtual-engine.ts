@@ -30,6 +30,10 @@ export interface Replica {
   readonly engines: VirtualEngine[];
   readonly stageFree: Float64Array;
   outstanding: number;
+  /** Requests routed to it; of its measured requests whose first prefill completed, prompt tokens and those served from its prefix cache. */
+  routed: number;
+  promptTokens: number;
+  cachedPromptTokens: number;
 }
 
 /** What the engine's listeners report to the run (besides the gaps they keep themselves). */
@@ -39,17 +43,29 @@ export interface EngineListeners {
   onPreempt(): void;
 }
 
-/** The scheduler listeners of one virtual engine: the run's, plus its inter-token gaps (per load stage too, with stages). */
+/** A measured request's prompt, at its first token, in its replica's prefix-cache counts (as RunCounters' overall ones). */
+function countPrompt(host: Replica, sequence: Sequence): void {
+  if (!sequence.measured) return;
+  host.promptTokens += sequence.inputTokens;
+  host.cachedPromptTokens += sequence.cachedPromptTokens;
+}
+
+/**
+ * The scheduler listeners of one virtual engine: the run's, plus its inter-token gaps (per load
+ * stage too, with stages) and its replica's prefix-cache counts.
+ */
 export function engineEvents(
   gaps: TokenGaps,
   stageGaps: StageTokenGaps | undefined,
   run: EngineListeners,
+  host: Replica,
 ): SchedulerEvents {
   if (stageGaps !== undefined)
     return {
       onFirstToken: (sequence, time) => {
         gaps.join(sequence, time);
         stageGaps.join(sequence, time);
+        countPrompt(host, sequence);
         run.onFirstToken(sequence, time);
       },
       onFinish: (sequence, time) => {
@@ -78,6 +94,7 @@ export function engineEvents(
   return {
     onFirstToken: (sequence, time) => {
       gaps.join(sequence, time);
+      countPrompt(host, sequence);
       run.onFirstToken(sequence, time);
     },
     onFinish: (sequence, time) => {
@@ -109,7 +126,14 @@ export function createReplicas(
   const stages = config.parallelismSpec.pipelineParallelSize;
   const replicas: Replica[] = [];
   for (let replica = 0; replica < config.parallelismSpec.dataParallelSize; replica++) {
-    const host: Replica = { engines: [], stageFree: new Float64Array(stages), outstanding: 0 };
+    const host: Replica = {
+      engines: [],
+      stageFree: new Float64Array(stages),
+      outstanding: 0,
+      routed: 0,
+      promptTokens: 0,
+      cachedPromptTokens: 0,
+    };
     for (let stage = 0; stage < stages; stage++) {
       const gaps = new TokenGaps(itl);
       const stageGaps = stageTracker === undefined ? undefined : new StageTokenGaps(stageTracker);
@@ -120,7 +144,7 @@ export function createReplicas(
         policy: createPolicy({ ...config.schedulerSpec, totalBlocks: blocksPerEngine }),
         gaps,
         stageGaps,
-        events: engineEvents(gaps, stageGaps, run),
+        events: engineEvents(gaps, stageGaps, run, host),
         busy: false,
         wakeAt: Number.NaN,
         pendingSampled: 0,

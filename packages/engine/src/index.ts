@@ -73,7 +73,9 @@ export type {
 export { createRandomStreams, type RandomSource, type RandomStreams } from './random-streams';
 export {
   type RoutedReplica,
+  type RoutedRequest,
   type Router,
+  type RouterContext,
   type RouterFactory,
   registerRouter,
   routerNames,

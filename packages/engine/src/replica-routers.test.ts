@@ -61,18 +61,18 @@ describe('power-of-two router', () => {
   });
 });
 
-describe('prefix-affinity router', () => {
-  // 64 system prompts of 2,048 tokens shared by groups of users, each request's own 512 tokens
-  // after it: 131k prefix tokens, more than one replica's KV cache (about 119k tokens), a quarter
-  // of them fits easily.
-  const shared = {
-    arrivalRate: 16,
-    numRequests: 2000,
-    avgInputLength: 2560,
-    avgOutputLength: 64,
-    prefixSharing: { groups: 64, prefixLength: 2048 },
-  };
+// 64 system prompts of 2,048 tokens shared by groups of users, each request's own 512 tokens after
+// it: 131k prefix tokens, more than one replica's KV cache (about 119k tokens); a quarter of them
+// fits easily.
+const shared = {
+  arrivalRate: 16,
+  numRequests: 2000,
+  avgInputLength: 2560,
+  avgOutputLength: 64,
+  prefixSharing: { groups: 64, prefixLength: 2048 },
+};
 
+describe('prefix-affinity router', () => {
   it('keeps each shared prefix on one replica: a higher prefix-cache hit rate and lower TTFT than round-robin', () => {
     const roundRobin = run(fourReplicas('round-robin', shared)).statistics;
     const affinity = run(fourReplicas('prefix-affinity', shared));
@@ -98,14 +98,6 @@ describe('prefix-affinity router', () => {
 });
 
 describe('per-replica statistics and routing imbalance', () => {
-  const shared = {
-    arrivalRate: 16,
-    numRequests: 2000,
-    avgInputLength: 2560,
-    avgOutputLength: 64,
-    prefixSharing: { groups: 64, prefixLength: 2048 },
-  };
-
   it('count what each replica was sent and hit in its own cache; imbalance is max over mean', () => {
     const roundRobin = run(fourReplicas('round-robin', shared));
     expect(roundRobin.statistics.replicas.map((replica) => replica.requests)).toEqual([500, 500, 500, 500]);

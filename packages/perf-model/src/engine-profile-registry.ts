@@ -1,6 +1,7 @@
 import {
   type EngineProfileName,
   type EngineScheduling,
+  PREFILL_FIRST_SCHEDULING,
   registerEngineScheduling,
   registeredNames,
 } from '@sim/specs';
@@ -25,7 +26,7 @@ const registered = new Map<string, EngineProfile>(Object.entries(ENGINE_PROFILES
  */
 export function registerEngineProfile(
   profile: EngineProfile,
-  scheduling: EngineScheduling = { iterations: 'prefill-first', prefixCaching: false },
+  scheduling: EngineScheduling = PREFILL_FIRST_SCHEDULING,
 ): void {
   registerEngineScheduling(profile.name, scheduling);
   registered.set(profile.name, profile);

@@ -21,14 +21,20 @@ export interface EngineScheduling {
   readonly prefixCaching: boolean;
 }
 
+/** vLLM v0's defaults, and those of any engine that does not say otherwise: prefill-first iterations, no prefix caching. */
+export const PREFILL_FIRST_SCHEDULING: EngineScheduling = {
+  iterations: 'prefill-first',
+  prefixCaching: false,
+};
+
 /** The scheduler defaults of the built-in engine profiles. */
 export const BUILT_IN_ENGINE_SCHEDULING: Readonly<Record<BuiltInEngineProfileName, EngineScheduling>> = {
   vllm: { iterations: 'chunked-prefill', prefixCaching: true },
-  'vllm-v0': { iterations: 'prefill-first', prefixCaching: false },
+  'vllm-v0': PREFILL_FIRST_SCHEDULING,
   trtllm: { iterations: 'in-flight', prefixCaching: false },
   sglang: { iterations: 'chunked-prefill', prefixCaching: true },
-  'gpt-fast': { iterations: 'prefill-first', prefixCaching: false },
-  ideal: { iterations: 'prefill-first', prefixCaching: false },
+  'gpt-fast': PREFILL_FIRST_SCHEDULING,
+  ideal: PREFILL_FIRST_SCHEDULING,
 };
 
 const registered = new Map<string, EngineScheduling>(Object.entries(BUILT_IN_ENGINE_SCHEDULING));
@@ -49,5 +55,5 @@ export function registerEngineScheduling(name: string, scheduling: EngineSchedul
 
 /** The scheduler defaults of an engine profile (`prefill-first`, no prefix caching for an unknown name). */
 export function engineScheduling(name: EngineProfileName): EngineScheduling {
-  return registered.get(name) ?? { iterations: 'prefill-first', prefixCaching: false };
+  return registered.get(name) ?? PREFILL_FIRST_SCHEDULING;
 }

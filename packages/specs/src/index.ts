@@ -23,6 +23,7 @@ export {
   type EngineScheduling,
   engineScheduling,
   type IterationStyle,
+  PREFILL_FIRST_SCHEDULING,
   registerEngineScheduling,
 } from './engine-scheduling';
 export {

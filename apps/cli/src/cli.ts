@@ -7,6 +7,7 @@ import {
   resolveConfig,
   SimError,
 } from '@sim/engine/node';
+import { errorMessage } from '@sim/specs';
 import Table from 'cli-table3';
 import { Command, CommanderError } from 'commander';
 import { CommandFailure } from './command-failure';
@@ -17,7 +18,7 @@ import { addRunCommand } from './commands/run-command';
 import { addSweepCommand } from './commands/sweep-command';
 import { InputError } from './input-error';
 import type { Io } from './io';
-import { errorMessage, isIndexable } from './json-value';
+import { isIndexable } from './json-value';
 
 /** Exit codes: 0 success, 2 bad input, 1 anything else. */
 export const EXIT_BAD_INPUT = 2;

@@ -1,6 +1,6 @@
-import { ConfigError, snakeToCamel } from '@sim/specs';
+import { ConfigError, errorMessage, snakeToCamel } from '@sim/specs';
 import { parse as parseYaml } from 'yaml';
-import { errorMessage, isIndexable } from './json-value';
+import { isIndexable } from './json-value';
 
 /**
  * Applies `path=value` to a config object: the path in camelCase or snake_case

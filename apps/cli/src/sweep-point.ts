@@ -4,7 +4,7 @@ import {
   type SimulationStatistics,
   type SimulatorConfig,
 } from '@sim/engine';
-import { errorMessage } from './json-value';
+import { errorMessage } from '@sim/specs';
 
 /** The outcome of one sweep point: statistics, or the error that stopped it (e.g. out of memory). */
 export type PointOutcome =

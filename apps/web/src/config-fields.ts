@@ -1,6 +1,6 @@
-import { gpuPresetNames, modelPresetNames } from '@sim/specs';
+import { gpuPresetNames, isJsonObject, modelPresetNames } from '@sim/specs';
 import configSchema from '@sim/specs/simulator-config.schema.json';
-import { isJsonObject, type JsonObject } from './config-path';
+import type { JsonObject } from './config-path';
 
 /** How a field is edited: a number, a yes/no, one of fixed choices, free text (with suggestions), or JSON. */
 export type FieldKind = 'number' | 'integer' | 'boolean' | 'choice' | 'text' | 'json';

@@ -1,4 +1,5 @@
-import { isJsonObject, type JsonObject, mergeConfig } from './config-path';
+import { isJsonObject } from '@sim/specs';
+import { type JsonObject, mergeConfig } from './config-path';
 
 const PREFIX = '#config=';
 

@@ -1,9 +1,7 @@
-/** A JSON object (what a config and its sections are). */
-export type JsonObject = { [key: string]: unknown };
+import { isJsonObject } from '@sim/specs';
 
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** A JSON object (what a config and its sections are). `isJsonObject` (@sim/specs) tells one. */
+export type JsonObject = { [key: string]: unknown };
 
 /** The value at a dotted path (`workloadSpec.arrivalRate`), or undefined. */
 export function getPath(config: JsonObject, path: string): unknown {

@@ -1,6 +1,6 @@
 import type { CdfPoints, SimulationStatistics } from '@sim/engine';
+import { groupDigits, isJsonObject } from '@sim/specs';
 import { drawChart } from './charts';
-import { isJsonObject } from './config-path';
 import { dataTable, element } from './dom';
 import type { RunResult } from './worker-protocol';
 
@@ -16,11 +16,6 @@ export function statisticsNumbers(statistics: SimulationStatistics): [path: stri
   return numbers;
 }
 
-/** An integer with digit grouping ("119,216"); not Intl, whose first use costs tens of milliseconds. */
-function grouped(value: number): string {
-  return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
 /** A short human reading of a metric (the exact number is shown beside it). */
 export function readable(path: string, value: number): string {
   const name = path.split('.')[0] ?? path;
@@ -31,7 +26,7 @@ export function readable(path: string, value: number): string {
   if (/Utilization|mfu|mbu|sloAttainment|HitRate/.test(name)) return `${(value * 100).toFixed(1)}%`;
   if (/PerSec/.test(name)) return `${value.toPrecision(4)} /s`;
   if (/Gb/.test(path)) return `${value.toPrecision(4)} GB`;
-  return Number.isInteger(value) ? grouped(value) : value.toPrecision(4);
+  return Number.isInteger(value) ? groupDigits(value) : value.toPrecision(4);
 }
 
 const HEADLINES: readonly [label: string, path: string][] = [
@@ -152,7 +147,7 @@ export function renderRun(
     element(
       'p',
       { class: 'muted' },
-      `Simulated ${statistics.simulatedDurationS.toPrecision(4)} s, ${grouped(statistics.completedRequests)} requests, in ${Math.round(result.elapsedMs)} ms.`,
+      `Simulated ${statistics.simulatedDurationS.toPrecision(4)} s, ${groupDigits(statistics.completedRequests)} requests, in ${Math.round(result.elapsedMs)} ms.`,
     ),
     ...notesList('Warnings', statistics.warnings, 'warnings'),
     ...notesList('Confidence', statistics.confidence, 'confidence'),
@@ -160,7 +155,7 @@ export function renderRun(
     element(
       'p',
       { 'data-testid': 'memory-plan' },
-      `weights ${memory.weightGbPerGpu.toFixed(2)} GB, KV cache ${memory.kvCacheGbPerGpu.toFixed(2)} GB (${grouped(memory.kvCapacityTokens)} tokens)`,
+      `weights ${memory.weightGbPerGpu.toFixed(2)} GB, KV cache ${memory.kvCacheGbPerGpu.toFixed(2)} GB (${groupDigits(memory.kvCapacityTokens)} tokens)`,
     ),
     element('h3', {}, 'Charts'),
     charts,

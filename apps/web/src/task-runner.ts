@@ -1,5 +1,6 @@
+import { isJsonObject } from '@sim/specs';
 import type { ConfigForm } from './config-form';
-import { isJsonObject, type JsonObject } from './config-path';
+import type { JsonObject } from './config-path';
 import { element } from './dom';
 import { type SimulationClient, TaskCancelled, TaskError } from './simulation-client';
 

@@ -1,4 +1,4 @@
-import { errorMessage, isJsonObject } from './json-value';
+import { errorMessage, isJsonObject } from '@sim/specs';
 import { MeasurementError } from './measurements';
 import type { MeasuredDistribution, MeasuredStage, StageMeasurements } from './stage-measurements';
 

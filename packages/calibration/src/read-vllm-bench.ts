@@ -1,4 +1,4 @@
-import { errorMessage, isJsonObject } from './json-value';
+import { errorMessage, isJsonObject } from '@sim/specs';
 import {
   type MeasuredRequest,
   MeasurementError,

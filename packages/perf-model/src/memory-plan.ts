@@ -5,7 +5,7 @@ import type {
   ResolvedParallelismSpec,
   ResolvedSchedulerSpec,
 } from '@sim/specs';
-import { DTYPE_BYTES } from '@sim/specs';
+import { DTYPE_BYTES, groupDigits } from '@sim/specs';
 import type { KvCacheSizing } from './engine-profiles';
 import { layerGeometry } from './layer-geometry';
 
@@ -63,12 +63,8 @@ export interface MemoryPlan {
 
 /** A size in binary gigabytes, as device memory is labelled (an "80 GB" GPU has 80 GiB). */
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-/**
- * An integer with en-US digit grouping ("119,216"), as `toLocaleString('en-US')` writes it, without
- * Intl: its first use loads locale data (~30 ms in Node, more in a browser worker), on every run's
- * path since the memory plan's verdict prints token counts.
- */
-const count = (value: number) => String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/** Token counts (integers) with digit grouping, without Intl (see groupDigits). */
+const count = groupDigits;
 
 /** The numbers of one layout, without the sentences. */
 interface MemoryBudget {

@@ -47,7 +47,9 @@ export {
   type MemoryType,
   type ResolvedGPUSpec,
 } from './gpu-spec';
+export { groupDigits } from './group-digits';
 export { configJsonSchema } from './json-schema';
+export { errorMessage, isJsonObject } from './json-value';
 export { deriveParamCount, isMoe, type ModelSpec, type ResolvedModelSpec } from './model-spec';
 export {
   BUILT_IN_ARRIVAL_PROCESSES,

@@ -1,6 +1,7 @@
 import {
   asUnvalidatedConfig,
   ConfigError,
+  createRandomStreams,
   enumerateCandidates,
   evaluateCandidate,
   LLMInferenceSimulator,
@@ -9,6 +10,7 @@ import {
   rankCandidates,
   SimError,
   type SimulatorConfig,
+  WorkloadSource,
 } from '@sim/engine';
 import { type JsonObject, setPath } from './config-path';
 import type {
@@ -47,8 +49,10 @@ async function run(
 ): Promise<RunResult> {
   const simulator = new LLMInferenceSimulator(simulatorConfig(config));
   const resolved = simulator.resolvedConfig();
-  const workload = resolved.workloadSpec;
-  const expected = workload.numRequests ?? workload.arrivalRate * resolved.simulationDurationS;
+  // The engine's own estimate of the run's requests (numRequests, or the open-loop arrivals over the
+  // duration, load stages included; NaN for a closed loop without numRequests: not recorded).
+  const source = new WorkloadSource(resolved, createRandomStreams(resolved.seed));
+  const expected = source.plannedRequests ?? source.expectedArrivals(resolved.simulationDurationS);
   const recordRequests = expected <= RECORD_LIMIT;
   const started = performance.now();
   const metrics = await simulator.runAsync({

@@ -1,7 +1,7 @@
 /**
  * `pnpm --filter @sim/web bench`: time from opening a link to the first result for the default
  * config, in headless Chromium against the built site on a local static server. Reports each of
- * seven fresh page loads (new browser context: no cache) and their median, after one discarded
+ * seven (or BENCH_RUNS) fresh page loads (new browser context: no cache) and their median, after one discarded
  * load (a user's browser is already running when they open a link; the first load after launching
  * Chromium also pays for Chromium's own start). The first result is the
  * page's `llm-sim:numbers-shown` mark (the run's statistics are in the page; its charts follow in
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { appRoot, openPlaygroundSite, waitForRuns } from '../test/playground-site';
 
-const RUNS = 7;
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const site = await openPlaygroundSite();
 try {
   const times: number[] = [];

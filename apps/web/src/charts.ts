@@ -1,5 +1,4 @@
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import type uPlot from 'uplot';
 import { element } from './dom';
 
 /** One line of a chart: its points (x ascending not required; they are sorted). */
@@ -38,12 +37,30 @@ export function alignSeries(series: readonly ChartSeries[]): [number[], ...(numb
   return [xs, ...columns];
 }
 
-/** Draws a chart into `parent` (a titled box with `data-chart` set to the title); returns the box. */
-export function drawChart(parent: HTMLElement, spec: ChartSpec, width = 520): HTMLElement {
+let chartLibrary: Promise<typeof uPlot> | undefined;
+
+/**
+ * The chart library (uPlot and its stylesheet), loaded on first use: neither the page nor the
+ * first result's numbers wait for it (loading it earlier, while the first run computes, takes CPU
+ * from the worker on a 2-core machine).
+ */
+function loadChartLibrary(): Promise<typeof uPlot> {
+  chartLibrary ??= Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(
+    ([library]) => library.default,
+  );
+  return chartLibrary;
+}
+
+/**
+ * Draws a chart into `parent`: appends a titled box (`data-chart` set to the title) at once and
+ * resolves with it when the chart is drawn in it.
+ */
+export async function drawChart(parent: HTMLElement, spec: ChartSpec, width = 520): Promise<HTMLElement> {
   const box = element('div', { class: 'chart', 'data-chart': spec.title });
   parent.append(box);
   const data = alignSeries(spec.series);
-  new uPlot(
+  const UPlot = await loadChartLibrary();
+  new UPlot(
     {
       title: spec.title,
       width,

@@ -29,7 +29,7 @@ export function ratio(a: number, b: number): string {
 }
 
 /** Renders two runs side by side: each metric of A and B, their ratio, and overlaid latency CDFs. */
-export function renderComparison(parent: HTMLElement, a: RunResult, b: RunResult): void {
+export function renderComparison(parent: HTMLElement, a: RunResult, b: RunResult): Promise<void> {
   const numbersA = new Map(statisticsNumbers(a.statistics));
   const numbersB = new Map(statisticsNumbers(b.statistics));
   const rows = COMPARED.flatMap((path) => {
@@ -49,7 +49,7 @@ export function renderComparison(parent: HTMLElement, a: RunResult, b: RunResult
   });
   const charts = element('div', { class: 'charts' });
   parent.replaceChildren(dataTable(['metric', 'A', 'B', 'B / A'], rows), charts);
-  drawLatencyCdfs(charts, [
+  return drawLatencyCdfs(charts, [
     { label: 'A', result: a },
     { label: 'B', result: b },
   ]);
@@ -73,7 +73,7 @@ export function comparePanel(runner: TaskRunner): HTMLElement {
       const b = await runner.client.run(mergeConfig(config, changes), (fraction) =>
         runner.onProgress(0.5 + fraction / 2),
       );
-      renderComparison(output, a, b);
+      await renderComparison(output, a, b);
     });
   });
   return panel(

@@ -1,11 +1,16 @@
+import { DEFAULT_CONFIG, readFragment } from './config-fragment';
 import { SimulationClient } from './simulation-client';
 
 /*
- * The page's entry: starts the simulation worker first, so its script loads and compiles on its
- * own thread while the rest of the page (the form, the views, the chart library, the styles) loads
- * and builds. (A stylesheet linked from the HTML would hold this script back until it loaded.)
+ * The page's entry: starts the simulation worker first and hands it the link's config at once, so
+ * the worker loads, compiles and runs it on its own thread while the rest of the page (the form, the
+ * views, the chart library, the styles) loads and builds. (A stylesheet linked from the HTML would
+ * hold this script back until it loaded.)
  */
 performance.mark('llm-sim:page-start');
-const client = new SimulationClient();
+const fragment = readFragment(location.hash);
+const client = new SimulationClient(
+  fragment.kind === 'invalid' ? undefined : fragment.kind === 'config' ? fragment.config : DEFAULT_CONFIG,
+);
 const { startPlayground } = await import('./playground-app');
-startPlayground(client);
+startPlayground(client, client.firstRun);

@@ -4,7 +4,7 @@ import { dataTable, element } from './dom';
 import { labelled, panel, type TaskRunner } from './task-runner';
 
 /** Renders a capacity plan: the deployments meeting the SLOs at the target rate, cheapest first, and the cost/latency Pareto chart. */
-export function renderPlan(parent: HTMLElement, result: PlanResult): void {
+export async function renderPlan(parent: HTMLElement, result: PlanResult): Promise<void> {
   if (result.rows.length === 0) {
     const closest = result.closest;
     parent.replaceChildren(
@@ -52,7 +52,7 @@ export function renderPlan(parent: HTMLElement, result: PlanResult): void {
   const best = new Map<number, number>();
   for (const row of result.rows)
     best.set(x(row), Math.min(best.get(x(row)) ?? Number.POSITIVE_INFINITY, row.evaluation.ttftP99AtTargetS));
-  drawChart(charts, {
+  await drawChart(charts, {
     title: `P99 TTFT at the target rate vs ${priced ? 'cost' : 'GPUs'}`,
     xLabel: priced ? '$ per hour' : 'GPUs',
     yLabel: 'p99 TTFT (s)',
@@ -91,7 +91,7 @@ export function planPanel(runner: TaskRunner): HTMLElement {
         },
         runner.onProgress,
       );
-      renderPlan(output, result);
+      await renderPlan(output, result);
     });
   });
   return panel(

@@ -7,7 +7,7 @@ import { type JsonObject, setPath } from './config-path';
 import { byId, element } from './dom';
 import { planPanel } from './plan-view';
 import { renderRun } from './results-view';
-import type { SimulationClient } from './simulation-client';
+import type { FirstRun, SimulationClient } from './simulation-client';
 import { sweepPanel } from './sweep-view';
 import { panel, TaskRunner } from './task-runner';
 
@@ -17,8 +17,11 @@ import { panel, TaskRunner } from './task-runner';
  * the capacity planner. Every string from a config or a link reaches the page as text, never HTML.
  */
 
-/** Builds the page around a started simulation worker, loads the link's config and runs it. */
-export function startPlayground(client: SimulationClient): void {
+/**
+ * Builds the page around a started simulation worker, loads the link's config and runs it: takes
+ * over `firstRun` when the worker is already running the link's config.
+ */
+export function startPlayground(client: SimulationClient, firstRun?: FirstRun): void {
   const sections = configSections();
   let config: JsonObject = DEFAULT_CONFIG;
   let completedRuns = 0;
@@ -38,9 +41,14 @@ export function startPlayground(client: SimulationClient): void {
   };
 
   const results = element('div', { class: 'panel-body', 'data-testid': 'results' });
+  let pendingFirstRun = firstRun;
   const runConfig = () =>
     runner.run('run', results, async () => {
-      const result = await client.run(config, runner.onProgress);
+      const started = pendingFirstRun;
+      pendingFirstRun = undefined;
+      const result = await (started !== undefined && sameConfig(started.config, config)
+        ? started.take(runner.onProgress)
+        : client.run(config, runner.onProgress));
       performance.mark('llm-sim:result-received');
       await renderRun(results, result, () => performance.mark('llm-sim:numbers-shown'));
       performance.mark('llm-sim:charts-drawn');
@@ -103,6 +111,10 @@ export function startPlayground(client: SimulationClient): void {
   };
   addEventListener('hashchange', loadFragment);
   loadFragment();
+}
+
+function sameConfig(a: JsonObject, b: JsonObject): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Import and export of the config as YAML or JSON (the YAML library loads on first use). */

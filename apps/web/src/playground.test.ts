@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  appRoot,
   browserAvailable,
   linkTo,
   openPlaygroundSite,
@@ -80,6 +82,14 @@ describe.skipIf(!browserAvailable())('the web playground (built site in Chromium
 
   afterAll(async () => {
     await site?.close();
+  });
+
+  it('ships at most 200 KiB of JavaScript (gzipped), the budget the README states', () => {
+    const assets = join(appRoot, 'dist', 'assets');
+    const scripts = readdirSync(assets).filter((file) => file.endsWith('.js'));
+    const gzipped = scripts.map((file) => gzipSync(readFileSync(join(assets, file)), { level: 9 }).length);
+    expect(scripts.length).toBeGreaterThan(1);
+    expect(gzipped.reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(200 * 1024);
   });
 
   it('runs the default config on opening and shows the numbers the CLI prints', async () => {

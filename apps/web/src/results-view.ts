@@ -97,10 +97,10 @@ function summaryCdf(summary: {
 }
 
 /** The latency CDFs of one or more labelled runs (exact when records were kept, else percentile points). */
-export function drawLatencyCdfs(
+export async function drawLatencyCdfs(
   parent: HTMLElement,
   runs: readonly { label: string; result: RunResult }[],
-): void {
+): Promise<void> {
   const pick = (result: RunResult, key: 'ttft' | 'tpot' | 'e2e'): CdfPoints => {
     if (result.cdfs !== undefined) return result.cdfs[key];
     const statistics = result.statistics;
@@ -112,20 +112,25 @@ export function drawLatencyCdfs(
           : statistics.endToEndLatency,
     );
   };
-  for (const [key, title] of [
-    ['ttft', 'Time to first token'],
-    ['tpot', 'Time per output token'],
-    ['e2e', 'End-to-end latency'],
-  ] as const)
-    drawChart(parent, {
-      title: `${title} (CDF)`,
-      xLabel: 'seconds',
-      yLabel: 'fraction of requests',
-      series: runs.map(({ label, result }) => {
-        const points = pick(result, key);
-        return { label, x: points.x, y: points.y };
+  await Promise.all(
+    (
+      [
+        ['ttft', 'Time to first token'],
+        ['tpot', 'Time per output token'],
+        ['e2e', 'End-to-end latency'],
+      ] as const
+    ).map(([key, title]) =>
+      drawChart(parent, {
+        title: `${title} (CDF)`,
+        xLabel: 'seconds',
+        yLabel: 'fraction of requests',
+        series: runs.map(({ label, result }) => {
+          const points = pick(result, key);
+          return { label, x: points.x, y: points.y };
+        }),
       }),
-    });
+    ),
+  );
 }
 
 /**
@@ -163,37 +168,38 @@ export function renderRun(
     metricsTable(numbers),
   );
   onNumbersShown();
-  return new Promise((resolve) =>
+  return new Promise((resolve, reject) =>
     requestAnimationFrame(() => {
-      drawRunCharts(charts, result);
-      resolve();
+      drawRunCharts(charts, result).then(resolve, reject);
     }),
   );
 }
 
 /** The charts of one run: latency CDFs, throughput, queue and batch, KV use over time. */
-function drawRunCharts(charts: HTMLElement, result: RunResult): void {
-  drawLatencyCdfs(charts, [{ label: 'run', result }]);
+async function drawRunCharts(charts: HTMLElement, result: RunResult): Promise<void> {
   const series = result.timeSeries;
-  drawChart(charts, {
-    title: 'Throughput over time',
-    xLabel: 'time (s)',
-    yLabel: 'output tokens/s',
-    series: [{ label: 'output tok/s', x: series.timeS, y: series.throughputTokensPerSec }],
-  });
-  drawChart(charts, {
-    title: 'Queue and batch over time',
-    xLabel: 'time (s)',
-    yLabel: 'requests',
-    series: [
-      { label: 'waiting', x: series.timeS, y: series.queueLength },
-      { label: 'batch size', x: series.timeS, y: series.batchSize },
-    ],
-  });
-  drawChart(charts, {
-    title: 'KV cache use over time',
-    xLabel: 'time (s)',
-    yLabel: '% of blocks',
-    series: [{ label: 'KV %', x: series.timeS, y: series.kvCacheUtilization.map((value) => value * 100) }],
-  });
+  await Promise.all([
+    drawLatencyCdfs(charts, [{ label: 'run', result }]),
+    drawChart(charts, {
+      title: 'Throughput over time',
+      xLabel: 'time (s)',
+      yLabel: 'output tokens/s',
+      series: [{ label: 'output tok/s', x: series.timeS, y: series.throughputTokensPerSec }],
+    }),
+    drawChart(charts, {
+      title: 'Queue and batch over time',
+      xLabel: 'time (s)',
+      yLabel: 'requests',
+      series: [
+        { label: 'waiting', x: series.timeS, y: series.queueLength },
+        { label: 'batch size', x: series.timeS, y: series.batchSize },
+      ],
+    }),
+    drawChart(charts, {
+      title: 'KV cache use over time',
+      xLabel: 'time (s)',
+      yLabel: '% of blocks',
+      series: [{ label: 'KV %', x: series.timeS, y: series.kvCacheUtilization.map((value) => value * 100) }],
+    }),
+  ]);
 }

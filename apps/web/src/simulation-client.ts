@@ -1,12 +1,15 @@
 import type { ConfigIssue, PlanResult } from '@sim/engine';
 import type { JsonObject } from './config-path';
-import type {
-  PlanSpec,
-  RunResult,
-  SweepPoint,
-  SweepSpec,
-  WorkerRequest,
-  WorkerResponse,
+import SimulationWorker from './simulation-worker?worker';
+import {
+  FIRST_REQUEST,
+  type PlanSpec,
+  type RunResult,
+  type SweepPoint,
+  type SweepSpec,
+  WORKER_NAME,
+  type WorkerRequest,
+  type WorkerResponse,
 } from './worker-protocol';
 
 /** A failed task: the worker's message, and the config's problems when it was invalid. */
@@ -27,6 +30,17 @@ export class TaskCancelled extends Error {
   }
 }
 
+/**
+ * A run started before the page was built (the link's config, sent to the worker as the page
+ * opens): the page takes it over once, with its own progress callback.
+ */
+export interface FirstRun {
+  /** The config it runs. */
+  readonly config: JsonObject;
+  /** Its result; `onProgress` receives its progress from now on. */
+  take(onProgress: (fraction: number) => void): Promise<RunResult>;
+}
+
 interface Pending {
   readonly resolve: (response: WorkerResponse) => void;
   readonly onProgress: (fraction: number) => void;
@@ -37,9 +51,18 @@ export class SimulationClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** The run of the config given to the constructor, started with the worker. */
+  readonly firstRun: FirstRun | undefined;
 
-  constructor() {
-    this.worker = new Worker(new URL('./simulation-worker.ts', import.meta.url), { type: 'module' });
+  /**
+   * Starts the simulation worker. With `firstConfig` the worker runs it as soon as its script has
+   * loaded: the request travels in the worker's name, so the run does not wait for the page's
+   * thread to pass it a message (a page busy building itself would hold that message back).
+   */
+  constructor(firstConfig?: JsonObject) {
+    const firstRequest: WorkerRequest | undefined =
+      firstConfig === undefined ? undefined : { kind: 'run', id: this.nextId++, config: firstConfig };
+    this.worker = new SimulationWorker({ name: workerName(firstRequest) });
     this.worker.addEventListener('message', (event: MessageEvent<WorkerResponse>) => {
       const response = event.data;
       if (response.kind === 'ready') {
@@ -54,6 +77,8 @@ export class SimulationClient {
         pending.resolve(response);
       }
     });
+    this.firstRun =
+      firstRequest?.kind === 'run' ? this.takeOver(firstRequest.config, firstRequest.id) : undefined;
   }
 
   /** Runs one config. */
@@ -61,6 +86,26 @@ export class SimulationClient {
     const response = await this.send({ kind: 'run', id: this.nextId++, config }, onProgress);
     if (response.kind === 'run-result') return response.result;
     throw failure(response);
+  }
+
+  /** The run `id` of `config`, already sent, for the page to take over when it is built. */
+  private takeOver(config: JsonObject, id: number): FirstRun {
+    let progress: (fraction: number) => void = () => {};
+    const result = new Promise<WorkerResponse>((resolve) =>
+      this.pending.set(id, { resolve, onProgress: (fraction) => progress(fraction) }),
+    ).then((response) => {
+      if (response.kind === 'run-result') return response.result;
+      throw failure(response);
+    });
+    // Handled here so that a failure before the page takes the run over is not reported as unhandled.
+    result.catch(() => {});
+    return {
+      config,
+      take(onProgress) {
+        progress = onProgress;
+        return result;
+      },
+    };
   }
 
   /** Runs a config once per value of one parameter. */
@@ -102,6 +147,11 @@ export class SimulationClient {
       this.worker.postMessage(request);
     });
   }
+}
+
+/** The worker's name: its first request, when there is one (read by the worker as it starts). */
+function workerName(request: WorkerRequest | undefined): string {
+  return request === undefined ? WORKER_NAME : `${WORKER_NAME}${FIRST_REQUEST}${JSON.stringify(request)}`;
 }
 
 function failure(response: WorkerResponse): Error {

@@ -13,13 +13,14 @@ import {
   WorkloadSource,
 } from '@sim/engine';
 import { type JsonObject, setPath } from './config-path';
-import type {
-  PlanSpec,
-  RunResult,
-  SweepPoint,
-  SweepSpec,
-  WorkerRequest,
-  WorkerResponse,
+import {
+  firstRequestOf,
+  type PlanSpec,
+  type RunResult,
+  type SweepPoint,
+  type SweepSpec,
+  type WorkerRequest,
+  type WorkerResponse,
 } from './worker-protocol';
 
 /*
@@ -146,3 +147,6 @@ addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
   else void handle(request);
 });
 post({ kind: 'ready', id: 0 });
+// The page's first run, given in the worker's name so that it starts without a message from the page.
+const firstRequest = firstRequestOf(self.name);
+if (firstRequest !== undefined && firstRequest.kind !== 'cancel') void handle(firstRequest);

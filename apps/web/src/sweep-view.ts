@@ -21,7 +21,11 @@ export function parseSweepValues(text: string): (number | string)[] {
 }
 
 /** Renders a sweep: metric-vs-parameter charts (numeric values) and a table of every point. */
-export function renderSweep(parent: HTMLElement, path: string, points: readonly SweepPoint[]): void {
+export async function renderSweep(
+  parent: HTMLElement,
+  path: string,
+  points: readonly SweepPoint[],
+): Promise<void> {
   const numeric = points.every((point) => typeof point.value === 'number');
   const xs = points.map((point, index) => (typeof point.value === 'number' ? point.value : index));
   const charts = element('div', { class: 'charts' });
@@ -38,13 +42,16 @@ export function renderSweep(parent: HTMLElement, path: string, points: readonly 
   );
   parent.replaceChildren(charts, table);
   const xLabel = numeric ? path : `${path} (${points.map((point) => String(point.value)).join(', ')})`;
-  for (const [title, value] of METRICS)
-    drawChart(charts, {
-      title: `${title} vs ${path}`,
-      xLabel,
-      yLabel: title,
-      series: [{ label: title, x: xs, y: points.map((point) => value(point.statistics)) }],
-    });
+  await Promise.all(
+    METRICS.map(([title, value]) =>
+      drawChart(charts, {
+        title: `${title} vs ${path}`,
+        xLabel,
+        yLabel: title,
+        series: [{ label: title, x: xs, y: points.map((point) => value(point.statistics)) }],
+      }),
+    ),
+  );
 }
 
 /** Fields a sweep can vary: numbers, fixed choices, and preset names. */
@@ -79,7 +86,7 @@ export function sweepPanel(runner: TaskRunner, fields: readonly ConfigField[]): 
         { path: path.value, values: swept },
         runner.onProgress,
       );
-      renderSweep(output, path.value, points);
+      await renderSweep(output, path.value, points);
     });
   });
   return panel(

@@ -64,3 +64,15 @@ export type WorkerResponse =
       readonly issues?: readonly ConfigIssue[];
     }
   | { readonly kind: 'cancelled'; readonly id: number };
+
+/** The simulation worker's name (its first request follows {@link FIRST_REQUEST} when the page has one). */
+export const WORKER_NAME = 'llm-sim simulation';
+/** Separates the worker's name from the JSON of the first request it is to run. */
+export const FIRST_REQUEST = ' first=';
+
+/** The first request the page put in the worker's name, if any. */
+export function firstRequestOf(workerName: string): WorkerRequest | undefined {
+  const start = workerName.indexOf(FIRST_REQUEST);
+  if (!workerName.startsWith(WORKER_NAME) || start < 0) return undefined;
+  return JSON.parse(workerName.slice(start + FIRST_REQUEST.length)) as WorkerRequest;
+}

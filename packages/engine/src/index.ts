@@ -55,12 +55,7 @@ export { type DistributionSummary, EMPTY_SUMMARY, LogHistogram, Samples } from '
 export { EventQueue } from './event-queue';
 export { type CdfPoints, cdfOf, type LatencyCdfs, latencyCdfs } from './latency-cdf';
 export { createLengthSampler, type LengthSampler } from './length-sampler';
-export {
-  asUnvalidatedConfig,
-  type ConfigTextOptions,
-  parseConfigRecord,
-  parseConfigText,
-} from './parse-config';
+export { type ConfigTextOptions, parseConfigRecord, parseConfigText } from './parse-config';
 export { candidateConfig, deploymentConfig, describeCandidate, enumerateCandidates } from './plan-candidates';
 export type {
   Candidate,
@@ -91,4 +86,5 @@ export {
 export { type AsyncRunOptions, LLMInferenceSimulator } from './simulator';
 export type { ReplicaStatistics, SimulationStatistics, StageStatistics } from './statistics';
 export type { TimeSeries } from './time-series';
+export { asUnvalidatedConfig } from './unvalidated-config';
 export { type Arrival, type RequestShape, stageBoundaries, WorkloadSource } from './workload-source';

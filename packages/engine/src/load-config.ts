@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, type SimulatorConfig } from '@sim/specs';
-import { asUnvalidatedConfig, isRecord, parseConfigRecord } from './parse-config';
+import { parseConfigRecord } from './parse-config';
+import { asUnvalidatedConfig, isRecord } from './unvalidated-config';
 
 /**
  * Reads a JSON or YAML config file (`.json` is JSON, anything else YAML, which reads JSON too) and

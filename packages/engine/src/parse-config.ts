@@ -1,5 +1,6 @@
 import { ConfigError, camelizeKeys, type SimulatorConfig } from '@sim/specs';
 import { parse as parseYaml } from 'yaml';
+import { asUnvalidatedConfig, isRecord } from './unvalidated-config';
 
 /** How a config's text is written, and where it came from (for error messages). */
 export interface ConfigTextOptions {
@@ -17,19 +18,6 @@ export interface ConfigTextOptions {
  */
 export function parseConfigText(text: string, options: ConfigTextOptions = {}): SimulatorConfig {
   return asUnvalidatedConfig(parseConfigRecord(text, options));
-}
-
-/**
- * A parsed, not yet validated config, typed as the config it claims to be: `resolveConfig` (which
- * every run calls) checks every field. The one place the engine takes a parsed document on trust.
- */
-export function asUnvalidatedConfig(record: Record<string, unknown>): SimulatorConfig {
-  return record as SimulatorConfig;
-}
-
-/** Whether a parsed value is a plain object (a mapping). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** {@link parseConfigText}'s document as a plain camelCased object, before it is taken as a config. */

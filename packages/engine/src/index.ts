@@ -87,4 +87,5 @@ export { type AsyncRunOptions, LLMInferenceSimulator } from './simulator';
 export type { ReplicaStatistics, SimulationStatistics, StageStatistics } from './statistics';
 export type { TimeSeries } from './time-series';
 export { asUnvalidatedConfig } from './unvalidated-config';
+export type { SessionStatistics } from './session-tracker';
 export { type Arrival, type RequestShape, stageBoundaries, WorkloadSource } from './workload-source';

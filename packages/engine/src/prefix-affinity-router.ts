@@ -13,7 +13,7 @@ const OVERLOAD_SLACK = 4;
 
 /**
  * The `prefix-affinity` router's own view of where prefixes are cached: the replica it last sent
- * each shared-prefix group and each repeated prompt to. A real router knows only what it routed (the
+ * each shared-prefix group, each repeated prompt and each session to. A real router knows only what it routed (the
  * replica may have evicted those blocks since; llm-d's approximate prefix index works the same way),
  * so this is what it routes by: the replica holding the longest known prefix of the request (its
  * whole prompt, else its group's shared prefix), unless that hit is short or the replica is
@@ -33,8 +33,10 @@ export class PrefixAffinity {
       (replicas[replica]?.outstanding ?? Number.POSITIVE_INFINITY) <= limit;
     const promptReplica = request.promptKey >= 0 ? this.prompts.get(request.promptKey) : undefined;
     const groupReplica = request.prefixGroup >= 0 ? this.groups.get(request.prefixGroup) : undefined;
-    // The last prompt token is always computed, so a whole-prompt hit saves inputTokens − 1.
-    const choice = usable(promptReplica, request.inputTokens - 1)
+    // A repeated prompt: the last token is always computed, so a whole-prompt hit saves inputTokens − 1.
+    // A session's turn: the previous turn's replica holds the conversation up to this turn's question.
+    const promptHit = request.sessionContextTokens > 0 ? request.sessionContextTokens : request.inputTokens - 1;
+    const choice = usable(promptReplica, promptHit)
       ? promptReplica
       : usable(groupReplica, request.sharedPrefixTokens)
         ? groupReplica

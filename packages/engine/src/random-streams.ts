@@ -10,6 +10,8 @@ export interface RandomStreams {
   readonly routing: RandomSource;
   /** Shared-prefix group of each request (`workloadSpec.prefixSharing`); drawn only when prefixes are shared. */
   readonly prefixGroups: RandomSource;
+  /** Turns per session and think times (`workloadSpec.sessions`); drawn only with sessions. */
+  readonly sessions: RandomSource;
 }
 
 export function createRandomStreams(seed: number): RandomStreams {
@@ -19,6 +21,7 @@ export function createRandomStreams(seed: number): RandomStreams {
     lengths: stream('lengths'),
     routing: stream('routing'),
     prefixGroups: stream('prefix-groups'),
+    sessions: stream('sessions'),
   };
 }
 

@@ -20,8 +20,17 @@ export interface RoutedRequest {
   readonly prefixGroup: number;
   /** Leading prompt tokens shared with the rest of its group (0 without a group). */
   readonly sharedPrefixTokens: number;
-  /** Requests with the same key ≥ 0 have identical prompts; −1 for a prompt of its own. */
+  /**
+   * Requests with the same key ≥ 0 continue one token stream: a repeated prompt (identical prompts),
+   * or a session's conversation (each turn's prompt extends the previous turn's prompt and answer);
+   * −1 for a prompt of its own.
+   */
   readonly promptKey: number;
+  /**
+   * A session's follow-up turn: the leading prompt tokens its earlier turns sent or generated (what
+   * the replica that served the previous turn can hold); 0 otherwise.
+   */
+  readonly sessionContextTokens: number;
 }
 
 /** What a router may use besides the replicas: the run's seeded routing stream (never Math.random). */

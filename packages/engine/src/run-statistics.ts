@@ -1,5 +1,6 @@
 import { confidenceNotes, type RunDiagnosticsInput, runWarnings } from './run-diagnostics';
 import { hitRate, type StageTracker } from './stage-statistics';
+import type { SessionStatistics } from './session-tracker';
 import type { ReplicaStatistics, SimulationStatistics } from './statistics';
 import type { Replica } from './virtual-engine';
 
@@ -13,6 +14,8 @@ export interface RunStatisticsInput extends RunDiagnosticsInput {
   readonly customProfile: boolean;
   /** The data-parallel replicas' routing and prefix-cache counts. */
   readonly replicaCounts: readonly Pick<Replica, 'routed' | 'promptTokens' | 'cachedPromptTokens'>[];
+  /** The sessions' statistics (workloadSpec.sessions); undefined without sessions. */
+  readonly sessions?: SessionStatistics | undefined;
 }
 
 /** Each replica's requests and hit rate, and the routing imbalance max nᵣ / mean nᵣ (0 with no requests). */
@@ -81,6 +84,7 @@ export function runStatistics(run: RunStatisticsInput): SimulationStatistics {
     prefixCacheHitRate: hitRate(counts.cachedPromptTokens, counts.measuredPromptTokens),
     ...replicaStatistics(run.replicaCounts),
     stages: run.stageTracker?.summarize(config.simulationDurationS, config.warmupS, timeouts) ?? [],
+    ...(run.sessions === undefined ? {} : { sessions: run.sessions }),
     warnings: runWarnings(run),
     confidence: confidenceNotes(config, perf, run.customProfile),
   };

@@ -14,6 +14,7 @@ import { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions } from './run-opti
 import { RunProgress } from './run-progress';
 import { checkRunSize, tooManyRequests } from './run-size';
 import { runStatistics, simulatedDuration } from './run-statistics';
+import { SessionTracker } from './session-tracker';
 import { type RequestRecord, requestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
 import { StageTracker } from './stage-statistics';
 import { TimeSeriesRecorder } from './time-series';
@@ -72,6 +73,8 @@ export class SimulationRun {
   private readonly stageTracker: StageTracker | undefined;
   /** Client timeouts (workloadSpec.requestTimeoutS); undefined: clients wait forever and no timeout event is queued. */
   private readonly timeouts: ClientTimeouts | undefined;
+  /** Multi-turn sessions (workloadSpec.sessions); undefined without them. */
+  private readonly sessions: SessionTracker | undefined;
 
   constructor(config: ResolvedConfig, options: RunOptions = {}) {
     this.config = config;
@@ -85,6 +88,8 @@ export class SimulationRun {
       throw new OutOfMemoryError(memory.verdict, memory.weightBytesPerGpu, memory.usableBytesPerGpu);
     this.streams = createRandomStreams(config.seed);
     this.workload = new WorkloadSource(config, this.streams);
+    const sessions = config.workloadSpec.sessions;
+    this.sessions = sessions === undefined ? undefined : new SessionTracker(sessions, this.streams.sessions);
     this.requestLimit = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
     this.ledger = new RequestLedger(
       config.parallelismSpec.dataParallelSize > 1 || options.recordRequests === true,
@@ -164,9 +169,12 @@ export class SimulationRun {
     else for (let client = 0; client < workload.concurrency; client++) this.scheduleClientRequest(client, 0);
   }
 
+  /** Queues the next open-loop arrival (with sessions, a new session's first turn). */
   private scheduleNextArrival(): void {
-    const arrival = this.workload.next();
-    if (arrival !== undefined) this.queue.push(arrival.time, ARRIVAL, { kind: ARRIVAL, arrival, client: -1 });
+    const next = this.workload.next();
+    if (next === undefined) return;
+    const arrival = this.sessions === undefined ? next : this.sessions.startSession(next);
+    this.queue.push(arrival.time, ARRIVAL, { kind: ARRIVAL, arrival, client: -1 });
   }
 
   private scheduleClientRequest(client: number, time: number): void {
@@ -174,7 +182,7 @@ export class SimulationRun {
     const { input, output, prefixGroup, promptKey } = this.workload.drawLengths();
     this.queue.push(time, ARRIVAL, {
       kind: ARRIVAL,
-      arrival: { time, input, output, prefixGroup, promptKey },
+      arrival: { time, input, output, prefixGroup, promptKey, session: -1, turn: 0, contextTokens: 0 },
       client,
     });
   }
@@ -225,7 +233,8 @@ export class SimulationRun {
   }
 
   private handleArrival(arrival: Arrival, client: number): void {
-    if (client < 0) this.scheduleNextArrival();
+    // The open-loop stream's next arrival (a session's later turn is queued when its previous one completes).
+    if (client < 0 && arrival.turn === 0) this.scheduleNextArrival();
     const counts = this.counts;
     counts.arrived++;
     if (counts.arrived > this.requestLimit)
@@ -238,6 +247,7 @@ export class SimulationRun {
         kvTokensPerEngine: this.kvTokensPerEngine(),
       });
     const id = this.ledger.open(arrival.time, client);
+    this.sessions?.arrived(id, arrival);
     const sequence = this.workload.sequenceOf(id, arrival);
     this.stageTracker?.arrive(id, this.workload.stageOf(arrival.time));
     const model = this.config.modelSpec;
@@ -245,6 +255,7 @@ export class SimulationRun {
     if (arrival.input > model.maxContextLength || blocksNeeded > this.blocksPerEngine) {
       counts.rejected++;
       this.stageTracker?.reject(id);
+      this.sessions?.failedTurn(id);
       this.afterRequestLeaves(id, arrival.time);
       return;
     }
@@ -290,6 +301,7 @@ export class SimulationRun {
   private onFirstToken(sequence: Sequence, time: number): void {
     this.counts.firstToken(sequence, time, this.config.slo.ttftS);
     this.stageTracker?.firstToken(sequence);
+    this.sessions?.firstToken(sequence);
   }
 
   /** True when the run stopped early because `stopAfterSloMisses` was exceeded. */
@@ -308,6 +320,16 @@ export class SimulationRun {
     this.stageTracker?.finish(sequence, sequence.measured ? times : undefined);
     this.records?.push(requestRecord(sequence, times, replicaIndex));
     this.afterRequestLeaves(sequence.id, time);
+    if (this.sessions !== undefined) this.sendNextTurn(this.sessions, sequence, time);
+  }
+
+  /** A session's turn completed at `time`: queues the session's next turn, unless arrivals have stopped. */
+  private sendNextTurn(sessions: SessionTracker, sequence: Sequence, time: number): void {
+    const next = sessions.next(sequence, time, () => this.workload.drawTurnLengths());
+    if (next === undefined) return;
+    if (this.workload.claim(next.time))
+      this.queue.push(next.time, ARRIVAL, { kind: ARRIVAL, arrival: next, client: -1 });
+    else sessions.notSent(next);
   }
 
   /** A request finished or was rejected: it leaves the system; a closed-loop client sends its next. */
@@ -330,6 +352,7 @@ export class SimulationRun {
     this.counts.timedOut++;
     this.replicaAt(this.ledger.replicaOf(sequence.id)).outstanding--;
     this.stageTracker?.timeOut(sequence.id);
+    this.sessions?.failedTurn(sequence.id);
     this.afterRequestLeaves(sequence.id, this.clock.now);
     // A server that does not abort keeps computing it; its response comes too late (onFinish drops it).
     if (sequence.status === 'finished' || !this.config.workloadSpec.abortOnTimeout) return;
@@ -376,6 +399,7 @@ export class SimulationRun {
       timeouts: this.timeouts !== undefined,
       customProfile: this.options.engineProfile !== undefined,
       replicaCounts: this.replicas,
+      sessions: this.sessions?.summarize(),
     });
     return new SimulationMetrics(this.config, statistics, series, this.records, this.trace);
   }

@@ -1,4 +1,5 @@
 import type { DistributionSummary } from './distribution';
+import type { SessionStatistics } from './session-tracker';
 
 /** What `metrics.computeStatistics()` returns: plain, JSON-serializable data. See docs/metrics.md for every formula. */
 export interface SimulationStatistics {
@@ -95,6 +96,12 @@ export interface SimulationStatistics {
    * requests that arrived in that stage, wherever they finished (see {@link StageStatistics}).
    */
   readonly stages: readonly StageStatistics[];
+  /**
+   * Multi-turn sessions (`workloadSpec.sessions`): sessions started, completed and failed, follow-up
+   * turns, and first-token latency and prefix-cache hit rate of first versus follow-up turns.
+   * Present only with sessions.
+   */
+  readonly sessions?: SessionStatistics;
   /** Human-readable warnings (memory, overload, unfinished requests, too short a run, rejections). */
   readonly warnings: readonly string[];
   /** Which parts of the prediction are extrapolated beyond the calibration data. */

@@ -3,6 +3,7 @@ import { ConfigError, type ResolvedConfig, type Trace } from '@sim/specs';
 import { type ArrivalGap, registeredArrivalGap } from './arrival-processes';
 import { createLengthSampler, type LengthSampler } from './length-sampler';
 import { exponential, gamma, type RandomStreams } from './random-streams';
+import { meanTurns } from './session-tracker';
 import { readTraceCached } from './trace-cache';
 
 /** One request the workload produces. */
@@ -12,8 +13,17 @@ export interface Arrival {
   readonly output: number;
   /** Shared-prefix group of the prompt (`workloadSpec.prefixSharing`), −1 when it shares nothing. */
   readonly prefixGroup: number;
-  /** The repeated prompt this request sends (`prefixSharing.promptsPerGroup`), −1 when its prompt is its own. */
+  /**
+   * The repeated prompt this request sends (`prefixSharing.promptsPerGroup`), or its session (whose
+   * conversation its prompt continues); −1 when its prompt is its own.
+   */
   readonly promptKey: number;
+  /** Its session (`workloadSpec.sessions`), −1 outside sessions. */
+  readonly session: number;
+  /** Its turn in the session: 0 for the first (and outside sessions). */
+  readonly turn: number;
+  /** Prompt tokens that earlier turns of its session sent or generated (0 for a first turn). */
+  readonly contextTokens: number;
 }
 
 /** A request's lengths and shared-prefix group (closed-loop clients draw these). */
@@ -25,6 +35,9 @@ export interface RequestShape {
   /** −1 without `prefixSharing.promptsPerGroup`. */
   readonly promptKey: number;
 }
+
+/** An arrival's fields outside shared prefixes and sessions. */
+const ALONE = { prefixGroup: -1, promptKey: -1, session: -1, turn: 0, contextTokens: 0 } as const;
 
 /**
  * Start of each load stage and, last, the end of the last one (`workloadSpec.stages`), in seconds:
@@ -106,20 +119,22 @@ export class WorkloadSource {
 
   /**
    * Open-loop arrivals expected in [0, until): the arrival rate × until, or with stages Σ rate × the
-   * part of each stage before `until` (NaN for traces and closed loops).
+   * part of each stage before `until` (NaN for traces and closed loops); with sessions, × the mean
+   * turns per session (every turn is a request; turns that would come after `until` included).
    */
   expectedArrivals(until: number): number {
     const workload = this.config.workloadSpec;
     if (workload.arrivalProcess === 'trace' || workload.arrivalProcess === 'closed-loop') return Number.NaN;
+    const turns = workload.sessions === undefined ? 1 : meanTurns(workload.sessions.turnsPerSession);
     const starts = this.stageStarts;
     const stages = workload.stages;
-    if (starts === undefined || stages === undefined) return workload.arrivalRate * until;
+    if (starts === undefined || stages === undefined) return workload.arrivalRate * until * turns;
     let expected = 0;
     stages.forEach((stage, index) => {
       const overlap = Math.min(until, starts[index + 1] ?? 0) - (starts[index] ?? 0);
       if (overlap > 0) expected += stage.rate * overlap;
     });
-    return expected;
+    return expected * turns;
   }
 
   /**
@@ -172,6 +187,12 @@ export class WorkloadSource {
       sequence.sharedPrefixTokens = Math.min(sharing.prefixLength, arrival.input);
       sequence.promptKey = arrival.promptKey;
     }
+    if (arrival.session >= 0) {
+      // A session's conversation: every turn's prompt and answer continue one token stream.
+      sequence.promptKey = arrival.session;
+      sequence.outputCached = true;
+      sequence.sessionContextTokens = arrival.contextTokens;
+    }
     return sequence;
   }
 
@@ -186,6 +207,11 @@ export class WorkloadSource {
     return this.share(0, input, output);
   }
 
+  /** Draws a follow-up turn's new question and answer lengths (a session keeps its group). */
+  drawTurnLengths(): { readonly input: number; readonly output: number } {
+    return this.lengths(this.streams.lengths);
+  }
+
   /** Input length of each repeated prompt, fixed by its first request (0: not sent yet). */
   private promptInputs: Int32Array | undefined;
 
@@ -197,17 +223,18 @@ export class WorkloadSource {
    */
   private share(time: number, input: number, output: number): Arrival {
     const sharing = this.config.workloadSpec.prefixSharing;
-    if (sharing === undefined) return { time, input, output, prefixGroup: -1, promptKey: -1 };
+    if (sharing === undefined) return { ...ALONE, time, input, output };
     const perGroup = sharing.promptsPerGroup;
     if (perGroup === undefined) {
       const group = Math.min(sharing.groups - 1, Math.floor(this.streams.prefixGroups() * sharing.groups));
-      return { time, input, output, prefixGroup: group, promptKey: -1 };
+      return { ...ALONE, time, input, output, prefixGroup: group };
     }
     const prompts = sharing.groups * perGroup;
     const prompt = Math.min(prompts - 1, Math.floor(this.streams.prefixGroups() * prompts));
     if (this.promptInputs === undefined) this.promptInputs = new Int32Array(prompts);
     if (this.promptInputs[prompt] === 0) this.promptInputs[prompt] = input;
     return {
+      ...ALONE,
       time,
       input: this.promptInputs[prompt] ?? input,
       output,

@@ -75,7 +75,9 @@ export function auditPrefixCache(state: PrefixCacheState): PrefixCacheAudit {
         throw new Error(
           `prefix cache audit: (${shared.kind}, ${id}) referenced up to ${runs.referenced}, held up to ${longest}`,
         );
+      let cached = 0;
       table.forEach((entry, index) => {
+        if (entry >= 0) cached++;
         if (entry >= 0 && index < start)
           throw new Error(
             `prefix cache audit: (${shared.kind}, ${id}) caches block ${index} before ${start}`,
@@ -84,6 +86,10 @@ export function auditPrefixCache(state: PrefixCacheState): PrefixCacheAudit {
         else if (index >= start && index < longest)
           throw new Error(`prefix cache audit: held block ${index} of (${shared.kind}, ${id}) lost`);
       });
+      if (cached !== runs.cached || cached === 0)
+        throw new Error(
+          `prefix cache audit: (${shared.kind}, ${id}) caches ${cached} blocks, counted ${runs.cached} (an id with none is dropped)`,
+        );
     });
   }
   for (const [key, entry] of state.ownKeys) {

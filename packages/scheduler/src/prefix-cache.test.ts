@@ -368,6 +368,72 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
     expect(state()[1]).toEqual([0, 0, -1, -1]);
   });
 
+  it("a session's turn leaves its answer cached for the next turn, which hits prompt and answer", () => {
+    const cache = new PrefixCache(20, 16);
+    const turn = (id: number, input: number) => {
+      const sequence = new Sequence(id, 0, input, 40);
+      sequence.promptKey = 7;
+      sequence.outputCached = true;
+      return sequence;
+    };
+    // Turn 1: a 50-token prompt (3 full blocks) and a 40-token answer: 90 tokens, 5 full blocks + 1 partial.
+    const first = turn(0, 50);
+    expect(cache.match(first)).toBe(0);
+    cache.acquireMatched(first);
+    cache.allocate(4);
+    cache.registerPrompt(first, 50);
+    cache.allocate(2); // the answer's blocks
+    cache.releaseFinished(first, 90);
+    // Its 5 full blocks stay cached under the session (3 prompt, 2 answer); the partial one is anonymous.
+    expect(cache.audit()).toMatchObject({ referencedCached: 0, evictable: 5, releasedFree: 1 });
+    // Turn 2 resends the 90 tokens plus a 30-token question: it hits all 5 full blocks (80 tokens).
+    const second = turn(1, 120);
+    second.sessionContextTokens = 90;
+    expect(cache.match(second)).toBe(5);
+    cache.acquireMatched(second);
+    expect(cache.usedBlocks).toBe(5);
+    cache.allocate(3);
+    cache.registerPrompt(second, 120);
+    expect(cache.audit()).toMatchObject({ referencedCached: 7, references: 7 });
+    // Outside a session (outputCached false) a finish caches nothing of the answer.
+    const alone = new Sequence(2, 0, 50, 40);
+    alone.promptKey = 9;
+    cache.match(alone);
+    cache.acquireMatched(alone);
+    cache.allocate(4);
+    cache.registerPrompt(alone, 50);
+    cache.allocate(2);
+    cache.releaseFinished(alone, 90);
+    expect([3, 4].map((index) => cache.referenceCount(alone, index))).toEqual([-1, -1]);
+    expect(cache.referenceCount(alone, 2)).toBe(0);
+  });
+
+  it("a session's blocks are forgotten once all of them are evicted (its key's table is freed)", () => {
+    const cache = new PrefixCache(8, 16);
+    const first = new Sequence(0, 0, 64, 32);
+    first.promptKey = 3;
+    first.outputCached = true;
+    cache.match(first);
+    cache.acquireMatched(first);
+    cache.allocate(4);
+    cache.registerPrompt(first, 64);
+    cache.allocate(2);
+    cache.releaseFinished(first, 96);
+    expect(cache.audit()).toMatchObject({ evictable: 6 });
+    cache.allocate(8); // evicts all six
+    expect(cache.audit()).toMatchObject({ evictable: 0, referencedCached: 0 });
+    cache.free(8);
+    // A later turn of that session misses everything and caches afresh under the same key.
+    const second = new Sequence(1, 0, 120, 8);
+    second.promptKey = 3;
+    second.outputCached = true;
+    expect(cache.match(second)).toBe(0);
+    cache.acquireMatched(second);
+    cache.allocate(8);
+    cache.registerPrompt(second, 120);
+    expect(cache.audit()).toMatchObject({ referencedCached: 7, references: 7 });
+  });
+
   it('a recompute after preemption hits its own cached blocks', () => {
     // 8 blocks, two 40-token prompts decoding in step: at KV length 64 both need a 5th block, so the
     // later one (1) is preempted; its 4 full blocks are cached under its own keys, the survivor's

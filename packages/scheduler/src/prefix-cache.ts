@@ -242,29 +242,75 @@ export class PrefixCache extends BlockManager {
     } else if (full > cached) {
       this.appendAnonymous(full - cached);
     }
-    if (cached > 0) {
-      const groupBlocks = groupBlocksOf(sequence, blockSize);
-      const promptBlocks = promptBlocksOf(sequence, blockSize, groupBlocks);
-      const refs = entries.refs;
-      for (let index = cached - 1; index >= promptBlocks; index--) {
-        const entry = this.ownKeys.get(sequence.id * OWN_STRIDE + index);
-        const count = entry === undefined ? undefined : refs[entry];
-        if (entry === undefined || count === undefined || !(count > 0))
-          throw new Error(`prefix cache: block ${index} of sequence ${sequence.id} not held`);
-        refs[entry] = count - 1;
-        if (count === 1) {
-          entries.linkLast(entry);
-          this.evictable++;
-          this.used--;
-        }
-      }
-      const promptRun = Math.min(cached, promptBlocks);
-      if (promptRun > groupBlocks)
-        this.releaseShared(this.prompts, sequence.promptKey, groupBlocks, promptRun, sequence);
-      const groupRun = Math.min(cached, groupBlocks);
-      if (groupRun > 0) this.releaseShared(this.groups, sequence.prefixGroup, 0, groupRun, sequence);
-      sequence.cachedBlocks = 0;
+    this.releaseHeld(sequence);
+  }
+
+  /**
+   * A sequence that produced its last token leaves the GPU (see `release`). With `outputCached` (a
+   * session's turn), its full blocks of generated tokens are not dropped but cached under its
+   * `promptKey`, behind its prompt's blocks (the next turn's prompt is this turn's prompt and
+   * answer), and join the free queue ahead of them, tail first, as vLLM frees a request's blocks.
+   */
+  releaseFinished(sequence: Sequence, kvLength: number): void {
+    const blockSize = this.blockSize;
+    const full = Math.floor(kvLength / blockSize);
+    const groupBlocks = groupBlocksOf(sequence, blockSize);
+    const cached = sequence.cachedBlocks;
+    const first = Math.max(cached, promptBlocksOf(sequence, blockSize, groupBlocks));
+    if (!sequence.outputCached || sequence.promptKey < 0 || full <= first) {
+      this.release(sequence, kvLength, false);
+      return;
     }
+    const total = Math.ceil(kvLength / blockSize);
+    if (total - cached > this.used)
+      throw new Error(`KV double free: ${total - cached} returned, ${this.used} in use`);
+    this.used -= total - cached;
+    if (total > full) this.appendAnonymous(1);
+    const runs = sharedRuns(this.prompts, sequence.promptKey, groupBlocks, full);
+    const { table } = runs;
+    const entries = this.entries;
+    for (let index = full - 1; index >= first; index--) {
+      // Defensive: a copy another sequence cached under this key stays (sessions send one turn at a time).
+      if ((table[index] ?? -1) >= 0) {
+        this.appendAnonymous(1);
+        continue;
+      }
+      table[index] = entries.createKeyed(PROMPT, sequence.promptKey, index);
+      runs.cached++;
+      entries.linkLast(table[index] ?? 0);
+      this.evictable++;
+    }
+    if (first > cached) this.appendAnonymous(first - cached);
+    this.releaseHeld(sequence);
+  }
+
+  /** The sequence's blocks held through the cache (its leading `cachedBlocks`) lose its reference. */
+  private releaseHeld(sequence: Sequence): void {
+    const cached = sequence.cachedBlocks;
+    if (cached === 0) return;
+    const blockSize = this.blockSize;
+    const groupBlocks = groupBlocksOf(sequence, blockSize);
+    const promptBlocks = promptBlocksOf(sequence, blockSize, groupBlocks);
+    const entries = this.entries;
+    const refs = entries.refs;
+    for (let index = cached - 1; index >= promptBlocks; index--) {
+      const entry = this.ownKeys.get(sequence.id * OWN_STRIDE + index);
+      const count = entry === undefined ? undefined : refs[entry];
+      if (entry === undefined || count === undefined || !(count > 0))
+        throw new Error(`prefix cache: block ${index} of sequence ${sequence.id} not held`);
+      refs[entry] = count - 1;
+      if (count === 1) {
+        entries.linkLast(entry);
+        this.evictable++;
+        this.used--;
+      }
+    }
+    const promptRun = Math.min(cached, promptBlocks);
+    if (promptRun > groupBlocks)
+      this.releaseShared(this.prompts, sequence.promptKey, groupBlocks, promptRun, sequence);
+    const groupRun = Math.min(cached, groupBlocks);
+    if (groupRun > 0) this.releaseShared(this.groups, sequence.prefixGroup, 0, groupRun, sequence);
+    sequence.cachedBlocks = 0;
   }
 
   /**
@@ -342,6 +388,7 @@ export class PrefixCache extends BlockManager {
         this.appendAnonymous(1);
       } else {
         table[index] = entries.createKeyed(shared.kind, id, index);
+        runs.cached++;
       }
     }
     if (held > start) holders[held] = (holders[held] ?? 0) - 1;
@@ -377,8 +424,13 @@ export class PrefixCache extends BlockManager {
     const index = entries.index[entry] ?? 0;
     if (kind === OWN) this.ownKeys.delete(id * OWN_STRIDE + index);
     else {
-      const runs = (kind === GROUP ? this.groups : this.prompts).ids[id];
-      if (runs !== undefined) runs.table[index] = -1;
+      const shared = kind === GROUP ? this.groups : this.prompts;
+      const runs = shared.ids[id];
+      if (runs !== undefined) {
+        runs.table[index] = -1;
+        // Nothing of the id is cached (so nobody holds any of it): forget it (sessions are many).
+        if (--runs.cached === 0) shared.ids[id] = undefined;
+      }
     }
     entries.recycle(entry);
   }

@@ -65,6 +65,17 @@ export class Sequence {
    * −1 when the prompt beyond the shared prefix is the sequence's own.
    */
   promptKey = -1;
+  /**
+   * The token stream `promptKey` names continues with this sequence's generated tokens: a session's
+   * next turn resends them. When it finishes, its full blocks of generated tokens stay cached under
+   * `promptKey` (as vLLM V1 caches every full block of a finished request), for that turn to hit.
+   */
+  outputCached = false;
+  /**
+   * Prompt tokens an earlier turn of its session sent or generated (what the replica that served
+   * that turn may still hold); 0 for a first turn or a request outside a session.
+   */
+  sessionContextTokens = 0;
   /** Prompt tokens served from the prefix cache at the sequence's first admission (not recomputed). */
   cachedPromptTokens = 0;
   /**

@@ -19,6 +19,8 @@ export interface SharedRuns {
   referenced: number;
   /** Where its blocks start (0 for a group; its group's end for a prompt). */
   readonly start: number;
+  /** Entries of `table` that are cached (≥ 0); at 0 the id's runs are dropped (their memory freed). */
+  cached: number;
 }
 
 /** Blocks shared under one kind of key (GROUP or PROMPT), per id. */
@@ -44,7 +46,7 @@ export function sharedRuns(shared: SharedKeys, id: number, start: number, blocks
     return runs;
   }
   while (shared.ids.length < id) shared.ids.push(undefined);
-  const created: SharedRuns = { table, holders, referenced: start, start };
+  const created: SharedRuns = { table, holders, referenced: start, start, cached: 0 };
   shared.ids[id] = created;
   return created;
 }

@@ -205,6 +205,45 @@ const lengthDistributionSchema = z
   ])
   .describe(`Input/output length distribution; default ${WORKLOAD_DEFAULTS.lengthDistribution}`);
 
+const uniformRange = (description: string, integer: boolean) =>
+  z
+    .strictObject({
+      type: z.literal('uniform'),
+      min: integer ? z.number().int().gte(1) : z.number().gte(0),
+      max: integer ? z.number().int().gte(1) : z.number().gte(0),
+    })
+    .refine((range) => range.max >= range.min, { message: 'max must be at least min', path: ['max'] })
+    .describe(description);
+
+const sessionsSchema = z
+  .strictObject({
+    turnsPerSession: z
+      .union([
+        positiveInt('Turns per session'),
+        z.strictObject({ type: z.literal('fixed'), value: positiveInt('Turns per session') }),
+        uniformRange('Turns per session, uniform integers in [min, max]', true),
+        z.strictObject({
+          type: z.literal('geometric'),
+          mean: z.number().gte(1).describe('Mean turns per session (≥ 1)'),
+        }),
+      ])
+      .describe('Turns (requests) per session: a number, or a distribution'),
+    thinkTimeS: z
+      .union([
+        nonNegative('Seconds between an answer and the next question'),
+        z.strictObject({
+          type: z.literal('fixed'),
+          value: nonNegative('Seconds between an answer and the next question'),
+        }),
+        uniformRange('Seconds between an answer and the next question, uniform in [min, max]', false),
+        z.strictObject({ type: z.literal('exponential'), mean: positive('Mean think time (s)') }),
+      ])
+      .describe("Pause between a turn's last token and the next question (s): a number, or a distribution"),
+  })
+  .describe(
+    'Multi-turn sessions: arrivals start sessions; each turn resends the conversation so far plus a new question',
+  );
+
 export const workloadSpecSchema = z
   .strictObject({
     avgInputLength: positiveInt(
@@ -272,6 +311,7 @@ export const workloadSpecSchema = z
       .min(1)
       .describe('Back-to-back load stages; statistics per stage as well as overall')
       .optional(),
+    sessions: sessionsSchema.optional(),
   })
   .describe('The offered traffic');
 

@@ -114,5 +114,9 @@ export type {
   LoadStage,
   PrefixSharing,
   ResolvedWorkloadSpec,
+  Sessions,
+  SessionsInput,
+  ThinkTime,
+  TurnCount,
   WorkloadSpec,
 } from './workload-spec';

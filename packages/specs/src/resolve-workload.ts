@@ -9,6 +9,7 @@ import type {
   LengthDistributionInput,
   PrefixSharing,
   ResolvedWorkloadSpec,
+  Sessions,
 } from './workload-spec';
 
 /** Fills a length distribution's default parameters. */
@@ -147,7 +148,23 @@ export function resolveWorkload(
       ? {}
       : { prefixSharing: resolvePrefixSharing(input.prefixSharing) }),
     ...(input.stages === undefined ? {} : { stages: input.stages }),
+    ...(input.sessions === undefined ? {} : { sessions: resolveSessions(input.sessions) }),
   };
+  if (workload.sessions !== undefined) {
+    if (arrivalProcess === 'closed-loop' || arrivalProcess === 'trace')
+      issues.push({
+        code: 'invalid_value',
+        path: 'workloadSpec.sessions',
+        message: `sessions start with open-loop arrivals (arrivalRate new sessions per second); arrivalProcess "${arrivalProcess}" has none. Use arrivalProcess "poisson" (or another open-loop process), or remove sessions.`,
+      });
+    if (workload.prefixSharing?.promptsPerGroup !== undefined)
+      issues.push({
+        code: 'invalid_value',
+        path: 'workloadSpec.prefixSharing.promptsPerGroup',
+        message:
+          "repeated prompts and sessions cannot be combined: a session's turns grow its own conversation. Remove promptsPerGroup (the groups' shared prefixes still start every session), or remove sessions.",
+      });
+  }
   if (workload.stages !== undefined) {
     if (input.arrivalRate !== undefined)
       issues.push({
@@ -170,6 +187,15 @@ export function resolveWorkload(
       message: `needs continuous batching: with batchingType "${scheduler.batchingType}" a batch runs to completion, so a request cannot be aborted mid-batch. Remove requestTimeoutS, or set schedulerSpec.batchingType: "continuous".`,
     });
   return workload;
+}
+
+/** The parsed sessions, numbers as fixed values. */
+function resolveSessions(input: NonNullable<ParsedWorkloadSpec['sessions']>): Sessions {
+  const { turnsPerSession: turns, thinkTimeS: think } = input;
+  return {
+    turnsPerSession: typeof turns === 'number' ? { type: 'fixed', value: turns } : turns,
+    thinkTimeS: typeof think === 'number' ? { type: 'fixed', value: think } : think,
+  };
 }
 
 /** The parsed prefix sharing, without the fields left undefined. */

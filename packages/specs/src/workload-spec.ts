@@ -59,6 +59,43 @@ export interface PrefixSharing {
   readonly promptsPerGroup?: number;
 }
 
+/** Turns (requests) per session: a fixed number, uniform integers in [min, max], or geometric with a mean (≥ 1). */
+export type TurnCount =
+  | { readonly type: 'fixed'; readonly value: number }
+  | { readonly type: 'uniform'; readonly min: number; readonly max: number }
+  | { readonly type: 'geometric'; readonly mean: number };
+
+/** A pause in seconds: fixed, uniform in [min, max], or exponential with a mean. */
+export type ThinkTime =
+  | { readonly type: 'fixed'; readonly value: number }
+  | { readonly type: 'uniform'; readonly min: number; readonly max: number }
+  | { readonly type: 'exponential'; readonly mean: number };
+
+/**
+ * Multi-turn conversations (chat and agentic workloads). The open-loop arrivals (`arrivalRate`,
+ * `arrivalProcess`, `stages`) start sessions. A session's first turn is a request as any other;
+ * its turn k + 1 is sent `thinkTimeS` after turn k's last token and sends the whole conversation so
+ * far (every earlier prompt and answer) plus a new question whose length, like the answer's, is
+ * drawn from the workload's length distribution (`avgInputLength`, `avgOutputLength`). With
+ * `prefixSharing` (groups only) every turn of a session starts with its group's shared prefix. A
+ * session ends after its turns, or at a turn that fails (rejected, timed out); no turn is sent
+ * after `simulationDurationS` or once `numRequests` requests (turns) were sent. With prefix caching
+ * a follow-up turn can hit the blocks its previous turn left cached (prompt and answer) on the
+ * replica that served it.
+ */
+export interface Sessions {
+  /** Turns (requests) per session, drawn once per session. */
+  readonly turnsPerSession: TurnCount;
+  /** Seconds between a turn's last token and the session's next question, drawn per turn. */
+  readonly thinkTimeS: ThinkTime;
+}
+
+/** {@link Sessions} as written: a plain number means `{ type: 'fixed', value }`. */
+export interface SessionsInput {
+  turnsPerSession: number | TurnCount;
+  thinkTimeS: number | ThinkTime;
+}
+
 /** One load stage: requests arrive at `rate` per second for `durationS` seconds. */
 export interface LoadStage {
   /** Arrival rate during the stage, in requests per second. */
@@ -116,11 +153,15 @@ export interface ResolvedWorkloadSpec {
    * to the stages' total. Default none.
    */
   readonly stages?: readonly LoadStage[];
+  /** Multi-turn sessions (see {@link Sessions}). Default none: every request stands alone. */
+  readonly sessions?: Sessions;
 }
 
 /** The workload as the user writes it; every field has a default. */
-export type WorkloadSpec = ConfigInput<Omit<ResolvedWorkloadSpec, 'lengthDistribution'>> & {
+export type WorkloadSpec = ConfigInput<Omit<ResolvedWorkloadSpec, 'lengthDistribution' | 'sessions'>> & {
   lengthDistribution?: LengthDistributionInput;
+  /** Multi-turn sessions; plain numbers are fixed values (see {@link Sessions}). */
+  sessions?: SessionsInput;
   /**
    * Static batching: requests per batch. The original quick-start's spelling of
    * `schedulerSpec.staticBatchSize` (a scheduler setting, where it resolves to); giving both with

@@ -360,7 +360,7 @@ export class ContinuousPolicy implements BatchingPolicy {
       for (const sequence of done) {
         if (this.cache === undefined)
           blocks.free(blocksFor(sequence.kvLengthAt(pool.currentStep), this.options.kvBlockSize));
-        else this.cache.release(sequence, sequence.kvLengthAt(pool.currentStep), false);
+        else this.cache.releaseFinished(sequence, sequence.kvLengthAt(pool.currentStep));
         sequence.generated = sequence.outputTokens;
         events.onFinish(sequence, endTime);
         finished = true;
@@ -382,7 +382,7 @@ export class ContinuousPolicy implements BatchingPolicy {
       const remaining = sequence.outputTokens - sequence.generated;
       if (remaining <= 0) {
         if (this.cache === undefined) blocks.free(sequence.blocks);
-        else this.cache.release(sequence, sequence.prefillLength, false);
+        else this.cache.releaseFinished(sequence, sequence.prefillLength);
         sequence.status = 'finished';
         events.onFinish(sequence, endTime);
         finished = true;

@@ -32,7 +32,16 @@ describe('quick-start examples', () => {
   it('every example file is covered here', async () => {
     const { EXAMPLES } = await import('./run-example');
     expect(EXAMPLES).toEqual(
-      ['basic', 'batch-size', 'compare', 'gpu-selection', 'io-patterns', 'load-sweep', 'tp-scaling'].sort(),
+      [
+        'basic',
+        'batch-size',
+        'compare',
+        'gpu-selection',
+        'io-patterns',
+        'load-sweep',
+        'multi-turn-chat',
+        'tp-scaling',
+      ].sort(),
     );
   });
 
@@ -108,4 +117,22 @@ describe('quick-start examples', () => {
     expect(ttft[0]).toBeLessThan(ttft[1] as number);
     expect(ttft[1]).toBeLessThan(ttft[2] as number);
   });
+});
+
+describe('cluster examples', () => {
+  it('multi-turn-chat: cache-aware routers keep conversations where their cache is', async () => {
+    const rows = numbers(
+      await linesOf('multi-turn-chat'),
+      /^(?:round-robin|least-outstanding|prefix-affinity|scored) +hit rate (\d+\.\d)% \| follow-up TTFT p50 (\d+) ms, p99 (\d+) ms/,
+    );
+    expect(rows).toHaveLength(4);
+    // Rows: round-robin, least-outstanding (blind to caches), prefix-affinity, scored (cache-aware).
+    const [hit, p50, p99] = [0, 1, 2].map((column) => rows.map((row) => row[column] ?? Number.NaN));
+    for (const blind of [0, 1])
+      for (const aware of [2, 3]) {
+        expect(hit?.[aware]).toBeGreaterThan((hit?.[blind] ?? Number.NaN) + 20); // percentage points
+        expect(p50?.[aware]).toBeLessThan(p50?.[blind] ?? Number.NaN);
+        expect(p99?.[aware]).toBeLessThan(p99?.[blind] ?? Number.NaN);
+      }
+  }, 60_000);
 });

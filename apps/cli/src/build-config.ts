@@ -1,6 +1,6 @@
 import { loadConfigFile, type SimulatorConfig } from '@sim/engine/node';
 import { type ConfigDraft, engineInput } from './config-draft';
-import { positiveNumber } from './input-error';
+import { positiveInteger, positiveNumber } from './input-error';
 import { useRequestTrace } from './request-trace';
 import { applyOverride } from './set-override';
 
@@ -11,6 +11,10 @@ export interface ConfigFlags {
   model?: string;
   gpu?: string;
   tp?: string;
+  /** Data-parallel replicas (parallelismSpec.dataParallelSize; GPUs per node follow). */
+  replicas?: string;
+  /** Replica router name (parallelismSpec.router). */
+  router?: string;
   /** Arrival rate, req/s (workloadSpec.arrivalRate). */
   rate?: string;
   /** A request trace CSV (workloadSpec.traceFile; see useRequestTrace). */
@@ -27,7 +31,7 @@ export interface BuildOptions {
 
 /**
  * The config the flags describe: the file (or the defaults), then the shortcuts (`--model`,
- * `--gpu`, `--tp`, `--rate`), then each `--set` in order, then `--trace`.
+ * `--gpu`, `--tp`, `--replicas`, `--router`, `--rate`), then each `--set` in order, then `--trace`.
  */
 export function buildConfig(flags: ConfigFlags, options: BuildOptions = {}): SimulatorConfig {
   const config: ConfigDraft = flags.config === undefined ? {} : { ...loadConfigFile(flags.config) };
@@ -37,6 +41,21 @@ export function buildConfig(flags: ConfigFlags, options: BuildOptions = {}): Sim
     applyOverride(config, `parallelismSpec.tensorParallelSize=${flags.tp}`);
     applyOverride(config, `clusterSpec.nGpusPerNode=${flags.tp}`);
   }
+  if (flags.replicas !== undefined) {
+    const replicas = positiveInteger(flags.replicas, '--replicas');
+    const parallelism = config.parallelismSpec;
+    const degree = (key: string) => {
+      const value =
+        typeof parallelism === 'object' && parallelism !== null ? Reflect.get(parallelism, key) : undefined;
+      return typeof value === 'number' ? value : 1;
+    };
+    applyOverride(config, `parallelismSpec.dataParallelSize=${replicas}`);
+    applyOverride(
+      config,
+      `clusterSpec.nGpusPerNode=${degree('tensorParallelSize') * degree('pipelineParallelSize') * replicas}`,
+    );
+  }
+  if (flags.router !== undefined) applyOverride(config, `parallelismSpec.router=${flags.router}`);
   if (flags.rate !== undefined)
     applyOverride(config, `workloadSpec.arrivalRate=${positiveNumber(flags.rate, '--rate')}`);
   for (const assignment of flags.set) applyOverride(config, assignment);

@@ -15,6 +15,47 @@ async function cli(...argv: string[]) {
 const directory = mkdtempSync(join(tmpdir(), 'llm-sim-cli-'));
 const short = ['--set', 'simulationDurationS=10'];
 
+describe('llm-sim run --replicas and --router', () => {
+  it('set the data-parallel replicas (GPUs per node follow) and the router; the summary shows each replica', async () => {
+    const json = await cli('run', ...short, '--tp', '2', '--replicas', '3', '--router', 'least-kv', '--json');
+    expect(json.code).toBe(0);
+    const { resolvedConfig } = JSON.parse(json.stdout);
+    expect(resolvedConfig.parallelismSpec).toMatchObject({
+      tensorParallelSize: 2,
+      dataParallelSize: 3,
+      router: 'least-kv',
+    });
+    expect(resolvedConfig.clusterSpec.nGpusPerNode).toBe(6);
+    const text = await cli(
+      'run',
+      ...short,
+      '--replicas',
+      '2',
+      '--router',
+      'prefix-affinity',
+      '--set',
+      'workloadSpec.sessions.turnsPerSession=2',
+      '--set',
+      'workloadSpec.sessions.thinkTimeS=1',
+    );
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /replicas \(router prefix-affinity, imbalance max\/mean \d\.\d\d\): requests \d+ \/ \d+; hit rate/,
+    );
+    expect(text.stdout).toMatch(/sessions: \d+ started, \d+ completed, 0 failed, \d+ follow-up turns/);
+  });
+
+  it('a bad count or router name is bad input naming the flag or field', async () => {
+    const count = await cli('run', ...short, '--replicas', '0');
+    expect(count.code).toBe(2);
+    expect(count.stderr).toContain('--replicas');
+    const name = await cli('run', ...short, '--replicas', '2', '--router', 'least-kb');
+    expect(name.code).toBe(2);
+    expect(name.stderr).toContain('parallelismSpec.router');
+    expect(name.stderr).toContain('Did you mean "least-kv"?');
+  });
+});
+
 describe('llm-sim run outputs', () => {
   it('--csv writes one row per completed request; --chrome-trace writes a Chrome trace; --report writes HTML', async () => {
     const csv = join(directory, 'requests.csv');

@@ -185,6 +185,15 @@ export function formatSummary(
     lines.push(
       `prefix cache: ${pct(stats.prefixCacheHitRate)} of prompt tokens served from the cache (hit rate${config.warmupS > 0 ? ' after the warm-up' : ''})`,
     );
+  if (stats.replicas.length > 1)
+    lines.push(
+      `replicas (router ${config.parallelismSpec.router}, imbalance max/mean ${stats.routingImbalance.toFixed(2)}): requests ${stats.replicas.map((replica) => replica.requests).join(' / ')}${prefixCaching ? `; hit rate ${stats.replicas.map((replica) => pct(replica.prefixCacheHitRate)).join(' / ')}` : ''}`,
+    );
+  const sessions = stats.sessions;
+  if (sessions !== undefined)
+    lines.push(
+      `sessions: ${sessions.started} started, ${sessions.completed} completed, ${sessions.failed} failed, ${sessions.followUpTurns} follow-up turns; TTFT p50 first turn ${ms(sessions.firstTurnFirstTokenLatency.p50)} ms, follow-ups ${ms(sessions.followUpFirstTokenLatency.p50)} ms${prefixCaching ? `; follow-up hit rate ${pct(sessions.followUpPrefixCacheHitRate)}` : ''}`,
+    );
   if (stats.stages.length > 0) {
     lines.push(
       'per stage (each request counts in the stage it arrived in, even when it finished later; rates over the stage window):',

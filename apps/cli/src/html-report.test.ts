@@ -11,7 +11,15 @@ const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2<
 function report(): string {
   const config: SimulatorConfig = {
     modelSpec: { name: hostile, nParams: 7e9, hiddenSize: 4096, nLayers: 32, nHeads: 32, ffnDim: 11008 },
-    workloadSpec: { arrivalRate: 6, lengthDistribution: 'lognormal' },
+    // Two replicas behind prefix-affinity routing, serving multi-turn sessions.
+    clusterSpec: { nGpusPerNode: 2 },
+    parallelismSpec: { dataParallelSize: 2, router: 'prefix-affinity' },
+    workloadSpec: {
+      arrivalRate: 3,
+      avgInputLength: 256,
+      lengthDistribution: 'lognormal',
+      sessions: { turnsPerSession: 2, thinkTimeS: 1 },
+    },
     simulationDurationS: 30,
   };
   const metrics = new LLMInferenceSimulator(config).run({ recordRequests: true });
@@ -42,6 +50,17 @@ describe('HTML report', () => {
     expect(scriptSafeJson({ name: '</script><script>' })).not.toContain('</script>');
     expect(JSON.parse(scriptSafeJson({ name: '</script>\u2028' }))).toEqual({ name: '</script>\u2028' });
     expect(html).not.toMatch(/<script src=|<link [^>]*href="http/); // self-contained: no network
+  });
+
+  it('summarizes routing and sessions when the runs have them', () => {
+    const html = report();
+    for (const row of [
+      'routing imbalance (max / mean)',
+      'sessions started / completed / failed',
+      'TTFT p50 / p99, follow-up turns',
+      'follow-up prefix hit rate',
+    ])
+      expect(html).toContain(`<th>${row}</th>`);
   });
 
   it('shows the settings that produced a sweep or plan under Configuration', () => {
@@ -76,10 +95,10 @@ describe('HTML report', () => {
         await page.waitForFunction(
           () => (globalThis as unknown as { __chartsRendered?: number }).__chartsRendered !== undefined,
         );
-        // 3 CDFs + 2 over-time charts for the run + 3 sweep charts + the plan frontier.
+        // 3 CDFs + per replica + 2 over-time charts for the run + 3 sweep charts + the plan frontier.
         expect(
           await page.evaluate(() => (globalThis as unknown as { __chartsRendered: number }).__chartsRendered),
-        ).toBe(9);
+        ).toBe(10);
         const canvases = await page.$$eval('[data-chart] canvas', (elements) =>
           elements.map(
             (element) =>
@@ -87,13 +106,14 @@ describe('HTML report', () => {
               (element as unknown as { height: number }).height,
           ),
         );
-        expect(canvases).toHaveLength(9);
+        expect(canvases).toHaveLength(10);
+        expect(await page.$$('[data-chart$=": per replica"] canvas')).toHaveLength(1);
         for (const area of canvases) expect(area).toBeGreaterThan(0);
         // Legends show a value for every series without hovering (uPlot's default is "--").
         const legendValues = await page.$$eval('.u-legend .u-value', (elements) =>
           elements.map((element) => element.textContent ?? ''),
         );
-        expect(legendValues.length).toBeGreaterThan(9 * 2);
+        expect(legendValues.length).toBeGreaterThan(10 * 2);
         expect(legendValues.filter((value) => value === '--' || value.trim() === '')).toEqual([]);
         expect(legendValues).toContainEqual(expect.stringMatching(/^median \d/));
         expect(legendValues).toContainEqual(expect.stringMatching(/^mean \d/));

@@ -115,7 +115,43 @@ function summaryTable(runs: readonly ReportRun[]): string {
     ],
     ['mean batch size', (s) => s.meanBatchSize.toFixed(1)],
     ['preemptions', (s) => String(s.preemptions)],
+    ['prefix cache hit rate', (s) => `${(s.prefixCacheHitRate * 100).toFixed(1)}%`],
   ];
+  if (runs.some((run) => run.statistics.replicas.length > 1))
+    rows.push(['routing imbalance (max / mean)', (s) => s.routingImbalance.toFixed(2)]);
+  if (runs.some((run) => run.statistics.sessions !== undefined))
+    rows.push(
+      [
+        'sessions started / completed / failed',
+        (s) =>
+          s.sessions === undefined
+            ? '–'
+            : `${s.sessions.started} / ${s.sessions.completed} / ${s.sessions.failed}`,
+      ],
+      [
+        'TTFT p50 / p99, first turns',
+        (s) =>
+          s.sessions === undefined
+            ? '–'
+            : [s.sessions.firstTurnFirstTokenLatency.p50, s.sessions.firstTurnFirstTokenLatency.p99]
+                .map(seconds)
+                .join(' / '),
+      ],
+      [
+        'TTFT p50 / p99, follow-up turns',
+        (s) =>
+          s.sessions === undefined
+            ? '–'
+            : [s.sessions.followUpFirstTokenLatency.p50, s.sessions.followUpFirstTokenLatency.p99]
+                .map(seconds)
+                .join(' / '),
+      ],
+      [
+        'follow-up prefix hit rate',
+        (s) =>
+          s.sessions === undefined ? '–' : `${(s.sessions.followUpPrefixCacheHitRate * 100).toFixed(1)}%`,
+      ],
+    );
   const head = runs.map((run) => `<th>${escapeHtml(run.label)}</th>`).join('');
   const body = rows
     .map(
@@ -169,7 +205,12 @@ function notes(input: ReportInput): string {
 export function renderReport(input: ReportInput): string {
   const { js, css } = loadChartLibrary();
   const data = {
-    runs: input.runs.map((run) => ({ label: run.label, timeSeries: run.timeSeries, cdfs: run.cdfs })),
+    runs: input.runs.map((run) => ({
+      label: run.label,
+      timeSeries: run.timeSeries,
+      cdfs: run.cdfs,
+      replicas: run.statistics.replicas,
+    })),
     sweep: input.sweep,
     // JSON has no NaN: an unknown price becomes null (the chart then uses GPUs on the x axis).
     plan: input.plan?.map((point) => ({
@@ -245,13 +286,14 @@ ${configs}
   function legendValue(summary) {
     return function (u, v, seriesIndex, dataIndex) { return dataIndex == null ? summary : fmt(v); };
   }
-  function chart(box, title, xLabel, series, columns, axes) {
+  function chart(box, title, xLabel, series, columns, axes, options) {
     var holder = document.createElement('div'); holder.className = 'chart'; holder.setAttribute('data-chart', title);
     box.appendChild(holder);
+    options = options || {};
     new uPlot({
       title: title, width: 560, height: 300,
-      scales: { x: { time: false } },
-      axes: [{ label: xLabel }].concat(axes || [{ label: '' }]),
+      scales: Object.assign({ x: { time: false } }, options.scales),
+      axes: [Object.assign({ label: xLabel }, options.xAxis)].concat(axes || [{ label: '' }]),
       series: [{ label: xLabel, value: legendValue(range(columns[0])) }].concat(series.map(function (s, i) {
         var average = fmt(mean(columns[i + 1]));
         var summary = s.summary !== undefined ? s.summary : average === '' ? 'no data' : 'mean ' + average;
@@ -282,6 +324,23 @@ ${configs}
       var curves = data.runs.map(function (run) { return run.cdfs[pair[0]]; });
       chart(latency, pair[1] + ' CDF', pair[1], data.runs.map(function (run) { return { label: run.label, summary: median(run.cdfs[pair[0]]) }; }), cdfColumns(curves), [{ label: 'fraction of requests' }]);
     });
+    var routed = data.runs.filter(function (run) { return run.replicas.length > 1; });
+    if (routed.length > 0) {
+      var replicas = section('Per replica: requests routed and prefix-cache hit rate');
+      routed.forEach(function (run) {
+        chart(replicas, run.label + ': per replica', 'replica',
+          [{ label: 'requests routed', scale: 'y', width: 0, points: { show: true, size: 9 } },
+            { label: 'hit rate (%)', scale: 'hit', width: 0, points: { show: true, size: 9 } }],
+          [run.replicas.map(function (_, i) { return i; }), run.replicas.map(function (r) { return r.requests; }),
+            run.replicas.map(function (r) { return r.prefixCacheHitRate * 100; })],
+          [{ label: 'requests', scale: 'y' }, { label: 'hit rate %', scale: 'hit', side: 1, grid: { show: false } }],
+          // Replicas are categories (integer ticks, a margin either side); both scales start at 0.
+          { xAxis: { incrs: [1] },
+            scales: { x: { time: false, range: [-0.5, run.replicas.length - 0.5] },
+              y: { range: function (u, min, max) { return [0, max * 1.1 || 1]; } },
+              hit: { range: [0, 100] } } });
+      });
+    }
     var overTime = section('Over time');
     data.runs.forEach(function (run) {
       var ts = run.timeSeries;

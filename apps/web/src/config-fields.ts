@@ -56,7 +56,10 @@ function fieldOf(path: string, node: JsonObject): ConfigField {
     return { path, kind: type, choices: [], description };
   if (type === 'string')
     return { path, kind: 'text', choices: suggestions(path) ?? strings(node.examples), description };
-  return { path, kind: 'json', choices: [], description };
+  // A name or an object (the router, a distribution): JSON, suggesting the names its forms list.
+  const forms = Array.isArray(node.anyOf) ? node.anyOf.filter(isJsonObject) : [];
+  const names = forms.flatMap((form) => [...strings(form.enum), ...strings(form.examples)]);
+  return { path, kind: 'json', choices: [...new Set(names)], description };
 }
 
 /** Every editable field under a schema node, nested objects flattened into dotted paths. */

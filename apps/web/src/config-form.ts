@@ -109,9 +109,9 @@ function inputFor(field: ConfigField, id: string): HTMLInputElement | HTMLSelect
   return input;
 }
 
-/** The suggestions of a free-text field (presets, registered names), as a datalist. */
+/** The suggestions of a free-text or JSON field (presets, registered names), as a datalist. */
 function suggestionList(field: ConfigField, id: string): HTMLElement[] {
-  if (field.kind !== 'text' || field.choices.length === 0) return [];
+  if ((field.kind !== 'text' && field.kind !== 'json') || field.choices.length === 0) return [];
   return [
     element(
       'datalist',

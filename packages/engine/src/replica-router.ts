@@ -1,13 +1,30 @@
 import type { BatchingPolicy } from '@sim/scheduler';
-import { type RouterPolicy, registerName } from '@sim/specs';
-import { PrefixAffinity } from './prefix-affinity-router';
+import { type ResolvedRouterOptions, type RouterPolicy, registerName } from '@sim/specs';
 import type { RandomSource } from './random-streams';
+import { leastKv } from './routers/least-kv';
+import { leastOutstanding } from './routers/least-outstanding';
+import { powerOfTwo } from './routers/power-of-two';
+import { prefixAffinity } from './routers/prefix-affinity';
+import { roundRobin } from './routers/round-robin';
+import { scored } from './routers/scored';
 
 /** What a router sees of one data-parallel replica. */
 export interface RoutedReplica {
-  /** Requests routed to it that have not finished (or timed out). */
+  /** Requests routed to it that have not finished (or timed out): the router's own count, always current. */
   readonly outstanding: number;
-  /** Its virtual engines, one per pipeline stage; each one's scheduler (KV blocks, waiting and running counts). */
+  /**
+   * KV blocks in use over its pipeline stages' schedulers, as its engines last reported them to the
+   * router (`parallelismSpec.router.stalenessS`; current when that is 0).
+   */
+  readonly kvBlocksUsed: number;
+  /** KV blocks its schedulers have in all. */
+  readonly kvBlocksTotal: number;
+  /** Requests waiting in its schedulers, as last reported (like `kvBlocksUsed`). */
+  readonly waiting: number;
+  /**
+   * Its virtual engines, one per pipeline stage; each one's scheduler, live (not subject to the
+   * staleness a real router has: prefer the reported fields above).
+   */
   readonly engines: readonly { readonly policy: BatchingPolicy }[];
 }
 
@@ -33,9 +50,11 @@ export interface RoutedRequest {
   readonly sessionContextTokens: number;
 }
 
-/** What a router may use besides the replicas: the run's seeded routing stream (never Math.random). */
+/** What a router may use besides the replicas: the run's seeded routing stream (never Math.random) and the time. */
 export interface RouterContext {
   readonly random: RandomSource;
+  /** The simulated time of the request's arrival, seconds. */
+  readonly now: number;
 }
 
 /**
@@ -48,73 +67,19 @@ export type Router = (
   context: RouterContext,
 ) => number;
 
-/** Builds a run's router (once per run, so a router may keep state, like round robin's counter). */
-export type RouterFactory = () => Router;
-
-/** Fewest requests in flight; ties go to the lowest index. */
-function leastOutstanding(replicas: readonly RoutedReplica[]): number {
-  let best = 0;
-  let bestOutstanding = Number.POSITIVE_INFINITY;
-  replicas.forEach((replica, index) => {
-    if (replica.outstanding < bestOutstanding) {
-      bestOutstanding = replica.outstanding;
-      best = index;
-    }
-  });
-  return best;
-}
-
-/** Fewest KV blocks in use plus waiting requests, over the replica's stages; ties go to the lowest index. */
-function leastKv(replicas: readonly RoutedReplica[]): number {
-  let best = 0;
-  let bestLoad = Number.POSITIVE_INFINITY;
-  replicas.forEach((replica, index) => {
-    let load = 0;
-    for (const engine of replica.engines)
-      load += engine.policy.blocks.usedBlocks + engine.policy.waitingCount;
-    if (load < bestLoad) {
-      bestLoad = load;
-      best = index;
-    }
-  });
-  return best;
-}
-
 /**
- * Power of two choices (Mitzenmacher): two distinct replicas drawn at random, the one with fewer
- * requests in flight (the first drawn on a tie). Nearly as balanced as least-outstanding while
- * looking at only two replicas, as routers in front of many replicas do.
+ * Builds a run's router (once per run, so a router may keep state, like round robin's counter),
+ * given the config's router settings (the `scored` router's weights; routers may ignore them).
  */
-function powerOfTwo(
-  replicas: readonly RoutedReplica[],
-  _request: RoutedRequest,
-  context: RouterContext,
-): number {
-  const count = replicas.length;
-  const first = Math.floor(context.random() * count);
-  const second = (first + 1 + Math.floor(context.random() * (count - 1))) % count;
-  const outstanding = (index: number) => replicas[index]?.outstanding ?? Number.POSITIVE_INFINITY;
-  return outstanding(second) < outstanding(first) ? second : first;
-}
+export type RouterFactory = (options: ResolvedRouterOptions) => Router;
 
 const routers = new Map<string, RouterFactory>([
-  [
-    'round-robin',
-    () => {
-      let counter = 0;
-      return (replicas) => counter++ % replicas.length;
-    },
-  ],
-  ['least-outstanding', () => leastOutstanding],
-  ['least-kv', () => leastKv],
-  ['power-of-two', () => powerOfTwo],
-  [
-    'prefix-affinity',
-    () => {
-      const affinity = new PrefixAffinity();
-      return (replicas, request) => affinity.route(replicas, request, leastOutstanding(replicas));
-    },
-  ],
+  ['round-robin', roundRobin],
+  ['least-outstanding', leastOutstanding],
+  ['least-kv', leastKv],
+  ['power-of-two', powerOfTwo],
+  ['prefix-affinity', prefixAffinity],
+  ['scored', scored],
 ]);
 
 /**
@@ -132,37 +97,99 @@ export function routerNames(): string[] {
   return [...routers.keys()];
 }
 
+/** A replica as the router sees it: its own count, and its engines' reports as of the last refresh. */
+interface ReplicaView {
+  outstanding: number;
+  kvBlocksUsed: number;
+  kvBlocksTotal: number;
+  waiting: number;
+  readonly engines: readonly { readonly policy: BatchingPolicy }[];
+}
+
 /**
  * Picks the data-parallel replica a new request goes to (`parallelismSpec.router`): a registered
  * router — built in: `round-robin`, `least-outstanding` (fewest requests in flight), `least-kv`
  * (fewest KV blocks in use plus waiting requests), `power-of-two` (the less loaded of two random
  * replicas), `prefix-affinity` (the replica that served this request's prefix, unless it is short
- * or that replica is overloaded). With one replica the router is not asked.
+ * or that replica is overloaded), `scored` (weighted prefix, load and free-KV scores). With one
+ * replica the router is not asked. The router sees each replica's engine reports (KV blocks in
+ * use, requests waiting) as of its last refresh: with `stalenessS` = s > 0, the first routing
+ * decision at least s after the previous refresh refreshes them, so they are up to s old.
  */
 export class ReplicaRouter {
   private readonly name: RouterPolicy;
   private readonly route: Router;
-  private readonly context: RouterContext;
+  private readonly random: RandomSource;
+  private readonly stalenessS: number;
+  private views: ReplicaView[] = [];
+  private nextRefresh = Number.NEGATIVE_INFINITY;
 
   /** `random`: the run's routing stream. */
-  constructor(name: RouterPolicy, random: RandomSource) {
+  constructor(name: RouterPolicy, options: ResolvedRouterOptions, random: RandomSource) {
     const factory = routers.get(name);
     if (factory === undefined)
       throw new Error(`no replica router named "${name}" (registered: ${routerNames().join(', ')})`);
     this.name = name;
-    this.route = factory();
-    this.context = { random };
+    this.route = factory(options);
+    this.random = random;
+    this.stalenessS = options.stalenessS;
   }
 
-  /** The index of the replica for `request`. */
-  pick(replicas: readonly RoutedReplica[], request: RoutedRequest): number {
+  /** The index of the replica for `request`, arriving at `now`. */
+  pick(
+    replicas: readonly {
+      readonly outstanding: number;
+      readonly engines: readonly { readonly policy: BatchingPolicy }[];
+    }[],
+    request: RoutedRequest,
+    now: number,
+  ): number {
     const count = replicas.length;
     if (count === 1) return 0;
-    const index = this.route(replicas, request, this.context);
+    const views = this.viewsOf(replicas, now);
+    const index = this.route(views, request, { random: this.random, now });
     if (!Number.isInteger(index) || index < 0 || index >= count)
       throw new RangeError(
         `router "${this.name}" picked replica ${index}; it must return an index from 0 to ${count - 1}`,
       );
     return index;
+  }
+
+  /** The replicas as the router sees them at `now` (engine reports refreshed when due). */
+  private viewsOf(
+    replicas: readonly {
+      readonly outstanding: number;
+      readonly engines: readonly { readonly policy: BatchingPolicy }[];
+    }[],
+    now: number,
+  ): readonly RoutedReplica[] {
+    if (this.views.length !== replicas.length)
+      this.views = replicas.map((replica) => ({
+        outstanding: 0,
+        kvBlocksUsed: 0,
+        kvBlocksTotal: 0,
+        waiting: 0,
+        engines: replica.engines,
+      }));
+    const refresh = now >= this.nextRefresh;
+    if (refresh) this.nextRefresh = this.stalenessS > 0 ? now + this.stalenessS : now;
+    replicas.forEach((replica, position) => {
+      const view = this.views[position];
+      if (view === undefined) return;
+      view.outstanding = replica.outstanding;
+      if (!refresh) return;
+      let used = 0;
+      let total = 0;
+      let waiting = 0;
+      for (const engine of replica.engines) {
+        used += engine.policy.blocks.usedBlocks;
+        total += engine.policy.blocks.totalBlocks;
+        waiting += engine.policy.waitingCount;
+      }
+      view.kvBlocksUsed = used;
+      view.kvBlocksTotal = total;
+      view.waiting = waiting;
+    });
+    return this.views;
   }
 }

@@ -1,6 +1,6 @@
 import { confidenceNotes, type RunDiagnosticsInput, runWarnings } from './run-diagnostics';
-import { hitRate, type StageTracker } from './stage-statistics';
 import type { SessionStatistics } from './session-tracker';
+import { hitRate, type StageTracker } from './stage-statistics';
 import type { ReplicaStatistics, SimulationStatistics } from './statistics';
 import type { Replica } from './virtual-engine';
 

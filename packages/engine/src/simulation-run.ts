@@ -103,7 +103,8 @@ export class SimulationRun {
             (id) => this.ledger.hasLeft(id),
             (time, sequence, engine) => this.queue.push(time, TIMEOUT, { kind: TIMEOUT, sequence, engine }),
           );
-    this.router = new ReplicaRouter(config.parallelismSpec.router, this.streams.routing);
+    const parallelism = config.parallelismSpec;
+    this.router = new ReplicaRouter(parallelism.router, parallelism.routerOptions, this.streams.routing);
     checkRunSize({
       config,
       perf: this.perf,
@@ -259,7 +260,7 @@ export class SimulationRun {
       this.afterRequestLeaves(id, arrival.time);
       return;
     }
-    const replicaIndex = this.router.pick(this.replicas, sequence);
+    const replicaIndex = this.router.pick(this.replicas, sequence, this.clock.now);
     const replica = this.replicaAt(replicaIndex);
     replica.outstanding++;
     replica.routed++;

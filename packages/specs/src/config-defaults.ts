@@ -1,7 +1,7 @@
 import type { ResolvedClusterSpec } from './cluster-spec';
 import type { ResolvedGPUSpec } from './gpu-spec';
 import type { ResolvedModelSpec } from './model-spec';
-import type { ResolvedParallelismSpec } from './parallelism-spec';
+import type { ResolvedParallelismSpec, ResolvedRouterOptions } from './parallelism-spec';
 import type { ResolvedSchedulerSpec } from './scheduler-spec';
 import type { ResolvedConfig } from './simulator-config';
 import type { LengthDistribution, ResolvedWorkloadSpec } from './workload-spec';
@@ -49,7 +49,13 @@ export const PARALLELISM_DEFAULTS = {
   pipelineParallelSize: 1,
   dataParallelSize: 1,
   router: 'round-robin',
-} as const satisfies ResolvedParallelismSpec;
+} as const satisfies Omit<ResolvedParallelismSpec, 'routerOptions'>;
+
+/** The router's settings when not given: the `scored` weights are assumed (not fitted to measurements). */
+export const ROUTER_DEFAULTS = {
+  weights: { prefix: 3, load: 2, kv: 2 },
+  stalenessS: 0,
+} as const satisfies ResolvedRouterOptions;
 
 export const SCHEDULER_DEFAULTS = {
   batchingType: 'continuous',

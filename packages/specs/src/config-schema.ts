@@ -4,6 +4,7 @@ import {
   CONFIG_DEFAULTS,
   MODEL_DEFAULTS,
   PARALLELISM_DEFAULTS,
+  ROUTER_DEFAULTS,
   SCHEDULER_DEFAULTS,
   WORKLOAD_DEFAULTS,
 } from './config-defaults';
@@ -133,11 +134,34 @@ export const parallelismSpecSchema = z
     dataParallelSize: positiveInt(
       `Data-parallel replicas; default ${PARALLELISM_DEFAULTS.dataParallelSize}`,
     ).optional(),
-    router: registrableName(
-      'router',
-      BUILT_IN_ROUTERS,
-      `Replica router (or a name registered with registerRouter); default ${PARALLELISM_DEFAULTS.router}`,
-    ).optional(),
+    router: z
+      .union([
+        registrableName(
+          'router',
+          BUILT_IN_ROUTERS,
+          `Replica router (or a name registered with registerRouter); default ${PARALLELISM_DEFAULTS.router}`,
+        ),
+        z
+          .strictObject({
+            type: registrableName('router', BUILT_IN_ROUTERS, 'Replica router'),
+            weights: z
+              .strictObject({
+                prefix: nonNegative(
+                  `Weight of the cached-prefix share; default ${ROUTER_DEFAULTS.weights.prefix}`,
+                ).optional(),
+                load: nonNegative(`Weight of the load score; default ${ROUTER_DEFAULTS.weights.load}`).optional(),
+                kv: nonNegative(`Weight of the free-KV share; default ${ROUTER_DEFAULTS.weights.kv}`).optional(),
+              })
+              .describe('scored router: weight of each score')
+              .optional(),
+            stalenessS: nonNegative(
+              `Seconds between the router's refreshes of the replicas' engine metrics (KV use, queue); default ${ROUTER_DEFAULTS.stalenessS}`,
+            ).optional(),
+          })
+          .describe('A router with settings, e.g. { type: scored, weights: { prefix: 3, load: 2, kv: 2 } }'),
+      ])
+      .describe('A router name, or { type: name, weights?, stalenessS? }')
+      .optional(),
   })
   .describe('How the model is split over the GPUs (TP × PP × DP = GPUs)');
 

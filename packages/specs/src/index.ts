@@ -61,7 +61,14 @@ export {
   registeredNames,
   registerName,
 } from './name-registry';
-export type { ParallelismSpec, ResolvedParallelismSpec, RouterPolicy } from './parallelism-spec';
+export type {
+  ParallelismSpec,
+  ResolvedParallelismSpec,
+  ResolvedRouterOptions,
+  RouterPolicy,
+  RouterSpecInput,
+  RouterWeights,
+} from './parallelism-spec';
 export { GPU_ALIASES, GPU_PRESETS } from './presets/gpu-presets';
 export { MODEL_ALIASES, MODEL_PRESETS } from './presets/model-presets';
 export {

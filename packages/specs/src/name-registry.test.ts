@@ -27,7 +27,7 @@ describe('registered names (schedulerSpec.batchingType, parallelismSpec.router)'
     const error = configError({ parallelismSpec: { router: 'least-outstandng' } });
     expect(error.path).toBe('parallelismSpec.router');
     expect(error.message).toContain(
-      'parallelismSpec.router: "least-outstandng" is not allowed; use one of "round-robin", "least-outstanding", "least-kv", "power-of-two", "prefix-affinity". Did you mean "least-outstanding"?',
+      'parallelismSpec.router: "least-outstandng" is not allowed; use one of "round-robin", "least-outstanding", "least-kv", "power-of-two", "prefix-affinity", "scored". Did you mean "least-outstanding"?',
     );
   });
 
@@ -65,7 +65,7 @@ describe('registered names (schedulerSpec.batchingType, parallelismSpec.router)'
     const text = JSON.stringify(configJsonSchema());
     expect(text).toContain('"examples":["static","dynamic","continuous"]');
     expect(text).toContain(
-      '"examples":["round-robin","least-outstanding","least-kv","power-of-two","prefix-affinity"]',
+      '"examples":["round-robin","least-outstanding","least-kv","power-of-two","prefix-affinity","scored"]',
     );
   });
 });

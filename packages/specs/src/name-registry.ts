@@ -23,6 +23,7 @@ export const BUILT_IN_ROUTERS = [
   'least-kv',
   'power-of-two',
   'prefix-affinity',
+  'scored',
 ] as const;
 
 /** The arrival processes built into @sim/engine's workload generator. */

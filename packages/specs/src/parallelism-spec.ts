@@ -6,6 +6,41 @@ import type { BUILT_IN_ROUTERS } from './name-registry';
  */
 export type RouterPolicy = (typeof BUILT_IN_ROUTERS)[number] | (string & {});
 
+/**
+ * Weights of the `scored` router (llm-d style): each replica's score is
+ * prefix × (share of the prompt the router believes it caches) + load × (its requests in flight
+ * relative to the others, 1 for the least loaded) + kv × (share of its KV blocks free); the highest
+ * score wins. Each term lies in [0, 1]; weights are ≥ 0.
+ */
+export interface RouterWeights {
+  readonly prefix: number;
+  readonly load: number;
+  readonly kv: number;
+}
+
+/** Settings of the router beyond its name, fully resolved. */
+export interface ResolvedRouterOptions {
+  /** The `scored` router's weights. Default prefix 3, load 2, kv 2 (assumed, not fitted). */
+  readonly weights: RouterWeights;
+  /**
+   * Seconds between the router's refreshes of what each replica's engine reports (KV blocks in
+   * use, requests waiting), as a router scraping engine metrics sees them: in between it routes by
+   * the last refresh. 0 (default): always current. What the router knows by itself (the requests it
+   * has in flight per replica, the prefixes it routed where) is always current.
+   */
+  readonly stalenessS: number;
+}
+
+/** A router with settings, as written: `{ type: 'scored', weights: { prefix: 3, load: 1 } }`. */
+export interface RouterSpecInput {
+  /** The router's name (see {@link RouterPolicy}). */
+  type: RouterPolicy;
+  /** Only for `scored`: weights, each defaulting as in {@link ResolvedRouterOptions}. */
+  weights?: Partial<RouterWeights>;
+  /** See {@link ResolvedRouterOptions.stalenessS}. */
+  stalenessS?: number;
+}
+
 /** How the model is split over the cluster's GPUs, fully resolved. TP × PP × DP = GPUs in the cluster. */
 export interface ResolvedParallelismSpec {
   /** Tensor-parallel degree: each layer's weights and heads split over this many GPUs. Default 1. */
@@ -16,7 +51,14 @@ export interface ResolvedParallelismSpec {
   readonly dataParallelSize: number;
   /** How the router picks a replica for each arriving request. Default `round-robin`. */
   readonly router: RouterPolicy;
+  /** The router's weights and staleness (written inside `router` as an object; see {@link RouterSpecInput}). */
+  readonly routerOptions: ResolvedRouterOptions;
 }
 
-/** Parallelism as the user writes it; every field defaults (1 / round-robin). */
-export type ParallelismSpec = ConfigInput<ResolvedParallelismSpec>;
+/**
+ * Parallelism as the user writes it; every field defaults (1 / round-robin). `router` is a name,
+ * or an object with the name as `type` and the router's settings.
+ */
+export type ParallelismSpec = ConfigInput<Omit<ResolvedParallelismSpec, 'router' | 'routerOptions'>> & {
+  router?: RouterPolicy | RouterSpecInput;
+};

@@ -48,6 +48,7 @@ describe('resolveConfig defaults', () => {
       pipelineParallelSize: 1,
       dataParallelSize: 1,
       router: 'round-robin',
+      routerOptions: { weights: { prefix: 3, load: 2, kv: 2 }, stalenessS: 0 },
     });
     expect(config.schedulerSpec).toMatchObject({
       batchingType: 'continuous',

@@ -7,11 +7,12 @@ import {
   DEFAULT_GPU,
   DEFAULT_MODEL,
   PARALLELISM_DEFAULTS,
+  ROUTER_DEFAULTS,
   WORKLOAD_DEFAULTS,
 } from './config-defaults';
 import { type ParsedConfig, simulatorConfigSchema } from './config-schema';
 import { ConfigError, type ConfigIssue } from './errors';
-import type { ResolvedParallelismSpec } from './parallelism-spec';
+import type { ResolvedParallelismSpec, RouterPolicy, RouterWeights } from './parallelism-spec';
 import { resolveGpu } from './resolve-gpu';
 import { resolveModel } from './resolve-model';
 import { resolveScheduler } from './resolve-scheduler';
@@ -48,7 +49,7 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
   const gpuSpec = resolveGpu(clusterInput.gpuSpec ?? { name: DEFAULT_GPU }, issues);
   const nGpusPerNode = clusterInput.nGpusPerNode ?? CLUSTER_DEFAULTS.nGpusPerNode;
   const nNodes = clusterInput.nNodes ?? CLUSTER_DEFAULTS.nNodes;
-  const parallelismSpec = resolveParallelism(config.parallelismSpec ?? {});
+  const parallelismSpec = resolveParallelism(config.parallelismSpec ?? {}, issues);
   const workloadInput = config.workloadSpec ?? {};
   const lengths = workloadInput.lengthDistribution;
   const fixedLengths =
@@ -142,12 +143,37 @@ function checkCalibration(path: string, issues: ConfigIssue[]): CalibrationProfi
   }
 }
 
-function resolveParallelism(input: NonNullable<ParsedConfig['parallelismSpec']>): ResolvedParallelismSpec {
+function resolveParallelism(
+  input: NonNullable<ParsedConfig['parallelismSpec']>,
+  issues: ConfigIssue[],
+): ResolvedParallelismSpec {
+  const router = input.router;
+  const spec = typeof router === 'object' ? router : undefined;
+  const name: RouterPolicy = typeof router === 'string' ? router : (spec?.type ?? PARALLELISM_DEFAULTS.router);
+  if (spec?.weights !== undefined && name !== 'scored')
+    issues.push({
+      code: 'invalid_value',
+      path: 'parallelismSpec.router.weights',
+      message: `weights apply to the "scored" router only; router "${name}" has none. Set type: "scored", or remove weights.`,
+    });
+  const given = spec?.weights;
+  const weights: RouterWeights = {
+    prefix: given?.prefix ?? ROUTER_DEFAULTS.weights.prefix,
+    load: given?.load ?? ROUTER_DEFAULTS.weights.load,
+    kv: given?.kv ?? ROUTER_DEFAULTS.weights.kv,
+  };
+  if (name === 'scored' && weights.prefix + weights.load + weights.kv === 0)
+    issues.push({
+      code: 'out_of_range',
+      path: 'parallelismSpec.router.weights',
+      message: 'are all 0, so every replica scores the same. Give at least one weight a positive value.',
+    });
   return {
     tensorParallelSize: input.tensorParallelSize ?? PARALLELISM_DEFAULTS.tensorParallelSize,
     pipelineParallelSize: input.pipelineParallelSize ?? PARALLELISM_DEFAULTS.pipelineParallelSize,
     dataParallelSize: input.dataParallelSize ?? PARALLELISM_DEFAULTS.dataParallelSize,
-    router: input.router ?? PARALLELISM_DEFAULTS.router,
+    router: name,
+    routerOptions: { weights, stalenessS: spec?.stalenessS ?? ROUTER_DEFAULTS.stalenessS },
   };
 }
 

@@ -29,15 +29,20 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-/** Known keys of the object schema at `path`, for "did you mean" hints. */
-function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+/** The schema at `path` (through objects, and the object forms of unions); undefined when there is none. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown {
   let current: unknown = schema;
   for (const key of path) {
     const shape = objectShape(current);
-    if (shape === undefined) return [];
+    if (shape === undefined) return undefined;
     current = unwrap(shape[String(key)]);
   }
-  const shape = objectShape(current);
+  return current;
+}
+
+/** Known keys of the object schema at `path`, for "did you mean" hints. */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const shape = objectShape(schemaAt(schema, path));
   return shape === undefined ? [] : Object.keys(shape).filter((key) => key !== '$schema');
 }
 
@@ -48,9 +53,12 @@ function unwrap(schema: unknown): unknown {
   return current;
 }
 
-/** An object schema's fields; undefined for any other schema. */
+/** An object schema's fields (a union's: the fields of its object forms); undefined for any other schema. */
 function objectShape(schema: unknown): Readonly<Record<string, unknown>> | undefined {
-  return schema instanceof z.ZodObject ? schema.shape : undefined;
+  if (schema instanceof z.ZodObject) return schema.shape;
+  if (!(schema instanceof z.ZodUnion)) return undefined;
+  const shapes = schema.options.flatMap((option) => (option instanceof z.ZodObject ? [option.shape] : []));
+  return shapes.length === 0 ? undefined : Object.assign({}, ...shapes);
 }
 
 /** Converts zod's issues into {@link ConfigIssue}s with messages that say how to fix the field. */
@@ -123,13 +131,19 @@ export function toConfigIssues(
         });
         break;
       }
-      case 'invalid_union':
+      case 'invalid_union': {
+        const field = issue.path[issue.path.length - 1];
+        const description = (schemaAt(schema, issue.path) as z.ZodType | undefined)?.description;
         issues.push({
           code: 'invalid_value',
           path: at(issue.path),
-          message: `${describeValue(value)} is not a valid length distribution; use "fixed", "uniform", "normal", "lognormal", "zipf", "empirical", or an object such as { type: "lognormal", cv: 1 }.`,
+          message:
+            field === 'lengthDistribution'
+              ? `${describeValue(value)} is not a valid length distribution; use "fixed", "uniform", "normal", "lognormal", "zipf", "empirical", or an object such as { type: "lognormal", cv: 1 }.`
+              : `${describeValue(value)} is not valid here${description === undefined ? '' : ` (${description})`}.`,
         });
         break;
+      }
       default:
         issues.push({
           code: issue.code === 'not_multiple_of' ? 'invalid_value' : 'invalid_type',

@@ -38,6 +38,19 @@ export function withConfigOptions(command: Command): Command {
     .option('--tp <n>', 'tensor-parallel degree (also sets GPUs per node)');
 }
 
+/** Adds `--replicas` and `--router` (run, sweep; the planner searches replicas itself). */
+export function withReplicaOptions(command: Command): Command {
+  return command
+    .option(
+      '--replicas <n>',
+      'data-parallel replicas behind a router (GPUs per node become TP × PP × replicas)',
+    )
+    .option(
+      '--router <name>',
+      'replica router: round-robin, least-outstanding, least-kv, power-of-two, prefix-affinity, scored',
+    );
+}
+
 /** Adds `--rate` and `--trace`, the workload shortcuts of run, sweep and compare. */
 export function withWorkloadOptions(command: Command): Command {
   return command
@@ -58,14 +71,16 @@ export function configInputs(flags: ConfigFlags): { what: string; file: string }
 
 /** `llm-sim run`: one simulation, a readable summary (or JSON), optional CSV, Chrome trace and HTML report. */
 export function addRunCommand(program: Command, io: Io): void {
-  withWorkloadOptions(
-    withConfigOptions(
-      program
-        .command('run')
-        .description(
-          'Run one simulation (default: llama-7b on one A100-80GB, 512 in / 128 out, 2 req/s Poisson, 60 s).',
-        )
-        .option('-c, --config <file>', 'config file (YAML or JSON, camelCase or snake_case keys)'),
+  withReplicaOptions(
+    withWorkloadOptions(
+      withConfigOptions(
+        program
+          .command('run')
+          .description(
+            'Run one simulation (default: llama-7b on one A100-80GB, 512 in / 128 out, 2 req/s Poisson, 60 s).',
+          )
+          .option('-c, --config <file>', 'config file (YAML or JSON, camelCase or snake_case keys)'),
+      ),
     ),
   )
     .option(
@@ -89,6 +104,7 @@ export function addRunCommand(program: Command, io: Io): void {
 Examples:
   llm-sim run
   llm-sim run --model llama-3.1-8b --gpu H100 --tp 2 --rate 10
+  llm-sim run --config examples/configs/multi-turn-chat.yaml --router round-robin   # vs prefix-affinity
   llm-sim run --set workload_spec.arrival_rate=5 --json
   llm-sim run --config examples/configs/basic.yaml --report report.html --csv requests.csv --chrome-trace trace.json
   llm-sim run --trace data/traces/splitwise_code.csv --model llama-3.1-8b --gpu H100`,

@@ -13,7 +13,7 @@ import { assessLoad } from '../load-limit';
 import { checkOutputFiles, csvKind, HTML_REPORT, type OutputFile } from '../output-file';
 import { expandSweep, parseVariation, runSweep } from '../sweep';
 import type { PointOutcome } from '../sweep-point';
-import { configInputs, withConfigOptions, withWorkloadOptions } from './run-command';
+import { configInputs, withConfigOptions, withReplicaOptions, withWorkloadOptions } from './run-command';
 
 interface SweepFlags extends ConfigFlags {
   vary: string[];
@@ -120,18 +120,20 @@ function csvRow(point: Point): (string | number | boolean | undefined)[] {
 
 /** `llm-sim sweep`: the cartesian product of `--vary` values, run in parallel, one row per point. */
 export function addSweepCommand(program: Command, io: Io): void {
-  withWorkloadOptions(
-    withConfigOptions(
-      program
-        .command('sweep')
-        .description('Run the cartesian product of --vary values in parallel; one table row per point.')
-        .option('-c, --config <file>', 'base config file (default: the quick-start deployment)')
-        .requiredOption(
-          '--vary <path=v1,v2,...>',
-          'a field and its values (repeatable); shortcuts: rate, tp (also GPUs per node), gpu, model, batch-size',
-          collect,
-          [],
-        ),
+  withReplicaOptions(
+    withWorkloadOptions(
+      withConfigOptions(
+        program
+          .command('sweep')
+          .description('Run the cartesian product of --vary values in parallel; one table row per point.')
+          .option('-c, --config <file>', 'base config file (default: the quick-start deployment)')
+          .requiredOption(
+            '--vary <path=v1,v2,...>',
+            'a field and its values (repeatable); shortcuts: rate, tp (also GPUs per node), gpu, model, batch-size',
+            collect,
+            [],
+          ),
+      ),
     ),
   )
     .option('--json', 'print the points, their statistics and resolved configs as JSON')

@@ -1,0 +1,59 @@
+import { ConfigError, type ConfigIssue, resolveConfig, type SimulatorConfig } from '@sim/specs';
+import { describe, expect, it } from 'vitest';
+
+function issuesOf(config: SimulatorConfig): ConfigIssue[] {
+  try {
+    resolveConfig(config);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.issues];
+    throw error;
+  }
+  return [];
+}
+
+describe('parallelismSpec.router as a name or with settings', () => {
+  it('a name resolves with the default settings; an object with its own', () => {
+    expect(resolveConfig({ parallelismSpec: { router: 'least-kv' } }).parallelismSpec).toMatchObject({
+      router: 'least-kv',
+      routerOptions: { weights: { prefix: 3, load: 2, kv: 2 }, stalenessS: 0 },
+    });
+    const scored = resolveConfig({
+      parallelismSpec: { router: { type: 'scored', weights: { load: 5 }, stalenessS: 0.25 } },
+    }).parallelismSpec;
+    expect(scored.router).toBe('scored');
+    expect(scored.routerOptions).toEqual({ weights: { prefix: 3, load: 5, kv: 2 }, stalenessS: 0.25 });
+    // snake_case, as config files may write it
+    const snake = resolveConfig({
+      parallelism_spec: { router: { type: 'least-kv', staleness_s: 1 } },
+    } as SimulatorConfig).parallelismSpec;
+    expect(snake.routerOptions.stalenessS).toBe(1);
+  });
+
+  it('rejects weights on other routers, all-zero weights, typos and wrong types, naming the field', () => {
+    expect(
+      issuesOf({ parallelismSpec: { router: { type: 'round-robin', weights: { prefix: 1 } } } }).map(
+        (issue) => issue.path,
+      ),
+    ).toEqual(['parallelismSpec.router.weights']);
+    expect(
+      issuesOf({ parallelismSpec: { router: { type: 'scored', weights: { prefix: 0, load: 0, kv: 0 } } } })[0]
+        ?.message,
+    ).toContain('Give at least one weight a positive value');
+    const typo = issuesOf({
+      parallelismSpec: { router: { type: 'scored', weights: { prefx: 1 } } },
+    } as SimulatorConfig)[0];
+    expect(typo?.path).toBe('parallelismSpec.router.weights.prefx');
+    expect(typo?.message).toContain('Did you mean "prefix"?');
+    expect(issuesOf({ parallelismSpec: { router: { type: 'scord' } } })[0]?.message).toContain(
+      'Did you mean "scored"?',
+    );
+    const wrongType = issuesOf({ parallelismSpec: { router: 5 } } as unknown as SimulatorConfig)[0];
+    expect(wrongType?.path).toBe('parallelismSpec.router');
+    expect(wrongType?.message).toBe(
+      '5 is not valid here (A router name, or { type: name, weights?, stalenessS? }).',
+    );
+    expect(issuesOf({ parallelismSpec: { router: { type: 'least-kv', stalenessS: -1 } } })[0]?.path).toBe(
+      'parallelismSpec.router.stalenessS',
+    );
+  });
+});

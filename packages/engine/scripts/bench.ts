@@ -64,6 +64,49 @@ scenarios.push([
   3,
 ]);
 
+// A cluster: 8 H100 replicas of Llama-3.1-8B behind prefix-affinity routing, 400 system prompts of
+// 1,024 tokens (more than one replica's cache holds, so where a group goes matters), ~85% of what
+// the eight serve.
+scenarios.push([
+  'C-cluster: 1,000,000 requests over 8 replicas, prefix-affinity, 400 shared 1024-token prefixes, 1536/128, 200 req/s (target ≤ 15 s)',
+  {
+    modelSpec: { name: 'llama-3.1-8b' },
+    clusterSpec: { gpuSpec: { name: 'H100' }, nGpusPerNode: 8 },
+    parallelismSpec: { dataParallelSize: 8, router: 'prefix-affinity' },
+    schedulerSpec: { enablePrefixCaching: true },
+    workloadSpec: {
+      avgInputLength: 1536,
+      avgOutputLength: 128,
+      arrivalRate: 200,
+      numRequests: 1_000_000,
+      prefixSharing: { groups: 400, prefixLength: 1024 },
+    },
+    seed: 42,
+    drain: true,
+  },
+  3,
+]);
+
+// Multi-turn chat over the same cluster: 1,000,000 requests (turns) of ~5-turn sessions.
+scenarios.push([
+  'C-sessions: 1,000,000 turns of 5-turn chat sessions over 8 replicas, prefix-affinity, 300/200 per turn, 40 sessions/s',
+  {
+    modelSpec: { name: 'llama-3.1-8b' },
+    clusterSpec: { gpuSpec: { name: 'H100' }, nGpusPerNode: 8 },
+    parallelismSpec: { dataParallelSize: 8, router: 'prefix-affinity' },
+    workloadSpec: {
+      avgInputLength: 300,
+      avgOutputLength: 200,
+      arrivalRate: 40,
+      numRequests: 1_000_000,
+      sessions: { turnsPerSession: 5, thinkTimeS: { type: 'exponential', mean: 5 } },
+    },
+    seed: 42,
+    drain: true,
+  },
+  1,
+]);
+
 /** BENCH_ONLY=P-prefix (a comma-separated list of name prefixes) runs only those scenarios. */
 const only = process.env.BENCH_ONLY?.split(',');
 const selected = scenarios.filter(

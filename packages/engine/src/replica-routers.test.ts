@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 
 /** Four llama-2-7b replicas on one 4-GPU node. */
 const fourReplicas = (
-  router: string | { type: string; weights?: { prefix?: number; load?: number; kv?: number }; stalenessS?: number },
+  router:
+    | string
+    | { type: string; weights?: { prefix?: number; load?: number; kv?: number }; stalenessS?: number },
   workload: NonNullable<SimulatorConfig['workloadSpec']>,
 ): SimulatorConfig => ({
   modelSpec: { name: 'llama-2-7b' },

@@ -113,7 +113,8 @@ export class SessionTracker {
       input: arrival.input,
       output: arrival.output,
     });
-    return { ...arrival, promptKey: session, session, turn: 0, contextTokens: 0 };
+    const { time, input, output, prefixGroup } = arrival;
+    return { time, input, output, prefixGroup, promptKey: session, session, turn: 0, contextTokens: 0 };
   }
 
   /** Request `id`, a session's turn (`arrival`), arrived. */

@@ -36,8 +36,16 @@ export interface RequestShape {
   readonly promptKey: number;
 }
 
-/** An arrival's fields outside shared prefixes and sessions. */
-const ALONE = { prefixGroup: -1, promptKey: -1, session: -1, turn: 0, contextTokens: 0 } as const;
+/** An arrival outside sessions (one object shape for every arrival: a literal, not a spread). */
+function arrivalOf(
+  time: number,
+  input: number,
+  output: number,
+  prefixGroup: number,
+  promptKey: number,
+): Arrival {
+  return { time, input, output, prefixGroup, promptKey, session: -1, turn: 0, contextTokens: 0 };
+}
 
 /**
  * Start of each load stage and, last, the end of the last one (`workloadSpec.stages`), in seconds:
@@ -223,24 +231,17 @@ export class WorkloadSource {
    */
   private share(time: number, input: number, output: number): Arrival {
     const sharing = this.config.workloadSpec.prefixSharing;
-    if (sharing === undefined) return { ...ALONE, time, input, output };
+    if (sharing === undefined) return arrivalOf(time, input, output, -1, -1);
     const perGroup = sharing.promptsPerGroup;
     if (perGroup === undefined) {
       const group = Math.min(sharing.groups - 1, Math.floor(this.streams.prefixGroups() * sharing.groups));
-      return { ...ALONE, time, input, output, prefixGroup: group };
+      return arrivalOf(time, input, output, group, -1);
     }
     const prompts = sharing.groups * perGroup;
     const prompt = Math.min(prompts - 1, Math.floor(this.streams.prefixGroups() * prompts));
     if (this.promptInputs === undefined) this.promptInputs = new Int32Array(prompts);
     if (this.promptInputs[prompt] === 0) this.promptInputs[prompt] = input;
-    return {
-      ...ALONE,
-      time,
-      input: this.promptInputs[prompt] ?? input,
-      output,
-      prefixGroup: Math.floor(prompt / perGroup),
-      promptKey: prompt,
-    };
+    return arrivalOf(time, this.promptInputs[prompt] ?? input, output, Math.floor(prompt / perGroup), prompt);
   }
 
   /**

@@ -35,7 +35,8 @@ export const sharedKeys = (kind: number): SharedKeys => ({ kind, ids: [] });
 export function sharedRuns(shared: SharedKeys, id: number, start: number, blocks: number): SharedRuns {
   const runs = shared.ids[id];
   if (runs !== undefined && runs.table.length >= blocks) return runs;
-  const length = Math.max(blocks, 2 * (runs?.table.length ?? 0));
+  // Room to grow (a session's prompt grows every turn): each (re)allocation costs an ArrayBuffer.
+  const length = Math.max(2 * blocks, 2 * (runs?.table.length ?? 0));
   const table = new Int32Array(length).fill(-1);
   const holders = new Int32Array(length + 1);
   if (runs !== undefined) {

@@ -149,8 +149,12 @@ export const parallelismSpecSchema = z
                 prefix: nonNegative(
                   `Weight of the cached-prefix share; default ${ROUTER_DEFAULTS.weights.prefix}`,
                 ).optional(),
-                load: nonNegative(`Weight of the load score; default ${ROUTER_DEFAULTS.weights.load}`).optional(),
-                kv: nonNegative(`Weight of the free-KV share; default ${ROUTER_DEFAULTS.weights.kv}`).optional(),
+                load: nonNegative(
+                  `Weight of the load score; default ${ROUTER_DEFAULTS.weights.load}`,
+                ).optional(),
+                kv: nonNegative(
+                  `Weight of the free-KV share; default ${ROUTER_DEFAULTS.weights.kv}`,
+                ).optional(),
               })
               .describe('scored router: weight of each score')
               .optional(),
@@ -339,6 +343,30 @@ export const workloadSpecSchema = z
   })
   .describe('The offered traffic');
 
+const poolSchema = (role: string) =>
+  z
+    .strictObject({
+      replicas: positiveInt(`${role} instances`),
+      tensorParallelSize: positiveInt(`Tensor-parallel degree of each ${role} instance`),
+      gpuSpec: gpuSpecSchema.optional(),
+      schedulerSpec: schedulerSpecSchema.optional(),
+    })
+    .describe(`The ${role} pool (its GPU and scheduler default to the config's)`);
+
+const disaggregationSchema = z
+  .strictObject({
+    prefill: poolSchema('prefill'),
+    decode: poolSchema('decode'),
+    kvTransferBandwidthGbs: positive(
+      "One request's KV-transfer bandwidth (GB/s); default NVLink within a node, the inter-node link across, times the smaller TP",
+    ).optional(),
+    kvTransfer: z
+      .enum(['after-prefill', 'layer-pipelined'])
+      .describe('When the KV moves: after the prefill (default) or layer by layer during it')
+      .optional(),
+  })
+  .describe('Disaggregated prefill and decode pools (both pools together use the cluster)');
+
 export const simulatorConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -381,6 +409,7 @@ export const simulatorConfigSchema = z
         'Engine profile fitted by `llm-sim calibrate` (PROFILE.json; relative to the config file); engineProfile defaults to its base profile',
       )
       .optional(),
+    disaggregation: disaggregationSchema.optional(),
   })
   .describe('An llm-sim simulation configuration');
 

@@ -17,6 +17,13 @@ export {
   workloadSpecSchema,
 } from './config-schema';
 export { parseCsvRecords, splitCsvLine } from './csv';
+export type {
+  DisaggregationInput,
+  KvTransferMode,
+  PoolInput,
+  ResolvedDisaggregation,
+  ResolvedPool,
+} from './disaggregation';
 export { DTYPE_BYTES, DTYPES, type Dtype } from './dtype';
 export {
   BUILT_IN_ENGINE_SCHEDULING,

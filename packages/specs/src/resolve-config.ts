@@ -13,6 +13,7 @@ import {
 import { type ParsedConfig, simulatorConfigSchema } from './config-schema';
 import { ConfigError, type ConfigIssue } from './errors';
 import type { ResolvedParallelismSpec, RouterPolicy, RouterWeights } from './parallelism-spec';
+import { resolveDisaggregation } from './resolve-disaggregation';
 import { resolveGpu } from './resolve-gpu';
 import { resolveModel } from './resolve-model';
 import { resolveScheduler } from './resolve-scheduler';
@@ -88,8 +89,28 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
   );
   const workloadSpec = resolveWorkload(workloadInput, schedulerSpec, issues);
 
+  const interNodeBandwidthGbs = clusterInput.interNodeBandwidthGbs ?? CLUSTER_DEFAULTS.interNodeBandwidthGbs;
+  const disaggregation =
+    config.disaggregation === undefined
+      ? undefined
+      : resolveDisaggregation(
+          config.disaggregation,
+          {
+            model: modelSpec,
+            gpu: gpuSpec,
+            cluster: { nGpusPerNode, nNodes, interNodeBandwidthGbs },
+            parallelism: parallelismSpec,
+            schedulerInput,
+            fixedInputLength,
+            engineProfile,
+            batchSize,
+          },
+          issues,
+        );
   if (modelSpec !== undefined) {
-    checkParallelism(modelSpec, { nGpusPerNode, nNodes }, parallelismSpec, issues);
+    // With disaggregation each pool's parallelism is checked with the pool.
+    if (config.disaggregation === undefined)
+      checkParallelism(modelSpec, { nGpusPerNode, nNodes }, parallelismSpec, issues);
     checkWorkloadAgainstModel(modelSpec, workloadSpec, schedulerSpec, issues);
   }
   const numRequests = workloadSpec.numRequests;
@@ -118,7 +139,7 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
       nGpusPerNode,
       nNodes,
       gpuSpec,
-      interNodeBandwidthGbs: clusterInput.interNodeBandwidthGbs ?? CLUSTER_DEFAULTS.interNodeBandwidthGbs,
+      interNodeBandwidthGbs,
     },
     parallelismSpec,
     schedulerSpec,
@@ -129,6 +150,7 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
     engineProfile,
     slo: resolveSlo(config.slo),
     ...(calibrationFile === undefined ? {} : { calibrationFile }),
+    ...(disaggregation === undefined ? {} : { disaggregation }),
   };
 }
 
@@ -149,7 +171,8 @@ function resolveParallelism(
 ): ResolvedParallelismSpec {
   const router = input.router;
   const spec = typeof router === 'object' ? router : undefined;
-  const name: RouterPolicy = typeof router === 'string' ? router : (spec?.type ?? PARALLELISM_DEFAULTS.router);
+  const name: RouterPolicy =
+    typeof router === 'string' ? router : (spec?.type ?? PARALLELISM_DEFAULTS.router);
   if (spec?.weights !== undefined && name !== 'scored')
     issues.push({
       code: 'invalid_value',

@@ -1,4 +1,5 @@
 import type { ClusterSpec, ResolvedClusterSpec } from './cluster-spec';
+import type { DisaggregationInput, ResolvedDisaggregation } from './disaggregation';
 import type { ModelSpec, ResolvedModelSpec } from './model-spec';
 import { BUILT_IN_ENGINE_PROFILES } from './name-registry';
 import type { ParallelismSpec, ResolvedParallelismSpec } from './parallelism-spec';
@@ -109,6 +110,8 @@ export interface ResolvedConfig {
    * to the config file).
    */
   readonly calibrationFile?: string;
+  /** Disaggregated prefill and decode pools (see {@link ResolvedDisaggregation}); absent: every replica does both. */
+  readonly disaggregation?: ResolvedDisaggregation;
 }
 
 /**
@@ -141,4 +144,9 @@ export interface SimulatorConfig {
    * file's base profile, and must equal it when given.
    */
   calibrationFile?: string;
+  /**
+   * Disaggregated prefill and decode: `{ prefill: { replicas, tensorParallelSize, gpuSpec?,
+   * schedulerSpec? }, decode: { ... }, kvTransferBandwidthGbs?, kvTransfer? }`. Default none.
+   */
+  disaggregation?: DisaggregationInput;
 }

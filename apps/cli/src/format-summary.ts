@@ -110,7 +110,9 @@ export function formatSummary(
   } = config;
   const lines: string[] = [];
   lines.push(
-    `${model.name} on ${cluster.nGpusPerNode * cluster.nNodes}× ${cluster.gpuSpec.name} (TP ${parallel.tensorParallelSize}, PP ${parallel.pipelineParallelSize}, DP ${parallel.dataParallelSize}), ${config.engineProfile} profile`,
+    config.disaggregation === undefined
+      ? `${model.name} on ${cluster.nGpusPerNode * cluster.nNodes}× ${cluster.gpuSpec.name} (TP ${parallel.tensorParallelSize}, PP ${parallel.pipelineParallelSize}, DP ${parallel.dataParallelSize}), ${config.engineProfile} profile`
+      : `${model.name}, disaggregated: prefill ${config.disaggregation.prefill.replicas}× ${config.disaggregation.prefill.gpuSpec.name} TP ${config.disaggregation.prefill.tensorParallelSize}, decode ${config.disaggregation.decode.replicas}× ${config.disaggregation.decode.gpuSpec.name} TP ${config.disaggregation.decode.tensorParallelSize} (KV over ${config.disaggregation.kvTransferBandwidthGbs} GB/s, ${config.disaggregation.kvTransfer}), ${config.engineProfile} profile`,
   );
   lines.push(`workload: ${describeWorkload(workload)}, ${stats.simulatedDurationS.toFixed(1)} s simulated`);
   lines.push(describeScheduler(config));
@@ -188,6 +190,15 @@ export function formatSummary(
   if (stats.replicas.length > 1)
     lines.push(
       `replicas (router ${config.parallelismSpec.router}, imbalance max/mean ${stats.routingImbalance.toFixed(2)}): requests ${stats.replicas.map((replica) => replica.requests).join(' / ')}${prefixCaching ? `; hit rate ${stats.replicas.map((replica) => pct(replica.prefixCacheHitRate)).join(' / ')}` : ''}`,
+    );
+  const pools = stats.disaggregation;
+  if (pools !== undefined)
+    lines.push(
+      ...(['prefill', 'decode'] as const).map((role) => {
+        const pool = pools[role];
+        return `${role} pool: ${pool.replicas} × ${pool.gpu} (${pool.gpus} GPUs), ${pool.requests} requests, GPU busy ${pct(pool.gpuUtilization)}, mean queue ${pool.meanQueueLength.toFixed(2)}`;
+      }),
+      `KV transfer (prefill → decode): p50 ${ms(pools.kvTransferTime.p50)} ms, p99 ${ms(pools.kvTransferTime.p99)} ms`,
     );
   const sessions = stats.sessions;
   if (sessions !== undefined)

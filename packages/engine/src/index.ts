@@ -75,6 +75,7 @@ export {
   registerRouter,
   routerNames,
 } from './replica-router';
+export type { DisaggregationStatistics, PoolStatistics } from './serving-pool';
 export type { SessionStatistics } from './session-tracker';
 export { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
 export {

@@ -135,6 +135,7 @@ export class IterationExecutor {
     const waiting = this.host.waitingTotal();
     engine.host.stageFree[0] = end;
     counts.stageBusyS += run.busyS;
+    engine.host.busyS += run.busyS;
     counts.flops += run.flops;
     counts.bytes += run.bytes;
     counts.kvWeighted += run.kvTime;
@@ -179,7 +180,9 @@ export class IterationExecutor {
       const stageStart = Math.max(time, replica.stageFree[stage] ?? time);
       const stageEnd = stageStart + stageTime;
       replica.stageFree[stage] = stageEnd;
-      counts.stageBusyS += Math.max(0, Math.min(stageEnd, this.horizon) - Math.min(stageStart, this.horizon));
+      const busy = Math.max(0, Math.min(stageEnd, this.horizon) - Math.min(stageStart, this.horizon));
+      counts.stageBusyS += busy;
+      replica.busyS += busy;
       if (this.trace !== undefined && this.trace.length < this.maxTraceEvents)
         this.trace.push(iterationSpan(plan, engine, stage, stageStart, stageTime, tokens));
       time = stageEnd;

@@ -10,12 +10,14 @@ export const WAKE = 2;
 export const TIMEOUT = 3;
 /** A request handed to its engine after the admission delay. */
 export const ADMIT = 4;
+/** A prefilled request's KV cache has reached its decode instance (disaggregated serving). */
+export const TRANSFER = 5;
 
 /** What the event queue holds. */
 export type RunEvent =
   | { kind: typeof ITERATION_END | typeof WAKE; engine: VirtualEngine }
   | { kind: typeof ARRIVAL; arrival: Arrival; client: number }
-  | { kind: typeof TIMEOUT | typeof ADMIT; sequence: Sequence; engine: VirtualEngine };
+  | { kind: typeof TIMEOUT | typeof ADMIT | typeof TRANSFER; sequence: Sequence; engine: VirtualEngine };
 
 /** The run's clock: the time of the event being handled (bulk decoding moves it on), and of the last one. */
 export interface RunClock {

@@ -1,4 +1,5 @@
 import { confidenceNotes, type RunDiagnosticsInput, runWarnings } from './run-diagnostics';
+import type { DisaggregationStatistics } from './serving-pool';
 import type { SessionStatistics } from './session-tracker';
 import { hitRate, type StageTracker } from './stage-statistics';
 import type { ReplicaStatistics, SimulationStatistics } from './statistics';
@@ -16,6 +17,10 @@ export interface RunStatisticsInput extends RunDiagnosticsInput {
   readonly replicaCounts: readonly Pick<Replica, 'routed' | 'promptTokens' | 'cachedPromptTokens'>[];
   /** The sessions' statistics (workloadSpec.sessions); undefined without sessions. */
   readonly sessions?: SessionStatistics | undefined;
+  /** Σ over every GPU of its peak FLOP/s and bytes/s (MFU and MBU's denominators); default from `perf` and the replicas. */
+  readonly peakCapacity?: { readonly flopsPerSecond: number; readonly bytesPerSecond: number };
+  /** The KV transfers and pools of a disaggregated run; undefined otherwise. */
+  readonly disaggregation?: DisaggregationStatistics | undefined;
 }
 
 /** Each replica's requests and hit rate, and the routing imbalance max nᵣ / mean nᵣ (0 with no requests). */
@@ -45,6 +50,10 @@ export function runStatistics(run: RunStatisticsInput): SimulationStatistics {
   const perSecond = (value: number) => (duration > 0 ? value / duration : 0);
   const measuredWindow = duration - Math.min(config.warmupS, duration);
   const totalGpus = perf.gpusPerReplica * config.parallelismSpec.dataParallelSize;
+  const peaks = run.peakCapacity ?? {
+    flopsPerSecond: perf.peaks.flopsPerSecond * totalGpus,
+    bytesPerSecond: perf.peaks.bytesPerSecond * totalGpus,
+  };
   const memory = perf.memory;
   return {
     completedRequests: counts.completed,
@@ -65,8 +74,8 @@ export function runStatistics(run: RunStatisticsInput): SimulationStatistics {
     endToEndLatency: counts.e2e.summarize(),
     queueingDelay: run.queueing,
     gpuUtilization: safe(duration > 0 ? counts.stageBusyS / (duration * engineCount) : 0),
-    mfu: safe(duration > 0 ? counts.flops / (duration * perf.peaks.flopsPerSecond * totalGpus) : 0),
-    mbu: safe(duration > 0 ? counts.bytes / (duration * perf.peaks.bytesPerSecond * totalGpus) : 0),
+    mfu: safe(duration > 0 ? counts.flops / (duration * peaks.flopsPerSecond) : 0),
+    mbu: safe(duration > 0 ? counts.bytes / (duration * peaks.bytesPerSecond) : 0),
     kvCacheUtilization: {
       mean: safe(duration > 0 ? counts.kvWeighted / (duration * engineCount) : 0),
       peak: counts.kvPeak,
@@ -85,6 +94,7 @@ export function runStatistics(run: RunStatisticsInput): SimulationStatistics {
     ...replicaStatistics(run.replicaCounts),
     stages: run.stageTracker?.summarize(config.simulationDurationS, config.warmupS, timeouts) ?? [],
     ...(run.sessions === undefined ? {} : { sessions: run.sessions }),
+    ...(run.disaggregation === undefined ? {} : { disaggregation: run.disaggregation }),
     warnings: runWarnings(run),
     confidence: confidenceNotes(config, perf, run.customProfile),
   };

@@ -9,11 +9,19 @@ import { createRandomStreams, type RandomStreams } from './random-streams';
 import { ReplicaRouter } from './replica-router';
 import { RequestLedger } from './request-ledger';
 import { RunCounters } from './run-counters';
-import { ADMIT, ARRIVAL, ITERATION_END, type RunClock, type RunEvent, TIMEOUT } from './run-events';
+import { ADMIT, ARRIVAL, ITERATION_END, type RunClock, type RunEvent, TIMEOUT, TRANSFER } from './run-events';
 import { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions } from './run-options';
 import { RunProgress } from './run-progress';
 import { checkRunSize, tooManyRequests } from './run-size';
 import { runStatistics, simulatedDuration } from './run-statistics';
+import { KvHandover } from './kv-handover';
+import {
+  type DisaggregationStatistics,
+  type PoolStatistics,
+  peakCapacity,
+  poolConfig,
+  type ServingPool,
+} from './serving-pool';
 import { SessionTracker } from './session-tracker';
 import { type RequestRecord, requestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
 import { StageTracker } from './stage-statistics';
@@ -47,12 +55,14 @@ export class SimulationRun {
   /** Every virtual engine's policy, flat (the queue length is summed over them on every event). */
   private readonly policies: BatchingPolicy[] = [];
   private readonly horizon: number;
-  private readonly blocksPerEngine: number;
-  private readonly router: ReplicaRouter;
+  /** The serving pools: one, or prefill and decode (`config.disaggregation`). */
+  private readonly pools: readonly ServingPool[];
+  /** The pool arrivals go to (the only one, or prefill). */
+  private readonly entry: ServingPool;
+  /** Hands prefilled requests to the decode pool (undefined without disaggregation). */
+  private readonly handover: KvHandover | undefined;
   /** The run's clock (shared with the executor, whose bulk decoding moves it on). */
   private readonly clock: RunClock = { now: 0, lastEventTime: 0 };
-  /** Runs the virtual engines' iterations. */
-  private readonly executor: IterationExecutor;
   /** The run's requests by id: arrivals, departures, replicas, clients. */
   private readonly ledger: RequestLedger;
 
@@ -81,18 +91,39 @@ export class SimulationRun {
     this.options = options;
     this.missLimit = options.stopAfterSloMisses ?? Number.POSITIVE_INFINITY;
     const engineProfile = options.engineProfile ?? calibratedEngineProfile(config);
-    this.perf = createPerfModel(engineProfile === undefined ? config : { ...config, engineProfile });
+    const disaggregation = config.disaggregation;
+    // One pool, or a prefill and a decode pool, each with its own GPU, TP, replicas and scheduler.
+    const poolConfigs: [ServingPool['role'], ResolvedConfig][] =
+      disaggregation === undefined
+        ? [['unified', config]]
+        : [
+            ['prefill', poolConfig(config, disaggregation.prefill)],
+            ['decode', poolConfig(config, disaggregation.decode)],
+          ];
+    const perfs = poolConfigs.map(([role, pool]) => {
+      const perf = createPerfModel(engineProfile === undefined ? pool : { ...pool, engineProfile });
+      const memory = perf.memory;
+      if (!memory.fits)
+        throw new OutOfMemoryError(
+          role === 'unified' ? memory.verdict : `The ${role} pool: ${memory.verdict}`,
+          memory.weightBytesPerGpu,
+          memory.usableBytesPerGpu,
+        );
+      return perf;
+    });
+    const entryPerf = perfs[0];
+    if (entryPerf === undefined) throw new Error('internal: no serving pool');
+    this.perf = entryPerf;
     this.admissionDelayIterations = this.perf.engine.admissionDelayIterations;
-    const memory = this.perf.memory;
-    if (!memory.fits)
-      throw new OutOfMemoryError(memory.verdict, memory.weightBytesPerGpu, memory.usableBytesPerGpu);
     this.streams = createRandomStreams(config.seed);
     this.workload = new WorkloadSource(config, this.streams);
     const sessions = config.workloadSpec.sessions;
     this.sessions = sessions === undefined ? undefined : new SessionTracker(sessions, this.streams.sessions);
     this.requestLimit = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
     this.ledger = new RequestLedger(
-      config.parallelismSpec.dataParallelSize > 1 || options.recordRequests === true,
+      config.parallelismSpec.dataParallelSize > 1 ||
+        disaggregation !== undefined ||
+        options.recordRequests === true,
     );
     const timeoutS = config.workloadSpec.requestTimeoutS;
     this.timeouts =
@@ -103,64 +134,100 @@ export class SimulationRun {
             (id) => this.ledger.hasLeft(id),
             (time, sequence, engine) => this.queue.push(time, TIMEOUT, { kind: TIMEOUT, sequence, engine }),
           );
-    const parallelism = config.parallelismSpec;
-    this.router = new ReplicaRouter(parallelism.router, parallelism.routerOptions, this.streams.routing);
+    const decodePerf = perfs[perfs.length - 1] ?? this.perf;
     checkRunSize({
       config,
       perf: this.perf,
       source: this.workload,
-      decodeCost: (sequences) => this.perf.decodeLinearCost(sequences),
+      decodeCost: (sequences) => decodePerf.decodeLinearCost(sequences),
       limit: this.requestLimit,
     });
     this.horizon = config.drain ? Number.POSITIVE_INFINITY : config.simulationDurationS;
-    const stages = config.parallelismSpec.pipelineParallelSize;
-    // With pipeline parallelism each stage count of virtual engines shares the replica's KV cache (as vLLM's virtual engines).
-    this.blocksPerEngine = Math.floor(memory.kvCapacityBlocks / stages);
     const loadStages = config.workloadSpec.stages;
     const stageStarts = this.workload.stageStarts;
     this.stageTracker =
       loadStages === undefined || stageStarts === undefined
         ? undefined
         : new StageTracker(loadStages, stageStarts);
-    const listeners = {
-      onFirstToken: (sequence: Sequence, time: number) => this.onFirstToken(sequence, time),
-      onFinish: (sequence: Sequence, time: number) => this.onFinish(sequence, time),
-      onPreempt: () => {
-        this.counts.preemptions++;
-      },
+    const onPreempt = () => {
+      this.counts.preemptions++;
     };
-    this.replicas = createReplicas(
-      config,
-      this.blocksPerEngine,
-      this.counts.itl,
-      this.stageTracker,
-      listeners,
-    );
-    for (const replica of this.replicas)
-      for (const engine of replica.engines) this.policies.push(engine.policy);
-    const policy = this.replicas[0]?.engines[0]?.policy;
-    if (this.timeouts !== undefined && policy !== undefined) ClientTimeouts.requireAbortable(policy);
     this.series = new TimeSeriesRecorder(this.workload.expectedArrivalWindow());
     this.runProgress = new RunProgress(config, this.workload);
     this.records = options.recordRequests ? [] : undefined;
     this.trace = options.chromeTrace ? [] : undefined;
-    this.executor = new IterationExecutor({
-      perf: this.perf,
-      queue: this.queue,
-      clock: this.clock,
-      counts: this.counts,
-      series: this.series,
-      trace: this.trace,
-      maxTraceEvents: options.maxTraceEvents ?? 200_000,
-      horizon: this.horizon,
-      bulkDecodes: stages === 1 && options.chromeTrace !== true && options.exactIterations !== true,
-      hostBandwidthGbs: config.clusterSpec.gpuSpec.hostBandwidthGbs,
-      host: {
-        nextEventTime: () => this.nextEventTime(),
-        waitingTotal: () => this.waitingTotal(),
-        observeQueue: (time, waiting) => this.observeQueue(time, waiting),
-      },
+    const replicas: Replica[] = [];
+    this.pools = poolConfigs.map(([role, pool], index) => {
+      const perf = perfs[index] ?? this.perf;
+      const stages = pool.parallelismSpec.pipelineParallelSize;
+      // With pipeline parallelism each stage count of virtual engines shares the replica's KV cache (as vLLM's virtual engines).
+      const blocksPerEngine = Math.floor(perf.memory.kvCapacityBlocks / stages);
+      const listeners =
+        role === 'decode'
+          ? {
+              onFirstToken: (sequence: Sequence, time: number) => this.onFirstToken(sequence, time),
+              onFinish: (sequence: Sequence, time: number) => this.onFinish(sequence, time),
+              onPreempt,
+              onSwapIn: (sequence: Sequence) => this.handover?.admitted(sequence),
+            }
+          : {
+              onFirstToken: (sequence: Sequence, time: number) => this.onFirstToken(sequence, time),
+              onFinish: (sequence: Sequence, time: number) =>
+                role === 'prefill' ? this.onPrefilled(sequence, time) : this.onFinish(sequence, time),
+              onPreempt,
+            };
+      const offset = replicas.length;
+      const poolReplicas = createReplicas(
+        pool,
+        blocksPerEngine,
+        this.counts.itl,
+        this.stageTracker,
+        listeners,
+        offset,
+        index,
+      );
+      replicas.push(...poolReplicas);
+      const parallelism = pool.parallelismSpec;
+      const executor = new IterationExecutor({
+        perf,
+        queue: this.queue,
+        clock: this.clock,
+        counts: this.counts,
+        series: this.series,
+        trace: this.trace,
+        maxTraceEvents: options.maxTraceEvents ?? 200_000,
+        horizon: this.horizon,
+        bulkDecodes: stages === 1 && options.chromeTrace !== true && options.exactIterations !== true,
+        hostBandwidthGbs: pool.clusterSpec.gpuSpec.hostBandwidthGbs,
+        host: {
+          nextEventTime: () => this.nextEventTime(),
+          waitingTotal: () => this.waitingTotal(),
+          observeQueue: (time, waiting) => this.observeQueue(time, waiting),
+        },
+      });
+      // Decode instances are picked by their KV use (what a P/D proxy balances); the rest by the config's router.
+      const router =
+        role === 'decode'
+          ? new ReplicaRouter('least-kv', parallelism.routerOptions, this.streams.routing)
+          : new ReplicaRouter(parallelism.router, parallelism.routerOptions, this.streams.routing);
+      return { role, config: pool, perf, replicas: poolReplicas, offset, router, executor, blocksPerEngine };
     });
+    this.replicas = replicas;
+    const entry = this.pools[0];
+    if (entry === undefined) throw new Error('internal: no serving pool');
+    this.entry = entry;
+    const decode = this.pools[1];
+    this.handover =
+      disaggregation === undefined || decode === undefined
+        ? undefined
+        : new KvHandover(disaggregation, entry, decode, config.modelSpec.nLayers, {
+            queue: this.queue,
+            ledger: this.ledger,
+          });
+    for (const replica of this.replicas)
+      for (const engine of replica.engines) this.policies.push(engine.policy);
+    const policy = this.replicas[0]?.engines[0]?.policy;
+    if (this.timeouts !== undefined && policy !== undefined) ClientTimeouts.requireAbortable(policy);
     this.start();
   }
 
@@ -201,13 +268,14 @@ export class SimulationRun {
       if (event.kind === ARRIVAL) this.handleArrival(event.arrival, event.client);
       else if (event.kind === ITERATION_END) this.handleIterationEnd(event.engine);
       else if (event.kind === ADMIT) this.handleAdmit(event.sequence, event.engine);
+      else if (event.kind === TRANSFER) this.handleTransfer(event.sequence, event.engine);
       else if (event.kind === TIMEOUT) {
         // Queue the next deadline first: handling this one may launch (and bulk-advance) iterations.
         this.timeouts?.fired();
         this.handleTimeout(event.sequence, event.engine);
       } else {
         event.engine.wakeAt = Number.NaN;
-        this.executor.tryLaunch(event.engine);
+        this.executorOf(event.engine).tryLaunch(event.engine);
       }
     }
     return true;
@@ -229,8 +297,19 @@ export class SimulationRun {
   private observeQueue(time: number, waiting?: number): void {
     if (time > this.lastObservation) {
       this.series.addLevels(this.lastObservation, time, waiting ?? this.waitingTotal(), this.ledger.inSystem);
+      if (this.handover !== undefined) {
+        let prefillWaiting = this.handingOff;
+        for (const replica of this.entry.replicas)
+          for (const engine of replica.engines) prefillWaiting += engine.policy.waitingCount;
+        this.handover.observe(time, prefillWaiting);
+      }
       this.lastObservation = time;
     }
+  }
+
+  /** The iteration executor of `engine`'s pool. */
+  private executorOf(engine: VirtualEngine): IterationExecutor {
+    return (this.pools[engine.host.pool] ?? this.entry).executor;
   }
 
   private handleArrival(arrival: Arrival, client: number): void {
@@ -251,32 +330,72 @@ export class SimulationRun {
     this.sessions?.arrived(id, arrival);
     const sequence = this.workload.sequenceOf(id, arrival);
     this.stageTracker?.arrive(id, this.workload.stageOf(arrival.time));
-    const model = this.config.modelSpec;
-    const blocksNeeded = Math.ceil((arrival.input + arrival.output) / this.config.schedulerSpec.kvBlockSize);
-    if (arrival.input > model.maxContextLength || blocksNeeded > this.blocksPerEngine) {
+    if (!this.fits(arrival)) {
       counts.rejected++;
       this.stageTracker?.reject(id);
       this.sessions?.failedTurn(id);
       this.afterRequestLeaves(id, arrival.time);
       return;
     }
-    const replicaIndex = this.router.pick(this.replicas, sequence, this.clock.now);
+    const entry = this.entry;
+    const replicaIndex = entry.offset + entry.router.pick(entry.replicas, sequence, this.clock.now);
     const replica = this.replicaAt(replicaIndex);
     replica.outstanding++;
     replica.routed++;
     this.ledger.route(id, replicaIndex);
     const engine = leastLoadedEngine(replica);
-    this.timeouts?.watch(sequence, engine);
+    // Disaggregated: the prefill instance's scheduler sees the prompt and one output token.
+    const scheduled = this.handover === undefined ? sequence : this.handover.prefillSequence(sequence);
+    this.timeouts?.watch(scheduled, engine);
     // The engine takes the request in after its hand-off (EngineProfile.admissionDelayIterations):
     // a share of the iteration in flight; an idle engine (waiting for input) takes it at once.
     const delay = engine.busy ? this.admissionDelayIterations * engine.pendingDuration : 0;
     if (delay > 0) {
       this.handingOff++;
-      this.queue.push(this.clock.now + delay, ADMIT, { kind: ADMIT, sequence, engine });
+      this.queue.push(this.clock.now + delay, ADMIT, { kind: ADMIT, sequence: scheduled, engine });
       return;
     }
-    engine.policy.enqueue(sequence, this.clock.now);
-    this.executor.tryLaunch(engine);
+    engine.policy.enqueue(scheduled, this.clock.now);
+    this.executorOf(engine).tryLaunch(engine);
+  }
+
+  /**
+   * Whether a request can ever be served: its prompt within the model's context and its KV cache
+   * within one scheduler's blocks (disaggregated: the prompt on a prefill instance, prompt and
+   * output on a decode instance).
+   */
+  private fits(arrival: Arrival): boolean {
+    if (arrival.input > this.config.modelSpec.maxContextLength) return false;
+    const blocks = (tokens: number, pool: ServingPool) => Math.ceil(tokens / pool.config.schedulerSpec.kvBlockSize);
+    const decode = this.pools[1];
+    if (decode === undefined) return blocks(arrival.input + arrival.output, this.entry) <= this.entry.blocksPerEngine;
+    return (
+      blocks(arrival.input + 1, this.entry) <= this.entry.blocksPerEngine &&
+      blocks(arrival.input + arrival.output, decode) <= decode.blocksPerEngine
+    );
+  }
+
+  /** A prefilled request's KV cache reached its decode instance: the instance takes it over. */
+  private handleTransfer(sequence: Sequence, engine: VirtualEngine): void {
+    const enqueue = engine.policy.enqueueTransferred;
+    if (enqueue === undefined) throw new Error('internal: a decode pool whose policy cannot take over a request');
+    enqueue.call(engine.policy, sequence);
+    this.executorOf(engine).tryLaunch(engine);
+  }
+
+  /**
+   * A request's prefill finished on its prefill instance (disaggregated serving): it leaves that
+   * instance, and is handed over to a decode instance, or is complete when it wanted one token.
+   */
+  private onPrefilled(sequence: Sequence, time: number): void {
+    const handover = this.handover;
+    if (handover === undefined) throw new Error('internal: a prefill pool without a hand-over');
+    const replicaIndex = this.ledger.replicaOf(sequence.id);
+    if (handover.handOver(sequence, time) === undefined) {
+      this.onFinish(sequence, time);
+      return;
+    }
+    this.replicaAt(replicaIndex).outstanding--;
   }
 
   /** A request handed off to its engine after the admission delay (dropped if its client gave up meanwhile). */
@@ -284,7 +403,7 @@ export class SimulationRun {
     this.handingOff--;
     if (this.ledger.hasLeft(sequence.id)) return;
     engine.policy.enqueue(sequence, this.clock.now);
-    this.executor.tryLaunch(engine);
+    this.executorOf(engine).tryLaunch(engine);
   }
 
   private handleIterationEnd(engine: VirtualEngine): void {
@@ -296,7 +415,8 @@ export class SimulationRun {
     const deferred = this.timeouts?.takeDeferred(engine);
     if (deferred !== undefined) for (const sequence of deferred) abortOn(engine, sequence);
     // Every idle engine of this replica may now use the freed stage or capacity.
-    for (const candidate of engine.host.engines) this.executor.tryLaunch(candidate);
+    const executor = this.executorOf(engine);
+    for (const candidate of engine.host.engines) executor.tryLaunch(candidate);
   }
 
   private onFirstToken(sequence: Sequence, time: number): void {
@@ -362,7 +482,7 @@ export class SimulationRun {
       return;
     }
     abortOn(engine, sequence);
-    this.executor.tryLaunch(engine);
+    this.executorOf(engine).tryLaunch(engine);
   }
 
   /** The run's progress so far (see RunProgress); `done` when it is over. */
@@ -401,8 +521,44 @@ export class SimulationRun {
       customProfile: this.options.engineProfile !== undefined,
       replicaCounts: this.replicas,
       sessions: this.sessions?.summarize(),
+      peakCapacity: peakCapacity(this.pools),
+      disaggregation: this.disaggregationStatistics(duration),
     });
     return new SimulationMetrics(this.config, statistics, series, this.records, this.trace);
+  }
+
+  /** The KV transfers and each pool's figures over [0, duration]; undefined without disaggregation. */
+  private disaggregationStatistics(duration: number): DisaggregationStatistics | undefined {
+    const handover = this.handover;
+    const [prefill, decode] = this.pools;
+    if (handover === undefined || prefill === undefined || decode === undefined) return undefined;
+    const waiting = handover.meanWaiting(duration);
+    const pool = (serving: ServingPool, meanQueueLength: number): PoolStatistics => {
+      let busyS = 0;
+      let requests = 0;
+      for (const replica of serving.replicas) {
+        busyS += replica.busyS;
+        requests += replica.routed;
+      }
+      const engines = serving.replicas.length * serving.perf.stages;
+      const memory = serving.perf.memory;
+      return {
+        replicas: serving.replicas.length,
+        gpus: serving.replicas.length * serving.perf.gpusPerReplica,
+        gpu: serving.config.clusterSpec.gpuSpec.name,
+        requests,
+        gpuUtilization: duration > 0 ? busyS / (duration * engines) : 0,
+        meanQueueLength,
+        weightGbPerGpu: memory.weightBytesPerGpu / 1e9,
+        kvCacheGbPerGpu: memory.kvCacheBytesPerGpu / 1e9,
+        kvCapacityTokens: memory.kvCapacityTokens,
+      };
+    };
+    return {
+      kvTransferTime: handover.transfers.summarize(),
+      prefill: pool(prefill, waiting.prefill),
+      decode: pool(decode, waiting.decode),
+    };
   }
 
   /** Replica `index` (an index the router or the ledger gave: always one of the run's). */
@@ -414,7 +570,8 @@ export class SimulationRun {
 
   /** KV-cache tokens one scheduler holds. */
   private kvTokensPerEngine(): number {
-    return this.blocksPerEngine * this.config.schedulerSpec.kvBlockSize;
+    const pool = this.pools[this.pools.length - 1] ?? this.entry;
+    return pool.blocksPerEngine * pool.config.schedulerSpec.kvBlockSize;
   }
 }
 

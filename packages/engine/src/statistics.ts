@@ -1,4 +1,5 @@
 import type { DistributionSummary } from './distribution';
+import type { DisaggregationStatistics } from './serving-pool';
 import type { SessionStatistics } from './session-tracker';
 
 /** What `metrics.computeStatistics()` returns: plain, JSON-serializable data. See docs/metrics.md for every formula. */
@@ -102,6 +103,12 @@ export interface SimulationStatistics {
    * Present only with sessions.
    */
   readonly sessions?: SessionStatistics;
+  /**
+   * Disaggregated prefill and decode (`config.disaggregation`): the distribution of the KV-transfer
+   * time each handed-over request waited, and per pool its instances, GPUs, requests, utilization,
+   * mean queue and memory. Present only with disaggregation.
+   */
+  readonly disaggregation?: DisaggregationStatistics;
   /** Human-readable warnings (memory, overload, unfinished requests, too short a run, rejections). */
   readonly warnings: readonly string[];
   /** Which parts of the prediction are extrapolated beyond the calibration data. */

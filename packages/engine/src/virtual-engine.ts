@@ -27,6 +27,8 @@ export interface VirtualEngine {
 
 /** A data-parallel replica: its virtual engines, when each pipeline stage is next free, and its requests in flight. */
 export interface Replica {
+  /** Its serving pool (0: the only one, or prefill; 1: decode, with disaggregation). */
+  readonly pool: number;
   readonly engines: VirtualEngine[];
   readonly stageFree: Float64Array;
   outstanding: number;
@@ -34,6 +36,8 @@ export interface Replica {
   routed: number;
   promptTokens: number;
   cachedPromptTokens: number;
+  /** Seconds its pipeline stages were busy, summed over stages (up to the horizon). */
+  busyS: number;
 }
 
 /** What the engine's listeners report to the run (besides the gaps they keep themselves). */
@@ -41,6 +45,8 @@ export interface EngineListeners {
   onFirstToken(sequence: Parameters<SchedulerEvents['onFirstToken']>[0], time: number): void;
   onFinish(sequence: Parameters<SchedulerEvents['onFinish']>[0], time: number): void;
   onPreempt(): void;
+  /** A swapped-out or transferred-in sequence joined the decoding batch (optional). */
+  onSwapIn?(sequence: Parameters<SchedulerEvents['onFirstToken']>[0]): void;
 }
 
 /** A measured request's prompt, at its first token, in its replica's prefix-cache counts (as RunCounters' overall ones). */
@@ -81,6 +87,7 @@ export function engineEvents(
       onSwapIn: (sequence) => {
         gaps.join(sequence, sequence.tokenTime);
         stageGaps.swapIn(sequence);
+        run.onSwapIn?.(sequence);
       },
       onRecomputed: (sequence, time) => {
         gaps.recomputed(sequence, time);
@@ -105,16 +112,20 @@ export function engineEvents(
       gaps.leave(sequence);
       run.onPreempt();
     },
-    onSwapIn: (sequence) => gaps.join(sequence, sequence.tokenTime),
+    onSwapIn: (sequence) => {
+      gaps.join(sequence, sequence.tokenTime);
+      run.onSwapIn?.(sequence);
+    },
     onRecomputed: (sequence, time) => gaps.recomputed(sequence, time),
     onDecodeStep: (time, _sequences, measured) => gaps.decodeStep(time, measured),
   };
 }
 
 /**
- * The run's replicas (dataParallelSize), each with one virtual engine per pipeline stage: its own
- * batching policy over `blocksPerEngine` KV blocks, inter-token gaps feeding `itl` (and the load
- * stages' with `stageTracker`), and `run`'s listeners.
+ * The run's replicas (dataParallelSize) of one serving pool (`pool`), numbered from `offset`, each
+ * with one virtual engine per pipeline stage: its own batching policy over `blocksPerEngine` KV
+ * blocks, inter-token gaps feeding `itl` (and the load stages' with `stageTracker`), and `run`'s
+ * listeners.
  */
 export function createReplicas(
   config: ResolvedConfig,
@@ -122,17 +133,21 @@ export function createReplicas(
   itl: LogHistogram,
   stageTracker: StageTracker | undefined,
   run: EngineListeners,
+  offset = 0,
+  pool = 0,
 ): Replica[] {
   const stages = config.parallelismSpec.pipelineParallelSize;
   const replicas: Replica[] = [];
-  for (let replica = 0; replica < config.parallelismSpec.dataParallelSize; replica++) {
+  for (let replica = offset; replica < offset + config.parallelismSpec.dataParallelSize; replica++) {
     const host: Replica = {
+      pool,
       engines: [],
       stageFree: new Float64Array(stages),
       outstanding: 0,
       routed: 0,
       promptTokens: 0,
       cachedPromptTokens: 0,
+      busyS: 0,
     };
     for (let stage = 0; stage < stages; stage++) {
       const gaps = new TokenGaps(itl);

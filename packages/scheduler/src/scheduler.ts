@@ -59,6 +59,14 @@ export interface BatchingPolicy {
   readonly runningCount: number;
   /** Adds an arrived sequence to the waiting queue. */
   enqueue(sequence: Sequence, now: number): void;
+  /**
+   * Takes over a sequence whose KV cache (`swappedKvLength` tokens: its prompt and the tokens it
+   * generated elsewhere, `generated` of them) arrives from another instance (disaggregated
+   * prefill): admitted like a swap-in, before new requests, when its blocks fit, and decoded from
+   * there; the transfer's time was spent before this call. Optional: only policies that keep KV
+   * blocks across iterations (continuous batching) implement it.
+   */
+  enqueueTransferred?(sequence: Sequence): void;
   /** Plans the next iteration at time `now`; undefined when there is nothing to run yet. */
   plan(now: number): IterationPlan | undefined;
   /** When idle, the time at which a batching timeout will make `plan` return a batch (Infinity if none). */

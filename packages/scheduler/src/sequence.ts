@@ -32,8 +32,10 @@ export class Sequence {
   decodeBaseIteration = 0;
   /** While decoding: the iteration at which the last token is produced. */
   finishIteration = 0;
-  /** While swapped: KV length held in host memory. */
+  /** While swapped: KV length held in host memory (or, with `kvTransferred`, arriving from another instance). */
   swappedKvLength = 0;
+  /** Its KV cache came from another instance (disaggregated prefill): its swap-in moves nothing over the host link. */
+  kvTransferred = false;
   /** Times this sequence was preempted. */
   preemptions = 0;
   /** First time it was scheduled (NaN until then). */

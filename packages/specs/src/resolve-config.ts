@@ -107,6 +107,13 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
           },
           issues,
         );
+  if (disaggregation !== undefined && workloadSpec.requestTimeoutS !== undefined)
+    issues.push({
+      code: 'invalid_value',
+      path: 'workloadSpec.requestTimeoutS',
+      message:
+        'client timeouts are not modelled with disaggregation yet (a request moves between instances mid-flight). Remove requestTimeoutS, or disaggregation.',
+    });
   if (modelSpec !== undefined) {
     // With disaggregation each pool's parallelism is checked with the pool.
     if (config.disaggregation === undefined)

@@ -80,6 +80,12 @@ export class ContinuousPolicy implements BatchingPolicy {
     this.waiting.push(sequence);
   }
 
+  enqueueTransferred(sequence: Sequence): void {
+    sequence.status = 'swapped';
+    sequence.kvTransferred = true;
+    this.swapped.push(sequence);
+  }
+
   nextWakeTime(): number {
     return Number.POSITIVE_INFINITY;
   }
@@ -102,7 +108,9 @@ export class ContinuousPolicy implements BatchingPolicy {
       this.pendingSwapIns.push(sequence);
       const held = blocksFor(sequence.swappedKvLength, blockSize);
       blocks.allocate(held);
-      plan.swapBlocks += held;
+      // A transferred KV cache is already on this GPU's side of the link; a swapped one crosses the host link.
+      if (sequence.kvTransferred) sequence.kvTransferred = false;
+      else plan.swapBlocks += held;
       pool.add(
         sequence,
         pool.currentStep,

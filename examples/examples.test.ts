@@ -36,6 +36,7 @@ describe('quick-start examples', () => {
         'basic',
         'batch-size',
         'compare',
+        'disaggregated',
         'gpu-selection',
         'io-patterns',
         'load-sweep',
@@ -134,5 +135,17 @@ describe('cluster examples', () => {
         expect(p50?.[aware]).toBeLessThan(p50?.[blind] ?? Number.NaN);
         expect(p99?.[aware]).toBeLessThan(p99?.[blind] ?? Number.NaN);
       }
+  }, 60_000);
+
+  it('disaggregated: P/D cuts the decode tails for long prompts under load, not for short prompts at low load', async () => {
+    const rows = numbers(
+      await linesOf('disaggregated'),
+      /^ {2}(?:co-located|P\/D).* TTFT p99 (\d+\.\d) ms \| TPOT p99 (\d+\.\d) ms \| ITL p99 (\d+\.\d) ms/,
+    );
+    expect(rows).toHaveLength(4);
+    const [longTogether, longApart, shortTogether, shortApart] = rows as [number, number, number][];
+    expect(longApart?.[1]).toBeLessThan(0.6 * (longTogether?.[1] ?? 0)); // TPOT p99
+    expect(longApart?.[2]).toBeLessThan(0.5 * (longTogether?.[2] ?? 0)); // ITL p99
+    expect(shortApart?.[1]).toBeGreaterThanOrEqual(shortTogether?.[1] ?? Number.POSITIVE_INFINITY);
   }, 60_000);
 });

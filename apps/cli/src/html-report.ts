@@ -119,6 +119,29 @@ function summaryTable(runs: readonly ReportRun[]): string {
   ];
   if (runs.some((run) => run.statistics.replicas.length > 1))
     rows.push(['routing imbalance (max / mean)', (s) => s.routingImbalance.toFixed(2)]);
+  if (runs.some((run) => run.statistics.disaggregation !== undefined))
+    rows.push(
+      ...(['prefill', 'decode'] as const).map(
+        (role): [string, (statistics: SimulationStatistics) => string] => [
+          `${role} pool: GPUs, busy, mean queue`,
+          (s) => {
+            const pool = s.disaggregation?.[role];
+            return pool === undefined
+              ? '–'
+              : `${pool.gpus}× ${pool.gpu}, ${(pool.gpuUtilization * 100).toFixed(1)}%, ${pool.meanQueueLength.toFixed(2)}`;
+          },
+        ],
+      ),
+      [
+        'KV transfer p50 / p99',
+        (s) =>
+          s.disaggregation === undefined
+            ? '–'
+            : [s.disaggregation.kvTransferTime.p50, s.disaggregation.kvTransferTime.p99]
+                .map(seconds)
+                .join(' / '),
+      ],
+    );
   if (runs.some((run) => run.statistics.sessions !== undefined))
     rows.push(
       [

@@ -247,3 +247,78 @@ describe('capacity planner', () => {
     expect(result.closest?.bestTpotP99S).toBeGreaterThan(0.001);
   });
 });
+
+describe('capacity planner with disaggregated prefill/decode groups', () => {
+  /** Llama-3.1-8B on H100s, TP 1, co-located (chunked 512) or P/D groups of a few splits. */
+  const pdRequest = (input: number, output: number, rate: number, tpotP99: number): PlanRequest => ({
+    base: {
+      modelSpec: { name: 'llama-3.1-8b' },
+      workloadSpec: { avgInputLength: input, avgOutputLength: output, lengthDistribution: 'lognormal' },
+    },
+    targetRate: rate,
+    ttftP99S: 2,
+    tpotP99S: tpotP99,
+    gpus: ['H100'],
+    maxGpus: 8,
+    tensorParallelSizes: [1],
+    pipelineParallelSizes: [1],
+    maxBatchSizes: [256],
+    schedulers: [{ name: 'chunked-512', chunkedPrefill: true, maxNumBatchedTokens: 512 }],
+    requestsPerRun: 300,
+    disaggregated: true,
+    disaggregationSplits: [
+      [1, 1],
+      [2, 3],
+      [1, 3],
+    ],
+  });
+  const planOf = (request: PlanRequest) => {
+    const { candidates } = enumerateCandidates(request);
+    return {
+      candidates,
+      plan: rankCandidates(
+        request,
+        candidates.map((c) => evaluateCandidate(request, c)),
+      ),
+    };
+  };
+  const cheapest = (rows: ReturnType<typeof rankCandidates>['rows'], split: boolean) =>
+    rows.find((row) => (row.evaluation.candidate.disaggregation !== undefined) === split);
+
+  it('searches groups with their GPUs counted and priced per pool, and describes them', () => {
+    const { candidates } = planOf({ ...pdRequest(300, 100, 1, 1), targetRate: 0.5, requestsPerRun: 50 });
+    const groups = candidates.filter((candidate) => candidate.disaggregation !== undefined);
+    expect(groups.map((candidate) => candidate.gpusPerReplica)).toEqual([2, 5, 4]);
+    expect(describeCandidate(groups[1] as Candidate)).toBe(
+      'P/D 2× H100-80GB TP1 + 3× H100-80GB TP1 cap 256 chunked-512',
+    );
+    const config = resolveConfig(candidateConfig(pdRequest(300, 100, 1, 1), groups[1] as Candidate, 1));
+    expect(config.disaggregation?.prefill.replicas).toBe(2);
+    expect(config.clusterSpec.nGpusPerNode).toBe(5);
+  });
+
+  it('long prompts with a tight TPOT SLO: a P/D group is the cheapest; its deployment meets the SLOs when re-simulated', () => {
+    const request = pdRequest(4000, 300, 12, 0.012);
+    const { plan } = planOf(request);
+    const best = plan.rows[0];
+    expect(best?.evaluation.candidate.disaggregation).toBeDefined();
+    const together = cheapest(plan.rows, false);
+    if (together !== undefined) expect(best?.costPerHour).toBeLessThan(together.costPerHour);
+    if (best === undefined) throw new Error('no feasible deployment');
+    const statistics = new LLMInferenceSimulator(deploymentConfig(request, best.evaluation))
+      .run()
+      .computeStatistics();
+    expect(statistics.disaggregation).toBeDefined();
+    expect(statistics.timePerOutputToken.p99).toBeLessThanOrEqual(0.012);
+    expect(statistics.firstTokenLatency.p99).toBeLessThanOrEqual(2);
+  });
+
+  it('short prompts: co-located serving is cheaper', () => {
+    const { plan } = planOf(pdRequest(300, 100, 20, 0.02));
+    const together = cheapest(plan.rows, false);
+    const apart = cheapest(plan.rows, true);
+    expect(together).toBeDefined();
+    expect(plan.rows[0]?.evaluation.candidate.disaggregation).toBeUndefined();
+    if (apart !== undefined) expect(apart.costPerHour).toBeGreaterThan(together?.costPerHour ?? 0);
+  });
+});

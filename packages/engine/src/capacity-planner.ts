@@ -1,5 +1,5 @@
-import { findGpuPreset, resolveConfig } from '@sim/specs';
-import { candidateConfig, describeCandidate } from './plan-candidates';
+import { resolveConfig } from '@sim/specs';
+import { candidateConfig, candidatePricePerHour, describeCandidate } from './plan-candidates';
 import type { Candidate, CandidateEvaluation, PlanRequest, PlanResult, PlanRow } from './plan-types';
 import { SimulationRun } from './simulation-run';
 
@@ -177,8 +177,7 @@ export function rankCandidates(
       overBudget.push(evaluation);
       continue;
     }
-    const price = findGpuPreset(evaluation.candidate.gpu)?.pricePerHour ?? 0;
-    const costPerHour = price > 0 ? price * totalGpus : Number.NaN;
+    const costPerHour = candidatePricePerHour(evaluation.candidate) * evaluation.replicas;
     const tokensPerHour = request.targetRate * evaluation.meanOutputTokens * 3600;
     rows.push({
       evaluation,

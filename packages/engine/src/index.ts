@@ -56,13 +56,20 @@ export { EventQueue } from './event-queue';
 export { type CdfPoints, cdfOf, type LatencyCdfs, latencyCdfs } from './latency-cdf';
 export { createLengthSampler, type LengthSampler } from './length-sampler';
 export { type ConfigTextOptions, parseConfigRecord, parseConfigText } from './parse-config';
-export { candidateConfig, deploymentConfig, describeCandidate, enumerateCandidates } from './plan-candidates';
+export {
+  candidateConfig,
+  candidatePricePerHour,
+  deploymentConfig,
+  describeCandidate,
+  enumerateCandidates,
+} from './plan-candidates';
 export type {
   Candidate,
   CandidateEvaluation,
   PlanRequest,
   PlanResult,
   PlanRow,
+  PoolLayout,
   SchedulerChoice,
 } from './plan-types';
 export { createRandomStreams, type RandomSource, type RandomStreams } from './random-streams';

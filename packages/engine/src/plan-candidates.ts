@@ -7,7 +7,8 @@ import {
   SimError,
   type SimulatorConfig,
 } from '@sim/specs';
-import type { Candidate, CandidateEvaluation, PlanRequest, SchedulerChoice } from './plan-types';
+import type { Candidate, CandidateEvaluation, PlanRequest, PoolLayout, SchedulerChoice } from './plan-types';
+import { poolConfig } from './serving-pool';
 
 const DEFAULT_SCHEDULERS: readonly SchedulerChoice[] = [
   { name: 'continuous', chunkedPrefill: false },
@@ -15,23 +16,35 @@ const DEFAULT_SCHEDULERS: readonly SchedulerChoice[] = [
   { name: 'chunked-2048', chunkedPrefill: true, maxNumBatchedTokens: 2048 },
 ];
 
-/** The config of one candidate replica at an arrival rate. */
+/** The config of one candidate replica (or prefill/decode group) at an arrival rate. */
 export function candidateConfig(request: PlanRequest, candidate: Candidate, rate: number): SimulatorConfig {
   // Runs are bounded by numRequests only (the default duration is then unbounded).
-  const { simulationDurationS: _duration, ...base } = request.base;
+  const { simulationDurationS: _duration, disaggregation: _split, ...base } = request.base;
+  const split = candidate.disaggregation;
+  const pool = (layout: PoolLayout) => ({
+    replicas: layout.replicas,
+    tensorParallelSize: layout.tensorParallelSize,
+    gpuSpec: { name: layout.gpu },
+  });
   return {
     ...base,
+    ...(split === undefined
+      ? {}
+      : { disaggregation: { prefill: pool(split.prefill), decode: pool(split.decode) } }),
     clusterSpec: {
       ...base.clusterSpec,
       gpuSpec: { name: candidate.gpu },
       nGpusPerNode: candidate.gpusPerReplica,
       nNodes: 1,
     },
-    parallelismSpec: {
-      tensorParallelSize: candidate.tensorParallelSize,
-      pipelineParallelSize: candidate.pipelineParallelSize,
-      dataParallelSize: 1,
-    },
+    parallelismSpec:
+      split === undefined
+        ? {
+            tensorParallelSize: candidate.tensorParallelSize,
+            pipelineParallelSize: candidate.pipelineParallelSize,
+            dataParallelSize: 1,
+          }
+        : { router: 'least-outstanding' },
     schedulerSpec: {
       ...base.schedulerSpec,
       batchingType: 'continuous',
@@ -119,13 +132,70 @@ export function enumerateCandidates(request: PlanRequest): {
       }
     }
   }
+  if (request.disaggregated === true)
+    for (const candidate of disaggregatedCandidates(request)) {
+      const reason = pruneReason(request, candidate);
+      if (reason === undefined) candidates.push(candidate);
+      else pruned.push({ candidate, reason });
+    }
   if (candidates.length > 0) return { candidates, pruned };
   const smallestFitting = smallestFittingDeployment(request);
   return smallestFitting === undefined ? { candidates, pruned } : { candidates, pruned, smallestFitting };
 }
 
+const DEFAULT_SPLITS: readonly (readonly [number, number])[] = [
+  [1, 1],
+  [1, 2],
+  [2, 1],
+  [1, 3],
+  [3, 1],
+  [2, 3],
+];
+
+/**
+ * Disaggregated groups: for every (prefill GPU, decode GPU) pair, TP (the same in both pools) and
+ * prefill:decode split, with the cap of the largest batch tried and the first scheduler choice that
+ * chunks prefills (what P/D engines run).
+ */
+function disaggregatedCandidates(request: PlanRequest): Candidate[] {
+  const schedulers = request.schedulers ?? DEFAULT_SCHEDULERS;
+  const scheduler = schedulers.find((choice) => choice.chunkedPrefill) ?? schedulers[0];
+  if (scheduler === undefined) return [];
+  const maxBatchSize = Math.max(...(request.maxBatchSizes ?? DEFAULT_BATCH_CAPS));
+  const gpus = [...new Set(request.gpus.map((requested) => findGpuPreset(requested)?.name ?? requested))];
+  const candidates: Candidate[] = [];
+  for (const prefillGpu of gpus)
+    for (const decodeGpu of gpus)
+      for (const tensorParallelSize of request.tensorParallelSizes ?? DEFAULT_TENSOR_SIZES)
+        for (const [prefillReplicas, decodeReplicas] of request.disaggregationSplits ?? DEFAULT_SPLITS) {
+          const prefill = { gpu: prefillGpu, tensorParallelSize, replicas: prefillReplicas };
+          const decode = { gpu: decodeGpu, tensorParallelSize, replicas: decodeReplicas };
+          candidates.push({
+            gpu: prefillGpu,
+            tensorParallelSize,
+            pipelineParallelSize: 1,
+            maxBatchSize,
+            scheduler,
+            gpusPerReplica: (prefillReplicas + decodeReplicas) * tensorParallelSize,
+            disaggregation: { prefill, decode },
+          });
+        }
+  return candidates;
+}
+
+/** $/hour of one candidate replica (or group); NaN when a GPU has no price. */
+export function candidatePricePerHour(candidate: Candidate): number {
+  const price = (gpu: string) => findGpuPreset(gpu)?.pricePerHour || Number.NaN;
+  const split = candidate.disaggregation;
+  if (split === undefined) return price(candidate.gpu) * candidate.gpusPerReplica;
+  const pool = (layout: PoolLayout) => price(layout.gpu) * layout.replicas * layout.tensorParallelSize;
+  return pool(split.prefill) + pool(split.decode);
+}
+
 function pruneReason(request: PlanRequest, candidate: Candidate): string | undefined {
-  if (findGpuPreset(candidate.gpu) === undefined) return `unknown GPU preset "${candidate.gpu}"`;
+  const split = candidate.disaggregation;
+  for (const gpu of split === undefined ? [candidate.gpu] : [split.prefill.gpu, split.decode.gpu])
+    if (findGpuPreset(gpu) === undefined) return `unknown GPU preset "${gpu}"`;
   if (candidate.gpusPerReplica > request.maxGpus)
     return `needs ${candidate.gpusPerReplica} GPUs > max ${request.maxGpus}`;
   return memoryPruneReason(request, candidate);
@@ -140,7 +210,11 @@ function memoryPruneReason(request: PlanRequest, candidate: Candidate): string |
     return error instanceof SimError ? error.message.split('\n').slice(-1)[0]?.trim() : String(error);
   }
   // The memory plan alone decides this (a SimulationRun would also build the workload and policies).
-  return createPerfModel(config).memory.fits ? undefined : WEIGHTS_DO_NOT_FIT;
+  const split = config.disaggregation;
+  if (split === undefined) return createPerfModel(config).memory.fits ? undefined : WEIGHTS_DO_NOT_FIT;
+  for (const pool of [split.prefill, split.decode])
+    if (!createPerfModel(poolConfig(config, pool)).memory.fits) return WEIGHTS_DO_NOT_FIT;
+  return undefined;
 }
 
 /**
@@ -174,14 +248,36 @@ function smallestFittingDeployment(request: PlanRequest): Candidate | undefined 
   return search(request.gpus) ?? search(Object.keys(GPU_PRESETS));
 }
 
-/** `H100-80GB TP4 PP1 cap 128 chunked-512`. */
+/** `H100-80GB TP4 PP1 cap 128 chunked-512`; a group: `P/D 1× H100-80GB TP2 + 2× H100-80GB TP2 cap 256 chunked-2048`. */
 export function describeCandidate(candidate: Candidate): string {
+  const split = candidate.disaggregation;
+  if (split !== undefined)
+    return `P/D ${split.prefill.replicas}× ${split.prefill.gpu} TP${split.prefill.tensorParallelSize} + ${split.decode.replicas}× ${split.decode.gpu} TP${split.decode.tensorParallelSize} cap ${candidate.maxBatchSize} ${candidate.scheduler.name}`;
   return `${candidate.gpu} TP${candidate.tensorParallelSize} PP${candidate.pipelineParallelSize} cap ${candidate.maxBatchSize} ${candidate.scheduler.name}`;
 }
 
 /** The full deployment of a ranked row (DP replicas) at the target rate, for verification. */
 export function deploymentConfig(request: PlanRequest, evaluation: CandidateEvaluation): SimulatorConfig {
   const single = candidateConfig(request, evaluation.candidate, request.targetRate);
+  const split = single.disaggregation;
+  if (split !== undefined) {
+    // Groups side by side: each pool's instances multiplied, on one node (NVLink transfers, as evaluated).
+    const groups = evaluation.replicas;
+    return {
+      ...single,
+      clusterSpec: {
+        ...single.clusterSpec,
+        nGpusPerNode: evaluation.candidate.gpusPerReplica * groups,
+        nNodes: 1,
+      },
+      disaggregation: {
+        ...split,
+        prefill: { ...split.prefill, replicas: split.prefill.replicas * groups },
+        decode: { ...split.decode, replicas: split.decode.replicas * groups },
+      },
+      workloadSpec: { ...single.workloadSpec, numRequests: (request.requestsPerRun ?? 400) * groups },
+    };
+  }
   return {
     ...single,
     clusterSpec: {

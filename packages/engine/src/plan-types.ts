@@ -37,6 +37,21 @@ export interface PlanRequest {
   readonly schedulers?: readonly SchedulerChoice[];
   /** Requests per simulation in the rate search. Default 400. */
   readonly requestsPerRun?: number;
+  /**
+   * Also search disaggregated prefill/decode groups: every pair of GPUs (prefill, decode), each TP,
+   * and prefill:decode instance splits (default [[1, 1], [1, 2], [2, 1], [1, 3], [3, 1], [2, 3]]),
+   * with the first scheduler choice that chunks prefills. Default false.
+   */
+  readonly disaggregated?: boolean;
+  /** Prefill:decode instance counts of a group to try. */
+  readonly disaggregationSplits?: readonly (readonly [prefill: number, decode: number])[];
+}
+
+/** One pool of a disaggregated candidate: instances of one GPU type and TP. */
+export interface PoolLayout {
+  readonly gpu: string;
+  readonly tensorParallelSize: number;
+  readonly replicas: number;
 }
 
 /** One replica layout the planner evaluates. */
@@ -46,8 +61,13 @@ export interface Candidate {
   readonly pipelineParallelSize: number;
   readonly maxBatchSize: number;
   readonly scheduler: SchedulerChoice;
-  /** TP × PP. */
+  /** TP × PP; with `disaggregation`, the GPUs of the whole prefill/decode group. */
   readonly gpusPerReplica: number;
+  /**
+   * A disaggregated group instead of one replica (`gpu` and `tensorParallelSize` are then its
+   * prefill pool's): the unit the planner replicates.
+   */
+  readonly disaggregation?: { readonly prefill: PoolLayout; readonly decode: PoolLayout };
 }
 
 /** The rate search's outcome for one candidate. */

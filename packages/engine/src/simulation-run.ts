@@ -5,6 +5,7 @@ import { calibratedEngineProfile } from './calibration-file';
 import { ClientTimeouts } from './client-timeouts';
 import { EventQueue } from './event-queue';
 import { IterationExecutor } from './iteration-executor';
+import { KvHandover } from './kv-handover';
 import { createRandomStreams, type RandomStreams } from './random-streams';
 import { ReplicaRouter } from './replica-router';
 import { RequestLedger } from './request-ledger';
@@ -14,7 +15,6 @@ import { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions } from './run-opti
 import { RunProgress } from './run-progress';
 import { checkRunSize, tooManyRequests } from './run-size';
 import { runStatistics, simulatedDuration } from './run-statistics';
-import { KvHandover } from './kv-handover';
 import {
   type DisaggregationStatistics,
   type PoolStatistics,
@@ -366,9 +366,11 @@ export class SimulationRun {
    */
   private fits(arrival: Arrival): boolean {
     if (arrival.input > this.config.modelSpec.maxContextLength) return false;
-    const blocks = (tokens: number, pool: ServingPool) => Math.ceil(tokens / pool.config.schedulerSpec.kvBlockSize);
+    const blocks = (tokens: number, pool: ServingPool) =>
+      Math.ceil(tokens / pool.config.schedulerSpec.kvBlockSize);
     const decode = this.pools[1];
-    if (decode === undefined) return blocks(arrival.input + arrival.output, this.entry) <= this.entry.blocksPerEngine;
+    if (decode === undefined)
+      return blocks(arrival.input + arrival.output, this.entry) <= this.entry.blocksPerEngine;
     return (
       blocks(arrival.input + 1, this.entry) <= this.entry.blocksPerEngine &&
       blocks(arrival.input + arrival.output, decode) <= decode.blocksPerEngine
@@ -378,7 +380,8 @@ export class SimulationRun {
   /** A prefilled request's KV cache reached its decode instance: the instance takes it over. */
   private handleTransfer(sequence: Sequence, engine: VirtualEngine): void {
     const enqueue = engine.policy.enqueueTransferred;
-    if (enqueue === undefined) throw new Error('internal: a decode pool whose policy cannot take over a request');
+    if (enqueue === undefined)
+      throw new Error('internal: a decode pool whose policy cannot take over a request');
     enqueue.call(engine.policy, sequence);
     this.executorOf(engine).tryLaunch(engine);
   }

@@ -35,6 +35,7 @@ interface PlanFlags extends ConfigFlags {
   json?: boolean;
   report?: string;
   workers?: string;
+  disaggregated?: boolean;
 }
 
 const ms = (seconds: number) => (Number.isFinite(seconds) ? (seconds * 1000).toFixed(0) : '-');
@@ -85,6 +86,32 @@ function describeLayout(candidate: Candidate): string {
   const price = findGpuPreset(candidate.gpu)?.pricePerHour ?? 0;
   const cost = price > 0 ? `, ${money(price * candidate.gpusPerReplica)}/hour` : '';
   return `${candidate.gpu} TP${candidate.tensorParallelSize} PP${candidate.pipelineParallelSize} (${candidate.gpusPerReplica} GPUs${cost})`;
+}
+
+/**
+ * Where disaggregation wins or loses: the cheapest feasible disaggregated group against the
+ * cheapest co-located deployment, at the SLOs.
+ */
+export function disaggregationVerdict(result: PlanResult): string {
+  const cheapest = (split: boolean) =>
+    result.rows.find((row) => (row.evaluation.candidate.disaggregation !== undefined) === split);
+  const apart = cheapest(true);
+  const together = cheapest(false);
+  if (apart === undefined)
+    return together === undefined
+      ? 'Disaggregated vs co-located: neither meets the SLOs.'
+      : 'Disaggregated vs co-located: no disaggregated group meets the SLOs within the GPU budget; co-located does.';
+  if (together === undefined)
+    return `Disaggregated vs co-located: only disaggregation meets the SLOs (${describeCandidate(apart.evaluation.candidate)} ×${apart.evaluation.replicas}, ${money(apart.costPerHour)}/h).`;
+  const ratio = apart.costPerHour / together.costPerHour;
+  const verdict = !Number.isFinite(ratio)
+    ? `${apart.totalGpus} GPUs against ${together.totalGpus}`
+    : ratio < 1
+      ? `disaggregation wins: ${((1 - ratio) * 100).toFixed(0)}% cheaper`
+      : ratio > 1
+        ? `disaggregation loses: ${((ratio - 1) * 100).toFixed(0)}% dearer`
+        : 'a tie on cost';
+  return `Disaggregated vs co-located at these SLOs: ${verdict} (${describeCandidate(apart.evaluation.candidate)} ×${apart.evaluation.replicas}, ${money(apart.costPerHour)}/h, against ${describeCandidate(together.evaluation.candidate)} ×${together.evaluation.replicas}, ${money(together.costPerHour)}/h).`;
 }
 
 /** When no candidate holds the model's weights: say so, and name the smallest deployment that would. */
@@ -155,6 +182,10 @@ export function addPlanCommand(program: Command, io: Io): void {
     .option('--max-gpus <n>', 'most GPUs the deployment may use', '64')
     .option('--requests <n>', 'requests per simulation in the rate search', '400')
     .option('--top <n>', 'rows to print', '15')
+    .option(
+      '--disaggregated',
+      'also search disaggregated prefill/decode groups (GPU per pool, TP, prefill:decode splits) and say where they win',
+    )
     .option('--json', 'print the ranked deployments as JSON')
     .option('--report <file>', 'write an HTML report with the cost vs latency frontier')
     .option('--workers <n>', 'worker threads (default: one per CPU)')
@@ -168,7 +199,8 @@ the target too; "≥" when it met them even at 64× the target).
 Examples:
   llm-sim plan --model llama-3.1-70b --rate 20 --trace data/traces/sharegpt_8k_filtered_stats_llama2_tokenizer.csv --slo-ttft-p99 2 --slo-tpot-p99 0.1
   llm-sim plan --model llama-3.1-8b --rate 50 --slo-ttft-p99 0.5 --slo-tpot-p99 0.05 --gpus L40S,H100 --max-gpus 16
-  llm-sim plan --model llama-3.1-8b --rate 10 --slo-ttft-p99 1`,
+  llm-sim plan --model llama-3.1-8b --rate 10 --slo-ttft-p99 1
+  llm-sim plan --model llama-3.1-8b --rate 12 --set workloadSpec.avgInputLength=4000 --slo-ttft-p99 2 --slo-tpot-p99 0.012 --gpus H100 --disaggregated`,
     )
     .action(async (flags: PlanFlags) => {
       const started = Date.now();
@@ -192,6 +224,7 @@ Examples:
           .filter(Boolean),
         maxGpus: positiveInteger(flags.maxGpus, '--max-gpus'),
         requestsPerRun: positiveInteger(flags.requests, '--requests'),
+        ...(flags.disaggregated === true ? { disaggregated: true } : {}),
       };
       const top = positiveInteger(flags.top, '--top');
       const workers = flags.workers === undefined ? undefined : positiveInteger(flags.workers, '--workers');
@@ -267,6 +300,7 @@ Examples:
             )
             .join(' → ')}\n`,
         );
+        if (request.disaggregated === true) io.stdout(`${disaggregationVerdict(result)}\n`);
       }
       io.stderr(
         `${candidates.length} candidates simulated (${pruned.length} pruned before simulating: weights do not fit, TP does not divide the heads, or too many GPUs), ${result.rows.length} feasible, ${simulations} simulations, ${seconds.toFixed(1)} s\n`,

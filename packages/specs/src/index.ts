@@ -82,6 +82,7 @@ export {
 } from './resolve-config';
 export type {
   BatchingType,
+  KvOffload,
   PreemptionMode,
   QueueOrder,
   ResolvedSchedulerSpec,

@@ -35,7 +35,8 @@ export class PrefixAffinity {
     const groupReplica = request.prefixGroup >= 0 ? this.groups.get(request.prefixGroup) : undefined;
     // A repeated prompt: the last token is always computed, so a whole-prompt hit saves inputTokens − 1.
     // A session's turn: the previous turn's replica holds the conversation up to this turn's question.
-    const promptHit = request.sessionContextTokens > 0 ? request.sessionContextTokens : request.inputTokens - 1;
+    const promptHit =
+      request.sessionContextTokens > 0 ? request.sessionContextTokens : request.inputTokens - 1;
     const choice = usable(promptReplica, promptHit)
       ? promptReplica
       : usable(groupReplica, request.sharedPrefixTokens)

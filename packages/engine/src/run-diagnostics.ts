@@ -54,7 +54,7 @@ export function runWarnings(run: RunDiagnosticsInput): string[] {
   }
   if (counts.rejected > 0) {
     warnings.push(
-      `${counts.rejected} requests rejected: longer than the model context (${config.modelSpec.maxContextLength} tokens) or than the whole KV cache (${run.kvTokensPerEngine} tokens per scheduler). Use a bigger GPU, more TP, or shorter requests.${config.workloadSpec.sessions === undefined ? '' : " With sessions, each turn resends the whole conversation, so long sessions outgrow the context (a rejected turn ends its session): fewer turns per session or shorter turns keep them within it."}`,
+      `${counts.rejected} requests rejected: longer than the model context (${config.modelSpec.maxContextLength} tokens) or than the whole KV cache (${run.kvTokensPerEngine} tokens per scheduler). Use a bigger GPU, more TP, or shorter requests.${config.workloadSpec.sessions === undefined ? '' : ' With sessions, each turn resends the whole conversation, so long sessions outgrow the context (a rejected turn ends its session): fewer turns per session or shorter turns keep them within it.'}`,
     );
   }
   const traceRows = workload.plannedRequests;

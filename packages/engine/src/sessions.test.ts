@@ -145,7 +145,7 @@ describe('multi-turn sessions (workloadSpec.sessions)', () => {
   });
 
   it('rejects sessions without open-loop arrivals, with repeated prompts, and bad ranges, naming the field', () => {
-    const issuesOf = (workloadSpec: SimulatorConfig['workloadSpec']) => {
+    const issuesOf = (workloadSpec: NonNullable<SimulatorConfig['workloadSpec']>) => {
       try {
         new LLMInferenceSimulator({ workloadSpec }).resolvedConfig();
       } catch (error) {

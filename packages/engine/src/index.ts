@@ -75,6 +75,7 @@ export {
   registerRouter,
   routerNames,
 } from './replica-router';
+export type { SessionStatistics } from './session-tracker';
 export { type RequestRecord, SimulationMetrics, type TraceEvent } from './simulation-metrics';
 export {
   DEFAULT_MAX_REQUESTS,
@@ -84,8 +85,12 @@ export {
   SimulationRun,
 } from './simulation-run';
 export { type AsyncRunOptions, LLMInferenceSimulator } from './simulator';
-export type { ReplicaStatistics, SimulationStatistics, StageStatistics } from './statistics';
+export type {
+  KvOffloadStatistics,
+  ReplicaStatistics,
+  SimulationStatistics,
+  StageStatistics,
+} from './statistics';
 export type { TimeSeries } from './time-series';
 export { asUnvalidatedConfig } from './unvalidated-config';
-export type { SessionStatistics } from './session-tracker';
 export { type Arrival, type RequestShape, stageBoundaries, WorkloadSource } from './workload-source';

@@ -1,6 +1,6 @@
 import { confidenceNotes, type RunDiagnosticsInput, runWarnings } from './run-diagnostics';
-import { hitRate, type StageTracker } from './stage-statistics';
 import type { SessionStatistics } from './session-tracker';
+import { hitRate, type StageTracker } from './stage-statistics';
 import type { ReplicaStatistics, SimulationStatistics } from './statistics';
 import type { Replica } from './virtual-engine';
 
@@ -16,6 +16,8 @@ export interface RunStatisticsInput extends RunDiagnosticsInput {
   readonly replicaCounts: readonly Pick<Replica, 'routed' | 'promptTokens' | 'cachedPromptTokens'>[];
   /** The sessions' statistics (workloadSpec.sessions); undefined without sessions. */
   readonly sessions?: SessionStatistics | undefined;
+  /** Blocks the schedulers wrote to host memory (`schedulerSpec.kvOffload`); undefined without offload. */
+  readonly offloadedBlocks?: number | undefined;
 }
 
 /** Each replica's requests and hit rate, and the routing imbalance max nᵣ / mean nᵣ (0 with no requests). */
@@ -82,6 +84,17 @@ export function runStatistics(run: RunStatisticsInput): SimulationStatistics {
       kvCapacityTokens: memory.kvCapacityTokens,
     },
     prefixCacheHitRate: hitRate(counts.cachedPromptTokens, counts.measuredPromptTokens),
+    ...(run.offloadedBlocks === undefined
+      ? {}
+      : {
+          kvOffload: {
+            hostHitTokens: counts.hostPromptTokens,
+            hostHitRate: hitRate(counts.hostPromptTokens, counts.measuredPromptTokens),
+            blocksLoaded: counts.offloadLoadedBlocks,
+            blocksOffloaded: run.offloadedBlocks,
+            loadTimeS: counts.offloadLoadS,
+          },
+        }),
     ...replicaStatistics(run.replicaCounts),
     stages: run.stageTracker?.summarize(config.simulationDurationS, config.warmupS, timeouts) ?? [],
     ...(run.sessions === undefined ? {} : { sessions: run.sessions }),

@@ -1,5 +1,5 @@
-import { createPerfModel, type PerfModel } from '@sim/perf-model';
-import type { BatchingPolicy, Sequence } from '@sim/scheduler';
+import { createPerfModel, offloadCapacityBlocks, type PerfModel } from '@sim/perf-model';
+import { type BatchingPolicy, PrefixCache, type Sequence } from '@sim/scheduler';
 import { OutOfMemoryError, type ResolvedConfig } from '@sim/specs';
 import { calibratedEngineProfile } from './calibration-file';
 import { ClientTimeouts } from './client-timeouts';
@@ -115,6 +115,12 @@ export class SimulationRun {
     const stages = config.parallelismSpec.pipelineParallelSize;
     // With pipeline parallelism each stage count of virtual engines shares the replica's KV cache (as vLLM's virtual engines).
     this.blocksPerEngine = Math.floor(memory.kvCapacityBlocks / stages);
+    // KV offload: the replica's host memory, in blocks, shared by its virtual engines likewise.
+    const kvOffload = config.schedulerSpec.kvOffload;
+    const offloadBlocksPerEngine =
+      kvOffload === undefined
+        ? 0
+        : Math.floor(offloadCapacityBlocks(memory, kvOffload.cpuMemoryGb, this.perf.gpusPerReplica) / stages);
     const loadStages = config.workloadSpec.stages;
     const stageStarts = this.workload.stageStarts;
     this.stageTracker =
@@ -131,6 +137,7 @@ export class SimulationRun {
     this.replicas = createReplicas(
       config,
       this.blocksPerEngine,
+      offloadBlocksPerEngine,
       this.counts.itl,
       this.stageTracker,
       listeners,
@@ -400,6 +407,7 @@ export class SimulationRun {
       customProfile: this.options.engineProfile !== undefined,
       replicaCounts: this.replicas,
       sessions: this.sessions?.summarize(),
+      offloadedBlocks: this.config.schedulerSpec.kvOffload === undefined ? undefined : this.offloadedBlocks(),
     });
     return new SimulationMetrics(this.config, statistics, series, this.records, this.trace);
   }
@@ -409,6 +417,14 @@ export class SimulationRun {
     const replica = this.replicas[index];
     if (replica === undefined) throw new Error(`internal: no replica ${index}`);
     return replica;
+  }
+
+  /** Blocks written to host memory (`schedulerSpec.kvOffload`), all schedulers together. */
+  private offloadedBlocks(): number {
+    let blocks = 0;
+    for (const policy of this.policies)
+      if (policy.blocks instanceof PrefixCache) blocks += policy.blocks.offloadedBlocks;
+    return blocks;
   }
 
   /** KV-cache tokens one scheduler holds. */

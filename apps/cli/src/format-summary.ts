@@ -1,4 +1,5 @@
 import type { ResolvedConfig, SimulationStatistics } from '@sim/engine';
+import { groupDigits } from '@sim/specs';
 import Table from 'cli-table3';
 
 const ms = (seconds: number) => (seconds * 1000).toFixed(seconds < 0.01 ? 2 : 1);
@@ -15,7 +16,7 @@ export function describeScheduler(config: ResolvedConfig): string {
   const prefill = scheduler.chunkedPrefill
     ? `chunked prefill on (chunks of ${scheduler.prefillChunkSize} tokens)`
     : 'chunked prefill off';
-  return `scheduler (${config.engineProfile} profile defaults unless set): ${scheduler.batchingType} batching, ${prefill}, token budget ${scheduler.maxNumBatchedTokens} per iteration, max batch ${scheduler.maxBatchSize}, preemption by ${scheduler.preemptionMode}, KV blocks of ${scheduler.kvBlockSize} tokens, prefix caching ${scheduler.enablePrefixCaching ? 'on' : 'off'}`;
+  return `scheduler (${config.engineProfile} profile defaults unless set): ${scheduler.batchingType} batching, ${prefill}, token budget ${scheduler.maxNumBatchedTokens} per iteration, max batch ${scheduler.maxBatchSize}, preemption by ${scheduler.preemptionMode}, KV blocks of ${scheduler.kvBlockSize} tokens, prefix caching ${scheduler.enablePrefixCaching ? 'on' : 'off'}${scheduler.kvOffload === undefined ? '' : `, KV offload to ${scheduler.kvOffload.cpuMemoryGb} GB of host memory per replica`}`;
 }
 
 /** Load stages in words: `poisson stages 5 req/s × 30 s → 20 req/s × 30 s`. */
@@ -204,6 +205,11 @@ export function formatSummary(
   if (sessions !== undefined)
     lines.push(
       `sessions: ${sessions.started} started, ${sessions.completed} completed, ${sessions.failed} failed, ${sessions.followUpTurns} follow-up turns; TTFT p50 first turn ${ms(sessions.firstTurnFirstTokenLatency.p50)} ms, follow-ups ${ms(sessions.followUpFirstTokenLatency.p50)} ms${prefixCaching ? `; follow-up hit rate ${pct(sessions.followUpPrefixCacheHitRate)}` : ''}`,
+    );
+  const offload = stats.kvOffload;
+  if (offload !== undefined)
+    lines.push(
+      `KV offload: ${pct(offload.hostHitRate)} of prompt tokens loaded from host memory; ${groupDigits(offload.blocksLoaded)} blocks loaded in ${offload.loadTimeS.toFixed(2)} s, ${groupDigits(offload.blocksOffloaded)} written`,
     );
   if (stats.stages.length > 0) {
     lines.push(

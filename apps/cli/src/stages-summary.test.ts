@@ -45,6 +45,22 @@ describe('run summary: load stages and the prefix cache', () => {
     expect(stdout).toMatch(/, 2 shared prefixes of 256 tokens/);
     expect(stdout).toMatch(/^prefix cache: \d+\.\d% of prompt tokens served from the cache/m);
     expect(stdout).toMatch(/prefix hit/);
+    expect(stdout).not.toMatch(/KV offload/);
+  });
+
+  it('with KV offload, the summary names it and what host memory served', async () => {
+    const { code, stdout } = await cli(
+      'run',
+      '--set',
+      'schedulerSpec.kvOffload={cpuMemoryGb: 32}',
+      '--set',
+      'simulationDurationS=5',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/prefix caching on, KV offload to 32 GB of host memory per replica/);
+    expect(stdout).toMatch(
+      /^KV offload: \d+\.\d% of prompt tokens loaded from host memory; [\d,]+ blocks loaded in \d+\.\d\d s, [\d,]+ written$/m,
+    );
   });
 
   it('--json carries prefixCacheHitRate and stages from computeStatistics()', async () => {

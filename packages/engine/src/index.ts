@@ -93,7 +93,12 @@ export {
   SimulationRun,
 } from './simulation-run';
 export { type AsyncRunOptions, LLMInferenceSimulator } from './simulator';
-export type { ReplicaStatistics, SimulationStatistics, StageStatistics } from './statistics';
+export type {
+  KvOffloadStatistics,
+  ReplicaStatistics,
+  SimulationStatistics,
+  StageStatistics,
+} from './statistics';
 export type { TimeSeries } from './time-series';
 export { asUnvalidatedConfig } from './unvalidated-config';
 export { type Arrival, type RequestShape, stageBoundaries, WorkloadSource } from './workload-source';

@@ -33,15 +33,15 @@ export interface ExecutorParts {
   readonly horizon: number;
   /** Steady decode iterations are advanced in bulk (single-stage replicas, no Chrome trace). */
   readonly bulkDecodes: boolean;
-  /** The host link's bandwidth, GB/s (swap traffic). */
+  /** The host link's bandwidth, GB/s (swap traffic, KV offload loads). */
   readonly hostBandwidthGbs: number;
   readonly host: ExecutorHost;
 }
 
 /**
  * Runs iterations on virtual engines: asks the engine's policy for the next iteration, times it
- * with the perf model through every pipeline stage (CPU time overlapped or not, swap traffic,
- * stages waiting for each other), records its metrics and queues its end — or, for runs of
+ * with the perf model through every pipeline stage (CPU time overlapped or not, swap traffic and
+ * KV offload loads, stages waiting for each other), records its metrics and queues its end — or, for runs of
  * identical decode-only iterations, advances them in bulk in closed form.
  */
 export class IterationExecutor {
@@ -174,6 +174,13 @@ export class IterationExecutor {
     const overlapsCpu = perf.engine.overlapsCpu;
     let time = overlapsCpu ? start : start + cpu;
     if (plan.swapBlocks > 0) time += kvSwapSeconds(perf.memory, this.hostBandwidthGbs, plan.swapBlocks);
+    // Offloaded prefix blocks are loaded before the forward pass (vLLM's connector waits for them).
+    if (plan.offloadLoadBlocks > 0) {
+      const load = kvSwapSeconds(perf.memory, this.hostBandwidthGbs, plan.offloadLoadBlocks);
+      time += load;
+      counts.offloadLoadS += load;
+      counts.offloadLoadedBlocks += plan.offloadLoadBlocks;
+    }
     const attention = tokens > 0 ? perf.attentionTime(plan, undefined, tokens) : 0;
     for (let stage = 0; stage < perf.stages; stage++) {
       const stageTime = tokens > 0 ? perf.stageTime(plan, stage, tokens, attention) : 0;

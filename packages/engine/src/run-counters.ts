@@ -45,6 +45,11 @@ export class RunCounters {
   /** Prompt tokens of measured requests whose first prefill completed, and of those served from the prefix cache. */
   measuredPromptTokens = 0;
   cachedPromptTokens = 0;
+  /** Of `cachedPromptTokens`, those loaded from host memory (`schedulerSpec.kvOffload`). */
+  hostPromptTokens = 0;
+  /** KV blocks loaded from host memory (`schedulerSpec.kvOffload`) by launched iterations, and the seconds their transfers took. */
+  offloadLoadedBlocks = 0;
+  offloadLoadS = 0;
   readonly ttft = new Samples();
   readonly e2e = new Samples();
   readonly tpot = new Samples();
@@ -57,6 +62,7 @@ export class RunCounters {
     if (!sequence.measured) return;
     this.measuredPromptTokens += sequence.inputTokens;
     this.cachedPromptTokens += sequence.cachedPromptTokens;
+    this.hostPromptTokens += sequence.hostPromptTokens;
     if (ttftSloS !== undefined && time - sequence.arrivalTime > ttftSloS) this.ttftMisses++;
   }
 

@@ -21,6 +21,8 @@ export interface RunStatisticsInput extends RunDiagnosticsInput {
   readonly peakCapacity?: { readonly flopsPerSecond: number; readonly bytesPerSecond: number };
   /** The KV transfers and pools of a disaggregated run; undefined otherwise. */
   readonly disaggregation?: DisaggregationStatistics | undefined;
+  /** Blocks the schedulers wrote to host memory (`schedulerSpec.kvOffload`); undefined without offload. */
+  readonly offloadedBlocks?: number | undefined;
 }
 
 /** Each replica's requests and hit rate, and the routing imbalance max nᵣ / mean nᵣ (0 with no requests). */
@@ -91,6 +93,17 @@ export function runStatistics(run: RunStatisticsInput): SimulationStatistics {
       kvCapacityTokens: memory.kvCapacityTokens,
     },
     prefixCacheHitRate: hitRate(counts.cachedPromptTokens, counts.measuredPromptTokens),
+    ...(run.offloadedBlocks === undefined
+      ? {}
+      : {
+          kvOffload: {
+            hostHitTokens: counts.hostPromptTokens,
+            hostHitRate: hitRate(counts.hostPromptTokens, counts.measuredPromptTokens),
+            blocksLoaded: counts.offloadLoadedBlocks,
+            blocksOffloaded: run.offloadedBlocks,
+            loadTimeS: counts.offloadLoadS,
+          },
+        }),
     ...replicaStatistics(run.replicaCounts),
     stages: run.stageTracker?.summarize(config.simulationDurationS, config.warmupS, timeouts) ?? [],
     ...(run.sessions === undefined ? {} : { sessions: run.sessions }),

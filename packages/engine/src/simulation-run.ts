@@ -1,5 +1,5 @@
-import { createPerfModel, type PerfModel } from '@sim/perf-model';
-import type { BatchingPolicy, Sequence } from '@sim/scheduler';
+import { createPerfModel, offloadCapacityBlocks, type PerfModel } from '@sim/perf-model';
+import { type BatchingPolicy, PrefixCache, type Sequence } from '@sim/scheduler';
 import { OutOfMemoryError, type ResolvedConfig } from '@sim/specs';
 import { calibratedEngineProfile } from './calibration-file';
 import { ClientTimeouts } from './client-timeouts';
@@ -162,6 +162,14 @@ export class SimulationRun {
       const stages = pool.parallelismSpec.pipelineParallelSize;
       // With pipeline parallelism each stage count of virtual engines shares the replica's KV cache (as vLLM's virtual engines).
       const blocksPerEngine = Math.floor(perf.memory.kvCapacityBlocks / stages);
+      // KV offload: the replica's host memory, in blocks, shared by its virtual engines likewise.
+      const kvOffload = pool.schedulerSpec.kvOffload;
+      const offloadBlocksPerEngine =
+        kvOffload === undefined
+          ? 0
+          : Math.floor(
+              offloadCapacityBlocks(perf.memory, kvOffload.cpuMemoryGb, perf.gpusPerReplica) / stages,
+            );
       const listeners =
         role === 'decode'
           ? {
@@ -180,6 +188,7 @@ export class SimulationRun {
       const poolReplicas = createReplicas(
         pool,
         blocksPerEngine,
+        offloadBlocksPerEngine,
         this.counts.itl,
         this.stageTracker,
         listeners,
@@ -526,6 +535,9 @@ export class SimulationRun {
       sessions: this.sessions?.summarize(),
       peakCapacity: peakCapacity(this.pools),
       disaggregation: this.disaggregationStatistics(duration),
+      offloadedBlocks: this.pools.some((pool) => pool.config.schedulerSpec.kvOffload !== undefined)
+        ? this.offloadedBlocks()
+        : undefined,
     });
     return new SimulationMetrics(this.config, statistics, series, this.records, this.trace);
   }
@@ -569,6 +581,14 @@ export class SimulationRun {
     const replica = this.replicas[index];
     if (replica === undefined) throw new Error(`internal: no replica ${index}`);
     return replica;
+  }
+
+  /** Blocks written to host memory (`schedulerSpec.kvOffload`), all schedulers together. */
+  private offloadedBlocks(): number {
+    let blocks = 0;
+    for (const policy of this.policies)
+      if (policy.blocks instanceof PrefixCache) blocks += policy.blocks.offloadedBlocks;
+    return blocks;
   }
 
   /** KV-cache tokens one scheduler holds. */

@@ -85,6 +85,11 @@ export interface SimulationStatistics {
    */
   readonly prefixCacheHitRate: number;
   /**
+   * KV offload to host memory (`schedulerSpec.kvOffload`): what host memory served and what moved
+   * over the host link (see {@link KvOffloadStatistics}). Present only with kvOffload.
+   */
+  readonly kvOffload?: KvOffloadStatistics;
+  /**
    * Routing imbalance: the most requests routed to one data-parallel replica over the mean,
    * max_r nᵣ / (Σ nᵣ / R). 1 is perfectly even (and the value with one replica); R means one
    * replica got everything. 0 when no request arrived.
@@ -113,6 +118,23 @@ export interface SimulationStatistics {
   readonly warnings: readonly string[];
   /** Which parts of the prediction are extrapolated beyond the calibration data. */
   readonly confidence: readonly string[];
+}
+
+/** KV offload to host memory (`schedulerSpec.kvOffload`); see docs/metrics.md. */
+export interface KvOffloadStatistics {
+  /**
+   * Prompt tokens of the requests `prefixCacheHitRate` counts that were loaded from host memory at
+   * the request's first admission (`Sequence.hostPromptTokens`; part of the cached tokens).
+   */
+  readonly hostHitTokens: number;
+  /** hostHitTokens / the prompt tokens of those requests (0..prefixCacheHitRate): the share served from host memory. */
+  readonly hostHitRate: number;
+  /** KV blocks loaded from host memory to the GPU, all requests (warm-up and re-prefills included) and replicas. */
+  readonly blocksLoaded: number;
+  /** KV blocks written to host memory (evicted prefix-cache blocks not already there), all replicas. */
+  readonly blocksOffloaded: number;
+  /** Seconds of host → GPU transfers: Σ over iterations of their loaded blocks' bytes / the host bandwidth (iterations wait for them). */
+  readonly loadTimeS: number;
 }
 
 /** What one data-parallel replica served. */

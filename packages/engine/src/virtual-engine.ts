@@ -124,12 +124,13 @@ export function engineEvents(
 /**
  * The run's replicas (dataParallelSize) of one serving pool (`pool`), numbered from `offset`, each
  * with one virtual engine per pipeline stage: its own batching policy over `blocksPerEngine` KV
- * blocks, inter-token gaps feeding `itl` (and the load stages' with `stageTracker`), and `run`'s
- * listeners.
+ * blocks (and `offloadBlocksPerEngine` blocks of host memory with `schedulerSpec.kvOffload`),
+ * inter-token gaps feeding `itl` (and the load stages' with `stageTracker`), and `run`'s listeners.
  */
 export function createReplicas(
   config: ResolvedConfig,
   blocksPerEngine: number,
+  offloadBlocksPerEngine: number,
   itl: LogHistogram,
   stageTracker: StageTracker | undefined,
   run: EngineListeners,
@@ -156,7 +157,11 @@ export function createReplicas(
         replica,
         host,
         stage,
-        policy: createPolicy({ ...config.schedulerSpec, totalBlocks: blocksPerEngine }),
+        policy: createPolicy({
+          ...config.schedulerSpec,
+          totalBlocks: blocksPerEngine,
+          offloadBlocks: offloadBlocksPerEngine,
+        }),
         gaps,
         stageGaps,
         events: engineEvents(gaps, stageGaps, run, host),

@@ -30,6 +30,7 @@ export {
   memoryPlan,
   RUNTIME_OVERHEAD_BYTES,
 } from './memory-plan';
+export { offloadCapacityBlocks } from './offload-capacity';
 export type { IterationBreakdown, OperatorBreakdown } from './operator-breakdown';
 export { createPerfModel, PerfModel, type PerfModelConfig } from './perf-model';
 export {

@@ -1,6 +1,7 @@
 /**
  * Seconds to move `blocks` KV blocks over the host link (swap preemption: out to host memory, or
- * back in), at the GPU's host bandwidth in GB/s.
+ * back in; KV offload: loads of offloaded prefix blocks), at the GPU's host bandwidth in GB/s (each
+ * GPU moves its own share of a block over its own link, in parallel).
  */
 export function kvSwapSeconds(
   memory: { readonly kvBytesPerToken: number; readonly blockSize: number },

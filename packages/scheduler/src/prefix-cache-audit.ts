@@ -1,4 +1,5 @@
 import { ANONYMOUS, type CacheEntries, OWN, OWN_STRIDE } from './cache-entries';
+import type { HostTier } from './host-tier';
 import type { Sequence } from './sequence';
 import { groupBlocksOf, promptBlocksOf, type SharedKeys, sharedReferences } from './shared-keys';
 
@@ -16,6 +17,8 @@ export interface PrefixCacheAudit {
   readonly neverUsed: number;
   /** Keys in the lookup tables (each must point to a cached block carrying that key). */
   readonly keys: number;
+  /** Blocks in host memory (`schedulerSpec.kvOffload`; 0 without), each listed once under its key. */
+  readonly hostBlocks: number;
 }
 
 /** A `PrefixCache`'s structures and running counts, as `auditPrefixCache` reads them. */
@@ -30,6 +33,8 @@ export interface PrefixCacheState {
   readonly releasedFree: number;
   readonly neverUsed: number;
   readonly totalBlocks: number;
+  /** The host tier (undefined without offload). */
+  readonly host: HostTier | undefined;
 }
 
 /** Walks every structure and checks it against the running counts (O(total blocks); for tests). */
@@ -104,7 +109,16 @@ export function auditPrefixCache(state: PrefixCacheState): PrefixCacheAudit {
     throw new Error('prefix cache audit: entries leaked');
   if (state.used + evictable + releasedFree + state.neverUsed !== state.totalBlocks)
     throw new Error('prefix cache audit: referenced + evictable + free ≠ total');
-  return { referencedCached, references, evictable, releasedFree, neverUsed: state.neverUsed, keys };
+  const hostBlocks = state.host?.audit().blocks ?? 0;
+  return {
+    referencedCached,
+    references,
+    evictable,
+    releasedFree,
+    neverUsed: state.neverUsed,
+    keys,
+    hostBlocks,
+  };
 }
 
 /**

@@ -28,6 +28,8 @@ interface Run {
   readonly now: number;
   /** Per iteration: blocks in use, evictable, empty. */
   readonly blocks: [number, number, number][];
+  /** Blocks the plans loaded from host memory (`offloadLoadBlocks`), in all. */
+  readonly loaded: number;
 }
 
 function makeSequences(requests: readonly Request[]): Sequence[] {
@@ -102,6 +104,7 @@ function run(
   const finished: [number, number][] = [];
   const blocks: [number, number, number][] = [];
   let preemptions = 0;
+  let loaded = 0;
   let next = 0;
   let now = 0;
   const events = {
@@ -136,6 +139,7 @@ function run(
     // Each sequence's chunk is what complete() adds to its `prefilled`, after a context of what it had.
     const before = sequences.map((sequence) => sequence.prefilled);
     const planned = [...plan.prefillChunks];
+    loaded += plan.offloadLoadBlocks;
     const time = now;
     now += 1;
     policy.complete(now, events);
@@ -156,7 +160,7 @@ function run(
     ]);
     onIteration(policy, sequences);
   }
-  return { policy, sequences, chunks, finished, preemptions, now, blocks };
+  return { policy, sequences, chunks, finished, preemptions, now, blocks, loaded };
 }
 
 const cacheOf = (policy: ContinuousPolicy) => policy.blocks as PrefixCache;
@@ -492,7 +496,8 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
     expect(cacheOf(trace.policy).evictableBlocks).toBe(4);
   });
 
-  it('is deterministic, keeps the accounting exact, and bulk steady decoding matches iteration by iteration', () => {
+  it('is deterministic, keeps the accounting exact (host memory too), and bulk steady decoding matches iteration by iteration', () => {
+    let loadedRuns = 0;
     const requests = fc
       .array(
         fc.record({
@@ -528,7 +533,8 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
         fc.integer({ min: 16, max: 120 }),
         fc.boolean(),
         fc.constantFrom('recompute' as const, 'swap' as const),
-        (list, totalBlocks, chunkedPrefill, preemptionMode) => {
+        fc.constantFrom(0, 3, 40),
+        (list, totalBlocks, chunkedPrefill, preemptionMode, offloadBlocks) => {
           const fits = list.filter((request) => blocksFor(request.input + request.output, 16) <= totalBlocks);
           const options = {
             totalBlocks,
@@ -536,12 +542,24 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
             preemptionMode,
             maxNumBatchedTokens: chunkedPrefill ? 64 : 512,
             prefillChunkSize: 32,
+            offloadBlocks,
           };
           const exact = run(fits, options);
           expect(exact.finished.map(([id]) => id).sort((x, y) => x - y)).toEqual(fits.map((_, id) => id));
           expect(exact.policy.blocks.usedBlocks).toBe(0);
+          // Host memory (checked by the audit after every iteration) never exceeds its blocks; every
+          // block loaded was counted in a plan.
+          const cache = cacheOf(exact.policy);
+          expect(cache.hostBlocks).toBeLessThanOrEqual(offloadBlocks);
+          expect(cache.audit().hostBlocks).toBe(cache.hostBlocks);
+          expect(exact.loaded).toBe(cache.loadedBlocks);
+          loadedRuns += exact.loaded > 0 ? 1 : 0;
+          if (offloadBlocks === 0) expect(cache.offloadedBlocks + cache.loadedBlocks).toBe(0);
+          for (const sequence of exact.sequences)
+            expect(sequence.hostPromptTokens).toBeLessThanOrEqual(sequence.cachedPromptTokens);
           const again = run(fits, options);
           expect(again.chunks).toEqual(exact.chunks);
+          expect(again.loaded).toBe(exact.loaded);
           expect(again.blocks).toEqual(exact.blocks);
           expect(again.sequences.map((sequence) => sequence.cachedPromptTokens)).toEqual(
             exact.sequences.map((sequence) => sequence.cachedPromptTokens),
@@ -551,6 +569,7 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
           expect(bulk.preemptions).toBe(exact.preemptions);
           expect(bulk.chunks).toEqual(exact.chunks);
           expect(bulk.now).toBe(exact.now);
+          expect(bulk.loaded).toBe(exact.loaded);
           for (const sequence of exact.sequences)
             expect(sequence.cachedPromptTokens).toBeLessThanOrEqual(Math.max(0, sequence.inputTokens - 1));
           // With caching off the same requests schedule as before (prefix fields are ignored).
@@ -561,6 +580,8 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
       ),
       { numRuns: 40, seed: 5 },
     );
+    // The generated runs do exercise host loads.
+    expect(loadedRuns).toBeGreaterThan(0);
   });
 });
 
@@ -570,3 +591,142 @@ function grouped(id: number, group: number, input: number): Sequence {
   sequence.sharedPrefixTokens = input;
   return sequence;
 }
+
+describe('KV offload (PrefixCache with host blocks, schedulerSpec.kvOffload)', () => {
+  /** Caches `sequence`'s first `blocks` blocks as if it computed them, then lets them go (evictable, tail first). */
+  function cacheAndRelease(cache: PrefixCache, sequence: Sequence, blocks: number) {
+    cache.match(sequence);
+    cache.acquireMatched(sequence);
+    cache.allocate(blocks - sequence.cachedBlocks);
+    cache.registerPrompt(sequence, blocks * 16);
+    cache.release(sequence, blocks * 16, false);
+  }
+
+  it('an evicted shared block goes to host memory; a later match hits the GPU blocks, then the host ones, and loads them', () => {
+    const cache = new PrefixCache(8, 16, 8);
+    const first = grouped(0, 0, 96);
+    cacheAndRelease(cache, first, 6);
+    expect(cache.audit()).toMatchObject({ evictable: 6, neverUsed: 2, hostBlocks: 0 });
+    cache.allocate(4); // the 2 never-used blocks, then blocks 5 and 4 (the tail first)
+    expect(cache.audit()).toMatchObject({ evictable: 4, hostBlocks: 2 });
+    expect([cache.offloadedBlocks, cache.loadedBlocks]).toEqual([2, 0]);
+    cache.free(4);
+    // A 112-token prompt of the group: ⌊111 / 16⌋ = 6 blocks can hit, 4 on the GPU and 2 in host memory.
+    const second = grouped(1, 0, 112);
+    second.sharedPrefixTokens = 96;
+    expect(cache.match(second)).toBe(6);
+    expect(cache.matchedEvictableBlocks).toBe(4);
+    expect(cache.matchedHostBlocks).toBe(2);
+    cache.acquireMatched(second);
+    // The two loaded blocks take fresh GPU blocks and are cached under their keys, held by the sequence.
+    expect(second.cachedBlocks).toBe(6);
+    expect(cache.usedBlocks).toBe(6);
+    expect([0, 4, 5].map((index) => cache.referenceCount(second, index))).toEqual([1, 1, 1]);
+    expect(cache.loadedBlocks).toBe(2);
+    // The host copies stay (host memory is a second copy, not a move); nothing more was written.
+    expect(cache.audit()).toMatchObject({ referencedCached: 6, references: 6, hostBlocks: 2 });
+    expect(cache.offloadedBlocks).toBe(2);
+    cache.allocate(1);
+    cache.release(second, 112, false);
+    // Everything is on the GPU again: the next match hits it there and loads nothing.
+    const third = grouped(2, 0, 112);
+    third.sharedPrefixTokens = 96;
+    expect(cache.match(third)).toBe(6);
+    expect(cache.matchedHostBlocks).toBe(0);
+    // Evicting blocks already in host memory writes nothing new.
+    cache.allocate(8);
+    expect(cache.offloadedBlocks).toBe(2 + 4); // blocks 4 and 5 were there already
+    expect(cache.audit()).toMatchObject({ evictable: 0, hostBlocks: 6 });
+  });
+
+  it('host memory drops its least recently used block when full; a load counts as a use', () => {
+    const cache = new PrefixCache(3, 16, 2);
+    const block = (id: number, group: number, input = 16) => {
+      const sequence = grouped(id, group, input);
+      sequence.sharedPrefixTokens = 16;
+      return sequence;
+    };
+    for (const group of [0, 1, 2]) cacheAndRelease(cache, block(group, group), 1);
+    cache.allocate(3); // evicts groups 0, 1, 2 in that order: 0 is dropped from host memory
+    cache.free(3);
+    const hostHit = (group: number) => {
+      const probe = block(10 + group, group, 32);
+      return [cache.match(probe), cache.matchedHostBlocks];
+    };
+    expect([0, 1, 2].map(hostHit)).toEqual([
+      [0, 0],
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(cache.audit()).toMatchObject({ hostBlocks: 2, neverUsed: 0 });
+    // Loading group 1 makes it the most recently used: the next write drops group 2, not group 1.
+    const reader = block(20, 1, 32);
+    cache.match(reader);
+    cache.acquireMatched(reader);
+    cache.release(reader, 16, false);
+    cache.allocate(3); // group 1's block goes back to host memory (already there: nothing written)
+    cache.free(3);
+    cacheAndRelease(cache, block(21, 3), 1);
+    cache.allocate(3); // group 3's block is written: group 2's is dropped
+    expect([0, 1, 2, 3].map(hostHit)).toEqual([
+      [0, 0],
+      [1, 1],
+      [0, 0],
+      [1, 1],
+    ]);
+    expect([cache.offloadedBlocks, cache.loadedBlocks]).toEqual([4, 1]);
+    expect(cache.audit()).toMatchObject({ hostBlocks: 2 });
+  });
+
+  it('own (recompute) blocks and anonymous blocks never go to host memory; without host blocks nothing does', () => {
+    const trace = run(
+      [
+        { arrival: 0, input: 40, output: 26 },
+        { arrival: 0, input: 40, output: 60 },
+      ],
+      { totalBlocks: 8, offloadBlocks: 16 },
+    );
+    // As in the recompute test above: own blocks evicted, none offloaded.
+    expect(trace.preemptions).toBe(1);
+    expect(cacheOf(trace.policy).offloadedBlocks).toBe(0);
+    const plain = new PrefixCache(4, 16);
+    cacheAndRelease(plain, grouped(0, 0, 64), 4);
+    plain.allocate(4);
+    expect([plain.hostCapacityBlocks, plain.hostBlocks, plain.offloadedBlocks]).toEqual([0, 0, 0]);
+  });
+
+  it('the continuous policy loads host hits before the prefill and counts them in the plan', () => {
+    // The eviction test above, with 16 blocks of host memory: A's blocks 3 and 2, evicted by D, are
+    // in host memory. E hits A0, A1 on the GPU and A2 in host memory (⌊63 / 16⌋ = 3 blocks at most).
+    const short = { input: 64, output: 1, shared: 64 };
+    const requests = [
+      { arrival: 0, group: 0, ...short }, // A
+      { arrival: 10, group: 1, ...short }, // C
+      { arrival: 20, input: 224, output: 1 }, // D: 14 blocks
+      { arrival: 30, group: 0, ...short }, // E
+      { arrival: 40, group: 1, ...short }, // F
+    ];
+    const trace = run(requests, { totalBlocks: 20, offloadBlocks: 16 });
+    const work = (result: Run) =>
+      result.chunks.map((chunks) => chunks.map(([, tokens, context]) => [tokens, context]));
+    expect(work(trace)).toEqual([[[64, 0]], [[64, 0]], [[224, 0]], [[16, 48]], [[16, 48]]]);
+    expect(
+      trace.sequences.map((sequence) => [sequence.cachedPromptTokens, sequence.hostPromptTokens]),
+    ).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [48, 16],
+      [48, 16],
+    ]);
+    // E's two new blocks (A2's copy and its last block) evict C3, C2 to host memory: F hits C0, C1
+    // on the GPU and loads C2 (F's blocks come from D's freed ones). Two blocks loaded in all, one
+    // per admission; four written (A3, A2 by D; C3, C2 by E).
+    expect(trace.loaded).toBe(2);
+    expect(cacheOf(trace.policy).loadedBlocks).toBe(2);
+    expect(cacheOf(trace.policy).offloadedBlocks).toBe(4);
+    const without = run(requests, { totalBlocks: 20 });
+    expect(work(without)).toEqual([[[64, 0]], [[64, 0]], [[224, 0]], [[32, 32]], [[32, 32]]]);
+    expect(without.loaded).toBe(0);
+  });
+});

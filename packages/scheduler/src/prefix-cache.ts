@@ -1,5 +1,6 @@
 import { BlockManager } from './block-manager';
 import { ANONYMOUS, CacheEntries, GROUP, OWN, OWN_STRIDE, PROMPT } from './cache-entries';
+import { HostTier } from './host-tier';
 import {
   auditPrefixCache,
   cachedReferenceCount,
@@ -44,6 +45,12 @@ import {
  * (both missed), it drops its copy and references the cached one.
  * Shared blocks' reference counts are implicit (see `SharedRuns`); own blocks (recomputes only)
  * carry explicit counts.
+ *
+ * With `hostBlocks` > 0 (`schedulerSpec.kvOffload`) evicted shared blocks go to a `HostTier`, an
+ * LRU of keys in host memory. A match continues each GPU run of a key into the host tier (blocks
+ * i, i+1, … of the key held there, up to the same limit); acquiring them loads them: the sequence
+ * takes fresh GPU blocks for them (allocated, as for a miss, but not prefilled) and they are cached
+ * under their key as if computed. Own blocks and anonymous ones never go to host memory.
  */
 export class PrefixCache extends BlockManager {
   /** Cached blocks and anonymous runs, and the free queue through them. */
@@ -61,11 +68,21 @@ export class PrefixCache extends BlockManager {
   private matched = new Int32Array(64);
   private matchedOwn = 0;
   private matchedEvictable = 0;
+  /** `match`'s runs continued in host memory: where the group's and the prompt's runs end with them. */
+  private loadedGroup = 0;
+  private loadedPrompt = 0;
+  /** Evicted shared blocks kept in host memory (undefined without offload). */
+  private readonly host: HostTier | undefined;
 
-  constructor(totalBlocks: number, blockSize: number) {
+  /**
+   * `hostBlocks`: blocks of host memory for evicted shared blocks (`schedulerSpec.kvOffload`, from
+   * the memory plan); 0 (default) keeps none.
+   */
+  constructor(totalBlocks: number, blockSize: number, hostBlocks = 0) {
     super(totalBlocks, blockSize);
     this.entries = new CacheEntries(totalBlocks);
     this.neverUsed = totalBlocks;
+    this.host = hostBlocks > 0 ? new HostTier(hostBlocks) : undefined;
   }
 
   /** Cached blocks that no sequence references (free capacity that can still be hit). */
@@ -81,6 +98,34 @@ export class PrefixCache extends BlockManager {
   /** Of the blocks the last `match` found, those no sequence references (taking them uses free capacity). */
   get matchedEvictableBlocks(): number {
     return this.matchedEvictable;
+  }
+
+  /**
+   * Of the blocks the last `match` found, those only in host memory: `acquireMatched` loads them
+   * onto as many free GPU blocks (0 without offload).
+   */
+  get matchedHostBlocks(): number {
+    return this.loadedGroup - this.matchedGroup + (this.loadedPrompt - this.matchedPrompt);
+  }
+
+  /** Most blocks host memory holds (`schedulerSpec.kvOffload`; 0 without offload). */
+  get hostCapacityBlocks(): number {
+    return this.host?.capacity ?? 0;
+  }
+
+  /** Blocks in host memory now. */
+  get hostBlocks(): number {
+    return this.host?.blocks ?? 0;
+  }
+
+  /** Blocks written to host memory so far (evicted shared blocks not already there). */
+  get offloadedBlocks(): number {
+    return this.host?.offloaded ?? 0;
+  }
+
+  /** Blocks loaded from host memory so far (by `acquireMatched`). */
+  get loadedBlocks(): number {
+    return this.host?.loaded ?? 0;
   }
 
   /** Takes `blocks` private blocks: never-used ones first, then from the free queue's head, evicting cached blocks. */
@@ -126,8 +171,9 @@ export class PrefixCache extends BlockManager {
   /**
    * Looks up the sequence's leading full blocks (of its current prefill: the prompt, or prompt and
    * generated tokens when recomputed) and returns how many are cached, at most
-   * ⌊(prefillLength − 1) / blockSize⌋ so the last token is always computed. Changes nothing;
-   * `acquireMatched` takes them.
+   * ⌊(prefillLength − 1) / blockSize⌋ so the last token is always computed. With offload, each
+   * key's GPU run continues with its blocks in host memory (`matchedHostBlocks` of them). Changes
+   * nothing; `acquireMatched` takes them.
    */
   match(sequence: Sequence): number {
     const blockSize = this.blockSize;
@@ -137,10 +183,22 @@ export class PrefixCache extends BlockManager {
     const groupEnd = Math.min(groupBlocks, limit);
     let count = groupEnd > 0 ? this.matchShared(this.groups, sequence.prefixGroup, 0, groupEnd) : 0;
     this.matchedGroup = count;
+    const host = this.host;
+    if (host !== undefined && count < groupEnd) {
+      const id = sequence.prefixGroup;
+      count = host.run(GROUP, id, count, groupEnd, this.groups.ids[id]?.table);
+    }
+    this.loadedGroup = count;
     const promptEnd = Math.min(promptBlocksOf(sequence, blockSize, groupBlocks), limit);
-    if (count === groupEnd && promptEnd > count)
-      count = this.matchShared(this.prompts, sequence.promptKey, groupBlocks, promptEnd);
+    // (A prompt run past the group's means the group's run is whole: it starts at groupBlocks.)
+    const prompt = count === groupEnd && promptEnd > count;
+    if (prompt) count = this.matchShared(this.prompts, sequence.promptKey, groupBlocks, promptEnd);
     this.matchedPrompt = count;
+    if (prompt && host !== undefined && count < promptEnd) {
+      const id = sequence.promptKey;
+      count = host.run(PROMPT, id, count, promptEnd, this.prompts.ids[id]?.table);
+    }
+    this.loadedPrompt = count;
     let own = 0;
     // Own blocks exist only for a sequence that was preempted (and only behind complete shared runs).
     if (count === Math.max(groupEnd, promptEnd) && sequence.preemptions > 0 && this.ownKeys.size > 0) {
@@ -163,11 +221,13 @@ export class PrefixCache extends BlockManager {
 
   /**
    * References the blocks the last `match` found for this sequence (it now holds them as its
-   * leading `cachedBlocks`). The caller allocates the rest of its blocks privately afterwards.
+   * leading `cachedBlocks`); those found in host memory are loaded onto `matchedHostBlocks` newly
+   * allocated blocks and cached under their keys. The caller allocates the rest of its blocks
+   * privately afterwards.
    */
   acquireMatched(sequence: Sequence): void {
     if (this.matchedGroup > 0) this.acquireShared(this.groups, sequence.prefixGroup, this.matchedGroup);
-    if (this.matchedPrompt > this.matchedGroup)
+    if (this.matchedPrompt > this.loadedGroup)
       this.acquireShared(this.prompts, sequence.promptKey, this.matchedPrompt);
     const { matched, entries } = this;
     const { refs } = entries;
@@ -181,7 +241,36 @@ export class PrefixCache extends BlockManager {
       }
       refs[entry] = count + 1;
     }
-    sequence.cachedBlocks = this.matchedPrompt + this.matchedOwn;
+    if (this.host !== undefined && this.matchedHostBlocks > 0) this.load(this.host, sequence);
+    sequence.cachedBlocks = this.loadedPrompt + this.matchedOwn;
+  }
+
+  /**
+   * Loads the host runs of the last `match` (after its GPU blocks are held, so the allocation
+   * cannot evict them): they become the most recently used in host memory, then take fresh GPU
+   * blocks (possibly evicting others to host memory) and are cached as the sequence's, as if it
+   * had computed them.
+   */
+  private load(host: HostTier, sequence: Sequence): void {
+    const { matchedGroup, loadedGroup, matchedPrompt, loadedPrompt } = this;
+    if (loadedGroup > matchedGroup) host.load(GROUP, sequence.prefixGroup, matchedGroup, loadedGroup);
+    if (loadedPrompt > matchedPrompt) host.load(PROMPT, sequence.promptKey, matchedPrompt, loadedPrompt);
+    this.allocate(loadedGroup - matchedGroup + (loadedPrompt - matchedPrompt));
+    const blockSize = this.blockSize;
+    const groupBlocks = groupBlocksOf(sequence, blockSize);
+    if (loadedGroup > matchedGroup)
+      this.registerShared(this.groups, sequence.prefixGroup, 0, groupBlocks, matchedGroup, loadedGroup);
+    if (loadedPrompt > matchedPrompt) {
+      const promptBlocks = promptBlocksOf(sequence, blockSize, groupBlocks);
+      this.registerShared(
+        this.prompts,
+        sequence.promptKey,
+        groupBlocks,
+        promptBlocks,
+        matchedPrompt,
+        loadedPrompt,
+      );
+    }
   }
 
   /**
@@ -337,6 +426,7 @@ export class PrefixCache extends BlockManager {
       releasedFree: this.releasedFree,
       neverUsed: this.neverUsed,
       totalBlocks: this.totalBlocks,
+      host: this.host,
     };
   }
 
@@ -419,11 +509,12 @@ export class PrefixCache extends BlockManager {
     const entries = this.entries;
     entries.unlink(entry);
     this.evictable--;
-    const kind = entries.kind[entry];
+    const kind = entries.kind[entry] ?? 0;
     const id = entries.id[entry] ?? 0;
     const index = entries.index[entry] ?? 0;
     if (kind === OWN) this.ownKeys.delete(id * OWN_STRIDE + index);
     else {
+      this.host?.store(kind, id, index);
       const shared = kind === GROUP ? this.groups : this.prompts;
       const runs = shared.ids[id];
       if (runs !== undefined) {

@@ -6,11 +6,19 @@ import type { Sequence } from './sequence';
 export interface SchedulerOptions extends ResolvedSchedulerSpec {
   /** KV blocks available to this scheduler (from @sim/perf-model's memory plan). */
   readonly totalBlocks: number;
+  /**
+   * Blocks of host memory this scheduler keeps evicted prefix-cache blocks in
+   * (`schedulerSpec.kvOffload`, sized by the engine from the memory plan: see @sim/perf-model's
+   * `offloadCapacityBlocks`). Used with `enablePrefixCaching` only; absent or 0: evicted blocks are
+   * forgotten.
+   */
+  readonly offloadBlocks?: number;
 }
 
 /**
  * The next iteration a policy wants to run: the batch's shape for the cost model, plus the KV
- * blocks moved to or from host memory (swap preemption), which the engine turns into time.
+ * blocks moved to or from host memory (swap preemption, offloaded prefix hits), which the engine
+ * turns into time.
  * Policies reuse one plan object; read it before calling `complete`.
  */
 export interface IterationPlan extends BatchShape {
@@ -21,6 +29,11 @@ export interface IterationPlan extends BatchShape {
   sampledSequences: number;
   /** KV blocks swapped out or in during this iteration. */
   swapBlocks: number;
+  /**
+   * KV blocks loaded from host memory for prefix hits on offloaded blocks (`schedulerSpec.kvOffload`)
+   * before this iteration's forward pass. Writes to host memory are not counted (they overlap compute).
+   */
+  offloadLoadBlocks: number;
 }
 
 /** What happened to sequences when an iteration completed (the engine's metrics listen here). */
@@ -125,6 +138,7 @@ export function emptyPlan(): IterationPlan {
     decodeContextTokens: 0,
     sampledSequences: 0,
     swapBlocks: 0,
+    offloadLoadBlocks: 0,
   };
 }
 
@@ -139,5 +153,6 @@ export function resetPlan(plan: IterationPlan): IterationPlan {
   plan.decodeContextTokens = 0;
   plan.sampledSequences = 0;
   plan.swapBlocks = 0;
+  plan.offloadLoadBlocks = 0;
   return plan;
 }

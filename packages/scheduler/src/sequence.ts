@@ -81,6 +81,11 @@ export class Sequence {
   /** Prompt tokens served from the prefix cache at the sequence's first admission (not recomputed). */
   cachedPromptTokens = 0;
   /**
+   * Of `cachedPromptTokens`, those loaded from host memory (`schedulerSpec.kvOffload`: blocks the
+   * GPU had evicted) rather than found on the GPU.
+   */
+  hostPromptTokens = 0;
+  /**
    * Of the KV blocks the sequence holds, the leading ones held through the prefix cache
    * (reference-counted, possibly shared); the rest are private. 0 without prefix caching.
    */

@@ -218,6 +218,14 @@ export const schedulerSpecSchema = z
       .enum(['fcfs', 'shortest-input-first'])
       .describe(`Admission order; default ${SCHEDULER_DEFAULTS.queueOrder}`)
       .optional(),
+    kvOffload: z
+      .strictObject({
+        cpuMemoryGb: positive('Host memory per replica for offloaded KV blocks (GB, 10^9 bytes)'),
+      })
+      .describe(
+        'KV offload to host memory: prefix-cache blocks the GPU evicts are kept in host memory (LRU) and loaded back over the host link on a hit instead of recomputed; needs enablePrefixCaching and continuous batching; default none',
+      )
+      .optional(),
   })
   .describe('The serving scheduler');
 

@@ -96,6 +96,7 @@ export {
 } from './resolve-config';
 export type {
   BatchingType,
+  KvOffload,
   PreemptionMode,
   QueueOrder,
   ResolvedSchedulerSpec,

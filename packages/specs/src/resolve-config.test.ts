@@ -402,6 +402,51 @@ describe('engine-profile batching defaults', () => {
     );
   });
 
+  it('kvOffload: resolved as given (absent by default); it needs prefix caching and continuous batching', () => {
+    expect(resolveConfig({}).schedulerSpec.kvOffload).toBeUndefined();
+    expect('kvOffload' in resolveConfig({}).schedulerSpec).toBe(false);
+    expect(
+      resolveConfig({ schedulerSpec: { kvOffload: { cpuMemoryGb: 64 } } }).schedulerSpec.kvOffload,
+    ).toEqual({
+      cpuMemoryGb: 64,
+    });
+    expect(
+      resolveConfig({ schedulerSpec: { kv_offload: { cpu_memory_gb: 8 } } } as SimulatorConfig).schedulerSpec
+        .kvOffload,
+    ).toEqual({ cpuMemoryGb: 8 });
+    expectIssue(
+      { schedulerSpec: { enablePrefixCaching: false, kvOffload: { cpuMemoryGb: 64 } } },
+      'invalid_value',
+      'schedulerSpec.kvOffload',
+      /needs prefix caching.*enablePrefixCaching is false\. Set enablePrefixCaching: true, or remove kvOffload/,
+    );
+    // Off by default with vllm-v0: the message says where the false comes from.
+    expectIssue(
+      { engineProfile: 'vllm-v0', schedulerSpec: { kvOffload: { cpuMemoryGb: 64 } } },
+      'invalid_value',
+      'schedulerSpec.kvOffload',
+      /enablePrefixCaching is false \(the default with engineProfile "vllm-v0"\)/,
+    );
+    expectIssue(
+      { schedulerSpec: { batchingType: 'dynamic', kvOffload: { cpuMemoryGb: 64 } } },
+      'invalid_value',
+      'schedulerSpec.kvOffload',
+      /batchingType is "dynamic" and enablePrefixCaching is false.*Set batchingType: "continuous" and enablePrefixCaching: true/,
+    );
+    expectIssue(
+      { schedulerSpec: { kvOffload: { cpuMemoryGb: 0 } } },
+      'not_positive',
+      'schedulerSpec.kvOffload.cpuMemoryGb',
+    );
+    expectIssue({ schedulerSpec: { kvOffload: {} } }, 'missing_field', 'schedulerSpec.kvOffload.cpuMemoryGb');
+    expectIssue(
+      { schedulerSpec: { kvOffload: { cpuMemoryGb: 8, gpuMemoryGb: 1 } } },
+      'unknown_key',
+      'schedulerSpec.kvOffload.gpuMemoryGb',
+      /Did you mean "cpuMemoryGb"/,
+    );
+  });
+
   it('load stages: duration defaults to their total; arrivalRate and non-constant processes are refused', () => {
     const stages = [
       { rate: 5, durationS: 600 },

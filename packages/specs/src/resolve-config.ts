@@ -85,6 +85,7 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
     modelSpec,
     fixedInputLength,
     engineProfile,
+    issues,
     batchSize,
   );
   const workloadSpec = resolveWorkload(workloadInput, schedulerSpec, issues);

@@ -8,6 +8,7 @@ import type { ResolvedModelSpec } from './model-spec';
 import type { ResolvedParallelismSpec } from './parallelism-spec';
 import { resolveGpu } from './resolve-gpu';
 import { resolveScheduler } from './resolve-scheduler';
+import type { ResolvedSchedulerSpec } from './scheduler-spec';
 import type { EngineProfileName } from './simulator-config';
 
 /** What the pools inherit from the rest of the config. */
@@ -57,13 +58,21 @@ export function resolveDisaggregation(
       );
       gpu = resolved;
     }
-    const schedulerSpec = resolveScheduler(
-      { ...context.schedulerInput, ...given.schedulerSpec },
-      model,
-      context.fixedInputLength,
-      context.engineProfile,
-      context.batchSize,
-    );
+    let resolvedScheduler: ResolvedSchedulerSpec | undefined;
+    const schedulerIssues = movedIssues('schedulerSpec', `${path}.schedulerSpec`, (found) => {
+      resolvedScheduler = resolveScheduler(
+        { ...context.schedulerInput, ...given.schedulerSpec },
+        model,
+        context.fixedInputLength,
+        context.engineProfile,
+        found,
+        context.batchSize,
+      );
+    });
+    // The config's own scheduler was checked already: report only what the pool's fields add.
+    if (given.schedulerSpec !== undefined) issues.push(...schedulerIssues);
+    const schedulerSpec = resolvedScheduler;
+    if (schedulerSpec === undefined) return undefined;
     if (schedulerSpec.batchingType !== 'continuous')
       issues.push({
         code: 'invalid_value',

@@ -16,6 +16,22 @@ export type PreemptionMode = 'recompute' | 'swap';
 /** Order in which waiting requests are admitted. */
 export type QueueOrder = 'fcfs' | 'shortest-input-first';
 
+/**
+ * KV offload to host memory (vLLM's CPU offloading connector / LMCache, SGLang's HiCache): prefix-
+ * cache blocks the GPU evicts are kept in host (CPU) memory, least recently used first out, and a
+ * later prefix hit on them loads them back over the host link instead of recomputing their prefill.
+ * Needs `enablePrefixCaching` and continuous batching.
+ */
+export interface KvOffload {
+  /**
+   * Host memory per data-parallel replica set aside for offloaded KV blocks, in GB (10⁹ bytes):
+   * it holds ⌊cpuMemoryGb · 10⁹ / bytes per block⌋ blocks, a block's bytes being its KV on every
+   * GPU of the replica (kvBytesPerToken × kvBlockSize per GPU × TP × PP), split evenly between the
+   * replica's pipeline virtual engines.
+   */
+  readonly cpuMemoryGb: number;
+}
+
 /** The serving scheduler's knobs, fully resolved. */
 export interface ResolvedSchedulerSpec {
   /** Batching policy. Default `continuous`. */
@@ -63,6 +79,12 @@ export interface ResolvedSchedulerSpec {
   readonly batchWaitTimeoutS: number;
   /** Admission order of the waiting queue. Default `fcfs`. */
   readonly queueOrder: QueueOrder;
+  /**
+   * KV offload to host memory (see {@link KvOffload}): evicted prefix-cache blocks are kept in
+   * `cpuMemoryGb` GB of host memory and loaded back on a hit. Default none (evicted blocks are
+   * forgotten).
+   */
+  readonly kvOffload?: KvOffload;
 }
 
 /** Scheduler settings as the user writes them; every field has a default. */

@@ -26,7 +26,9 @@ import { SteadyDecodeRun } from './steady-decode';
  *   with prompt chunks of at most `prefillChunkSize` tokens;
  * - with `enablePrefixCaching` the blocks live in a `PrefixCache`: an admitted sequence's leading
  *   cached blocks are referenced instead of allocated and its prefill starts after them, and
- *   sequences release their blocks to the cache instead of discarding them.
+ *   sequences release their blocks to the cache instead of discarding them; with `offloadBlocks`
+ *   (`schedulerSpec.kvOffload`) evicted shared blocks are kept in host memory and a hit on them
+ *   loads them (`plan.offloadLoadBlocks`).
  */
 export class ContinuousPolicy implements BatchingPolicy {
   readonly name = 'continuous';
@@ -55,7 +57,7 @@ export class ContinuousPolicy implements BatchingPolicy {
     this.options = options;
     this.cache =
       options.enablePrefixCaching === true
-        ? new PrefixCache(options.totalBlocks, options.kvBlockSize)
+        ? new PrefixCache(options.totalBlocks, options.kvBlockSize, options.offloadBlocks ?? 0)
         : undefined;
     this.blocks = this.cache ?? new BlockManager(options.totalBlocks, options.kvBlockSize);
     this.waiting = new WaitingQueue(queueKey);
@@ -239,8 +241,9 @@ export class ContinuousPolicy implements BatchingPolicy {
 
   /**
    * `admit` with the prefix cache: the head's leading cached blocks are referenced (those nobody
-   * holds leave the free queue, so they take capacity), the rest allocated, and its prefill starts
-   * after them (at least its last token is computed).
+   * holds leave the free queue, so they take capacity), those in host memory loaded onto new blocks
+   * (counted in the plan), the rest allocated, and its prefill starts after them all (at least its
+   * last token is computed).
    */
   private admitCached(
     cache: PrefixCache,
@@ -252,12 +255,17 @@ export class ContinuousPolicy implements BatchingPolicy {
     const hit = cache.match(head);
     const hitTokens = hit * this.options.kvBlockSize;
     if (head.prefillLength - hitTokens > maxTokens) return false;
-    if (!cache.canAllocate(needed - hit + cache.matchedEvictableBlocks + reserve)) return false;
+    const loads = cache.matchedHostBlocks;
+    if (!cache.canAllocate(needed - hit + cache.matchedEvictableBlocks + loads + reserve)) return false;
     this.waiting.pop();
     cache.acquireMatched(head);
     cache.allocate(needed - hit);
     head.prefilled = hitTokens;
-    if (head.preemptions === 0) head.cachedPromptTokens = hitTokens;
+    if (head.preemptions === 0) {
+      head.cachedPromptTokens = hitTokens;
+      head.hostPromptTokens = loads * this.options.kvBlockSize;
+    }
+    this.plan_.offloadLoadBlocks += loads;
     return true;
   }
 

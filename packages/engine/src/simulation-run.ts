@@ -375,15 +375,9 @@ export class SimulationRun {
    */
   private fits(arrival: Arrival): boolean {
     if (arrival.input > this.config.modelSpec.maxContextLength) return false;
-    const blocks = (tokens: number, pool: ServingPool) =>
-      Math.ceil(tokens / pool.config.schedulerSpec.kvBlockSize);
     const decode = this.pools[1];
-    if (decode === undefined)
-      return blocks(arrival.input + arrival.output, this.entry) <= this.entry.blocksPerEngine;
-    return (
-      blocks(arrival.input + 1, this.entry) <= this.entry.blocksPerEngine &&
-      blocks(arrival.input + arrival.output, decode) <= decode.blocksPerEngine
-    );
+    if (decode === undefined) return fitsIn(this.entry, arrival.input + arrival.output);
+    return fitsIn(this.entry, arrival.input + 1) && fitsIn(decode, arrival.input + arrival.output);
   }
 
   /** A prefilled request's KV cache reached its decode instance: the instance takes it over. */
@@ -596,6 +590,11 @@ export class SimulationRun {
     const pool = this.pools[this.pools.length - 1] ?? this.entry;
     return pool.blocksPerEngine * pool.config.schedulerSpec.kvBlockSize;
   }
+}
+
+/** Whether `tokens` of KV fit in one scheduler of `pool`. */
+function fitsIn(pool: ServingPool, tokens: number): boolean {
+  return Math.ceil(tokens / pool.config.schedulerSpec.kvBlockSize) <= pool.blocksPerEngine;
 }
 
 /** @deprecated Renamed {@link SimulationRun} (one run of a resolved config); use `LLMInferenceSimulator` to run a config. */

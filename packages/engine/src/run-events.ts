@@ -13,6 +13,11 @@ export const ADMIT = 4;
 /** A prefilled request's KV cache has reached its decode instance (disaggregated serving). */
 export const TRANSFER = 5;
 
+/** An ARRIVAL's `client` for the open-loop stream (arrival processes, traces): its handling queues the next. */
+export const OPEN_LOOP = -1;
+/** An ARRIVAL's `client` for a session's follow-up turn (queued when its previous turn completed). */
+export const FOLLOW_UP = -2;
+
 /** What the event queue holds. */
 export type RunEvent =
   | { kind: typeof ITERATION_END | typeof WAKE; engine: VirtualEngine }

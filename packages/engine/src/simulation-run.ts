@@ -10,7 +10,17 @@ import { createRandomStreams, type RandomStreams } from './random-streams';
 import { ReplicaRouter } from './replica-router';
 import { RequestLedger } from './request-ledger';
 import { RunCounters } from './run-counters';
-import { ADMIT, ARRIVAL, ITERATION_END, type RunClock, type RunEvent, TIMEOUT, TRANSFER } from './run-events';
+import {
+  ADMIT,
+  ARRIVAL,
+  FOLLOW_UP,
+  ITERATION_END,
+  OPEN_LOOP,
+  type RunClock,
+  type RunEvent,
+  TIMEOUT,
+  TRANSFER,
+} from './run-events';
 import { DEFAULT_MAX_REQUESTS, type Progress, type RunOptions } from './run-options';
 import { RunProgress } from './run-progress';
 import { checkRunSize, tooManyRequests } from './run-size';
@@ -251,7 +261,7 @@ export class SimulationRun {
     const next = this.workload.next();
     if (next === undefined) return;
     const arrival = this.sessions === undefined ? next : this.sessions.startSession(next);
-    this.queue.push(arrival.time, ARRIVAL, { kind: ARRIVAL, arrival, client: -1 });
+    this.queue.push(arrival.time, ARRIVAL, { kind: ARRIVAL, arrival, client: OPEN_LOOP });
   }
 
   private scheduleClientRequest(client: number, time: number): void {
@@ -323,7 +333,7 @@ export class SimulationRun {
 
   private handleArrival(arrival: Arrival, client: number): void {
     // The open-loop stream's next arrival (a session's later turn is queued when its previous one completes).
-    if (client < 0 && arrival.turn === 0) this.scheduleNextArrival();
+    if (client === OPEN_LOOP) this.scheduleNextArrival();
     const counts = this.counts;
     counts.arrived++;
     if (counts.arrived > this.requestLimit)
@@ -455,7 +465,7 @@ export class SimulationRun {
     const next = sessions.next(sequence, time, () => this.workload.drawTurnLengths());
     if (next === undefined) return;
     if (this.workload.claim(next.time))
-      this.queue.push(next.time, ARRIVAL, { kind: ARRIVAL, arrival: next, client: -1 });
+      this.queue.push(next.time, ARRIVAL, { kind: ARRIVAL, arrival: next, client: FOLLOW_UP });
     else sessions.notSent(next);
   }
 

@@ -296,7 +296,13 @@ export class WorkloadSource {
       const time = (this.trace.arrivalTimesS?.[index] ?? 0) * workload.traceTimeScale;
       if (!this.withinLimits(time)) return undefined;
       this.produce(time);
-      return this.share(time, this.trace.inputTokens[index] ?? 0, this.trace.outputTokens[index] ?? 0);
+      const arrival = this.share(
+        time,
+        this.trace.inputTokens[index] ?? 0,
+        this.trace.outputTokens[index] ?? 0,
+      );
+      const session = this.trace.sessionIds?.[index] ?? -1;
+      return session < 0 ? arrival : this.continueTraceSession(arrival, session);
     }
     if (this.stageStarts !== undefined) return this.nextInStages(this.stageStarts);
     const mean = 1 / workload.arrivalRate;
@@ -324,6 +330,38 @@ export class WorkloadSource {
     const { input, output } = this.lengths(this.streams.lengths);
     return this.share(time, input, output);
   }
+
+  /**
+   * A trace row of conversation `session` (its `session_id`): when its prompt is at least its
+   * session's previous prompt and answer, it resends them (a chat's next turn) and continues that
+   * token stream (one prompt key; the previous turn's replica may hold it); otherwise (a shorter,
+   * truncated history) it starts a new stream of the session.
+   */
+  private continueTraceSession(arrival: Arrival, session: number): Arrival {
+    const previous = this.traceSessions.get(session);
+    const continues = previous !== undefined && arrival.input >= previous.context;
+    const stream = continues ? previous.stream : this.traceStreams++;
+    const turn = continues ? previous.turn + 1 : 0;
+    this.traceSessions.set(session, { stream, turn, context: arrival.input + arrival.output });
+    const sharing = this.config.workloadSpec.prefixSharing;
+    // Stream keys follow the repeated prompts' keys (groups × promptsPerGroup).
+    const offset = sharing?.promptsPerGroup === undefined ? 0 : sharing.groups * sharing.promptsPerGroup;
+    const { time, input, output, prefixGroup } = arrival;
+    return {
+      time,
+      input,
+      output,
+      prefixGroup,
+      promptKey: offset + stream,
+      session: offset + stream,
+      turn,
+      contextTokens: continues ? previous.context : 0,
+    };
+  }
+
+  /** Trace sessions: each one's current token stream, turn and context (its last prompt and answer). */
+  private readonly traceSessions = new Map<number, { stream: number; turn: number; context: number }>();
+  private traceStreams = 0;
 
   /** The next arrival of the load stages (deterministic or Poisson within each stage). */
   private nextInStages(starts: Float64Array): Arrival | undefined {

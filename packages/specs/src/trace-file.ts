@@ -9,6 +9,11 @@ export interface Trace {
   readonly inputTokens: Int32Array;
   /** Generated tokens of each request. */
   readonly outputTokens: Int32Array;
+  /**
+   * Each request's conversation (a `session_id` column): sessions numbered 0, 1, … in order of
+   * first appearance, −1 for a blank cell; undefined when the file has no such column.
+   */
+  readonly sessionIds?: Int32Array;
 }
 
 /** Accepted header names for each column (case-insensitive). */
@@ -30,6 +35,7 @@ export const TRACE_COLUMNS = {
     'completion_tokens',
     'output',
   ],
+  sessionId: ['session_id', 'session', 'conversation_id', 'chat_id'],
 } as const;
 
 function findColumn(header: string[], names: readonly string[]): number {
@@ -66,8 +72,8 @@ export function readTraceFile(path: string, field = 'workloadSpec.traceFile'): T
 
 /**
  * Parses a CSV trace: a header row, then one request per row. Columns are found by name (see
- * {@link TRACE_COLUMNS}; e.g. Splitwise's `arrived_at,num_prefill_tokens,num_decode_tokens`);
- * extra columns are ignored, `#` lines and blank lines skipped. Throws a {@link ConfigError}
+ * {@link TRACE_COLUMNS}; e.g. Splitwise's `arrived_at,num_prefill_tokens,num_decode_tokens`;
+ * optionally a `session_id` naming each request's conversation); extra columns are ignored, `#` lines and blank lines skipped. Throws a {@link ConfigError}
  * naming the source and line for a missing column or a bad value.
  */
 export function parseTrace(
@@ -87,6 +93,7 @@ export function parseTrace(
   const timeColumn = findColumn(header, TRACE_COLUMNS.arrivalTime);
   const inputColumn = findColumn(header, TRACE_COLUMNS.inputTokens);
   const outputColumn = findColumn(header, TRACE_COLUMNS.outputTokens);
+  const sessionColumn = findColumn(header, TRACE_COLUMNS.sessionId);
   if (inputColumn < 0 || outputColumn < 0) {
     throw malformed(
       lineIndex + 1,
@@ -97,6 +104,8 @@ export function parseTrace(
   const times = timeColumn >= 0 ? new Float64Array(capacity) : undefined;
   const inputs = new Int32Array(capacity);
   const outputs = new Int32Array(capacity);
+  const sessions = sessionColumn >= 0 ? new Int32Array(capacity) : undefined;
+  const sessionNumbers = new Map<string, number>();
   let count = 0;
   let previousTime = Number.NEGATIVE_INFINITY;
   for (let index = lineIndex + 1; index < lines.length; index++) {
@@ -131,6 +140,15 @@ export function parseTrace(
       previousTime = time;
       times[count] = time;
     }
+    if (sessions !== undefined) {
+      const name = (cells[sessionColumn] ?? '').trim();
+      let session = -1;
+      if (name !== '') {
+        session = sessionNumbers.get(name) ?? sessionNumbers.size;
+        sessionNumbers.set(name, session);
+      }
+      sessions[count] = session;
+    }
     inputs[count] = input;
     outputs[count] = output;
     count++;
@@ -140,6 +158,7 @@ export function parseTrace(
     arrivalTimesS: times?.slice(0, count),
     inputTokens: inputs.slice(0, count),
     outputTokens: outputs.slice(0, count),
+    ...(sessions === undefined ? {} : { sessionIds: sessions.slice(0, count) }),
   };
 }
 

@@ -89,6 +89,8 @@ export class SessionTracker {
   private readonly open = new Map<number, OpenSession>();
   /** Request id → its session, while the request is in flight. */
   private readonly sessionOf = new Map<number, number>();
+  /** Sessions drawn (the next one's id); `started` counts those whose first turn arrived. */
+  private drawn = 0;
   private started = 0;
   private completed = 0;
   private failed = 0;
@@ -105,7 +107,7 @@ export class SessionTracker {
 
   /** An open-loop arrival becomes a new session's first turn (drawing its number of turns). */
   startSession(arrival: Arrival): Arrival {
-    const session = this.started++;
+    const session = this.drawn++;
     this.open.set(session, {
       prefixGroup: arrival.prefixGroup,
       turnsLeft: drawTurns(this.sessions.turnsPerSession, this.random) - 1,
@@ -122,6 +124,7 @@ export class SessionTracker {
     if (arrival.session < 0) return;
     this.sessionOf.set(id, arrival.session);
     if (arrival.turn > 0) this.followUps++;
+    else this.started++;
   }
 
   /** A turn's prefill completed: counts a measured follow-up's prompt and cached tokens. */

@@ -305,33 +305,7 @@ export class PrefixCache extends BlockManager {
    * blocks are cached under its own keys, for its readmission to hit; otherwise they are anonymous.
    */
   release(sequence: Sequence, kvLength: number, keepOwn: boolean): void {
-    const blockSize = this.blockSize;
-    const total = Math.ceil(kvLength / blockSize);
-    const full = Math.floor(kvLength / blockSize);
-    const cached = sequence.cachedBlocks;
-    if (total - cached > this.used)
-      throw new Error(`KV double free: ${total - cached} returned, ${this.used} in use`);
-    this.used -= total - cached;
-    if (total > full) this.appendAnonymous(1);
-    const entries = this.entries;
-    if (keepOwn) {
-      const base = sequence.id * OWN_STRIDE;
-      for (let index = full - 1; index >= cached; index--) {
-        const key = base + index;
-        // Defensive: an older copy under this key (not reachable with tail-first eviction) stays.
-        if (this.ownKeys.has(key)) {
-          this.appendAnonymous(1);
-          continue;
-        }
-        const entry = entries.createKeyed(OWN, sequence.id, index);
-        this.ownKeys.set(key, entry);
-        entries.linkLast(entry);
-        this.evictable++;
-      }
-    } else if (full > cached) {
-      this.appendAnonymous(full - cached);
-    }
-    this.releaseHeld(sequence);
+    this.releaseBlocks(sequence, kvLength, keepOwn ? OWN : ANONYMOUS);
   }
 
   /**
@@ -341,35 +315,67 @@ export class PrefixCache extends BlockManager {
    * answer), and join the free queue ahead of them, tail first, as vLLM frees a request's blocks.
    */
   releaseFinished(sequence: Sequence, kvLength: number): void {
+    this.releaseBlocks(
+      sequence,
+      kvLength,
+      sequence.outputCached && sequence.promptKey >= 0 ? PROMPT : ANONYMOUS,
+    );
+  }
+
+  /**
+   * `release`'s work: the private full blocks become `keep`-keyed cached blocks (OWN: under the
+   * sequence's own keys; PROMPT: those past its prompt, under its prompt key) or anonymous ones.
+   */
+  private releaseBlocks(sequence: Sequence, kvLength: number, keep: number): void {
     const blockSize = this.blockSize;
-    const full = Math.floor(kvLength / blockSize);
-    const groupBlocks = groupBlocksOf(sequence, blockSize);
-    const cached = sequence.cachedBlocks;
-    const first = Math.max(cached, promptBlocksOf(sequence, blockSize, groupBlocks));
-    if (!sequence.outputCached || sequence.promptKey < 0 || full <= first) {
-      this.release(sequence, kvLength, false);
-      return;
-    }
     const total = Math.ceil(kvLength / blockSize);
+    const full = Math.floor(kvLength / blockSize);
+    const cached = sequence.cachedBlocks;
     if (total - cached > this.used)
       throw new Error(`KV double free: ${total - cached} returned, ${this.used} in use`);
     this.used -= total - cached;
     if (total > full) this.appendAnonymous(1);
-    const runs = sharedRuns(this.prompts, sequence.promptKey, groupBlocks, full);
-    const { table } = runs;
     const entries = this.entries;
-    for (let index = full - 1; index >= first; index--) {
-      // Defensive: a copy another sequence cached under this key stays (sessions send one turn at a time).
-      if ((table[index] ?? -1) >= 0) {
-        this.appendAnonymous(1);
-        continue;
+    // Private blocks from here on are cached (with OWN, all of them; with PROMPT, the generated ones).
+    const first =
+      keep === OWN
+        ? cached
+        : keep === PROMPT
+          ? Math.max(cached, promptBlocksOf(sequence, blockSize, groupBlocksOf(sequence, blockSize)))
+          : full;
+    if (full > first) {
+      const runs =
+        keep === PROMPT
+          ? sharedRuns(this.prompts, sequence.promptKey, groupBlocksOf(sequence, blockSize), full)
+          : undefined;
+      const base = sequence.id * OWN_STRIDE;
+      for (let index = full - 1; index >= first; index--) {
+        if (runs === undefined) {
+          const key = base + index;
+          // Defensive: an older copy under this key (not reachable with tail-first eviction) stays.
+          if (this.ownKeys.has(key)) {
+            this.appendAnonymous(1);
+            continue;
+          }
+          const entry = entries.createKeyed(OWN, sequence.id, index);
+          this.ownKeys.set(key, entry);
+          entries.linkLast(entry);
+        } else {
+          // Defensive: a copy another sequence cached under this key stays (sessions send one turn at a time).
+          if ((runs.table[index] ?? -1) >= 0) {
+            this.appendAnonymous(1);
+            continue;
+          }
+          const entry = entries.createKeyed(PROMPT, sequence.promptKey, index);
+          runs.table[index] = entry;
+          runs.cached++;
+          entries.linkLast(entry);
+        }
+        this.evictable++;
       }
-      table[index] = entries.createKeyed(PROMPT, sequence.promptKey, index);
-      runs.cached++;
-      entries.linkLast(table[index] ?? 0);
-      this.evictable++;
     }
-    if (first > cached) this.appendAnonymous(first - cached);
+    const anonymousEnd = Math.min(first, full);
+    if (anonymousEnd > cached) this.appendAnonymous(anonymousEnd - cached);
     this.releaseHeld(sequence);
   }
 

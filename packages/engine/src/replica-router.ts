@@ -98,13 +98,10 @@ export function routerNames(): string[] {
 }
 
 /** A replica as the router sees it: its own count, and its engines' reports as of the last refresh. */
-interface ReplicaView {
-  outstanding: number;
-  kvBlocksUsed: number;
-  kvBlocksTotal: number;
-  waiting: number;
-  readonly engines: readonly { readonly policy: BatchingPolicy }[];
-}
+type ReplicaView = { -readonly [K in keyof RoutedReplica]: RoutedReplica[K] };
+
+/** What `pick` reads of each replica (its own count is copied, its engines' reports when due). */
+type Routable = Pick<RoutedReplica, 'outstanding' | 'engines'>;
 
 /**
  * Picks the data-parallel replica a new request goes to (`parallelismSpec.router`): a registered
@@ -136,14 +133,7 @@ export class ReplicaRouter {
   }
 
   /** The index of the replica for `request`, arriving at `now`. */
-  pick(
-    replicas: readonly {
-      readonly outstanding: number;
-      readonly engines: readonly { readonly policy: BatchingPolicy }[];
-    }[],
-    request: RoutedRequest,
-    now: number,
-  ): number {
+  pick(replicas: readonly Routable[], request: RoutedRequest, now: number): number {
     const count = replicas.length;
     if (count === 1) return 0;
     const views = this.viewsOf(replicas, now);
@@ -156,13 +146,7 @@ export class ReplicaRouter {
   }
 
   /** The replicas as the router sees them at `now` (engine reports refreshed when due). */
-  private viewsOf(
-    replicas: readonly {
-      readonly outstanding: number;
-      readonly engines: readonly { readonly policy: BatchingPolicy }[];
-    }[],
-    now: number,
-  ): readonly RoutedReplica[] {
+  private viewsOf(replicas: readonly Routable[], now: number): readonly RoutedReplica[] {
     if (this.views.length !== replicas.length)
       this.views = replicas.map((replica) => ({
         outstanding: 0,

@@ -180,20 +180,16 @@ export class SimulationRun {
           : Math.floor(
               offloadCapacityBlocks(perf.memory, kvOffload.cpuMemoryGb, perf.gpusPerReplica) / stages,
             );
-      const listeners =
-        role === 'decode'
-          ? {
-              onFirstToken: (sequence: Sequence, time: number) => this.onFirstToken(sequence, time),
-              onFinish: (sequence: Sequence, time: number) => this.onFinish(sequence, time),
-              onPreempt,
-              onSwapIn: (sequence: Sequence) => this.handover?.admitted(sequence),
-            }
-          : {
-              onFirstToken: (sequence: Sequence, time: number) => this.onFirstToken(sequence, time),
-              onFinish: (sequence: Sequence, time: number) =>
-                role === 'prefill' ? this.onPrefilled(sequence, time) : this.onFinish(sequence, time),
-              onPreempt,
-            };
+      // A prefill instance hands its requests over at their first token; a decode instance admits them.
+      const listeners = {
+        onFirstToken: (sequence: Sequence, time: number) => this.onFirstToken(sequence, time),
+        onFinish:
+          role === 'prefill'
+            ? (sequence: Sequence, time: number) => this.onPrefilled(sequence, time)
+            : (sequence: Sequence, time: number) => this.onFinish(sequence, time),
+        onPreempt,
+        ...(role === 'decode' ? { onSwapIn: (sequence: Sequence) => this.handover?.admitted(sequence) } : {}),
+      };
       const offset = replicas.length;
       const poolReplicas = createReplicas(
         pool,
@@ -266,12 +262,7 @@ export class SimulationRun {
 
   private scheduleClientRequest(client: number, time: number): void {
     if (!this.workload.claim(time)) return;
-    const { input, output, prefixGroup, promptKey } = this.workload.drawLengths();
-    this.queue.push(time, ARRIVAL, {
-      kind: ARRIVAL,
-      arrival: { time, input, output, prefixGroup, promptKey, session: -1, turn: 0, contextTokens: 0 },
-      client,
-    });
+    this.queue.push(time, ARRIVAL, { kind: ARRIVAL, arrival: this.workload.drawLengths(time), client });
   }
 
   /** Processes events up to `maxEvents`; returns false when the run is over. */

@@ -209,10 +209,10 @@ export class WorkloadSource {
     return this.produced;
   }
 
-  /** Draws a request's lengths and shared-prefix group (used for closed-loop clients). */
-  drawLengths(): RequestShape {
+  /** Draws a request's lengths and shared-prefix group (used for closed-loop clients): its arrival at `time`. */
+  drawLengths(time = 0): Arrival {
     const { input, output } = this.lengths(this.streams.lengths);
-    return this.share(0, input, output);
+    return this.share(time, input, output);
   }
 
   /** Draws a follow-up turn's new question and answer lengths (a session keeps its group). */

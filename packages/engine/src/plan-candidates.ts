@@ -235,8 +235,11 @@ function smallestFittingDeployment(request: PlanRequest): Candidate | undefined 
         for (const pipelineParallelSize of request.pipelineParallelSizes ?? DEFAULT_PIPELINE_SIZES)
           layouts.push(candidateOf(gpu, tensorParallelSize, pipelineParallelSize, maxBatchSize, scheduler));
     }
-    const price = (candidate: Candidate) =>
-      (findGpuPreset(candidate.gpu)?.pricePerHour || Number.POSITIVE_INFINITY) * candidate.gpusPerReplica;
+    // Unpriced GPUs sort last.
+    const price = (candidate: Candidate) => {
+      const perHour = candidatePricePerHour(candidate);
+      return Number.isNaN(perHour) ? Number.POSITIVE_INFINITY : perHour;
+    };
     layouts.sort(
       (a, b) =>
         a.gpusPerReplica - b.gpusPerReplica ||

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import {
   type Candidate,
   type CandidateEvaluation,
+  candidatePricePerHour,
   describeCandidate,
   enumerateCandidates,
   evaluateCandidate,
@@ -83,8 +84,8 @@ function planTable(result: PlanResult, top: number): string {
 
 /** "H200-141GB TP8 PP1 (8 GPUs, $31.92/hour)". */
 function describeLayout(candidate: Candidate): string {
-  const price = findGpuPreset(candidate.gpu)?.pricePerHour ?? 0;
-  const cost = price > 0 ? `, ${money(price * candidate.gpusPerReplica)}/hour` : '';
+  const price = candidatePricePerHour(candidate);
+  const cost = Number.isFinite(price) ? `, ${money(price)}/hour` : '';
   return `${candidate.gpu} TP${candidate.tensorParallelSize} PP${candidate.pipelineParallelSize} (${candidate.gpusPerReplica} GPUs${cost})`;
 }
 

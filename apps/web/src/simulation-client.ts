@@ -84,19 +84,13 @@ export class SimulationClient {
   /** Runs one config. */
   async run(config: JsonObject, onProgress: (fraction: number) => void): Promise<RunResult> {
     const response = await this.send({ kind: 'run', id: this.nextId++, config }, onProgress);
-    if (response.kind === 'run-result') return response.result;
-    throw failure(response);
+    return runResultOf(response);
   }
 
   /** The run `id` of `config`, already sent, for the page to take over when it is built. */
   private takeOver(config: JsonObject, id: number): FirstRun {
     let progress: (fraction: number) => void = () => {};
-    const result = new Promise<WorkerResponse>((resolve) =>
-      this.pending.set(id, { resolve, onProgress: (fraction) => progress(fraction) }),
-    ).then((response) => {
-      if (response.kind === 'run-result') return response.result;
-      throw failure(response);
-    });
+    const result = this.answer(id, (fraction) => progress(fraction)).then(runResultOf);
     // Handled here so that a failure before the page takes the run over is not reported as unhandled.
     result.catch(() => {});
     return {
@@ -142,16 +136,26 @@ export class SimulationClient {
   }
 
   private send(request: WorkerRequest, onProgress: (fraction: number) => void): Promise<WorkerResponse> {
-    return new Promise((resolve) => {
-      this.pending.set(request.id, { resolve, onProgress });
-      this.worker.postMessage(request);
-    });
+    const answer = this.answer(request.id, onProgress);
+    this.worker.postMessage(request);
+    return answer;
+  }
+
+  /** The worker's answer to request `id` (its progress to `onProgress` meanwhile). */
+  private answer(id: number, onProgress: (fraction: number) => void): Promise<WorkerResponse> {
+    return new Promise((resolve) => this.pending.set(id, { resolve, onProgress }));
   }
 }
 
 /** The worker's name: its first request, when there is one (read by the worker as it starts). */
 function workerName(request: WorkerRequest | undefined): string {
   return request === undefined ? WORKER_NAME : `${WORKER_NAME}${FIRST_REQUEST}${JSON.stringify(request)}`;
+}
+
+/** A run's result, or its failure thrown. */
+function runResultOf(response: WorkerResponse): RunResult {
+  if (response.kind === 'run-result') return response.result;
+  throw failure(response);
 }
 
 function failure(response: WorkerResponse): Error {

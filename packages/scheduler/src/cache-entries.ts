@@ -8,6 +8,8 @@ export const GROUP = 1;
 export const PROMPT = 2;
 /** `CacheEntries.kind` of a block keyed by its own sequence (id, index). */
 export const OWN = 3;
+/** `CacheEntries.kind` of a block keyed (trace hash id, index among that id's blocks). */
+export const HASH = 4;
 
 /**
  * The entries of a `PrefixCache` (cached blocks and anonymous runs of free blocks) in typed arrays
@@ -23,9 +25,9 @@ export class CacheEntries {
   refs: Int32Array;
   /** Blocks in a queued anonymous run (1 for cached blocks). */
   runs: Int32Array;
-  /** ANONYMOUS, GROUP, PROMPT or OWN. */
+  /** ANONYMOUS, GROUP, PROMPT, OWN or HASH. */
   kind: Int32Array;
-  /** The key: group, prompt key or sequence id, and block index. */
+  /** The key: group, prompt key, sequence id or hash id, and block index. */
   id: Float64Array;
   index: Int32Array;
   private recycled: Int32Array;

@@ -1,4 +1,4 @@
-import { CacheEntries, GROUP } from './cache-entries';
+import { CacheEntries, GROUP, PROMPT } from './cache-entries';
 
 /** One id's blocks in host memory: block index → host entry (−1 when not there), and how many there are. */
 interface HostRuns {
@@ -16,7 +16,7 @@ export interface HostTierAudit {
 
 /**
  * The host-memory tier of a `PrefixCache` (`schedulerSpec.kvOffload`, as vLLM's CPU offloading
- * connector / LMCache, SGLang's HiCache): the keys of shared blocks (GROUP or PROMPT kind) the GPU
+ * connector / LMCache, SGLang's HiCache): the keys of shared blocks (GROUP, PROMPT or HASH kind) the GPU
  * evicted, at most `capacity` of them, least recently used first out. Only keys are kept: what a
  * block holds is its key (see `PrefixCache`). A block stays here when a hit loads it back to the
  * GPU (the host copy is still valid), so a later eviction of it writes nothing. Writes happen on
@@ -32,9 +32,10 @@ export class HostTier {
   /** Most blocks host memory holds. */
   readonly capacity: number;
   private readonly entries: CacheEntries;
-  /** Per kind (GROUP, PROMPT): id → its blocks here. */
+  /** Per kind (GROUP, PROMPT, HASH): id → its blocks here. */
   private readonly groups: (HostRuns | undefined)[] = [];
   private readonly prompts: (HostRuns | undefined)[] = [];
+  private readonly hashes: (HostRuns | undefined)[] = [];
   private held = 0;
   /** Blocks written to host memory since the start (evictions of blocks not already here). */
   offloaded = 0;
@@ -127,7 +128,7 @@ export class HostTier {
         throw new Error('host tier audit: more blocks than capacity (or a cycle)');
     }
     let keys = 0;
-    for (const ids of [this.groups, this.prompts])
+    for (const ids of [this.groups, this.prompts, this.hashes])
       ids.forEach((runs, id) => {
         if (runs === undefined) return;
         let counted = 0;
@@ -146,7 +147,7 @@ export class HostTier {
   }
 
   private runsOf(kind: number): (HostRuns | undefined)[] {
-    return kind === GROUP ? this.groups : this.prompts;
+    return kind === GROUP ? this.groups : kind === PROMPT ? this.prompts : this.hashes;
   }
 
   /** Drops the least recently used block (its id's table too when it was the id's last). */

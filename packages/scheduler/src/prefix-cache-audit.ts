@@ -1,4 +1,5 @@
 import { ANONYMOUS, type CacheEntries, OWN, OWN_STRIDE } from './cache-entries';
+import { hashBlocksOf, hashRunStart } from './hash-chain';
 import type { HostTier } from './host-tier';
 import type { Sequence } from './sequence';
 import { groupBlocksOf, promptBlocksOf, type SharedKeys, sharedReferences } from './shared-keys';
@@ -24,8 +25,8 @@ export interface PrefixCacheAudit {
 /** A `PrefixCache`'s structures and running counts, as `auditPrefixCache` reads them. */
 export interface PrefixCacheState {
   readonly entries: CacheEntries;
-  /** The shared keys: the prefix groups', then the repeated prompts'. */
-  readonly shared: readonly [groups: SharedKeys, prompts: SharedKeys];
+  /** The shared keys: the prefix groups', the repeated prompts', then the trace hash ids'. */
+  readonly shared: readonly [groups: SharedKeys, prompts: SharedKeys, hashes: SharedKeys];
   /** Own-block key → entry. */
   readonly ownKeys: ReadonlyMap<number, number>;
   readonly used: number;
@@ -131,14 +132,26 @@ export function cachedReferenceCount(
   sequence: Sequence,
   index: number,
 ): number {
-  const [groups, prompts] = state.shared;
+  const [groups, prompts, hashes] = state.shared;
+  const ids = sequence.hashIds;
+  if (ids !== undefined && index < hashBlocksOf(sequence, blockSize)) {
+    // The id covering the block's last token, and the block's index among that id's blocks.
+    const position = Math.floor(((index + 1) * blockSize - 1) / sequence.hashBlockTokens);
+    const inRun = index - hashRunStart(position, sequence.hashBlockTokens, blockSize);
+    const runs = hashes.ids[ids[position] ?? -1];
+    const entry = runs?.table[inRun];
+    if (runs === undefined || entry === undefined || entry < 0) return -1;
+    return sharedReferences(runs.holders, inRun);
+  }
   const groupBlocks = groupBlocksOf(sequence, blockSize);
   const shared =
-    index < groupBlocks
-      ? groups.ids[sequence.prefixGroup]
-      : index < promptBlocksOf(sequence, blockSize, groupBlocks)
-        ? prompts.ids[sequence.promptKey]
-        : null;
+    ids !== undefined
+      ? null
+      : index < groupBlocks
+        ? groups.ids[sequence.prefixGroup]
+        : index < promptBlocksOf(sequence, blockSize, groupBlocks)
+          ? prompts.ids[sequence.promptKey]
+          : null;
   if (shared !== null) {
     const entry = shared?.table[index];
     if (shared === undefined || entry === undefined || entry < 0) return -1;

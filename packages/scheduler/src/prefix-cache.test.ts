@@ -15,6 +15,10 @@ interface Request {
   readonly shared?: number;
   /** Whole-prompt identity (−1 or absent: the prompt beyond the prefix is the request's own). */
   readonly prompt?: number;
+  /** Trace hash ids (one per `hashTokens` prompt tokens, chained); absent: none. */
+  readonly hashes?: readonly number[];
+  /** Prompt tokens per hash id (default 32). */
+  readonly hashTokens?: number;
 }
 
 interface Run {
@@ -40,6 +44,10 @@ function makeSequences(requests: readonly Request[]): Sequence[] {
       sequence.sharedPrefixTokens = Math.min(request.shared ?? 0, request.input);
     }
     if (request.prompt !== undefined) sequence.promptKey = request.prompt;
+    if (request.hashes !== undefined) {
+      sequence.hashIds = Int32Array.from(request.hashes);
+      sequence.hashBlockTokens = request.hashTokens ?? 32;
+    }
     return sequence;
   });
 }
@@ -438,6 +446,66 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
     expect(cache.audit()).toMatchObject({ referencedCached: 7, references: 7 });
   });
 
+  it('trace hash ids: prompts share exactly the blocks their common leading ids cover', () => {
+    // 32 tokens per id (2 blocks). B shares A's first two ids (64 tokens); C repeats A.
+    const trace = run([
+      { arrival: 0, input: 96, output: 2, hashes: [1, 2, 3] },
+      { arrival: 10, input: 96, output: 2, hashes: [1, 2, 9] },
+      { arrival: 20, input: 96, output: 2, hashes: [1, 2, 3] },
+      { arrival: 30, input: 96, output: 2, hashes: [4, 10, 11] },
+      // Fewer ids than its prompt needs: blocks past them are its own.
+      { arrival: 40, input: 96, output: 2, hashes: [1] },
+    ]);
+    // C hits ⌊95 / 16⌋ = 5 blocks; D, whose first id differs, nothing; E its one id's 2 blocks.
+    expect(trace.chunks.map((chunks) => chunks.map(([, tokens, context]) => [tokens, context]))).toEqual([
+      [[96, 0]],
+      [[32, 64]],
+      [[16, 80]],
+      [[96, 0]],
+      [[64, 32]],
+    ]);
+    expect(trace.sequences.map((sequence) => sequence.cachedPromptTokens)).toEqual([0, 64, 80, 0, 32]);
+    // Cached at the end: ids 1, 2 (4 blocks), A's 3 and B's 9 (2 each), D's 4, 10, 11 (6).
+    expect(cacheOf(trace.policy).audit()).toMatchObject({ referencedCached: 0, evictable: 4 + 2 + 2 + 6 });
+  });
+
+  it('trace hash ids that are not whole blocks key each block by the id holding its last token', () => {
+    // 24 tokens per id, 16 per block: id 0 keys block 0, id 1 blocks 1–2, id 2 block 3.
+    const trace = run([
+      { arrival: 0, input: 72, output: 2, hashes: [5, 6, 7], hashTokens: 24 },
+      { arrival: 10, input: 72, output: 2, hashes: [5, 6, 8], hashTokens: 24 },
+      { arrival: 20, input: 72, output: 2, hashes: [5, 9, 10], hashTokens: 24 },
+    ]);
+    // B shares 48 tokens (2 ids): blocks 0–2. C shares 24 tokens: block 0 only (block 1 ends past them).
+    expect(trace.sequences.map((sequence) => sequence.cachedPromptTokens)).toEqual([0, 48, 16]);
+    // With offload, blocks evicted from the GPU come back from host memory, id after id.
+    const cache = new PrefixCache(6, 16, 8);
+    const request = (id: number, hashes: number[]) => {
+      const sequence = new Sequence(id, 0, 72, 1);
+      sequence.hashIds = Int32Array.from(hashes);
+      sequence.hashBlockTokens = 24;
+      return sequence;
+    };
+    const first = request(0, [5, 6, 7]);
+    cache.match(first);
+    cache.acquireMatched(first);
+    cache.allocate(5);
+    cache.registerPrompt(first, 72);
+    cache.release(first, 72, false);
+    expect(cache.audit()).toMatchObject({ evictable: 4, keys: 4 });
+    cache.allocate(4); // the never-used and the anonymous block, then blocks 3 and 2 (tail first)
+    expect(cache.audit()).toMatchObject({ evictable: 2, hostBlocks: 2 });
+    cache.free(4);
+    const second = request(1, [5, 6, 7]);
+    // ⌊71 / 16⌋ = 4 blocks at most: 2 on the GPU (blocks 0, 1), 2 in host memory (2, 3).
+    expect(cache.match(second)).toBe(4);
+    expect(cache.matchedHostBlocks).toBe(2);
+    cache.acquireMatched(second);
+    expect(second.cachedBlocks).toBe(4);
+    expect([0, 1, 2, 3].map((index) => cache.referenceCount(second, index))).toEqual([1, 1, 1, 1]);
+    expect(cache.audit()).toMatchObject({ referencedCached: 4, references: 4 });
+  });
+
   it('a recompute after preemption hits its own cached blocks', () => {
     // 8 blocks, two 40-token prompts decoding in step: at KV length 64 both need a 5th block, so the
     // later one (1) is preempted; its 4 full blocks are cached under its own keys, the survivor's
@@ -498,6 +566,7 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
 
   it('is deterministic, keeps the accounting exact (host memory too), and bulk steady decoding matches iteration by iteration', () => {
     let loadedRuns = 0;
+    let hashHits = 0;
     const requests = fc
       .array(
         fc.record({
@@ -507,13 +576,21 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
           group: fc.integer({ min: -1, max: 2 }),
           shared: fc.integer({ min: 1, max: 160 }),
           prompt: fc.integer({ min: -3, max: 3 }),
+          branch: fc.integer({ min: -4, max: 2 }),
+          hashTokens: fc.constantFrom(16, 24, 40),
         }),
         { minLength: 1, maxLength: 40 },
       )
       .map((items) => {
         let time = 0;
-        return items.map(({ gap, prompt, ...request }) => {
+        return items.map(({ gap, prompt, branch, hashTokens, ...request }) => {
           time += gap;
+          // Trace hash ids of a chain that branches after its second id (ids fixed per position).
+          if (branch >= 0) {
+            const count = Math.ceil(request.input / hashTokens);
+            const hashes = Array.from({ length: count }, (_, k) => (k < 2 ? k : 1000 * (branch + 1) + k));
+            return { arrival: time, input: request.input, output: request.output, hashes, hashTokens };
+          }
           // A repeated prompt: the same group, prefix and length every time it comes.
           if (prompt >= 0)
             return {
@@ -554,6 +631,8 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
           expect(cache.audit().hostBlocks).toBe(cache.hostBlocks);
           expect(exact.loaded).toBe(cache.loadedBlocks);
           loadedRuns += exact.loaded > 0 ? 1 : 0;
+          for (const sequence of exact.sequences)
+            if (sequence.hashIds !== undefined && sequence.cachedPromptTokens > 0) hashHits++;
           if (offloadBlocks === 0) expect(cache.offloadedBlocks + cache.loadedBlocks).toBe(0);
           for (const sequence of exact.sequences)
             expect(sequence.hostPromptTokens).toBeLessThanOrEqual(sequence.cachedPromptTokens);
@@ -580,8 +659,9 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
       ),
       { numRuns: 40, seed: 5 },
     );
-    // The generated runs do exercise host loads.
+    // The generated runs do exercise host loads and hits on trace hash ids.
     expect(loadedRuns).toBeGreaterThan(0);
+    expect(hashHits).toBeGreaterThan(0);
   });
 });
 

@@ -1,5 +1,6 @@
 import { BlockManager } from './block-manager';
-import { ANONYMOUS, CacheEntries, GROUP, OWN, OWN_STRIDE, PROMPT } from './cache-entries';
+import { ANONYMOUS, CacheEntries, GROUP, HASH, OWN, OWN_STRIDE, PROMPT } from './cache-entries';
+import { eachHashRun, hashRunStart } from './hash-chain';
 import { HostTier } from './host-tier';
 import {
   auditPrefixCache,
@@ -14,6 +15,7 @@ import {
   promptBlocksOf,
   releaseRun,
   type SharedKeys,
+  sharedBlocksOf,
   sharedKeys,
   sharedRuns,
 } from './shared-keys';
@@ -25,7 +27,9 @@ import {
  * group's shared prefix; `(promptKey, i)` when the sequence's whole prompt repeats across requests
  * (`promptKey` ≥ 0) and the block lies inside the prompt; else `(sequence id, i)` (its own prompt
  * tokens and generated tokens, which only that sequence can hit again, when it is recomputed after
- * a preemption).
+ * a preemption). A sequence with hash ids from a trace (`Sequence.hashIds`) keys the blocks they
+ * cover by them instead: `(hash id, index among the id's blocks)`, so any two prompts share exactly
+ * the blocks their ids say they share (see `hashRunStart`).
  *
  * A sequence holds its leading `cachedBlocks` blocks through the cache (reference-counted, shared
  * between running sequences); the rest of its blocks are private and counted, as in the plain
@@ -57,6 +61,7 @@ export class PrefixCache extends BlockManager {
   private readonly entries: CacheEntries;
   private readonly groups = sharedKeys(GROUP);
   private readonly prompts = sharedKeys(PROMPT);
+  private readonly hashes = sharedKeys(HASH);
   /** Own-block key → entry. */
   private readonly ownKeys = new Map<number, number>();
   private neverUsed: number;
@@ -71,6 +76,9 @@ export class PrefixCache extends BlockManager {
   /** `match`'s runs continued in host memory: where the group's and the prompt's runs end with them. */
   private loadedGroup = 0;
   private loadedPrompt = 0;
+  /** `match`'s run of hash-keyed blocks: where it ends on the GPU, and with its continuation in host memory. */
+  private matchedHash = 0;
+  private loadedHash = 0;
   /** Evicted shared blocks kept in host memory (undefined without offload). */
   private readonly host: HostTier | undefined;
 
@@ -105,7 +113,12 @@ export class PrefixCache extends BlockManager {
    * onto as many free GPU blocks (0 without offload).
    */
   get matchedHostBlocks(): number {
-    return this.loadedGroup - this.matchedGroup + (this.loadedPrompt - this.matchedPrompt);
+    return (
+      this.loadedGroup -
+      this.matchedGroup +
+      (this.loadedPrompt - this.matchedPrompt) +
+      (this.loadedHash - this.matchedHash)
+    );
   }
 
   /** Most blocks host memory holds (`schedulerSpec.kvOffload`; 0 without offload). */
@@ -179,6 +192,42 @@ export class PrefixCache extends BlockManager {
     const blockSize = this.blockSize;
     const limit = Math.floor((sequence.prefillLength - 1) / blockSize);
     this.matchedEvictable = 0;
+    const sharedEnd = Math.min(sharedBlocksOf(sequence, blockSize), limit);
+    let count: number;
+    if (sequence.hashIds === undefined) {
+      count = this.matchGroupAndPrompt(sequence, limit);
+      this.matchedHash = 0;
+      this.loadedHash = 0;
+    } else {
+      count = this.matchHashes(sequence, sequence.hashIds, sharedEnd);
+      this.matchedGroup = 0;
+      this.loadedGroup = 0;
+      this.matchedPrompt = 0;
+      this.loadedPrompt = 0;
+    }
+    let own = 0;
+    // Own blocks exist only for a sequence that was preempted (and only behind complete shared runs).
+    if (count === sharedEnd && sequence.preemptions > 0 && this.ownKeys.size > 0) {
+      if (this.matched.length < limit)
+        this.matched = new Int32Array(Math.max(limit, 2 * this.matched.length));
+      const { matched } = this;
+      const { refs } = this.entries;
+      const base = sequence.id * OWN_STRIDE;
+      while (count < limit) {
+        const entry = this.ownKeys.get(base + count);
+        if (entry === undefined) break;
+        matched[own++] = entry;
+        count++;
+        if (refs[entry] === 0) this.matchedEvictable++;
+      }
+    }
+    this.matchedOwn = own;
+    return count;
+  }
+
+  /** `match`'s shared part for a sequence keyed by its group and repeated prompt. */
+  private matchGroupAndPrompt(sequence: Sequence, limit: number): number {
+    const blockSize = this.blockSize;
     const groupBlocks = groupBlocksOf(sequence, blockSize);
     const groupEnd = Math.min(groupBlocks, limit);
     let count = groupEnd > 0 ? this.matchShared(this.groups, sequence.prefixGroup, 0, groupEnd) : 0;
@@ -199,23 +248,37 @@ export class PrefixCache extends BlockManager {
       count = host.run(PROMPT, id, count, promptEnd, this.prompts.ids[id]?.table);
     }
     this.loadedPrompt = count;
-    let own = 0;
-    // Own blocks exist only for a sequence that was preempted (and only behind complete shared runs).
-    if (count === Math.max(groupEnd, promptEnd) && sequence.preemptions > 0 && this.ownKeys.size > 0) {
-      if (this.matched.length < limit)
-        this.matched = new Int32Array(Math.max(limit, 2 * this.matched.length));
-      const { matched } = this;
-      const { refs } = this.entries;
-      const base = sequence.id * OWN_STRIDE;
-      while (count < limit) {
-        const entry = this.ownKeys.get(base + count);
-        if (entry === undefined) break;
-        matched[own++] = entry;
-        count++;
-        if (refs[entry] === 0) this.matchedEvictable++;
-      }
+    return count;
+  }
+
+  /**
+   * `match`'s shared part for a sequence with hash ids: the run of its leading blocks up to `end`
+   * cached on the GPU, id after id, then (with offload) its continuation in host memory, which stops
+   * at the first block not there (or back on the GPU).
+   */
+  private matchHashes(sequence: Sequence, ids: Int32Array, end: number): number {
+    const { blockSize } = this;
+    const tokens = sequence.hashBlockTokens;
+    let count = 0;
+    let position = 0;
+    for (; count < end; position++) {
+      const start = hashRunStart(position, tokens, blockSize);
+      const stop = Math.min(hashRunStart(position + 1, tokens, blockSize), end);
+      if (stop === start) continue;
+      count = start + this.matchShared(this.hashes, ids[position] ?? 0, 0, stop - start);
+      if (count < stop) break;
     }
-    this.matchedOwn = own;
+    this.matchedHash = count;
+    const host = this.host;
+    for (; host !== undefined && count < end; position++) {
+      const start = hashRunStart(position, tokens, blockSize);
+      const stop = Math.min(hashRunStart(position + 1, tokens, blockSize), end);
+      if (stop === start) continue;
+      const id = ids[position] ?? 0;
+      count = start + host.run(HASH, id, count - start, stop - start, this.hashes.ids[id]?.table);
+      if (count < stop) break;
+    }
+    this.loadedHash = count;
     return count;
   }
 
@@ -229,6 +292,10 @@ export class PrefixCache extends BlockManager {
     if (this.matchedGroup > 0) this.acquireShared(this.groups, sequence.prefixGroup, this.matchedGroup);
     if (this.matchedPrompt > this.loadedGroup)
       this.acquireShared(this.prompts, sequence.promptKey, this.matchedPrompt);
+    if (this.matchedHash > 0)
+      eachHashRun(sequence, this.blockSize, 0, this.matchedHash, (id, _from, to) =>
+        this.acquireShared(this.hashes, id, to),
+      );
     const { matched, entries } = this;
     const { refs } = entries;
     for (let index = 0; index < this.matchedOwn; index++) {
@@ -242,7 +309,8 @@ export class PrefixCache extends BlockManager {
       refs[entry] = count + 1;
     }
     if (this.host !== undefined && this.matchedHostBlocks > 0) this.load(this.host, sequence);
-    sequence.cachedBlocks = this.loadedPrompt + this.matchedOwn;
+    // (One of loadedPrompt and loadedHash is 0: a sequence is keyed by hash ids or by group and prompt.)
+    sequence.cachedBlocks = this.loadedPrompt + this.loadedHash + this.matchedOwn;
   }
 
   /**
@@ -252,11 +320,17 @@ export class PrefixCache extends BlockManager {
    * had computed them.
    */
   private load(host: HostTier, sequence: Sequence): void {
-    const { matchedGroup, loadedGroup, matchedPrompt, loadedPrompt } = this;
+    const { matchedGroup, loadedGroup, matchedPrompt, loadedPrompt, matchedHash, loadedHash } = this;
+    const blockSize = this.blockSize;
     if (loadedGroup > matchedGroup) host.load(GROUP, sequence.prefixGroup, matchedGroup, loadedGroup);
     if (loadedPrompt > matchedPrompt) host.load(PROMPT, sequence.promptKey, matchedPrompt, loadedPrompt);
-    this.allocate(loadedGroup - matchedGroup + (loadedPrompt - matchedPrompt));
-    const blockSize = this.blockSize;
+    eachHashRun(sequence, blockSize, matchedHash, loadedHash, (id, from, to) =>
+      host.load(HASH, id, from, to),
+    );
+    this.allocate(this.matchedHostBlocks);
+    eachHashRun(sequence, blockSize, matchedHash, loadedHash, (id, from, to, length) =>
+      this.registerShared(this.hashes, id, 0, length, from, to),
+    );
     const groupBlocks = groupBlocksOf(sequence, blockSize);
     if (loadedGroup > matchedGroup)
       this.registerShared(this.groups, sequence.prefixGroup, 0, groupBlocks, matchedGroup, loadedGroup);
@@ -281,6 +355,16 @@ export class PrefixCache extends BlockManager {
    */
   registerPrompt(sequence: Sequence, computedTokens: number): void {
     const blockSize = this.blockSize;
+    if (sequence.hashIds !== undefined) {
+      const held = sequence.cachedBlocks;
+      const end = Math.min(sharedBlocksOf(sequence, blockSize), Math.floor(computedTokens / blockSize));
+      if (held >= end) return;
+      eachHashRun(sequence, blockSize, held, end, (id, from, to, length) =>
+        this.registerShared(this.hashes, id, 0, length, from, to),
+      );
+      sequence.cachedBlocks = end;
+      return;
+    }
     const groupBlocks = groupBlocksOf(sequence, blockSize);
     const promptBlocks = promptBlocksOf(sequence, blockSize, groupBlocks);
     const full = Math.floor(computedTokens / blockSize);
@@ -384,11 +468,10 @@ export class PrefixCache extends BlockManager {
     const cached = sequence.cachedBlocks;
     if (cached === 0) return;
     const blockSize = this.blockSize;
-    const groupBlocks = groupBlocksOf(sequence, blockSize);
-    const promptBlocks = promptBlocksOf(sequence, blockSize, groupBlocks);
+    const sharedBlocks = sharedBlocksOf(sequence, blockSize);
     const entries = this.entries;
     const refs = entries.refs;
-    for (let index = cached - 1; index >= promptBlocks; index--) {
+    for (let index = cached - 1; index >= sharedBlocks; index--) {
       const entry = this.ownKeys.get(sequence.id * OWN_STRIDE + index);
       const count = entry === undefined ? undefined : refs[entry];
       if (entry === undefined || count === undefined || !(count > 0))
@@ -400,7 +483,20 @@ export class PrefixCache extends BlockManager {
         this.used--;
       }
     }
-    const promptRun = Math.min(cached, promptBlocks);
+    if (sequence.hashIds !== undefined) {
+      eachHashRun(
+        sequence,
+        blockSize,
+        0,
+        Math.min(cached, sharedBlocks),
+        (id, _from, to) => this.releaseShared(this.hashes, id, 0, to, sequence),
+        true,
+      );
+      sequence.cachedBlocks = 0;
+      return;
+    }
+    const groupBlocks = groupBlocksOf(sequence, blockSize);
+    const promptRun = Math.min(cached, sharedBlocks);
     if (promptRun > groupBlocks)
       this.releaseShared(this.prompts, sequence.promptKey, groupBlocks, promptRun, sequence);
     const groupRun = Math.min(cached, groupBlocks);
@@ -425,7 +521,7 @@ export class PrefixCache extends BlockManager {
   private state(): PrefixCacheState {
     return {
       entries: this.entries,
-      shared: [this.groups, this.prompts],
+      shared: [this.groups, this.prompts, this.hashes],
       ownKeys: this.ownKeys,
       used: this.used,
       evictable: this.evictable,
@@ -521,7 +617,7 @@ export class PrefixCache extends BlockManager {
     if (kind === OWN) this.ownKeys.delete(id * OWN_STRIDE + index);
     else {
       this.host?.store(kind, id, index);
-      const shared = kind === GROUP ? this.groups : this.prompts;
+      const shared = kind === GROUP ? this.groups : kind === PROMPT ? this.prompts : this.hashes;
       const runs = shared.ids[id];
       if (runs !== undefined) {
         runs.table[index] = -1;

@@ -68,6 +68,16 @@ export class Sequence {
    */
   promptKey = -1;
   /**
+   * The prompt's hash ids from a trace (Mooncake's `hash_ids`, renumbered 0, 1, … in order of first
+   * appearance): id k names the prompt's tokens [k·hashBlockTokens, (k + 1)·hashBlockTokens) and
+   * everything before them, so sequences whose id k is the same share those leading tokens. When set,
+   * the prefix cache keys the blocks they cover by them (see `hashRunStart`) instead of `prefixGroup`
+   * and `promptKey`; undefined otherwise.
+   */
+  hashIds: Int32Array | undefined = undefined;
+  /** Prompt tokens each of `hashIds` names (0 without hash ids). */
+  hashBlockTokens = 0;
+  /**
    * The token stream `promptKey` names continues with this sequence's generated tokens: a session's
    * next turn resends them. When it finishes, its full blocks of generated tokens stay cached under
    * `promptKey` (as vLLM V1 caches every full block of a finished request), for that turn to hit.

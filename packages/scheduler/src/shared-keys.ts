@@ -1,4 +1,5 @@
 import type { CacheEntries } from './cache-entries';
+import { hashBlocksOf } from './hash-chain';
 import type { Sequence } from './sequence';
 
 /**
@@ -23,7 +24,7 @@ export interface SharedRuns {
   cached: number;
 }
 
-/** Blocks shared under one kind of key (GROUP or PROMPT), per id. */
+/** Blocks shared under one kind of key (GROUP, PROMPT or HASH), per id. */
 export interface SharedKeys {
   readonly kind: number;
   readonly ids: (SharedRuns | undefined)[];
@@ -104,4 +105,13 @@ export function groupBlocksOf(sequence: Sequence, blockSize: number): number {
 export function promptBlocksOf(sequence: Sequence, blockSize: number, groupBlocks: number): number {
   if (sequence.promptKey < 0) return groupBlocks;
   return Math.max(groupBlocks, Math.floor(sequence.inputTokens / blockSize));
+}
+
+/**
+ * End of the sequence's leading blocks keyed by something other requests share (its hash ids,
+ * else its group and repeated prompt); its own keys (after a preemption) start there.
+ */
+export function sharedBlocksOf(sequence: Sequence, blockSize: number): number {
+  if (sequence.hashIds !== undefined) return hashBlocksOf(sequence, blockSize);
+  return promptBlocksOf(sequence, blockSize, groupBlocksOf(sequence, blockSize));
 }

@@ -55,6 +55,8 @@ export class KvHandover {
     prefill.prefixGroup = sequence.prefixGroup;
     prefill.sharedPrefixTokens = sequence.sharedPrefixTokens;
     prefill.promptKey = sequence.promptKey;
+    prefill.hashIds = sequence.hashIds;
+    prefill.hashBlockTokens = sequence.hashBlockTokens;
     prefill.sessionContextTokens = sequence.sessionContextTokens;
     return prefill;
   }

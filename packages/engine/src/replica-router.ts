@@ -48,6 +48,13 @@ export interface RoutedRequest {
    * the replica that served the previous turn can hold); 0 otherwise.
    */
   readonly sessionContextTokens: number;
+  /**
+   * Its prompt's chained block hashes from a trace (`hash_ids`; id k names its first
+   * (k + 1) · `hashBlockTokens` tokens); undefined without.
+   */
+  readonly hashIds?: Int32Array | undefined;
+  /** Prompt tokens each of `hashIds` names. */
+  readonly hashBlockTokens?: number;
 }
 
 /** What a router may use besides the replicas: the run's seeded routing stream (never Math.random) and the time. */

@@ -116,7 +116,17 @@ export class SessionTracker {
       output: arrival.output,
     });
     const { time, input, output, prefixGroup } = arrival;
-    return { time, input, output, prefixGroup, promptKey: session, session, turn: 0, contextTokens: 0 };
+    return {
+      time,
+      input,
+      output,
+      prefixGroup,
+      promptKey: session,
+      session,
+      turn: 0,
+      contextTokens: 0,
+      hashIds: undefined,
+    };
   }
 
   /** Request `id`, a session's turn (`arrival`), arrived. */
@@ -173,6 +183,7 @@ export class SessionTracker {
       session,
       turn: open.turn,
       contextTokens: context,
+      hashIds: undefined,
     };
   }
 

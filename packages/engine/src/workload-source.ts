@@ -5,6 +5,7 @@ import { createLengthSampler, type LengthSampler } from './length-sampler';
 import { exponential, gamma, type RandomStreams } from './random-streams';
 import { meanTurns } from './session-tracker';
 import { readTraceCached } from './trace-cache';
+import { checkTraceHashIds } from './trace-hash-ids';
 
 /** One request the workload produces. */
 export interface Arrival {
@@ -24,6 +25,8 @@ export interface Arrival {
   readonly turn: number;
   /** Prompt tokens that earlier turns of its session sent or generated (0 for a first turn). */
   readonly contextTokens: number;
+  /** Its prompt's chained block hashes from the trace (`hash_ids`); undefined without. */
+  readonly hashIds: Int32Array | undefined;
 }
 
 /** A request's lengths and shared-prefix group (closed-loop clients draw these). */
@@ -44,7 +47,17 @@ function arrivalOf(
   prefixGroup: number,
   promptKey: number,
 ): Arrival {
-  return { time, input, output, prefixGroup, promptKey, session: -1, turn: 0, contextTokens: 0 };
+  return {
+    time,
+    input,
+    output,
+    prefixGroup,
+    promptKey,
+    session: -1,
+    turn: 0,
+    contextTokens: 0,
+    hashIds: undefined,
+  };
 }
 
 /**
@@ -114,7 +127,12 @@ export class WorkloadSource {
     );
     this.stageStarts = workload.arrivalProcess === 'trace' ? undefined : stageBoundaries(workload.stages);
     this.customGap = registeredArrivalGap(workload);
+    this.hashBlockTokens = workload.traceHashBlockTokens ?? 0;
+    if (this.trace !== undefined) checkTraceHashIds(this.trace, workload, this.hashBlockTokens);
   }
+
+  /** Prompt tokens each trace hash id names (`workloadSpec.traceHashBlockTokens`). */
+  private readonly hashBlockTokens: number;
 
   /** The load stage (index into `workloadSpec.stages`) an arrival at `time` belongs to; −1 without stages. */
   stageOf(time: number): number {
@@ -194,6 +212,10 @@ export class WorkloadSource {
       sequence.prefixGroup = arrival.prefixGroup;
       sequence.sharedPrefixTokens = Math.min(sharing.prefixLength, arrival.input);
       sequence.promptKey = arrival.promptKey;
+    }
+    if (arrival.hashIds !== undefined) {
+      sequence.hashIds = arrival.hashIds;
+      sequence.hashBlockTokens = this.hashBlockTokens;
     }
     if (arrival.session >= 0) {
       // A session's conversation: every turn's prompt and answer continue one token stream.
@@ -301,6 +323,12 @@ export class WorkloadSource {
         this.trace.inputTokens[index] ?? 0,
         this.trace.outputTokens[index] ?? 0,
       );
+      const { hashIds, hashIdOffsets } = this.trace;
+      if (hashIds !== undefined && hashIdOffsets !== undefined) {
+        // Hash ids name the prompt's content: they key its cache blocks (sessions add nothing).
+        const ids = hashIds.subarray(hashIdOffsets[index] ?? 0, hashIdOffsets[index + 1] ?? 0);
+        return { ...arrival, hashIds: ids.length > 0 ? ids : undefined };
+      }
       const session = this.trace.sessionIds?.[index] ?? -1;
       return session < 0 ? arrival : this.continueTraceSession(arrival, session);
     }
@@ -356,6 +384,7 @@ export class WorkloadSource {
       session: offset + stream,
       turn,
       contextTokens: continues ? previous.context : 0,
+      hashIds: undefined,
     };
   }
 

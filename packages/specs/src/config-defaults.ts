@@ -77,6 +77,7 @@ export const WORKLOAD_DEFAULTS = {
   thinkTimeS: 0,
   lengthDistribution: 'fixed',
   traceTimeScale: 1,
+  traceHashBlockTokens: 512,
   abortOnTimeout: true,
 } as const satisfies Partial<Omit<ResolvedWorkloadSpec, 'lengthDistribution'>> & {
   lengthDistribution: LengthDistribution['type'];

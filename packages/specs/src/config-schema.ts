@@ -313,10 +313,15 @@ export const workloadSpecSchema = z
     traceFile: z
       .string()
       .min(1)
-      .describe('CSV trace: arrival time (s), input tokens, output tokens')
+      .describe(
+        'Trace (CSV or JSON Lines): arrival time (s), input tokens, output tokens; optional session_id, hash_ids',
+      )
       .optional(),
     traceTimeScale: positive(
       `Multiply trace arrival times by this; default ${WORKLOAD_DEFAULTS.traceTimeScale}`,
+    ).optional(),
+    traceHashBlockTokens: positiveInt(
+      `Prompt tokens each of a trace's hash_ids names (Mooncake: 512); default ${WORKLOAD_DEFAULTS.traceHashBlockTokens}`,
     ).optional(),
     requestTimeoutS: positive(
       'Client timeout (s): unfinished requests are aborted and counted as timed out; default none',

@@ -141,7 +141,13 @@ export function resolveWorkload(
     lengthDistribution,
     traceTimeScale: input.traceTimeScale ?? WORKLOAD_DEFAULTS.traceTimeScale,
     ...(input.numRequests === undefined ? {} : { numRequests: input.numRequests }),
-    ...(traceFile === undefined ? {} : { traceFile }),
+
+    ...(traceFile === undefined
+      ? {}
+      : {
+          traceFile,
+          traceHashBlockTokens: input.traceHashBlockTokens ?? WORKLOAD_DEFAULTS.traceHashBlockTokens,
+        }),
     ...(input.requestTimeoutS === undefined ? {} : { requestTimeoutS: input.requestTimeoutS }),
     abortOnTimeout: input.abortOnTimeout ?? WORKLOAD_DEFAULTS.abortOnTimeout,
     ...(input.prefixSharing === undefined

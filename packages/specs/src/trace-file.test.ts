@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, readTraceFile } from '@sim/specs';
+import { ConfigError, readTraceFile, traceTextHasArrivalTimes } from '@sim/specs';
 import { dataPath } from '@sim/test-support';
 import { describe, expect, it } from 'vitest';
 
@@ -84,5 +84,81 @@ describe('readTraceFile', () => {
       /no requests/,
     );
     expect(() => readTraceFile(join(directory, 'missing.csv'))).toThrow(/does not exist/);
+  });
+});
+
+describe('hash ids (Mooncake traces)', () => {
+  // The first lines of Mooncake's public trace format: timestamps in milliseconds, one hash id per 512 tokens.
+  const mooncake = [
+    '{"timestamp": 0, "input_length": 1100, "output_length": 12, "hash_ids": [46, 47, 48]}',
+    '{"timestamp": 1500, "input_length": 600, "output_length": 3, "hash_ids": [46, 49]}',
+    '',
+    '{"timestamp": 2250, "input_length": 10, "output_length": 1, "hash_ids": []}',
+  ].join('\n');
+
+  it('reads JSON Lines: times in seconds, ids renumbered in order of first appearance', () => {
+    const trace = readTraceFile(traceWith('mooncake.jsonl', mooncake));
+    expect(trace.arrivalTimesS).toEqual(new Float64Array([0, 1.5, 2.25]));
+    expect(trace.inputTokens).toEqual(new Int32Array([1100, 600, 10]));
+    expect(trace.outputTokens).toEqual(new Int32Array([12, 3, 1]));
+    expect(trace.hashIdOffsets).toEqual(new Int32Array([0, 3, 5, 5]));
+    expect(trace.hashIds).toEqual(new Int32Array([0, 1, 2, 0, 3]));
+    expect(traceTextHasArrivalTimes(mooncake)).toBe(true);
+    // Other time keys are in seconds.
+    const seconds = readTraceFile(
+      traceWith('seconds.jsonl', '{"arrival_time": 1.5, "input_tokens": 5, "output_tokens": 2}\n'),
+    );
+    expect(seconds.arrivalTimesS).toEqual(new Float64Array([1.5]));
+    expect(seconds.hashIds).toBeUndefined();
+  });
+
+  it('reads a CSV hash_ids column (ids separated by spaces, ; or |)', () => {
+    const trace = readTraceFile(
+      traceWith(
+        'hashes.csv',
+        'arrived_at,input_tokens,output_tokens,hash_ids\n0,1100,5,7 8 9\n1,600,5,[7;10]\n2,20,5,\n',
+      ),
+    );
+    expect(trace.hashIdOffsets).toEqual(new Int32Array([0, 3, 5, 5]));
+    expect(trace.hashIds).toEqual(new Int32Array([0, 1, 2, 0, 3]));
+  });
+
+  it('rejects ids that are not chained, not integers, and lines that are not JSON objects', () => {
+    const header = 'arrived_at,input_tokens,output_tokens,hash_ids\n';
+    expect(malformedMessage(traceWith('unchained.csv', `${header}0,1100,5,7 8 9\n1,600,5,4 8\n`))).toMatch(
+      /line 3: hash id 8 comes after 4 here but after 7 earlier: hash_ids must be chained prefix hashes/,
+    );
+    expect(malformedMessage(traceWith('moved.csv', `${header}0,1100,5,7 8\n1,600,5,8\n`))).toMatch(
+      /line 3: hash id 8 comes first here but after 7 earlier/,
+    );
+    expect(malformedMessage(traceWith('text.csv', `${header}0,1100,5,7 x\n`))).toMatch(
+      /line 2: hash ids must be integers, got "x"/,
+    );
+    expect(
+      malformedMessage(
+        traceWith('array.jsonl', '{"timestamp": 0, "input_length": 5, "output_length": 1, "hash_ids": 3}\n'),
+      ),
+    ).toMatch(/line 1: hash_ids must be an array of integers, got 3/);
+    expect(
+      malformedMessage(
+        traceWith(
+          'broken.jsonl',
+          '{"timestamp": 0, "input_length": 5, "output_length": 1}\n{"timestamp": 1,\n',
+        ),
+      ),
+    ).toMatch(/line 2: not a JSON object/);
+    expect(
+      malformedMessage(
+        traceWith('lengths.jsonl', '{"timestamp": 0, "input_length": true, "output_length": 1}\n'),
+      ),
+    ).toMatch(/line 1: input tokens must be a positive integer, got "true"/);
+    expect(
+      malformedMessage(
+        traceWith(
+          'late.jsonl',
+          '{"timestamp": 5, "input_length": 5, "output_length": 1}\n{"timestamp": 4, "input_length": 5, "output_length": 1}\n',
+        ),
+      ),
+    ).toMatch(/line 2: arrival time 4 is earlier/);
   });
 });

@@ -124,10 +124,20 @@ export interface ResolvedWorkloadSpec {
   readonly lengthDistribution: LengthDistribution;
   /** Stop generating arrivals after this many requests (in addition to the duration limit). */
   readonly numRequests?: number;
-  /** CSV of requests: arrival time in seconds (optional column), input tokens, output tokens. See `readTraceFile`. */
+  /**
+   * Trace of requests, CSV or JSON Lines: arrival time in seconds (optional column), input tokens,
+   * output tokens; optionally `session_id` and `hash_ids` (Mooncake's chained prompt-block hashes).
+   * See `parseTrace`.
+   */
   readonly traceFile?: string;
   /** Multiply the trace's arrival times by this factor (0.5 replays twice as fast). Default 1. */
   readonly traceTimeScale: number;
+  /**
+   * Prompt tokens each of a trace's `hash_ids` names, in tokens (Mooncake's traces: 512). A replay
+   * with prefix caching keys each KV block by the id covering its last token, so requests share
+   * exactly the blocks their common leading ids cover. Default 512; present whenever `traceFile` is.
+   */
+  readonly traceHashBlockTokens?: number;
   /**
    * Client timeout, in seconds: a request not finished this long after it was sent is abandoned by
    * its client, aborted by the server (its KV blocks freed, its tokens so far wasted) and counted in

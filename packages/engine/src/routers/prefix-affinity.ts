@@ -15,8 +15,9 @@ const OVERLOAD_SLACK = 4;
 
 /**
  * `prefix-affinity`: routes by the router's own view of where prefixes are cached ({@link
- * PrefixIndex}): the replica holding the longest known prefix of the request (its whole prompt or
- * its session's conversation, else its group's shared prefix), unless that hit is short or the
+ * PrefixIndex}): the replica holding the longest known prefix of the request (the leading blocks of
+ * its trace hash ids, its whole prompt or its session's conversation, else its group's shared
+ * prefix), unless that hit is short or the
  * replica is overloaded; then the least-loaded replica, which from then on holds the prefix.
  */
 export const prefixAffinity: RouterFactory = () => {
@@ -29,13 +30,17 @@ export const prefixAffinity: RouterFactory = () => {
       replica !== undefined &&
       hitTokens >= MIN_AFFINITY_HIT_TOKENS &&
       (replicas[replica]?.outstanding ?? Number.POSITIVE_INFINITY) <= limit;
+    const hashed = index.hashReplica(request);
     const promptReplica = index.promptReplica(request);
     const groupReplica = index.groupReplica(request);
-    const choice = usable(promptReplica, index.promptHitTokens(request))
-      ? promptReplica
-      : usable(groupReplica, request.sharedPrefixTokens)
-        ? groupReplica
-        : leastLoaded;
+    const choice =
+      hashed !== undefined && usable(hashed.replica, hashed.tokens)
+        ? hashed.replica
+        : usable(promptReplica, index.promptHitTokens(request))
+          ? promptReplica
+          : usable(groupReplica, request.sharedPrefixTokens)
+            ? groupReplica
+            : leastLoaded;
     index.remember(request, choice);
     return choice;
   };

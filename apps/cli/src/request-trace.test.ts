@@ -48,6 +48,37 @@ describe('--trace means a request trace in every command', () => {
     expect(summary).toContain(`lengths from ${lengthsOnly}`);
   });
 
+  it('run replays a Mooncake trace (JSON Lines with hash_ids) behind prefix-affinity routing', async () => {
+    // 12 requests about 3 documents (3 ids of 512 tokens each) plus an id of their own, 0.5 s apart
+    // (1,900 tokens: the default model's context is 2,048).
+    const mooncake = join(directory, 'mooncake.jsonl');
+    const rows = Array.from({ length: 12 }, (_, index) => {
+      const document = 100 * (index % 3);
+      const ids = [document, document + 1, document + 2, 1000 + index];
+      return JSON.stringify({ timestamp: 500 * index, input_length: 1900, output_length: 10, hash_ids: ids });
+    });
+    writeFileSync(mooncake, `${rows.join('\n')}\n`);
+    const over = async (router: string) => {
+      const { code, stdout, stderr } = await captureCli(
+        'run',
+        '--trace',
+        mooncake,
+        '--replicas',
+        '2',
+        '--router',
+        router,
+        ...drained,
+      );
+      expect(code, stderr).toBe(0);
+      return JSON.parse(stdout);
+    };
+    const affinity = await over('prefix-affinity');
+    expect(affinity.totalRequests).toBe(12);
+    // Every request after its document's first hits the document's 1,536 tokens.
+    expect(affinity.prefixCacheHitRate).toBeCloseTo((9 * 1536) / (12 * 1900), 12);
+    expect((await over('round-robin')).prefixCacheHitRate).toBeLessThan(affinity.prefixCacheHitRate);
+  });
+
   it('sweep and compare take --trace and --rate too', async () => {
     const sweep = await captureCli('sweep', '--trace', timed, '--vary', 'tp=1,2', ...drained);
     expect(sweep.code, sweep.stderr).toBe(0);

@@ -5,8 +5,8 @@ import { InputError } from './input-error';
 import { isIndexable } from './json-value';
 
 /**
- * Points a config at a request trace (`--trace FILE`, a CSV of arrival time, input tokens, output
- * tokens). A trace with arrival times is replayed (arrivalProcess "trace"), unless `lengthsOnly`
+ * Points a config at a request trace (`--trace FILE`, a CSV or JSON Lines file of arrival time,
+ * input tokens, output tokens; optionally session ids and Mooncake's hash ids). A trace with arrival times is replayed (arrivalProcess "trace"), unless `lengthsOnly`
  * (the planner searches the rate; `--rate` sets the arrivals) or the config chose another arrival
  * process; then, as for a trace without times, its (input, output) pairs become the length
  * distribution. Returns a note for stderr in that case (the file's times, if any, are not used).
@@ -18,7 +18,7 @@ export function useRequestTrace(
 ): string | undefined {
   if (extname(file).toLowerCase() === '.json')
     throw new InputError(
-      `--trace reads a request trace (CSV: arrival time, input tokens, output tokens), and "${file}" is JSON. To write a Chrome trace of the run, use --chrome-trace ${file}.`,
+      `--trace reads a request trace (CSV or JSON Lines: arrival time, input tokens, output tokens), and "${file}" is JSON. To write a Chrome trace of the run, use --chrome-trace ${file}.`,
     );
   if (!existsSync(file))
     throw new InputError(

@@ -2,6 +2,9 @@
  * `pnpm bench`: fixed scenarios, wall time (median of runs), simulated requests per wall second,
  * and peak memory (RSS). Not a test: numbers go in the package README.
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LLMInferenceSimulator, type SimulatorConfig } from '@sim/engine';
 
@@ -107,11 +110,50 @@ scenarios.push([
   1,
 ]);
 
+// A Mooncake-style trace (hash_ids) over the same cluster: 1,000,000 requests, each about one of
+// 2,000 documents (3 hash ids, 1,536 tokens) plus a question of its own (1–512 tokens, one more
+// id), at 200 req/s. The trace is generated (a fixed linear congruential sequence) into a
+// temporary CSV; its parsing is part of the first run only (the engine caches parsed traces).
+const hashTraceName =
+  'C-hash: 1,000,000 traced requests with Mooncake hash_ids over 8 replicas, prefix-affinity, 2,000 documents of 1536 tokens, 200 req/s';
+scenarios.push([
+  hashTraceName,
+  {
+    modelSpec: { name: 'llama-3.1-8b' },
+    clusterSpec: { gpuSpec: { name: 'H100' }, nGpusPerNode: 8 },
+    parallelismSpec: { dataParallelSize: 8, router: 'prefix-affinity' },
+    workloadSpec: { arrivalProcess: 'trace', traceFile: join(tmpdir(), 'llm-sim-bench-hash-trace.csv') },
+    seed: 42,
+    drain: true,
+  },
+  3,
+]);
+
+/** Writes the C-hash scenario's trace (deterministic). */
+function writeHashTrace(file: string): void {
+  let state = 12345;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+  const lines = ['arrival_time,input_tokens,output_tokens,hash_ids'];
+  for (let request = 0; request < 1_000_000; request++) {
+    const document = Math.floor(next() * 2000);
+    const question = 1 + Math.floor(next() * 512);
+    const ids = `${3 * document} ${3 * document + 1} ${3 * document + 2} ${6000 + request}`;
+    lines.push(`${(request / 200).toFixed(3)},${1536 + question},128,${ids}`);
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
 /** BENCH_ONLY=P-prefix (a comma-separated list of name prefixes) runs only those scenarios. */
 const only = process.env.BENCH_ONLY?.split(',');
 const selected = scenarios.filter(
   ([name]) => only === undefined || only.some((prefix) => name.startsWith(prefix)),
 );
+for (const [name, config] of selected)
+  if (name === hashTraceName && config.workloadSpec?.traceFile !== undefined)
+    writeHashTrace(config.workloadSpec.traceFile);
 
 console.log(
   '| scenario | wall s (median) | sim requests / wall s | peak RSS MiB | completed | p99 TTFT s | prefix hit rate |',

@@ -36,3 +36,28 @@ export function checkTraceHashIds(
     ]);
   }
 }
+
+/**
+ * Per request of a trace with hash ids: how many of its leading ids some other request of the trace
+ * also has. Ids are chained, so those are a prefix of its ids; the blocks of the rest (its own
+ * question, say) can be hit by no other request, and keying them changes no hit, eviction of a
+ * shared block or routing decision, only costs time and memory: a replay without KV offload keys
+ * only these. (With offload every computed block takes host memory, as in vLLM, so all are keyed.)
+ */
+export function sharedHashIdCounts(trace: Trace): Int32Array | undefined {
+  const { hashIds, hashIdOffsets } = trace;
+  if (hashIds === undefined || hashIdOffsets === undefined) return undefined;
+  let most = -1;
+  for (const id of hashIds) most = Math.max(most, id);
+  const requests = new Int32Array(most + 1);
+  for (const id of hashIds) requests[id] = (requests[id] ?? 0) + 1;
+  const counts = new Int32Array(hashIdOffsets.length - 1);
+  for (let row = 0; row < counts.length; row++) {
+    const start = hashIdOffsets[row] ?? 0;
+    const end = hashIdOffsets[row + 1] ?? 0;
+    let shared = start;
+    while (shared < end && (requests[hashIds[shared] ?? 0] ?? 0) >= 2) shared++;
+    counts[row] = shared - start;
+  }
+  return counts;
+}

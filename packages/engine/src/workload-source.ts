@@ -5,7 +5,7 @@ import { createLengthSampler, type LengthSampler } from './length-sampler';
 import { exponential, gamma, type RandomStreams } from './random-streams';
 import { meanTurns } from './session-tracker';
 import { readTraceCached } from './trace-cache';
-import { checkTraceHashIds } from './trace-hash-ids';
+import { checkTraceHashIds, sharedHashIdCounts } from './trace-hash-ids';
 
 /** One request the workload produces. */
 export interface Arrival {
@@ -129,7 +129,16 @@ export class WorkloadSource {
     this.customGap = registeredArrivalGap(workload);
     this.hashBlockTokens = workload.traceHashBlockTokens ?? 0;
     if (this.trace !== undefined) checkTraceHashIds(this.trace, workload, this.hashBlockTokens);
+    const offload =
+      config.schedulerSpec.kvOffload !== undefined ||
+      config.disaggregation?.prefill.schedulerSpec.kvOffload !== undefined ||
+      config.disaggregation?.decode.schedulerSpec.kvOffload !== undefined;
+    this.sharedHashIds =
+      this.trace === undefined || offload ? undefined : sharedHashIdCounts(this.trace);
   }
+
+  /** Per trace request, its leading hash ids another request also has (see `sharedHashIdCounts`); undefined: all. */
+  private readonly sharedHashIds: Int32Array | undefined;
 
   /** Prompt tokens each trace hash id names (`workloadSpec.traceHashBlockTokens`). */
   private readonly hashBlockTokens: number;
@@ -326,8 +335,13 @@ export class WorkloadSource {
       const { hashIds, hashIdOffsets } = this.trace;
       if (hashIds !== undefined && hashIdOffsets !== undefined) {
         // Hash ids name the prompt's content: they key its cache blocks (sessions add nothing).
-        const ids = hashIds.subarray(hashIdOffsets[index] ?? 0, hashIdOffsets[index + 1] ?? 0);
-        return { ...arrival, hashIds: ids.length > 0 ? ids : undefined };
+        const start = hashIdOffsets[index] ?? 0;
+        const end =
+          this.sharedHashIds === undefined
+            ? (hashIdOffsets[index + 1] ?? 0)
+            : start + (this.sharedHashIds[index] ?? 0);
+        if (end > start) return { ...arrival, hashIds: hashIds.subarray(start, end) };
+        return arrival;
       }
       const session = this.trace.sessionIds?.[index] ?? -1;
       return session < 0 ? arrival : this.continueTraceSession(arrival, session);

@@ -23,29 +23,62 @@ export function hashBlocksOf(sequence: Sequence, blockSize: number): number {
 }
 
 /**
- * Calls `visit` for each hash id of the sequence whose KV blocks overlap blocks [from, to), first
- * to last (`backward`: last to first), with the overlap as indexes among the id's own blocks,
- * [runFrom, runTo), and the id's block count.
+ * Walks the hash ids of a sequence whose KV blocks overlap blocks [from, to), first to last (or
+ * last to first): after each `next()` that returns true, `id` is the id, [runFrom, runTo) the
+ * overlap as indexes among the id's own blocks and `runLength` the id's block count. One cursor is
+ * reused (nothing allocates per walk).
  */
-export function eachHashRun(
-  sequence: Sequence,
-  blockSize: number,
-  from: number,
-  to: number,
-  visit: (id: number, runFrom: number, runTo: number, runLength: number) => void,
-  backward = false,
-): void {
-  const ids = sequence.hashIds;
-  if (ids === undefined || to <= from) return;
-  const tokens = sequence.hashBlockTokens;
-  // The id covering block `from`'s last token, and the one covering block `to − 1`'s.
-  const first = Math.floor(((from + 1) * blockSize - 1) / tokens);
-  const last = Math.floor((to * blockSize - 1) / tokens);
-  for (let step = 0; step <= last - first; step++) {
-    const position = backward ? last - step : first + step;
-    const start = hashRunStart(position, tokens, blockSize);
-    const end = hashRunStart(position + 1, tokens, blockSize);
-    if (end > start)
-      visit(ids[position] ?? 0, Math.max(from, start) - start, Math.min(to, end) - start, end - start);
+export class HashRunCursor {
+  id = 0;
+  runFrom = 0;
+  runTo = 0;
+  runLength = 0;
+  private ids: Int32Array = new Int32Array(0);
+  private tokens = 1;
+  private blockSize = 1;
+  private from = 0;
+  private to = 0;
+  private position = 0;
+  private last = -1;
+  private step = 1;
+
+  /** Starts a walk over the sequence's ids for blocks [from, to) (`backward`: last id first). */
+  start(sequence: Sequence, blockSize: number, from: number, to: number, backward = false): this {
+    this.ids = sequence.hashIds ?? this.ids;
+    this.tokens = sequence.hashBlockTokens;
+    this.blockSize = blockSize;
+    this.from = from;
+    this.to = to;
+    if (sequence.hashIds === undefined || to <= from) {
+      this.position = 0;
+      this.last = -1;
+      this.step = 1;
+      return this;
+    }
+    // The id covering block `from`'s last token, and the one covering block `to − 1`'s.
+    const first = Math.floor(((from + 1) * blockSize - 1) / this.tokens);
+    const last = Math.floor((to * blockSize - 1) / this.tokens);
+    this.position = backward ? last : first;
+    this.last = backward ? first : last;
+    this.step = backward ? -1 : 1;
+    return this;
+  }
+
+  /** Moves to the next id that keys blocks in the range; false when there is none. */
+  next(): boolean {
+    const { tokens, blockSize } = this;
+    while ((this.last - this.position) * this.step >= 0) {
+      const position = this.position;
+      this.position += this.step;
+      const start = hashRunStart(position, tokens, blockSize);
+      const end = hashRunStart(position + 1, tokens, blockSize);
+      if (end <= start) continue;
+      this.id = this.ids[position] ?? 0;
+      this.runFrom = Math.max(this.from, start) - start;
+      this.runTo = Math.min(this.to, end) - start;
+      this.runLength = end - start;
+      return true;
+    }
+    return false;
   }
 }

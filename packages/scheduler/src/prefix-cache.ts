@@ -1,6 +1,6 @@
 import { BlockManager } from './block-manager';
 import { ANONYMOUS, CacheEntries, GROUP, HASH, OWN, OWN_STRIDE, PROMPT } from './cache-entries';
-import { eachHashRun, hashRunStart } from './hash-chain';
+import { HashRunCursor, hashRunStart } from './hash-chain';
 import { HostTier } from './host-tier';
 import {
   auditPrefixCache,
@@ -79,6 +79,8 @@ export class PrefixCache extends BlockManager {
   /** `match`'s run of hash-keyed blocks: where it ends on the GPU, and with its continuation in host memory. */
   private matchedHash = 0;
   private loadedHash = 0;
+  /** Walks a sequence's hash ids (reused). */
+  private readonly hashRuns = new HashRunCursor();
   /** Evicted shared blocks kept in host memory (undefined without offload). */
   private readonly host: HostTier | undefined;
 
@@ -292,10 +294,8 @@ export class PrefixCache extends BlockManager {
     if (this.matchedGroup > 0) this.acquireShared(this.groups, sequence.prefixGroup, this.matchedGroup);
     if (this.matchedPrompt > this.loadedGroup)
       this.acquireShared(this.prompts, sequence.promptKey, this.matchedPrompt);
-    if (this.matchedHash > 0)
-      eachHashRun(sequence, this.blockSize, 0, this.matchedHash, (id, _from, to) =>
-        this.acquireShared(this.hashes, id, to),
-      );
+    const runs = this.hashRuns.start(sequence, this.blockSize, 0, this.matchedHash);
+    while (runs.next()) this.acquireShared(this.hashes, runs.id, runs.runTo);
     const { matched, entries } = this;
     const { refs } = entries;
     for (let index = 0; index < this.matchedOwn; index++) {
@@ -324,13 +324,10 @@ export class PrefixCache extends BlockManager {
     const blockSize = this.blockSize;
     if (loadedGroup > matchedGroup) host.load(GROUP, sequence.prefixGroup, matchedGroup, loadedGroup);
     if (loadedPrompt > matchedPrompt) host.load(PROMPT, sequence.promptKey, matchedPrompt, loadedPrompt);
-    eachHashRun(sequence, blockSize, matchedHash, loadedHash, (id, from, to) =>
-      host.load(HASH, id, from, to),
-    );
+    const runs = this.hashRuns.start(sequence, blockSize, matchedHash, loadedHash);
+    while (runs.next()) host.load(HASH, runs.id, runs.runFrom, runs.runTo);
     this.allocate(this.matchedHostBlocks);
-    eachHashRun(sequence, blockSize, matchedHash, loadedHash, (id, from, to, length) =>
-      this.registerShared(this.hashes, id, 0, length, from, to),
-    );
+    if (loadedHash > matchedHash) this.registerHashes(sequence, matchedHash, loadedHash);
     const groupBlocks = groupBlocksOf(sequence, blockSize);
     if (loadedGroup > matchedGroup)
       this.registerShared(this.groups, sequence.prefixGroup, 0, groupBlocks, matchedGroup, loadedGroup);
@@ -359,9 +356,7 @@ export class PrefixCache extends BlockManager {
       const held = sequence.cachedBlocks;
       const end = Math.min(sharedBlocksOf(sequence, blockSize), Math.floor(computedTokens / blockSize));
       if (held >= end) return;
-      eachHashRun(sequence, blockSize, held, end, (id, from, to, length) =>
-        this.registerShared(this.hashes, id, 0, length, from, to),
-      );
+      this.registerHashes(sequence, held, end);
       sequence.cachedBlocks = end;
       return;
     }
@@ -484,14 +479,9 @@ export class PrefixCache extends BlockManager {
       }
     }
     if (sequence.hashIds !== undefined) {
-      eachHashRun(
-        sequence,
-        blockSize,
-        0,
-        Math.min(cached, sharedBlocks),
-        (id, _from, to) => this.releaseShared(this.hashes, id, 0, to, sequence),
-        true,
-      );
+      // Last id first: the free queue takes a sequence's blocks tail first.
+      const runs = this.hashRuns.start(sequence, blockSize, 0, Math.min(cached, sharedBlocks), true);
+      while (runs.next()) this.releaseShared(this.hashes, runs.id, 0, runs.runTo, sequence);
       sequence.cachedBlocks = 0;
       return;
     }
@@ -554,6 +544,13 @@ export class PrefixCache extends BlockManager {
     const unqueued = acquireRun(this.entries, runs, runEnd);
     this.evictable -= unqueued;
     this.used += unqueued;
+  }
+
+  /** A sequence holding its blocks before `held` caches its blocks [held, end) under its hash ids. */
+  private registerHashes(sequence: Sequence, held: number, end: number): void {
+    const runs = this.hashRuns.start(sequence, this.blockSize, held, end);
+    while (runs.next())
+      this.registerShared(this.hashes, runs.id, 0, runs.runLength, runs.runFrom, runs.runTo);
   }
 
   /** A sequence holding `id`'s blocks [start, held) caches its blocks [held, end) under `id`. */

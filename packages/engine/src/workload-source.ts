@@ -133,8 +133,7 @@ export class WorkloadSource {
       config.schedulerSpec.kvOffload !== undefined ||
       config.disaggregation?.prefill.schedulerSpec.kvOffload !== undefined ||
       config.disaggregation?.decode.schedulerSpec.kvOffload !== undefined;
-    this.sharedHashIds =
-      this.trace === undefined || offload ? undefined : sharedHashIdCounts(this.trace);
+    this.sharedHashIds = this.trace === undefined || offload ? undefined : sharedHashIdCounts(this.trace);
   }
 
   /** Per trace request, its leading hash ids another request also has (see `sharedHashIdCounts`); undefined: all. */

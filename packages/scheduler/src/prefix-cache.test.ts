@@ -506,6 +506,58 @@ describe('prefix cache (continuous policy, enablePrefixCaching)', () => {
     expect(cache.audit()).toMatchObject({ referencedCached: 4, references: 4 });
   });
 
+  it("keying only the hash ids another request shares changes nothing (the engine's shortcut without offload)", () => {
+    let hits = 0;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            gap: fc.integer({ min: 0, max: 3 }),
+            document: fc.integer({ min: 0, max: 3 }),
+            question: fc.integer({ min: 1, max: 60 }),
+            output: fc.integer({ min: 1, max: 40 }),
+          }),
+          { minLength: 1, maxLength: 30 },
+        ),
+        fc.integer({ min: 12, max: 60 }),
+        fc.boolean(),
+        (items, totalBlocks, chunkedPrefill) => {
+          // Each request: its document's 2 ids (64 tokens) and one id of its own for its question.
+          let time = 0;
+          const full = items.map(({ gap, document, question, output }, index) => {
+            time += gap;
+            return {
+              arrival: time,
+              input: 64 + question,
+              output,
+              hashes: [10 * document, 10 * document + 1, 1000 + index],
+            };
+          });
+          const fits = full.filter((request) => blocksFor(request.input + request.output, 16) <= totalBlocks);
+          const seen = new Map<number, number>();
+          for (const request of fits) for (const id of request.hashes) seen.set(id, (seen.get(id) ?? 0) + 1);
+          const shared = fits.map((request) => ({
+            ...request,
+            hashes: request.hashes.filter((id) => (seen.get(id) ?? 0) >= 2),
+          }));
+          const options = { totalBlocks, chunkedPrefill, maxNumBatchedTokens: chunkedPrefill ? 48 : 512 };
+          const all = run(fits, options);
+          const some = run(shared, options);
+          expect(some.chunks).toEqual(all.chunks);
+          expect(some.finished).toEqual(all.finished);
+          expect(some.preemptions).toBe(all.preemptions);
+          expect(some.sequences.map((sequence) => sequence.cachedPromptTokens)).toEqual(
+            all.sequences.map((sequence) => sequence.cachedPromptTokens),
+          );
+          hits += all.sequences.filter((sequence) => sequence.cachedPromptTokens > 0).length;
+          return true;
+        },
+      ),
+      { numRuns: 60, seed: 11 },
+    );
+    expect(hits).toBeGreaterThan(0);
+  });
+
   it('a recompute after preemption hits its own cached blocks', () => {
     // 8 blocks, two 40-token prompts decoding in step: at KV length 64 both need a 5th block, so the
     // later one (1) is preempted; its 4 full blocks are cached under its own keys, the survivor's

@@ -7,7 +7,7 @@ import {
   resolveConfig,
   SimError,
 } from '@sim/engine/node';
-import { errorMessage } from '@sim/specs';
+import { activeParamCount, errorMessage, isMla } from '@sim/specs';
 import Table from 'cli-table3';
 import { Command, CommanderError } from 'commander';
 import { CommandFailure } from './command-failure';
@@ -100,6 +100,7 @@ run from). Data goes to stdout; warnings and notes to stderr.`,
           head: [
             'model',
             'params',
+            'active',
             'hidden',
             'layers',
             'heads',
@@ -115,12 +116,15 @@ run from). Data goes to stdout; warnings and notes to stderr.`,
           table.push([
             model.name,
             `${(model.nParams / 1e9).toFixed(1)}B`,
+            `${(activeParamCount(model) / 1e9).toFixed(1)}B`,
             model.hiddenSize,
             model.nLayers,
             model.nHeads,
-            model.nKvHeads,
+            isMla(model) ? `MLA ${model.kvLoraRank}` : model.nKvHeads,
             model.ffnDim,
-            model.numExperts > 1 ? `${model.expertsPerToken} of ${model.numExperts}` : '-',
+            model.numExperts > 1
+              ? `${model.expertsPerToken} of ${model.numExperts}${model.numSharedExperts > 0 ? ` + ${model.numSharedExperts} shared` : ''}`
+              : '-',
             model.vocabSize,
             model.maxContextLength,
           ]);

@@ -77,6 +77,13 @@ function modelFromRow(name: string, row: Record<string, string>): ResolvedModelS
     numExperts: 1,
     expertsPerToken: 1,
     expertFfnDim: ffnDim,
+    numSharedExperts: 0,
+    sharedExpertFfnDim: ffnDim,
+    nDenseLayers: 0,
+    kvLoraRank: 0,
+    qLoraRank: 0,
+    qkRopeHeadDim: 0,
+    vHeadDim: hiddenSize / nHeads,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '@sim/specs';
+import { isMla, type ResolvedConfig } from '@sim/specs';
 import type { PerfModel } from './perf-model';
 
 /** Parameter counts (billions) spanned by the kernel-level profiles (Llama-2-7B … Qwen-72B). */
@@ -25,6 +25,14 @@ export function confidenceNotes(
   const model = config.modelSpec;
   if (model.numExperts > 1)
     notes.push('mixture-of-experts routing is modelled as uniform over experts; no MoE kernel was profiled');
+  if (isMla(model))
+    notes.push(
+      'multi-head latent attention (MLA) is costed from its geometry (the latent read by decode attention, its projections as GEMMs); no MLA kernel was profiled or measured end to end',
+    );
+  if (model.numSharedExperts > 0 || model.nDenseLayers > 0)
+    notes.push(
+      'shared experts and dense layers of an MoE model are costed as dense MLPs averaged over the layers (a pipeline stage is assumed to hold the average mix)',
+    );
   if (model.weightDtype === 'int8' || model.weightDtype === 'int4')
     notes.push(
       `${model.weightDtype} weight-only GEMMs: the dequantization efficiency is fitted to gpt-fast batch-1 decode on A100 only`,

@@ -1,4 +1,4 @@
-import type { ResolvedModelSpec } from '@sim/specs';
+import { activeParamCount, isMla, moeLayerCount, type ResolvedModelSpec } from '@sim/specs';
 import { type BatchShape, countTokens } from './batch-shape';
 import { expectedActiveExperts } from './expected-active-experts';
 import type { LayerGeometry } from './layer-geometry';
@@ -14,8 +14,10 @@ export const TOKEN_CACHE_LIMIT = 1 << 16;
  */
 export class IterationWork {
   private readonly model: ResolvedModelSpec;
-  /** Multiply-accumulate weights touched per token in one layer (active experts only), for FLOP counts. */
+  /** Multiply-accumulate weights touched per token in one layer (active experts only), averaged over the layers, for FLOP counts. */
   private readonly activeLayerParams: number;
+  /** MoE layers (0 for a dense model). */
+  private readonly moeLayers: number;
   /** Decode-attention FLOPs per cached token read, per layer (QKᵀ and PV over all query heads). */
   private readonly decodeAttentionFlopsPerToken: number;
   /**
@@ -34,6 +36,8 @@ export class IterationWork {
   private readonly weightBytesCache = new Float64Array(TOKEN_CACHE_LIMIT).fill(-1);
   /** KV-cache bytes read per context token by decode attention, all layers and TP ranks. */
   readonly kvReadBytesPerToken: number;
+  /** The head dimension prefill attention's FLOPs count: the mean of the query/key and value heads'. */
+  private readonly prefillHeadDim: number;
 
   /** `weightBytesPerReplica`: the weights of every GPU of the replica (the memory plan's). */
   constructor(
@@ -44,10 +48,15 @@ export class IterationWork {
   ) {
     this.model = model;
     const h = model.hiddenSize;
-    const attentionParams =
-      h * (model.nHeads + 2 * model.nKvHeads) * model.headDim + model.nHeads * model.headDim * h;
-    const expertParams = (model.gatedMlp ? 3 : 2) * h * model.expertFfnDim;
-    this.decodeAttentionFlopsPerToken = 4 * model.headDim * model.nHeads;
+    const matrices = model.gatedMlp ? 3 : 2;
+    const expertParams = matrices * h * model.expertFfnDim;
+    // QKᵀ and PV per cached token over all query heads; with MLA (vLLM's absorbed decode) both run
+    // over the latent: kvLoraRank + qkRopeHeadDim elements for QKᵀ, kvLoraRank for PV.
+    this.decodeAttentionFlopsPerToken = isMla(model)
+      ? 2 * model.nHeads * (2 * model.kvLoraRank + model.qkRopeHeadDim)
+      : 2 * model.nHeads * (model.headDim + model.vHeadDim);
+    this.moeLayers = moeLayerCount(model);
+    this.prefillHeadDim = geometry.headDim;
     const weightBytes = geometry.weightBytes;
     this.expertWeightBytesPerLayer = model.numExperts > 1 ? expertParams * weightBytes : 0;
     this.embeddingRowBytes = h * weightBytes;
@@ -56,14 +65,14 @@ export class IterationWork {
     const tables = (model.tieWordEmbeddings ? 1 : 2) * this.lmHeadWeightBytes;
     this.layerWeightBytesPerReplica = Math.max(
       0,
-      weightBytesPerReplica - tables - model.nLayers * model.numExperts * this.expertWeightBytesPerLayer,
+      weightBytesPerReplica - tables - this.moeLayers * model.numExperts * this.expertWeightBytesPerLayer,
     );
     this.kvReadBytesPerToken = geometry.kvBytesPerTokenPerLayer * tensorParallelSize * model.nLayers;
+    // Per layer on average (the active count less the tables and the final norm, over the layers).
     this.activeLayerParams =
-      attentionParams +
-      (model.numExperts > 1
-        ? model.expertsPerToken * expertParams + h * model.numExperts
-        : (model.gatedMlp ? 3 : 2) * h * model.ffnDim);
+      (activeParamCount(model) - (model.tieWordEmbeddings ? 1 : 2) * model.vocabSize * h - h) /
+        model.nLayers -
+      2 * h;
   }
 
   /** FLOPs of a decode-only iteration of `sequences` sequences without their context (C = 0). */
@@ -93,7 +102,7 @@ export class IterationWork {
         chunk,
         prefillContexts[index] ?? 0,
         model.nHeads,
-        model.headDim,
+        this.prefillHeadDim,
       );
     }
     attentionFlops += this.decodeAttentionFlopsPerToken * batch.decodeContextTokens;
@@ -135,7 +144,7 @@ export class IterationWork {
     const active = expectedActiveExperts(model.numExperts, model.expertsPerToken, tokens);
     const value =
       this.layerWeightBytesPerReplica +
-      model.nLayers * active * this.expertWeightBytesPerLayer +
+      this.moeLayers * active * this.expertWeightBytesPerLayer +
       Math.min(tokens, model.vocabSize) * this.embeddingRowBytes;
     if (tokens < TOKEN_CACHE_LIMIT) this.weightBytesCache[tokens] = value;
     return value + head;

@@ -71,7 +71,7 @@ export function elementwiseOperatorCost(
       );
     case 'rope':
       return elementwiseCost(
-        tokens * (geometry.headsPerRank + geometry.kvHeadsPerRank) * geometry.headDim,
+        tokens * geometry.ropeWidth,
         ELEMENTWISE_BYTES_PER_ELEMENT.rope,
         efficiency.rope,
         launchUs,

@@ -70,6 +70,33 @@ describe('memory plan', () => {
   });
 });
 
+describe('DeepSeek-V3 (MLA, 256 experts, FP8)', () => {
+  it('fits on 8× H200 and not on 8× H100-80GB', () => {
+    const h200 = planOf(layout('deepseek-v3', { name: 'H200-141GB' }, 8));
+    expect(h200.fits).toBe(true);
+    // 671e9 FP8 bytes over 8 GPUs: 83.9 GB each, more than an H100's 0.9 × 80 GiB.
+    expect(h200.weightBytesPerGpu).toBeCloseTo(671e9 / 8, -3);
+    expect(h200.kvCapacityTokens).toBeGreaterThan(100_000);
+    const h100 = planOf(layout('deepseek-v3', { name: 'H100-80GB' }, 8));
+    expect(h100.fits).toBe(false);
+    expect(h100.verdict).toMatch(/does not fit on H100-80GB with TP 8/);
+  });
+
+  it('holds an MLA-sized KV cache: 576 elements per token and layer, about 70 KB per token at bf16, on every rank', () => {
+    const plan = planOf(layout('deepseek-v3', { name: 'H200-141GB' }, 8));
+    expect(plan.kvBytesPerToken).toBe((512 + 64) * 2 * 61);
+    expect(plan.kvBytesPerToken / 1000).toBeCloseTo(70.3, 1);
+    // Not the naive multi-head figure: keys and values of 128 heads of 192 + 128 elements, 61 layers.
+    const naive = 128 * (192 + 128) * 2 * 61;
+    expect(naive / plan.kvBytesPerToken).toBeGreaterThan(70);
+    // The latent is not split by tensor parallelism (every rank holds it whole), unlike KV heads.
+    const four = planOf({
+      ...layout('deepseek-v3', { name: 'B200' }, 4),
+    });
+    expect(four.kvBytesPerToken).toBe(plan.kvBytesPerToken);
+  });
+});
+
 describe('device memory and the engine profile decide the KV cache', () => {
   const h100 = { name: 'H100-80GB' };
   const fp8 = (config: SimulatorConfig): SimulatorConfig => ({

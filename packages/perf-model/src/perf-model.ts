@@ -1,9 +1,10 @@
-import type {
-  EngineProfileName,
-  ResolvedClusterSpec,
-  ResolvedModelSpec,
-  ResolvedParallelismSpec,
-  ResolvedSchedulerSpec,
+import {
+  type EngineProfileName,
+  moeLayerCount,
+  type ResolvedClusterSpec,
+  type ResolvedModelSpec,
+  type ResolvedParallelismSpec,
+  type ResolvedSchedulerSpec,
 } from '@sim/specs';
 import { type BatchShape, countTokens } from './batch-shape';
 import type { CalibrationProfile } from './calibration-profile';
@@ -15,7 +16,7 @@ import { expectedActiveExperts } from './expected-active-experts';
 import { type ProfileChoice, profileForGpu } from './gpu-profiles';
 import { IterationWork, TOKEN_CACHE_LIMIT } from './iteration-work';
 import { elementwiseOperatorCost, linearOperatorCost } from './layer-cost';
-import { type LayerGeometry, layerGeometry } from './layer-geometry';
+import { type LayerGeometry, layerGeometry, withMlp } from './layer-geometry';
 import { type MemoryPlan, memoryPlan } from './memory-plan';
 import { type IterationBreakdown, iterationBreakdown, type OperatorBreakdown } from './operator-breakdown';
 import { graphProfile, scaleProfile } from './profile-scaling';
@@ -68,6 +69,11 @@ export class PerfModel {
   private readonly embeddingCache = new Float64Array(TOKEN_CACHE_LIMIT).fill(-1);
   /** FLOPs and bytes of iterations (for MFU and MBU). */
   private readonly iterationWork: IterationWork;
+  /** Share of the layers that are MoE layers (0 for a dense model; below 1 with `nDenseLayers`). */
+  private readonly moeLayerShare: number;
+  /** The geometry of a dense layer's MLP (ffnDim wide), and of an MoE layer's shared experts (all of them as one MLP). */
+  private readonly denseGeometry: LayerGeometry;
+  private readonly sharedExpertGeometry: LayerGeometry | undefined;
 
   constructor(config: PerfModelConfig) {
     this.config = config;
@@ -79,6 +85,17 @@ export class PerfModel {
     this.graphMaxTokens = this.engine.cudaGraphs.maxTokens;
     this.graphProfile = graphProfile(this.profile, this.engine.cudaGraphs.launchScale);
     this.geometry = layerGeometry(model, parallel.tensorParallelSize);
+    this.moeLayerShare = moeLayerCount(model) / model.nLayers;
+    this.denseGeometry = withMlp(this.geometry, model, model.ffnDim, parallel.tensorParallelSize);
+    this.sharedExpertGeometry =
+      model.numExperts > 1 && model.numSharedExperts > 0
+        ? withMlp(
+            this.geometry,
+            model,
+            model.numSharedExperts * model.sharedExpertFfnDim,
+            parallel.tensorParallelSize,
+          )
+        : undefined;
     const gpu = cluster.gpuSpec;
     const fp8 = model.weightDtype === 'fp8' && gpu.fp8Tflops > 0;
     this.peaks = {
@@ -148,29 +165,32 @@ export class PerfModel {
     }
     add('qkvProjection', linearOperatorCost('qkvProjection', tokens, geometry, peaks, profile).seconds);
     add('outputProjection', linearOperatorCost('outputProjection', tokens, geometry, peaks, profile).seconds);
-    if (model.numExperts > 1) {
+    // The MLP, averaged over the layers: an MoE layer's experts (and shared experts), a dense layer's MLP.
+    const moeShare = this.moeLayerShare;
+    if (moeShare > 0) {
       const routed = tokens * model.expertsPerToken;
       const active = expectedActiveExperts(model.numExperts, model.expertsPerToken, tokens);
       const perExpert = routed / active;
       add(
         'moeRouter',
-        gemmCost(tokens, model.numExperts, model.hiddenSize, geometry.weightBytes, 2, peaks, profile.gemm)
-          .seconds,
+        moeShare *
+          gemmCost(tokens, model.numExperts, model.hiddenSize, geometry.weightBytes, 2, peaks, profile.gemm)
+            .seconds,
       );
+      // vLLM's fused MoE kernel runs every active expert's GEMM in one launch.
+      const launch = profile.gemm.launchUs * 1e-6;
+      const fused = (operator: 'upProjection' | 'downProjection') =>
+        launch + active * (linearOperatorCost(operator, perExpert, geometry, peaks, profile).seconds - launch);
+      add('upProjection', moeShare * fused('upProjection'));
       add(
-        'upProjection',
-        active * linearOperatorCost('upProjection', perExpert, geometry, peaks, profile).seconds,
+        'activation',
+        moeShare * elementwiseOperatorCost('activation', routed, geometry, peaks, profile).seconds,
       );
-      add('activation', elementwiseOperatorCost('activation', routed, geometry, peaks, profile).seconds);
-      add(
-        'downProjection',
-        active * linearOperatorCost('downProjection', perExpert, geometry, peaks, profile).seconds,
-      );
-    } else {
-      add('upProjection', linearOperatorCost('upProjection', tokens, geometry, peaks, profile).seconds);
-      add('activation', elementwiseOperatorCost('activation', tokens, geometry, peaks, profile).seconds);
-      add('downProjection', linearOperatorCost('downProjection', tokens, geometry, peaks, profile).seconds);
+      add('downProjection', moeShare * fused('downProjection'));
+      if (this.sharedExpertGeometry !== undefined)
+        this.addDenseMlp(tokens, this.sharedExpertGeometry, moeShare, profile, add);
     }
+    if (moeShare < 1) this.addDenseMlp(tokens, this.denseGeometry, 1 - moeShare, profile, add);
     add(
       'allReduce',
       2 *
@@ -182,6 +202,26 @@ export class PerfModel {
         ),
     );
     return total;
+  }
+
+  /** Adds a dense MLP's up projection, activation and down projection, times `share` (of the layers that have it). */
+  private addDenseMlp(
+    tokens: number,
+    geometry: LayerGeometry,
+    share: number,
+    profile: CalibrationProfile,
+    add: (key: keyof OperatorBreakdown, seconds: number) => void,
+  ): void {
+    const { peaks } = this;
+    add('upProjection', share * linearOperatorCost('upProjection', tokens, geometry, peaks, profile).seconds);
+    add(
+      'activation',
+      share * elementwiseOperatorCost('activation', tokens, geometry, peaks, profile).seconds,
+    );
+    add(
+      'downProjection',
+      share * linearOperatorCost('downProjection', tokens, geometry, peaks, profile).seconds,
+    );
   }
 
   /** Seconds of the embedding lookup for `tokens` tokens on the first stage (cached per token count). */

@@ -28,6 +28,11 @@ export const MODEL_DEFAULTS = {
   maxContextLength: 4096,
   numExperts: 1,
   expertsPerToken: 1,
+  numSharedExperts: 0,
+  nDenseLayers: 0,
+  kvLoraRank: 0,
+  qLoraRank: 0,
+  qkRopeHeadDim: 0,
 } as const satisfies Partial<ResolvedModelSpec>;
 
 /** GPU fields a custom GPU gets. */

@@ -32,6 +32,7 @@ import {
 const positive = (description: string) => z.number().positive().describe(description);
 const positiveInt = (description: string) => z.number().int().positive().describe(description);
 const nonNegative = (description: string) => z.number().nonnegative().describe(description);
+const nonNegativeInt = (description: string) => z.number().int().nonnegative().describe(description);
 const dtype = z.enum(DTYPES);
 
 /**
@@ -77,6 +78,25 @@ export const modelSpecSchema = z
       `MoE experts each token uses (top-k); ${MODEL_DEFAULTS.expertsPerToken} for dense`,
     ).optional(),
     expertFfnDim: positiveInt('Intermediate size of one expert (elements); default ffnDim').optional(),
+    numSharedExperts: nonNegativeInt(
+      `Experts every token uses besides its routed ones, per MoE layer; default ${MODEL_DEFAULTS.numSharedExperts}`,
+    ).optional(),
+    sharedExpertFfnDim: positiveInt(
+      'Intermediate size of one shared expert (elements); default expertFfnDim',
+    ).optional(),
+    nDenseLayers: nonNegativeInt(
+      `Layers of an MoE model with a dense MLP (ffnDim) instead of experts; default ${MODEL_DEFAULTS.nDenseLayers}`,
+    ).optional(),
+    kvLoraRank: nonNegativeInt(
+      `Multi-head latent attention: rank of the key-value latent (elements); ${MODEL_DEFAULTS.kvLoraRank} for standard attention`,
+    ).optional(),
+    qLoraRank: nonNegativeInt(
+      `MLA: rank of the compressed query (elements); ${MODEL_DEFAULTS.qLoraRank}: full rank`,
+    ).optional(),
+    qkRopeHeadDim: nonNegativeInt(
+      `MLA: rotary elements of each query/key head; default ${MODEL_DEFAULTS.qkRopeHeadDim}`,
+    ).optional(),
+    vHeadDim: positiveInt('Dimension of one value head (elements); default headDim').optional(),
   })
   .describe('The model: a preset name, a preset with overrides, or a full custom geometry');
 

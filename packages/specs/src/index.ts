@@ -57,7 +57,17 @@ export {
 export { groupDigits } from './group-digits';
 export { configJsonSchema } from './json-schema';
 export { errorMessage, isJsonObject } from './json-value';
-export { deriveParamCount, isMoe, type ModelSpec, type ResolvedModelSpec } from './model-spec';
+export {
+  activeParamCount,
+  attentionParamCount,
+  deriveParamCount,
+  isMla,
+  isMoe,
+  type ModelSpec,
+  moeLayerCount,
+  type ParameterGeometry,
+  type ResolvedModelSpec,
+} from './model-spec';
 export {
   BUILT_IN_ARRIVAL_PROCESSES,
   BUILT_IN_BATCHING_TYPES,

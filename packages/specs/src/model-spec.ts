@@ -40,6 +40,36 @@ export interface ResolvedModelSpec {
   readonly expertsPerToken: number;
   /** Intermediate size of one expert's MLP, in elements. Default ffnDim. */
   readonly expertFfnDim: number;
+  /**
+   * Experts every token goes through in each MoE layer besides its routed ones (DeepSeek-V3,
+   * Llama 4: 1). Default 0.
+   */
+  readonly numSharedExperts: number;
+  /** Intermediate size of one shared expert's MLP, in elements. Default expertFfnDim. */
+  readonly sharedExpertFfnDim: number;
+  /**
+   * In an MoE model, the layers whose MLP is dense (ffnDim wide) instead of experts: DeepSeek-V3's
+   * first 3, every other layer of Llama-4-Maverick (24). The cost model averages over layers, so
+   * where they sit does not matter to it. Default 0 (every layer of an MoE model has experts).
+   */
+  readonly nDenseLayers: number;
+  /**
+   * Multi-head latent attention (MLA: DeepSeek-V2/V3): the rank of the compressed key-value latent,
+   * in elements. The KV cache then holds kvLoraRank + qkRopeHeadDim elements per token and layer,
+   * shared by all heads and replicated on every tensor-parallel rank (as vLLM's MLA backends do):
+   * DeepSeek-V3, 576 × 2 bytes × 61 layers ≈ 70 KB per token at bf16. 0 (default): the usual
+   * multi-head or grouped-query attention, whose cache holds nKvHeads keys and values per token.
+   */
+  readonly kvLoraRank: number;
+  /** MLA: rank of the compressed query, in elements (DeepSeek-V3: 1536); 0 (default): queries projected at full rank. */
+  readonly qLoraRank: number;
+  /**
+   * MLA: the rotary part of each query and key head, in elements (DeepSeek-V3: 64; headDim, 192,
+   * is it plus the 128 non-rotary elements). Default 0.
+   */
+  readonly qkRopeHeadDim: number;
+  /** Dimension of one value head, in elements (MLA: DeepSeek-V3's 128 against a query/key headDim of 192). Default headDim. */
+  readonly vHeadDim: number;
 }
 
 /**
@@ -53,35 +83,107 @@ export function isMoe(model: ResolvedModelSpec): boolean {
   return model.numExperts > 1;
 }
 
+/** True for multi-head latent attention (DeepSeek-V2/V3: `kvLoraRank` > 0). */
+export function isMla(model: Pick<ResolvedModelSpec, 'kvLoraRank'>): boolean {
+  return model.kvLoraRank > 0;
+}
+
+/** The geometry the parameter counts read. */
+export type ParameterGeometry = Pick<
+  ResolvedModelSpec,
+  | 'hiddenSize'
+  | 'nLayers'
+  | 'nHeads'
+  | 'nKvHeads'
+  | 'headDim'
+  | 'ffnDim'
+  | 'vocabSize'
+  | 'gatedMlp'
+  | 'tieWordEmbeddings'
+  | 'numExperts'
+  | 'expertsPerToken'
+  | 'expertFfnDim'
+  | 'numSharedExperts'
+  | 'sharedExpertFfnDim'
+  | 'nDenseLayers'
+  | 'kvLoraRank'
+  | 'qLoraRank'
+  | 'qkRopeHeadDim'
+  | 'vHeadDim'
+>;
+
 /**
- * Parameter count derived from the geometry: attention (Q, K, V, O), MLP or experts (plus the
- * router), two norms per layer, the embedding, the LM head (unless tied) and the final norm.
- * Biases are ignored (under 0.1% for the presets).
+ * Weights of one layer's attention: the query, key, value and output projections (with MLA: the
+ * query's down- and up-projection, the joint key-value down-projection to the latent and its
+ * up-projection to every head's keys and values).
  */
-export function deriveParamCount(
-  model: Pick<
-    ResolvedModelSpec,
-    | 'hiddenSize'
-    | 'nLayers'
-    | 'nHeads'
-    | 'nKvHeads'
-    | 'headDim'
-    | 'ffnDim'
-    | 'vocabSize'
-    | 'gatedMlp'
-    | 'tieWordEmbeddings'
-    | 'numExperts'
-    | 'expertFfnDim'
-  >,
-): number {
+export function attentionParamCount(model: ParameterGeometry): number {
   const h = model.hiddenSize;
-  const attention = h * model.nHeads * model.headDim * 2 + h * model.nKvHeads * model.headDim * 2;
-  const matrices = model.gatedMlp ? 3 : 2;
-  const mlp =
-    model.numExperts > 1
-      ? model.numExperts * matrices * h * model.expertFfnDim + h * model.numExperts
-      : matrices * h * model.ffnDim;
-  const perLayer = attention + mlp + 2 * h;
+  const heads = model.nHeads;
+  const output = heads * model.vHeadDim * h;
+  if (!isMla(model))
+    return h * heads * model.headDim + h * model.nKvHeads * (model.headDim + model.vHeadDim) + output;
+  const query =
+    model.qLoraRank > 0
+      ? h * model.qLoraRank + model.qLoraRank * heads * model.headDim
+      : h * heads * model.headDim;
+  const latent = h * (model.kvLoraRank + model.qkRopeHeadDim);
+  const keysAndValues = model.kvLoraRank * heads * (model.headDim - model.qkRopeHeadDim + model.vHeadDim);
+  return query + latent + keysAndValues + output;
+}
+
+/** MoE layers of the model (0 for a dense model). */
+export function moeLayerCount(
+  model: Pick<ResolvedModelSpec, 'numExperts' | 'nLayers' | 'nDenseLayers'>,
+): number {
+  return model.numExperts > 1 ? model.nLayers - model.nDenseLayers : 0;
+}
+
+/** Weights of one MLP (or expert) of intermediate size `ffn`. */
+function mlpParams(model: ParameterGeometry, ffn: number): number {
+  return (model.gatedMlp ? 3 : 2) * model.hiddenSize * ffn;
+}
+
+/**
+ * Weights of one MoE layer's MLP part that `experts` routed experts of each token touch: those
+ * experts, the shared experts and the router.
+ */
+function moeParams(model: ParameterGeometry, experts: number): number {
+  return (
+    experts * mlpParams(model, model.expertFfnDim) +
+    model.numSharedExperts * mlpParams(model, model.sharedExpertFfnDim) +
+    model.hiddenSize * model.numExperts
+  );
+}
+
+/**
+ * Parameters one token's forward pass uses: every layer's attention, the dense layers' MLPs, in
+ * each MoE layer its `expertsPerToken` routed experts, the shared ones and the router, the norms,
+ * and the embedding and LM head (as model cards count "activated" parameters). Equal to the total
+ * for a dense model.
+ */
+export function activeParamCount(model: ParameterGeometry): number {
+  return layeredParamCount(model, model.expertsPerToken);
+}
+
+function layeredParamCount(model: ParameterGeometry, expertsUsed: number): number {
+  const h = model.hiddenSize;
+  const moeLayers = moeLayerCount(model);
+  const denseLayers = model.nLayers - moeLayers;
+  const layers =
+    model.nLayers * (attentionParamCount(model) + 2 * h) +
+    denseLayers * mlpParams(model, model.ffnDim) +
+    moeLayers * moeParams(model, expertsUsed);
   const embeddings = model.vocabSize * h * (model.tieWordEmbeddings ? 1 : 2);
-  return model.nLayers * perLayer + embeddings + h;
+  return layers + embeddings + h;
+}
+
+/**
+ * Parameter count derived from the geometry: attention (Q, K, V, O; MLA's projections), MLP or
+ * experts (routed and shared, plus the router; dense layers of an MoE model their MLP), two norms
+ * per layer, the embedding, the LM head (unless tied) and the final norm. Biases are ignored (under
+ * 0.1% for the presets).
+ */
+export function deriveParamCount(model: ParameterGeometry): number {
+  return layeredParamCount(model, model.numExperts);
 }

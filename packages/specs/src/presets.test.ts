@@ -1,4 +1,5 @@
 import {
+  activeParamCount,
   deriveParamCount,
   findGpuPreset,
   findModelPreset,
@@ -23,6 +24,40 @@ describe('model presets', () => {
       expect(findModelPreset(name)).toBe(model);
     });
   }
+
+  // Activated parameters as the model cards state them (total and active, billions).
+  it.each([
+    ['deepseek-v3', 671, 37],
+    ['qwen3-30b-a3b', 30.5, 3.3],
+    ['qwen3-235b-a22b', 235, 22],
+    ['llama-4-scout', 109, 17],
+    ['llama-4-maverick', 400, 17],
+    ['mixtral-8x7b', 46.7, 12.9],
+    ['mixtral-8x22b', 141, 39],
+  ])('%s: active parameters within 2%% of the published %sB total / %sB active', (name, total, active) => {
+    const model = MODEL_PRESETS[name];
+    if (model === undefined) throw new Error(`no preset ${name}`);
+    expect(Math.abs(model.nParams / 1e9 - total) / total).toBeLessThan(0.02);
+    expect(Math.abs(activeParamCount(model) / 1e9 - active) / active).toBeLessThan(0.02);
+    // A dense model's active parameters are all of them.
+    const dense = MODEL_PRESETS['qwen3-8b'];
+    if (dense !== undefined) expect(activeParamCount(dense)).toBe(deriveParamCount(dense));
+  });
+
+  it('DeepSeek-V3 (and its R1 alias) uses MLA, 1 shared expert and 3 dense layers; bad MoE and MLA geometry is a typed error', () => {
+    const resolved = resolveConfig({ modelSpec: { name: 'deepseek-ai/DeepSeek-R1' } }).modelSpec;
+    expect(resolved).toMatchObject({ name: 'deepseek-ai/DeepSeek-R1', kvLoraRank: 512, qkRopeHeadDim: 64 });
+    expect([resolved.numSharedExperts, resolved.nDenseLayers, resolved.weightDtype]).toEqual([1, 3, 'fp8']);
+    expect(() => resolveConfig({ modelSpec: { name: 'llama-3.1-8b', nDenseLayers: 2 } })).toThrow(
+      /modelSpec.nDenseLayers: dense layers are counted only in a mixture-of-experts model/,
+    );
+    expect(() => resolveConfig({ modelSpec: { name: 'deepseek-v3', qkRopeHeadDim: 192 } })).toThrow(
+      /modelSpec.qkRopeHeadDim: 192 rotary elements leave none of headDim 192/,
+    );
+    // Changing the geometry re-derives the parameter count: one shared expert fewer.
+    const unshared = resolveConfig({ modelSpec: { name: 'deepseek-v3', numSharedExperts: 0 } }).modelSpec;
+    expect(resolved.nParams - unshared.nParams).toBeGreaterThan(0);
+  });
 
   it('knows the quick-start and issue-listed models', () => {
     for (const name of [

@@ -18,6 +18,13 @@ const GEOMETRY_KEYS = [
   'tieWordEmbeddings',
   'numExperts',
   'expertFfnDim',
+  'numSharedExperts',
+  'sharedExpertFfnDim',
+  'nDenseLayers',
+  'kvLoraRank',
+  'qLoraRank',
+  'qkRopeHeadDim',
+  'vHeadDim',
 ] as const;
 
 /** The geometry a custom model must give (a preset has it). */
@@ -68,13 +75,35 @@ export function resolveModel(input: ParsedModelSpec, issues: ConfigIssue[]): Res
     });
   }
   const weightDtype: Dtype = input.weightDtype ?? base.weightDtype ?? MODEL_DEFAULTS.weightDtype;
+  const headDim = headDimGiven ?? Math.floor(hiddenSize / nHeads);
+  const expertFfnDim = input.expertFfnDim ?? base.expertFfnDim ?? ffnDim;
+  const nDenseLayers = input.nDenseLayers ?? base.nDenseLayers ?? MODEL_DEFAULTS.nDenseLayers;
+  if (nDenseLayers > 0 && (numExperts <= 1 || nDenseLayers >= nLayers)) {
+    issues.push({
+      code: 'out_of_range',
+      path: 'modelSpec.nDenseLayers',
+      message:
+        numExperts <= 1
+          ? 'dense layers are counted only in a mixture-of-experts model (numExperts > 1); every layer of this model is dense. Remove nDenseLayers.'
+          : `${nDenseLayers} dense layers leave no MoE layer of ${nLayers}; give fewer than nLayers.`,
+    });
+  }
+  const kvLoraRank = input.kvLoraRank ?? base.kvLoraRank ?? MODEL_DEFAULTS.kvLoraRank;
+  const qkRopeHeadDim = input.qkRopeHeadDim ?? base.qkRopeHeadDim ?? MODEL_DEFAULTS.qkRopeHeadDim;
+  if (kvLoraRank > 0 && qkRopeHeadDim >= headDim) {
+    issues.push({
+      code: 'out_of_range',
+      path: 'modelSpec.qkRopeHeadDim',
+      message: `${qkRopeHeadDim} rotary elements leave none of headDim ${headDim} for the latent's keys (DeepSeek-V3: qkRopeHeadDim 64 of headDim 192).`,
+    });
+  }
   const model: Omit<ResolvedModelSpec, 'nParams'> = {
     name,
     hiddenSize,
     nLayers,
     nHeads,
     nKvHeads,
-    headDim: headDimGiven ?? Math.floor(hiddenSize / nHeads),
+    headDim,
     ffnDim,
     vocabSize: input.vocabSize ?? base.vocabSize ?? MODEL_DEFAULTS.vocabSize,
     gatedMlp: input.gatedMlp ?? base.gatedMlp ?? MODEL_DEFAULTS.gatedMlp,
@@ -88,7 +117,14 @@ export function resolveModel(input: ParsedModelSpec, issues: ConfigIssue[]): Res
     maxContextLength: input.maxContextLength ?? base.maxContextLength ?? MODEL_DEFAULTS.maxContextLength,
     numExperts,
     expertsPerToken,
-    expertFfnDim: input.expertFfnDim ?? base.expertFfnDim ?? ffnDim,
+    expertFfnDim,
+    numSharedExperts: input.numSharedExperts ?? base.numSharedExperts ?? MODEL_DEFAULTS.numSharedExperts,
+    sharedExpertFfnDim: input.sharedExpertFfnDim ?? base.sharedExpertFfnDim ?? expertFfnDim,
+    nDenseLayers,
+    kvLoraRank,
+    qLoraRank: input.qLoraRank ?? base.qLoraRank ?? MODEL_DEFAULTS.qLoraRank,
+    qkRopeHeadDim,
+    vHeadDim: input.vHeadDim ?? base.vHeadDim ?? headDim,
   };
   const geometryOverridden = GEOMETRY_KEYS.some(
     (key) => input[key] !== undefined && input[key] !== base[key],

@@ -15,6 +15,8 @@ export interface ConfigFlags {
   replicas?: string;
   /** Replica router name (parallelismSpec.router). */
   router?: string;
+  /** Spread an MoE model's experts over all DP × TP GPUs (parallelismSpec.expertParallel). */
+  expertParallel?: boolean;
   /** Arrival rate, req/s (workloadSpec.arrivalRate). */
   rate?: string;
   /** A request trace CSV (workloadSpec.traceFile; see useRequestTrace). */
@@ -31,7 +33,8 @@ export interface BuildOptions {
 
 /**
  * The config the flags describe: the file (or the defaults), then the shortcuts (`--model`,
- * `--gpu`, `--tp`, `--replicas`, `--router`, `--rate`), then each `--set` in order, then `--trace`.
+ * `--gpu`, `--tp`, `--replicas`, `--router`, `--expert-parallel`, `--rate`), then each `--set` in
+ * order, then `--trace`.
  */
 export function buildConfig(flags: ConfigFlags, options: BuildOptions = {}): SimulatorConfig {
   const config: ConfigDraft = flags.config === undefined ? {} : { ...loadConfigFile(flags.config) };
@@ -56,6 +59,7 @@ export function buildConfig(flags: ConfigFlags, options: BuildOptions = {}): Sim
     );
   }
   if (flags.router !== undefined) applyOverride(config, `parallelismSpec.router=${flags.router}`);
+  if (flags.expertParallel === true) applyOverride(config, 'parallelismSpec.expertParallel=true');
   if (flags.rate !== undefined)
     applyOverride(config, `workloadSpec.arrivalRate=${positiveNumber(flags.rate, '--rate')}`);
   for (const assignment of flags.set) applyOverride(config, assignment);

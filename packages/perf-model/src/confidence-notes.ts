@@ -29,6 +29,10 @@ export function confidenceNotes(
     notes.push(
       'multi-head latent attention (MLA) is costed from its geometry (the latent read by decode attention, its projections as GEMMs); no MLA kernel was profiled or measured end to end',
     );
+  if (config.parallelismSpec.expertParallel)
+    notes.push(
+      'expert parallelism assumes every replica of the group runs a batch like this one (they step in lockstep in vLLM, with dummy batches when idle; here each replica runs on its own) and costs the all-to-alls as point-to-point transfers at the link bandwidth; not calibrated',
+    );
   if (model.numSharedExperts > 0 || model.nDenseLayers > 0)
     notes.push(
       'shared experts and dense layers of an MoE model are costed as dense MLPs averaged over the layers (a pipeline stage is assumed to hold the average mix)',

@@ -1,6 +1,7 @@
 import { activeParamCount, isMla, moeLayerCount, type ResolvedModelSpec } from '@sim/specs';
 import { type BatchShape, countTokens } from './batch-shape';
 import { expectedActiveExperts } from './expected-active-experts';
+import { type ExpertParallelLayout, expertsHeldActive } from './expert-parallel';
 import type { LayerGeometry } from './layer-geometry';
 import { prefillAttentionFlops } from './roofline';
 
@@ -18,6 +19,9 @@ export class IterationWork {
   private readonly activeLayerParams: number;
   /** MoE layers (0 for a dense model). */
   private readonly moeLayers: number;
+  /** The expert-parallel group (undefined without expert parallelism). */
+  private readonly expertParallel: ExpertParallelLayout | undefined;
+  private readonly tensorParallelSize: number;
   /** Decode-attention FLOPs per cached token read, per layer (QKᵀ and PV over all query heads). */
   private readonly decodeAttentionFlopsPerToken: number;
   /**
@@ -39,14 +43,20 @@ export class IterationWork {
   /** The head dimension prefill attention's FLOPs count: the mean of the query/key and value heads'. */
   private readonly prefillHeadDim: number;
 
-  /** `weightBytesPerReplica`: the weights of every GPU of the replica (the memory plan's). */
+  /**
+   * `weightBytesPerReplica`: the weights of every GPU of the replica (the memory plan's);
+   * `expertParallel`: the expert-parallel group, if any (each GPU then holds and reads whole experts).
+   */
   constructor(
     model: ResolvedModelSpec,
     geometry: LayerGeometry,
     tensorParallelSize: number,
     weightBytesPerReplica: number,
+    expertParallel?: ExpertParallelLayout,
   ) {
     this.model = model;
+    this.expertParallel = expertParallel;
+    this.tensorParallelSize = tensorParallelSize;
     const h = model.hiddenSize;
     const matrices = model.gatedMlp ? 3 : 2;
     const expertParams = matrices * h * model.expertFfnDim;
@@ -65,7 +75,13 @@ export class IterationWork {
     const tables = (model.tieWordEmbeddings ? 1 : 2) * this.lmHeadWeightBytes;
     this.layerWeightBytesPerReplica = Math.max(
       0,
-      weightBytesPerReplica - tables - this.moeLayers * model.numExperts * this.expertWeightBytesPerLayer,
+      weightBytesPerReplica -
+        tables -
+        this.moeLayers *
+          (expertParallel === undefined
+            ? model.numExperts
+            : expertParallel.expertsPerGpu * tensorParallelSize) *
+          this.expertWeightBytesPerLayer,
     );
     this.kvReadBytesPerToken = geometry.kvBytesPerTokenPerLayer * tensorParallelSize * model.nLayers;
     // Per layer on average (the active count less the tables and the final norm, over the layers).
@@ -141,7 +157,12 @@ export class IterationWork {
       if (cached >= 0) return cached + head;
     }
     const model = this.model;
-    const active = expectedActiveExperts(model.numExperts, model.expertsPerToken, tokens);
+    const parallel = this.expertParallel;
+    // With expert parallelism each of the replica's GPUs reads its own active whole experts.
+    const active =
+      parallel === undefined
+        ? expectedActiveExperts(model.numExperts, model.expertsPerToken, tokens)
+        : this.tensorParallelSize * expertsHeldActive(model, parallel, tokens);
     const value =
       this.layerWeightBytesPerReplica +
       this.moeLayers * active * this.expertWeightBytesPerLayer +

@@ -5,7 +5,7 @@ import type {
   ResolvedParallelismSpec,
   ResolvedSchedulerSpec,
 } from '@sim/specs';
-import { DTYPE_BYTES, groupDigits } from '@sim/specs';
+import { DTYPE_BYTES, groupDigits, routedExpertParamCount } from '@sim/specs';
 import type { KvCacheSizing } from './engine-profiles';
 import { layerGeometry } from './layer-geometry';
 
@@ -84,9 +84,13 @@ function memoryBudget(
   pp: number,
   scheduler: MemoryPlanScheduler,
   sizing: KvCacheSizing,
+  expertSpread = 1,
 ): MemoryBudget {
   const geometry = layerGeometry(model, tp);
-  const weightBytes = (model.nParams * DTYPE_BYTES[model.weightDtype]) / (tp * pp);
+  // With expert parallelism the routed experts are spread over expertSpread times more GPUs.
+  const routed = expertSpread > 1 ? routedExpertParamCount(model) : 0;
+  const weightBytes =
+    ((model.nParams - routed + routed / expertSpread) * DTYPE_BYTES[model.weightDtype]) / (tp * pp);
   const activationBytes =
     scheduler.maxNumBatchedTokens *
       (2 * geometry.hiddenSize + geometry.qkvWidth + geometry.upWidth + geometry.ffnPerRank) *
@@ -111,6 +115,13 @@ function memoryBudget(
     kvBytesPerToken,
     kvCapacityBlocks,
   };
+}
+
+/** How many times more GPUs than TP the routed experts are spread over: DP with expert parallelism, else 1. */
+export function expertSpreadOf(
+  parallelism: Pick<ResolvedParallelismSpec, 'expertParallel' | 'dataParallelSize'>,
+): number {
+  return parallelism.expertParallel ? parallelism.dataParallelSize : 1;
 }
 
 /**
@@ -148,9 +159,10 @@ function fixes(
   const blockSize = scheduler.kvBlockSize;
   const tp = parallelism.tensorParallelSize;
   const pp = parallelism.pipelineParallelSize;
+  const spread = expertSpreadOf(parallelism);
   const options: string[] = [];
   const holds = (candidateTp: number, candidatePp: number) => {
-    const budget = memoryBudget(model, cluster, candidateTp, candidatePp, scheduler, sizing);
+    const budget = memoryBudget(model, cluster, candidateTp, candidatePp, scheduler, sizing, spread);
     return longestSequence(budget.kvCapacityBlocks, candidatePp, blockSize) >= needed ? budget : undefined;
   };
   const degrees = validTensorParallel(model);
@@ -182,7 +194,7 @@ function fixes(
   const precisions: Dtype[] = ['fp8', 'int4'];
   for (const weightDtype of precisions) {
     if (DTYPE_BYTES[weightDtype] >= DTYPE_BYTES[model.weightDtype]) continue;
-    const budget = memoryBudget({ ...model, weightDtype }, cluster, tp, pp, scheduler, sizing);
+    const budget = memoryBudget({ ...model, weightDtype }, cluster, tp, pp, scheduler, sizing, spread);
     if (longestSequence(budget.kvCapacityBlocks, pp, blockSize) >= needed) {
       options.push(
         `weightDtype ${weightDtype} at TP ${tp}${pp > 1 ? ` × PP ${pp}` : ''} (${count(budget.kvCapacityBlocks * blockSize)} KV tokens)`,
@@ -214,13 +226,14 @@ export function memoryPlan(
 ): MemoryPlan {
   const tp = parallelism.tensorParallelSize;
   const pp = parallelism.pipelineParallelSize;
-  const budget = memoryBudget(model, cluster, tp, pp, scheduler, kvCacheSizing);
+  const spread = expertSpreadOf(parallelism);
+  const budget = memoryBudget(model, cluster, tp, pp, scheduler, kvCacheSizing, spread);
   const blockSize = scheduler.kvBlockSize;
   const kvCapacityTokens = budget.kvCapacityBlocks * blockSize;
   const fits = budget.kvCapacityBlocks > 0;
   const fraction = scheduler.gpuMemoryUtilization;
   const gpu = cluster.gpuSpec.name;
-  const layout = `TP ${tp}, PP ${pp}`;
+  const layout = `TP ${tp}, PP ${pp}${spread > 1 ? `, experts over DP × TP = ${spread * tp} GPUs` : ''}`;
   const parts = `weights ${gib(budget.weightBytes)} + activations ${gib(budget.activationBytes)} + runtime ${gib(RUNTIME_OVERHEAD_BYTES)}`;
   const verdict = fits
     ? `${model.name} on ${gpu} (${layout}): ${sizingText(budget, kvCacheSizing, fraction)}; ${parts} per GPU leave ${gib(budget.kvCacheBytes)} for ${count(kvCapacityTokens)} KV tokens.`

@@ -18,6 +18,7 @@ export const OPERATOR_NAMES = [
   'downProjection',
   'residualAdd',
   'moeRouter',
+  'expertAllToAll',
   'allReduce',
   'lmHead',
   'pipelineTransfer',
@@ -29,6 +30,7 @@ export const OPERATOR_NAMES = [
   | 'attentionDecode'
   | 'allReduce'
   | 'moeRouter'
+  | 'expertAllToAll'
   | 'lmHead'
   | 'pipelineTransfer'
   | 'cpuOverhead'
@@ -72,6 +74,7 @@ export function emptyBreakdown(): OperatorBreakdown {
     downProjection: 0,
     residualAdd: 0,
     moeRouter: 0,
+    expertAllToAll: 0,
     allReduce: 0,
     lmHead: 0,
     pipelineTransfer: 0,

@@ -13,6 +13,7 @@ import type { DecodeLinearCost } from './decode-linear-cost';
 import { engineProfileNamed } from './engine-profile-registry';
 import type { EngineProfile } from './engine-profiles';
 import { expectedActiveExperts } from './expected-active-experts';
+import { type ExpertParallelLayout, expertParallelLayout, expertsHeldActive } from './expert-parallel';
 import { type ProfileChoice, profileForGpu } from './gpu-profiles';
 import { IterationWork, TOKEN_CACHE_LIMIT } from './iteration-work';
 import { elementwiseOperatorCost, linearOperatorCost } from './layer-cost';
@@ -74,6 +75,8 @@ export class PerfModel {
   /** The geometry of a dense layer's MLP (ffnDim wide), and of an MoE layer's shared experts (all of them as one MLP). */
   private readonly denseGeometry: LayerGeometry;
   private readonly sharedExpertGeometry: LayerGeometry | undefined;
+  /** The expert-parallel group (undefined without `parallelismSpec.expertParallel`). */
+  readonly expertParallel: ExpertParallelLayout | undefined;
 
   constructor(config: PerfModelConfig) {
     this.config = config;
@@ -87,6 +90,9 @@ export class PerfModel {
     this.geometry = layerGeometry(model, parallel.tensorParallelSize);
     this.moeLayerShare = moeLayerCount(model) / model.nLayers;
     this.denseGeometry = withMlp(this.geometry, model, model.ffnDim, parallel.tensorParallelSize);
+    this.expertParallel = parallel.expertParallel
+      ? expertParallelLayout(model, cluster, parallel, this.geometry, this.profile.communication)
+      : undefined;
     this.sharedExpertGeometry =
       model.numExperts > 1 && model.numSharedExperts > 0
         ? withMlp(
@@ -120,6 +126,7 @@ export class PerfModel {
       this.geometry,
       this.tensorParallelSize,
       this.memory.weightBytesPerGpu * this.gpusPerReplica,
+      this.expertParallel,
     );
   }
 
@@ -167,7 +174,10 @@ export class PerfModel {
     add('outputProjection', linearOperatorCost('outputProjection', tokens, geometry, peaks, profile).seconds);
     // The MLP, averaged over the layers: an MoE layer's experts (and shared experts), a dense layer's MLP.
     const moeShare = this.moeLayerShare;
-    if (moeShare > 0) {
+    const expertParallel = this.expertParallel;
+    if (moeShare > 0 && expertParallel !== undefined)
+      this.addExpertParallelMoe(tokens, expertParallel, moeShare, profile, add);
+    else if (moeShare > 0) {
       const routed = tokens * model.expertsPerToken;
       const active = expectedActiveExperts(model.numExperts, model.expertsPerToken, tokens);
       const perExpert = routed / active;
@@ -180,7 +190,8 @@ export class PerfModel {
       // vLLM's fused MoE kernel runs every active expert's GEMM in one launch.
       const launch = profile.gemm.launchUs * 1e-6;
       const fused = (operator: 'upProjection' | 'downProjection') =>
-        launch + active * (linearOperatorCost(operator, perExpert, geometry, peaks, profile).seconds - launch);
+        launch +
+        active * (linearOperatorCost(operator, perExpert, geometry, peaks, profile).seconds - launch);
       add('upProjection', moeShare * fused('upProjection'));
       add(
         'activation',
@@ -202,6 +213,51 @@ export class PerfModel {
         ),
     );
     return total;
+  }
+
+  /**
+   * Adds an MoE layer's routed experts under expert parallelism, times `share`: the router, this
+   * GPU's whole experts serving the routed tokens of every replica of the group (assumed to run
+   * batches like this one), in one fused kernel, and the dispatch and combine all-to-alls.
+   */
+  private addExpertParallelMoe(
+    tokens: number,
+    parallel: ExpertParallelLayout,
+    share: number,
+    profile: CalibrationProfile,
+    add: (key: keyof OperatorBreakdown, seconds: number) => void,
+  ): void {
+    const { peaks, geometry } = this;
+    const model = this.config.modelSpec;
+    const k = model.expertsPerToken;
+    add(
+      'moeRouter',
+      share *
+        gemmCost(tokens, model.numExperts, model.hiddenSize, geometry.weightBytes, 2, peaks, profile.gemm)
+          .seconds,
+    );
+    // Each TP rank dispatches its share of the tokens; the busiest GPU gets `imbalance` × the mean.
+    const pairs = ((tokens * k) / this.tensorParallelSize) * parallel.imbalance;
+    const active = expertsHeldActive(model, parallel, tokens);
+    const perExpert = pairs / active;
+    const launch = profile.gemm.launchUs * 1e-6;
+    const fused = (operator: 'upProjection' | 'downProjection') =>
+      launch +
+      active *
+        (linearOperatorCost(operator, perExpert, parallel.expertGeometry, peaks, profile).seconds - launch);
+    add('upProjection', share * fused('upProjection'));
+    add(
+      'activation',
+      share * elementwiseOperatorCost('activation', pairs, parallel.expertGeometry, peaks, profile).seconds,
+    );
+    add('downProjection', share * fused('downProjection'));
+    // Dispatch and combine: each token's hidden state to and from the GPUs of its k experts.
+    const bytes =
+      (tokens / this.tensorParallelSize) * k * model.hiddenSize * 2 * ((parallel.group - 1) / parallel.group);
+    add(
+      'expertAllToAll',
+      share * 2 * sendRecvTime(bytes, parallel.link.bandwidthGbs, parallel.link.efficiency),
+    );
   }
 
   /** Adds a dense MLP's up projection, activation and down projection, times `share` (of the layers that have it). */

@@ -43,6 +43,35 @@ export function checkParallelism(
       message: `${pp} does not divide ${model.name}'s ${model.nLayers} layers. Use one of ${divisorsUpTo(model.nLayers, 64).join(', ')}.`,
     });
   }
+  if (parallel.expertParallel) {
+    const group = tp * parallel.dataParallelSize;
+    if (model.numExperts <= 1)
+      issues.push({
+        code: 'invalid_value',
+        path: 'parallelismSpec.expertParallel',
+        message: `${model.name} is dense (no experts to spread). Remove expertParallel, or choose a mixture-of-experts model.`,
+      });
+    else if (group === 1)
+      issues.push({
+        code: 'invalid_value',
+        path: 'parallelismSpec.expertParallel',
+        message:
+          'spreads experts over DP × TP GPUs, and here that is 1 GPU. Raise dataParallelSize or tensorParallelSize, or remove expertParallel.',
+      });
+    else if (model.numExperts % group !== 0)
+      issues.push({
+        code: 'invalid_value',
+        path: 'parallelismSpec.expertParallel',
+        message: `${model.numExperts} experts do not split evenly over DP ${parallel.dataParallelSize} × TP ${tp} = ${group} GPUs. Use a group size that divides ${model.numExperts}.`,
+      });
+  } else if (parallel.expertImbalance !== 1) {
+    issues.push({
+      code: 'invalid_value',
+      path: 'parallelismSpec.expertImbalance',
+      message:
+        'applies with expertParallel only (without it every GPU holds a slice of every expert). Set expertParallel: true, or remove expertImbalance.',
+    });
+  }
   const needed = tp * pp * parallel.dataParallelSize;
   const available = cluster.nGpusPerNode * cluster.nNodes;
   if (needed !== available) {

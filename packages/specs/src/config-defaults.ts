@@ -54,6 +54,8 @@ export const PARALLELISM_DEFAULTS = {
   pipelineParallelSize: 1,
   dataParallelSize: 1,
   router: 'round-robin',
+  expertParallel: false,
+  expertImbalance: 1,
 } as const satisfies Omit<ResolvedParallelismSpec, 'routerOptions'>;
 
 /** The router's settings when not given: the `scored` weights are assumed (not fitted to measurements). */

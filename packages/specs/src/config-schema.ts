@@ -154,6 +154,19 @@ export const parallelismSpecSchema = z
     dataParallelSize: positiveInt(
       `Data-parallel replicas; default ${PARALLELISM_DEFAULTS.dataParallelSize}`,
     ).optional(),
+    expertParallel: z
+      .boolean()
+      .describe(
+        `MoE experts spread whole over all DP × TP GPUs, with all-to-all dispatch and combine; default ${PARALLELISM_DEFAULTS.expertParallel}`,
+      )
+      .optional(),
+    expertImbalance: z
+      .number()
+      .min(1)
+      .describe(
+        `With expertParallel: the busiest GPU's routed tokens over the mean; default ${PARALLELISM_DEFAULTS.expertImbalance} (uniform)`,
+      )
+      .optional(),
     router: z
       .union([
         registrableName(

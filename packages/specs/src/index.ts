@@ -67,6 +67,7 @@ export {
   moeLayerCount,
   type ParameterGeometry,
   type ResolvedModelSpec,
+  routedExpertParamCount,
 } from './model-spec';
 export {
   BUILT_IN_ARRIVAL_PROCESSES,

@@ -139,6 +139,11 @@ export function moeLayerCount(
   return model.numExperts > 1 ? model.nLayers - model.nDenseLayers : 0;
 }
 
+/** Weights of every routed expert of every MoE layer (0 for a dense model): what expert parallelism spreads. */
+export function routedExpertParamCount(model: ParameterGeometry): number {
+  return moeLayerCount(model) * model.numExperts * mlpParams(model, model.expertFfnDim);
+}
+
 /** Weights of one MLP (or expert) of intermediate size `ffn`. */
 function mlpParams(model: ParameterGeometry, ffn: number): number {
   return (model.gatedMlp ? 3 : 2) * model.hiddenSize * ffn;

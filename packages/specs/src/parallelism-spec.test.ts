@@ -16,6 +16,8 @@ describe('parallelismSpec.router as a name or with settings', () => {
     expect(resolveConfig({ parallelismSpec: { router: 'least-kv' } }).parallelismSpec).toMatchObject({
       router: 'least-kv',
       routerOptions: { weights: { prefix: 3, load: 2, kv: 2 }, stalenessS: 0 },
+      expertParallel: false,
+      expertImbalance: 1,
     });
     const scored = resolveConfig({
       parallelismSpec: { router: { type: 'scored', weights: { load: 5 }, stalenessS: 0.25 } },
@@ -54,6 +56,60 @@ describe('parallelismSpec.router as a name or with settings', () => {
     );
     expect(issuesOf({ parallelismSpec: { router: { type: 'least-kv', stalenessS: -1 } } })[0]?.path).toBe(
       'parallelismSpec.router.stalenessS',
+    );
+  });
+});
+
+describe('parallelismSpec.expertParallel', () => {
+  const cluster = (gpus: number) => ({ nGpusPerNode: gpus, gpuSpec: { name: 'H100' } });
+  it('resolves for an MoE model whose experts split over DP × TP; defaults off with imbalance 1', () => {
+    const resolved = resolveConfig({
+      modelSpec: { name: 'qwen3-30b-a3b' },
+      clusterSpec: cluster(8),
+      parallelismSpec: {
+        dataParallelSize: 4,
+        tensorParallelSize: 2,
+        expertParallel: true,
+        expertImbalance: 1.3,
+      },
+    }).parallelismSpec;
+    expect([resolved.expertParallel, resolved.expertImbalance]).toEqual([true, 1.3]);
+    expect(resolveConfig({}).parallelismSpec).toMatchObject({ expertParallel: false, expertImbalance: 1 });
+  });
+
+  it('is a typed error for a dense model, a group of one GPU, experts that do not split, and imbalance without it', () => {
+    const messages = (config: SimulatorConfig) =>
+      issuesOf(config).map((issue) => `${issue.path}: ${issue.message}`);
+    expect(
+      messages({
+        modelSpec: { name: 'llama-3.1-8b' },
+        clusterSpec: cluster(2),
+        parallelismSpec: { dataParallelSize: 2, expertParallel: true },
+      }),
+    ).toEqual([expect.stringMatching(/^parallelismSpec.expertParallel: llama-3.1-8b is dense/)]);
+    expect(
+      messages({ modelSpec: { name: 'mixtral-8x7b' }, parallelismSpec: { expertParallel: true } }),
+    ).toEqual([
+      expect.stringMatching(
+        /^parallelismSpec.expertParallel: spreads experts over DP × TP GPUs, and here that is 1 GPU/,
+      ),
+    ]);
+    expect(
+      messages({
+        modelSpec: { name: 'mixtral-8x7b' },
+        clusterSpec: cluster(3),
+        parallelismSpec: { dataParallelSize: 3, expertParallel: true },
+      }),
+    ).toEqual([expect.stringMatching(/8 experts do not split evenly over DP 3 × TP 1 = 3 GPUs/)]);
+    expect(
+      messages({
+        modelSpec: { name: 'mixtral-8x7b' },
+        clusterSpec: cluster(2),
+        parallelismSpec: { dataParallelSize: 2, expertImbalance: 2 },
+      }),
+    ).toEqual([expect.stringMatching(/^parallelismSpec.expertImbalance: applies with expertParallel only/)]);
+    expect(issuesOf({ parallelismSpec: { expertImbalance: 0.5 } })[0]?.path).toBe(
+      'parallelismSpec.expertImbalance',
     );
   });
 });

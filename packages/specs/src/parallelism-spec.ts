@@ -53,6 +53,20 @@ export interface ResolvedParallelismSpec {
   readonly router: RouterPolicy;
   /** The router's weights and staleness (written inside `router` as an object; see {@link RouterSpecInput}). */
   readonly routerOptions: ResolvedRouterOptions;
+  /**
+   * Expert parallelism for an MoE model (vLLM's `--enable-expert-parallel`): the routed experts are
+   * spread whole over all dataParallelSize × tensorParallelSize GPUs (each holds numExperts / that
+   * many, and the attention and dense weights of its replica's TP shard), and every MoE layer
+   * dispatches each token to the GPUs of its experts and combines the results (two all-to-alls).
+   * The replicas are assumed equally loaded: each GPU's experts serve every replica's tokens as if
+   * the others ran the same batch. Default false (experts split by TP inside each replica).
+   */
+  readonly expertParallel: boolean;
+  /**
+   * With expertParallel: the busiest GPU's routed tokens over the mean (routing skew; the MoE layer
+   * waits for it). Default 1 (uniform routing).
+   */
+  readonly expertImbalance: number;
 }
 
 /**

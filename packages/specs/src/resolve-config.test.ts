@@ -49,6 +49,8 @@ describe('resolveConfig defaults', () => {
       dataParallelSize: 1,
       router: 'round-robin',
       routerOptions: { weights: { prefix: 3, load: 2, kv: 2 }, stalenessS: 0 },
+      expertParallel: false,
+      expertImbalance: 1,
     });
     expect(config.schedulerSpec).toMatchObject({
       batchingType: 'continuous',

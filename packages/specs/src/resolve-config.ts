@@ -205,6 +205,8 @@ function resolveParallelism(
     dataParallelSize: input.dataParallelSize ?? PARALLELISM_DEFAULTS.dataParallelSize,
     router: name,
     routerOptions: { weights, stalenessS: spec?.stalenessS ?? ROUTER_DEFAULTS.stalenessS },
+    expertParallel: input.expertParallel ?? PARALLELISM_DEFAULTS.expertParallel,
+    expertImbalance: input.expertImbalance ?? PARALLELISM_DEFAULTS.expertImbalance,
   };
 }
 

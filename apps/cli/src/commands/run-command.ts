@@ -38,7 +38,7 @@ export function withConfigOptions(command: Command): Command {
     .option('--tp <n>', 'tensor-parallel degree (also sets GPUs per node)');
 }
 
-/** Adds `--replicas` and `--router` (run, sweep; the planner searches replicas itself). */
+/** Adds `--replicas`, `--router` and `--expert-parallel` (run, sweep; the planner searches replicas itself). */
 export function withReplicaOptions(command: Command): Command {
   return command
     .option(
@@ -48,6 +48,10 @@ export function withReplicaOptions(command: Command): Command {
     .option(
       '--router <name>',
       'replica router: round-robin, least-outstanding, least-kv, power-of-two, prefix-affinity, scored',
+    )
+    .option(
+      '--expert-parallel',
+      "spread an MoE model's experts whole over all replicas × TP GPUs (all-to-all dispatch), as vLLM's --enable-expert-parallel",
     );
 }
 
@@ -57,7 +61,7 @@ export function withWorkloadOptions(command: Command): Command {
     .option('--rate <req/s>', 'arrival rate (workloadSpec.arrivalRate)')
     .option(
       '--trace <file>',
-      'request trace CSV (arrival time, input tokens, output tokens): replayed when it has arrival times (and no --rate), else its lengths are used',
+      'request trace, CSV or JSON Lines (arrival time, input tokens, output tokens; optional session_id, hash_ids): replayed when it has arrival times (and no --rate), else its lengths are used',
     );
 }
 

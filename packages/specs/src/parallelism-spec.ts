@@ -59,7 +59,8 @@ export interface ResolvedParallelismSpec {
    * many, and the attention and dense weights of its replica's TP shard), and every MoE layer
    * dispatches each token to the GPUs of its experts and combines the results (two all-to-alls).
    * The replicas are assumed equally loaded: each GPU's experts serve every replica's tokens as if
-   * the others ran the same batch. Default false (experts split by TP inside each replica).
+   * the others ran the same batch. With `disaggregation` it applies inside each pool (over its
+   * replicas × TP). Default false (experts split by TP inside each replica).
    */
   readonly expertParallel: boolean;
   /**

@@ -103,6 +103,27 @@ describe('traces with Mooncake hash_ids', () => {
     expect(offload.prefixCacheHitRate).toBeCloseTo((15 * 2048) / (20 * 2300), 12);
   });
 
+  it("a row without hash ids keeps its session's keys; a row with ids is keyed by them alone", () => {
+    const file = join(directory, `trace-${files++}.csv`);
+    writeFileSync(
+      file,
+      [
+        'arrival_time,input_tokens,output_tokens,session_id,hash_ids',
+        '0,600,100,chat,',
+        '10,800,20,chat,', // resends the 700 tokens before it: hits ⌊699 / 16⌋ × 16 = 688
+        '20,1100,20,,7 8 9',
+        '30,1100,20,chat,7 8 9', // keyed by its ids: the previous row's prompt, ⌊1,099 / 16⌋ × 16 = 1,088
+      ].join('\n'),
+    );
+    const statistics = statisticsOf({
+      modelSpec: { name: 'llama-3.1-8b' },
+      clusterSpec: { gpuSpec: { name: 'H100' } },
+      workloadSpec: { arrivalProcess: 'trace', traceFile: file },
+      drain: true,
+    });
+    expect(statistics.prefixCacheHitRate).toBeCloseTo((688 + 1088) / (600 + 800 + 1100 + 1100), 12);
+  });
+
   it('explains a block size that does not fit the ids, and prefixSharing on top of them', () => {
     const trace = mooncakeTrace([{ ms: 0, input: 100, ids: [0, 1, 2, 3, 4, 5] }]);
     const issue = (config: SimulatorConfig) => {

@@ -332,15 +332,14 @@ export class WorkloadSource {
         this.trace.outputTokens[index] ?? 0,
       );
       const { hashIds, hashIdOffsets } = this.trace;
-      if (hashIds !== undefined && hashIdOffsets !== undefined) {
-        // Hash ids name the prompt's content: they key its cache blocks (sessions add nothing).
-        const start = hashIdOffsets[index] ?? 0;
+      const start = hashIdOffsets?.[index] ?? 0;
+      if (hashIds !== undefined && (hashIdOffsets?.[index + 1] ?? 0) > start) {
+        // Hash ids name the prompt's content: they key its cache blocks (its session adds nothing).
         const end =
           this.sharedHashIds === undefined
-            ? (hashIdOffsets[index + 1] ?? 0)
+            ? (hashIdOffsets?.[index + 1] ?? 0)
             : start + (this.sharedHashIds[index] ?? 0);
-        if (end > start) return { ...arrival, hashIds: hashIds.subarray(start, end) };
-        return arrival;
+        return end > start ? { ...arrival, hashIds: hashIds.subarray(start, end) } : arrival;
       }
       const session = this.trace.sessionIds?.[index] ?? -1;
       return session < 0 ? arrival : this.continueTraceSession(arrival, session);

@@ -91,10 +91,15 @@ function memoryBudget(
   const routed = expertSpread > 1 ? routedExpertParamCount(model) : 0;
   const weightBytes =
     ((model.nParams - routed + routed / expertSpread) * DTYPE_BYTES[model.weightDtype]) / (tp * pp);
+  // The widest MLP a token passes: an MoE model's dense layers and shared experts may be wider than an expert.
+  const matrices = model.gatedMlp ? 3 : 2;
+  const mlpWidth = Math.max(
+    geometry.upWidth + geometry.ffnPerRank,
+    model.numExperts > 1 && model.nDenseLayers > 0 ? (matrices * model.ffnDim) / tp : 0,
+    model.numExperts > 1 ? (matrices * model.numSharedExperts * model.sharedExpertFfnDim) / tp : 0,
+  );
   const activationBytes =
-    scheduler.maxNumBatchedTokens *
-      (2 * geometry.hiddenSize + geometry.qkvWidth + geometry.upWidth + geometry.ffnPerRank) *
-      2 +
+    scheduler.maxNumBatchedTokens * (2 * geometry.hiddenSize + geometry.qkvWidth + mlpWidth) * 2 +
     scheduler.maxBatchSize * model.vocabSize * 4;
   const totalBytes = cluster.gpuSpec.memoryBytes;
   const fraction = scheduler.gpuMemoryUtilization;

@@ -54,6 +54,21 @@ describe('model presets', () => {
     expect(() => resolveConfig({ modelSpec: { name: 'deepseek-v3', qkRopeHeadDim: 192 } })).toThrow(
       /modelSpec.qkRopeHeadDim: 192 rotary elements leave none of headDim 192/,
     );
+    // Widths that only follow another follow its override; MLA's own value heads do not.
+    const narrower = resolveConfig({
+      modelSpec: { name: 'llama-2-7b', headDim: 64, nHeads: 64, nKvHeads: 64 },
+    });
+    expect(narrower.modelSpec.vHeadDim).toBe(64);
+    expect(narrower.modelSpec.nParams / 1e9).toBeCloseTo(6.74, 2);
+    expect(resolveConfig({ modelSpec: { name: 'deepseek-v3', headDim: 256 } }).modelSpec.vHeadDim).toBe(128);
+    expect(
+      resolveConfig({ modelSpec: { name: 'llama-4-scout', expertFfnDim: 4096 } }).modelSpec
+        .sharedExpertFfnDim,
+    ).toBe(4096);
+    // A preset's dense layers go with its experts.
+    expect(
+      resolveConfig({ modelSpec: { name: 'llama-4-maverick', numExperts: 1 } }).modelSpec.nDenseLayers,
+    ).toBe(0);
     // Changing the geometry re-derives the parameter count: one shared expert fewer.
     const unshared = resolveConfig({ modelSpec: { name: 'deepseek-v3', numSharedExperts: 0 } }).modelSpec;
     expect(resolved.nParams - unshared.nParams).toBeGreaterThan(0);

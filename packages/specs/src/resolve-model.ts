@@ -77,7 +77,9 @@ export function resolveModel(input: ParsedModelSpec, issues: ConfigIssue[]): Res
   const weightDtype: Dtype = input.weightDtype ?? base.weightDtype ?? MODEL_DEFAULTS.weightDtype;
   const headDim = headDimGiven ?? Math.floor(hiddenSize / nHeads);
   const expertFfnDim = input.expertFfnDim ?? base.expertFfnDim ?? ffnDim;
-  const nDenseLayers = input.nDenseLayers ?? base.nDenseLayers ?? MODEL_DEFAULTS.nDenseLayers;
+  // A preset's dense layers go with its experts: overriding it to a dense model drops them.
+  const nDenseLayers =
+    input.nDenseLayers ?? (numExperts > 1 ? base.nDenseLayers : undefined) ?? MODEL_DEFAULTS.nDenseLayers;
   if (nDenseLayers > 0 && (numExperts <= 1 || nDenseLayers >= nLayers)) {
     issues.push({
       code: 'out_of_range',
@@ -119,12 +121,13 @@ export function resolveModel(input: ParsedModelSpec, issues: ConfigIssue[]): Res
     expertsPerToken,
     expertFfnDim,
     numSharedExperts: input.numSharedExperts ?? base.numSharedExperts ?? MODEL_DEFAULTS.numSharedExperts,
-    sharedExpertFfnDim: input.sharedExpertFfnDim ?? base.sharedExpertFfnDim ?? expertFfnDim,
+    sharedExpertFfnDim:
+      input.sharedExpertFfnDim ?? ownWidth(base.sharedExpertFfnDim, base.expertFfnDim) ?? expertFfnDim,
     nDenseLayers,
     kvLoraRank,
     qLoraRank: input.qLoraRank ?? base.qLoraRank ?? MODEL_DEFAULTS.qLoraRank,
     qkRopeHeadDim,
-    vHeadDim: input.vHeadDim ?? base.vHeadDim ?? headDim,
+    vHeadDim: input.vHeadDim ?? ownWidth(base.vHeadDim, base.headDim) ?? headDim,
   };
   const geometryOverridden = GEOMETRY_KEYS.some(
     (key) => input[key] !== undefined && input[key] !== base[key],
@@ -132,6 +135,15 @@ export function resolveModel(input: ParsedModelSpec, issues: ConfigIssue[]): Res
   const nParams =
     input.nParams ?? (preset !== undefined && !geometryOverridden ? preset.nParams : deriveParamCount(model));
   return { ...model, nParams };
+}
+
+/**
+ * A preset's width that is its own (differs from the width it defaults to, as MLA's value heads
+ * from its query heads): kept when the config overrides the other; undefined when it only follows
+ * it, so that it follows the override.
+ */
+function ownWidth(width: number | undefined, defaultWidth: number | undefined): number | undefined {
+  return width !== undefined && width !== defaultWidth ? width : undefined;
 }
 
 /** A custom model without all of its required geometry: an unknown preset when it gives none of it. */

@@ -123,6 +123,33 @@ describe('hash ids (Mooncake traces)', () => {
     expect(trace.hashIds).toEqual(new Int32Array([0, 1, 2, 0, 3]));
   });
 
+  it('reads keys that first appear on a later line (rows before have none), and bracketed CSV lists', () => {
+    const later = readTraceFile(
+      traceWith(
+        'later.jsonl',
+        [
+          '{"timestamp": 1000, "input_length": 10, "output_length": 5}',
+          '{"timestamp": 2000, "input_length": 600, "output_length": 5, "hash_ids": [4, 5], "session_id": "a"}',
+        ].join('\n'),
+      ),
+    );
+    expect(later.hashIdOffsets).toEqual(new Int32Array([0, 0, 2]));
+    expect(later.hashIds).toEqual(new Int32Array([0, 1]));
+    expect(later.sessionIds).toEqual(new Int32Array([-1, 0]));
+    expect(
+      malformedMessage(
+        traceWith(
+          'late-time.jsonl',
+          '{"input_length": 10, "output_length": 5}\n{"timestamp": 3, "input_length": 10, "output_length": 5}\n',
+        ),
+      ),
+    ).toMatch(/line 2: "timestamp" is an arrival time, and line 1 \(the first\) has none/);
+    const bracketed = readTraceFile(
+      traceWith('bracketed.csv', 'arrived_at,input_tokens,output_tokens,hash_ids\n0,600,5,[ 1 2 ]\n'),
+    );
+    expect(bracketed.hashIds).toEqual(new Int32Array([0, 1]));
+  });
+
   it('rejects ids that are not chained, not integers, and lines that are not JSON objects', () => {
     const header = 'arrived_at,input_tokens,output_tokens,hash_ids\n';
     expect(malformedMessage(traceWith('unchained.csv', `${header}0,1100,5,7 8 9\n1,600,5,4 8\n`))).toMatch(

@@ -135,7 +135,13 @@ function parseCsv(lines: readonly string[], headerIndex: number, rows: TraceRows
     const line = lines[index] ?? '';
     if (line.trim() === '' || line.startsWith('#')) continue;
     const cells = line.split(',');
-    const hashCell = columns.hashes >= 0 ? (cells[columns.hashes] ?? '').trim().replace(/^\[|\]$/g, '') : '';
+    const hashCell =
+      columns.hashes >= 0
+        ? (cells[columns.hashes] ?? '')
+            .trim()
+            .replace(/^\[|\]$/g, '')
+            .trim()
+        : '';
     rows.add(
       index + 1,
       cells[columns.time],
@@ -151,6 +157,7 @@ function parseCsv(lines: readonly string[], headerIndex: number, rows: TraceRows
 function parseJsonLines(lines: readonly string[], firstIndex: number, rows: TraceRows): void {
   let columns: ColumnPositions<string | undefined> | undefined;
   let timeScale = 1;
+  let firstLine = firstIndex + 1;
   for (let index = firstIndex; index < lines.length; index++) {
     const line = lines[index] ?? '';
     if (line.trim() === '' || line.startsWith('#')) continue;
@@ -163,9 +170,10 @@ function parseJsonLines(lines: readonly string[], firstIndex: number, rows: Trac
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       throw rows.malformed(index + 1, 'not a JSON object (a JSON Lines trace has one object per line).');
     const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    const keyOf = (names: readonly string[]) => keys[findColumn(keys, names)];
     if (columns === undefined) {
-      const keys = Object.keys(record);
-      const keyOf = (names: readonly string[]) => keys[findColumn(keys, names)];
+      firstLine = index + 1;
       columns = {
         time: keyOf(TRACE_COLUMNS.arrivalTime),
         input: keyOf(TRACE_COLUMNS.inputTokens),
@@ -180,6 +188,20 @@ function parseJsonLines(lines: readonly string[], firstIndex: number, rows: Trac
         sessions: columns.session !== undefined,
         hashes: columns.hashes !== undefined,
       });
+    } else if (columns.time === undefined || columns.session === undefined || columns.hashes === undefined) {
+      // Optional keys may first appear on a later line (rows before it have none of it).
+      const time = keyOf(TRACE_COLUMNS.arrivalTime);
+      if (columns.time === undefined && time !== undefined)
+        throw rows.malformed(
+          index + 1,
+          `"${time}" is an arrival time, and line ${firstLine} (the first) has none: give every line one, or none.`,
+        );
+      const session = columns.session ?? keyOf(TRACE_COLUMNS.sessionId);
+      const hashes = columns.hashes ?? keyOf(TRACE_COLUMNS.hashIds);
+      if (session !== columns.session || hashes !== columns.hashes) {
+        columns = { ...columns, session, hashes };
+        rows.enable(session !== undefined, hashes !== undefined);
+      }
     }
     const at = (key: string | undefined) => (key === undefined ? undefined : record[key]);
     const hashes = at(columns.hashes) ?? [];
@@ -260,10 +282,15 @@ class TraceRows {
         line,
         `the header needs an input-token column (${TRACE_COLUMNS.inputTokens.join('/')}) and an output-token column (${TRACE_COLUMNS.outputTokens.join('/')}); found ${found}.`,
       );
+    if (optional.times) this.times = new Float64Array(this.inputs.length);
+    this.enable(optional.sessions, optional.hashes);
+  }
+
+  /** Starts reading sessions and/or hash ids (rows read so far have none). */
+  enable(sessions: boolean, hashes: boolean): void {
     const capacity = this.inputs.length;
-    if (optional.times) this.times = new Float64Array(capacity);
-    if (optional.sessions) this.sessions = new Int32Array(capacity);
-    if (optional.hashes) {
+    if (sessions && this.sessions === undefined) this.sessions = new Int32Array(capacity).fill(-1);
+    if (hashes && this.hashOffsets === undefined) {
       this.hashOffsets = new Int32Array(capacity + 1);
       this.hashIds = new Int32Array(1024);
     }

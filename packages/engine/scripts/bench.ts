@@ -46,6 +46,22 @@ for (const count of (process.env.BENCH_SCALE ?? '10000,100000,1000000').split(',
   ]);
 }
 
+// Speculative decoding: S-large's deployment and workload with an EAGLE head (3 draft tokens,
+// acceptance 0.8 per position: 2.95 tokens per step).
+scenarios.push([
+  'D-spec: 1,000,000 ShareGPT requests at 1.75 req/s, EAGLE speculative decoding (k 3, acceptance 0.8)',
+  {
+    ...deployment,
+    workloadSpec: {
+      arrivalRate: rate,
+      lengthDistribution: { type: 'empirical', file: sharegpt },
+      numRequests: 1_000_000,
+    },
+    speculativeSpec: { method: 'eagle', numSpeculativeTokens: 3, acceptanceRate: 0.8 },
+  },
+  1,
+]);
+
 // Prefix-heavy: 50 shared system prompts of 512 tokens (half of every 1024-token prompt) served
 // from the prefix cache, at 30 req/s on one H100 (about 90% of what it serves, ~33 req/s).
 scenarios.push([

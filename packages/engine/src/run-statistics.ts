@@ -1,8 +1,9 @@
+import { createPerfModel, type PerfModel } from '@sim/perf-model';
 import { confidenceNotes, type RunDiagnosticsInput, runWarnings } from './run-diagnostics';
 import type { DisaggregationStatistics } from './serving-pool';
 import type { SessionStatistics } from './session-tracker';
 import { hitRate, type StageTracker } from './stage-statistics';
-import type { ReplicaStatistics, SimulationStatistics } from './statistics';
+import type { ReplicaStatistics, SimulationStatistics, SpeculativeStatistics } from './statistics';
 import type { Replica } from './virtual-engine';
 
 /** What the statistics are computed from: the diagnostics' inputs plus the per-stage tracker. */
@@ -42,6 +43,41 @@ function replicaStatistics(replicas: RunStatisticsInput['replicaCounts']): {
       requests: replica.routed,
       prefixCacheHitRate: hitRate(replica.cachedPromptTokens, replica.promptTokens),
     })),
+  };
+}
+
+/** Speculative decoding's tokens per step, and its decode speedup at the run's mean batch and context. */
+function speculativeStatistics(run: RunStatisticsInput): SpeculativeStatistics {
+  const { config, perf, counts } = run;
+  const speculative = perf.speculative;
+  const spec = config.speculativeSpec;
+  if (speculative === undefined || spec === undefined) throw new Error('internal: no speculative decoding');
+  const sequences = Math.max(
+    1,
+    Math.round(counts.iterations > 0 ? counts.batchSizeSum / counts.iterations : 1),
+  );
+  const requests = Math.max(1, counts.arrived);
+  const context = Math.max(1, Math.round((counts.inputTokens + counts.outputTokens / 2) / requests));
+  const batch = {
+    prefillChunks: [],
+    prefillContexts: [],
+    decodeSequences: sequences,
+    decodeContextTokens: sequences * context,
+  };
+  // The same deployment (and engine profile) without speculation.
+  const { speculativeSpec: _speculative, ...withoutSpeculation } = perf.config;
+  const plain = createPerfModel(withoutSpeculation);
+  const seconds = (model: PerfModel) => {
+    let total = 0;
+    for (let stage = 0; stage < model.stages; stage++) total += model.stageTime(batch, stage);
+    return total;
+  };
+  return {
+    method: spec.method,
+    numSpeculativeTokens: spec.numSpeculativeTokens,
+    tokensPerStep: speculative.tokensPerStep,
+    acceptedTokensPerStep: speculative.tokensPerStep - 1,
+    decodeSpeedup: seconds(plain) / seconds(perf),
   };
 }
 
@@ -104,6 +140,7 @@ export function runStatistics(run: RunStatisticsInput): SimulationStatistics {
             loadTimeS: counts.offloadLoadS,
           },
         }),
+    ...(config.speculativeSpec === undefined ? {} : { speculative: speculativeStatistics(run) }),
     ...replicaStatistics(run.replicaCounts),
     stages: run.stageTracker?.summarize(config.simulationDurationS, config.warmupS, timeouts) ?? [],
     ...(run.sessions === undefined ? {} : { sessions: run.sessions }),

@@ -1,3 +1,4 @@
+import type { SpeculativeMethod } from '@sim/specs';
 import type { DistributionSummary } from './distribution';
 import type { DisaggregationStatistics } from './serving-pool';
 import type { SessionStatistics } from './session-tracker';
@@ -89,6 +90,8 @@ export interface SimulationStatistics {
    * over the host link (see {@link KvOffloadStatistics}). Present only with kvOffload.
    */
   readonly kvOffload?: KvOffloadStatistics;
+  /** Speculative decoding (`speculativeSpec`): tokens per step and the decode speedup. Present only with speculativeSpec. */
+  readonly speculative?: SpeculativeStatistics;
   /**
    * Routing imbalance: the most requests routed to one data-parallel replica over the mean,
    * max_r nᵣ / (Σ nᵣ / R). 1 is perfectly even (and the value with one replica); R means one
@@ -118,6 +121,23 @@ export interface SimulationStatistics {
   readonly warnings: readonly string[];
   /** Which parts of the prediction are extrapolated beyond the calibration data. */
   readonly confidence: readonly string[];
+}
+
+/** Speculative decoding (`speculativeSpec`); see docs/metrics.md. */
+export interface SpeculativeStatistics {
+  readonly method: SpeculativeMethod;
+  /** Draft tokens per step (k). */
+  readonly numSpeculativeTokens: number;
+  /** Mean tokens a step emits, τ = 1 + Σᵢ Πⱼ≤ᵢ αⱼ (from the configured acceptance rates). */
+  readonly tokensPerStep: number;
+  /** Mean draft tokens accepted per step, τ − 1. */
+  readonly acceptedTokensPerStep: number;
+  /**
+   * Decode speedup per token against the same deployment without speculation, at the run's mean
+   * batch size and mean context (prompt plus half the output): GPU seconds per token without over
+   * with. Below 1 when speculation costs more than it saves (large batches, low acceptance).
+   */
+  readonly decodeSpeedup: number;
 }
 
 /** KV offload to host memory (`schedulerSpec.kvOffload`); see docs/metrics.md. */

@@ -5,6 +5,8 @@ import {
   type ResolvedModelSpec,
   type ResolvedParallelismSpec,
   type ResolvedSchedulerSpec,
+  type ResolvedSpeculativeSpec,
+  tokensPerStep,
 } from '@sim/specs';
 import { type BatchShape, countTokens } from './batch-shape';
 import type { CalibrationProfile } from './calibration-profile';
@@ -40,6 +42,8 @@ export interface PerfModelConfig {
   >;
   /** A named engine profile, or a custom one (e.g. while fitting). Default `vllm`. */
   readonly engineProfile?: EngineProfileName | EngineProfile;
+  /** Speculative decoding (absent: one token per decode step). */
+  readonly speculativeSpec?: ResolvedSpeculativeSpec;
 }
 
 /**
@@ -77,6 +81,10 @@ export class PerfModel {
   private readonly sharedExpertGeometry: LayerGeometry | undefined;
   /** The expert-parallel group (undefined without `parallelismSpec.expertParallel`). */
   readonly expertParallel: ExpertParallelLayout | undefined;
+  /** Speculative decoding: mean tokens per step (τ) and the draft model's cost model (draft-model only). */
+  readonly speculative:
+    | { readonly spec: ResolvedSpeculativeSpec; readonly tokensPerStep: number; readonly draft?: PerfModel }
+    | undefined;
 
   constructor(config: PerfModelConfig) {
     this.config = config;
@@ -93,6 +101,25 @@ export class PerfModel {
     this.expertParallel = parallel.expertParallel
       ? expertParallelLayout(model, cluster, parallel, this.geometry, this.profile.communication)
       : undefined;
+    const speculative = config.speculativeSpec;
+    this.speculative =
+      speculative === undefined
+        ? undefined
+        : {
+            spec: speculative,
+            tokensPerStep: tokensPerStep(speculative),
+            ...(speculative.draftModelSpec === undefined
+              ? {}
+              : {
+                  draft: new PerfModel({
+                    modelSpec: speculative.draftModelSpec,
+                    clusterSpec: config.clusterSpec,
+                    parallelismSpec: config.parallelismSpec,
+                    schedulerSpec: config.schedulerSpec,
+                    ...(config.engineProfile === undefined ? {} : { engineProfile: config.engineProfile }),
+                  }),
+                }),
+          };
     this.sharedExpertGeometry =
       model.numExperts > 1 && model.numSharedExperts > 0
         ? withMlp(
@@ -373,11 +400,73 @@ export class PerfModel {
     attention = this.attentionTime(batch, undefined, tokens),
   ): number {
     const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
+    const speculative = this.speculative;
+    if (speculative === undefined || batch.decodeSequences === 0)
+      return this.plainStageTime(stage, tokens, sampled, attention);
+    // One speculative step: its prefill chunks as usual; its decodes verified over k + 1 positions
+    // each (and drafted on the last stage), emitting τ tokens per sequence: this engine iteration
+    // (one token per sequence) costs the prefill part plus 1/τ of the rest.
+    const extra = batch.decodeSequences * speculative.spec.numSpeculativeTokens;
+    const verify = this.plainStageTime(stage, tokens + extra, sampled + extra, attention);
+    const draft =
+      stage === this.stages - 1 ? this.draftSeconds(batch.decodeSequences, batch.decodeContextTokens) : 0;
+    const prefill = this.prefillPartStageTime(batch, stage);
+    return prefill + (verify + draft - prefill) / speculative.tokensPerStep;
+  }
+
+  /** A stage's seconds for `tokens` tokens sampling `sampled` positions, attention given. */
+  private plainStageTime(stage: number, tokens: number, sampled: number, attention: number): number {
     let time = this.layersPerStage * (this.layerTime(tokens) + attention);
     if (stage === 0) time += this.embeddingTime(tokens);
     if (stage === this.stages - 1) time += this.lmHeadTime(sampled);
     else time += this.stageTransferTime(tokens);
     return time;
+  }
+
+  /** The stage's seconds of the batch's prefill chunks alone (0 without any). */
+  private prefillPartStageTime(batch: BatchShape, stage: number): number {
+    const chunks = batch.prefillChunks;
+    if (chunks.length === 0) return 0;
+    const prefill: BatchShape = {
+      prefillChunks: chunks,
+      prefillContexts: batch.prefillContexts,
+      decodeSequences: 0,
+      decodeContextTokens: 0,
+    };
+    const tokens = countTokens(prefill);
+    // The chunks that finish their prompt sample a token (the batch's samples less its decodes).
+    const sampled = (batch.sampledSequences ?? chunks.length + batch.decodeSequences) - batch.decodeSequences;
+    return this.plainStageTime(stage, tokens, sampled, this.attentionTime(prefill, undefined, tokens));
+  }
+
+  /**
+   * GPU seconds of drafting k tokens for `sequences` decoding sequences with `contextTokens` tokens
+   * cached in all: an EAGLE head or an MTP layer runs one decoder layer of the target's geometry
+   * and the LM head per draft token; a draft model its whole forward pass; n-grams nothing.
+   */
+  draftSeconds(sequences: number, contextTokens: number): number {
+    const speculative = this.speculative;
+    if (speculative === undefined || sequences <= 0) return 0;
+    const k = speculative.spec.numSpeculativeTokens;
+    const decode = {
+      prefillChunks: [],
+      prefillContexts: [],
+      decodeSequences: sequences,
+      decodeContextTokens: contextTokens,
+    };
+    switch (speculative.spec.method) {
+      case 'ngram':
+        return 0;
+      case 'draft-model': {
+        const draft = speculative.draft;
+        if (draft === undefined) return 0;
+        let seconds = 0;
+        for (let stage = 0; stage < draft.stages; stage++) seconds += draft.stageTime(decode, stage);
+        return k * seconds;
+      }
+      default:
+        return k * (this.layerTime(sequences) + this.attentionTime(decode) + this.lmHeadTime(sequences));
+    }
   }
 
   /** Seconds to send an iteration's activations (`tokens` hidden states) to the next pipeline stage. */
@@ -408,6 +497,28 @@ export class PerfModel {
       attention,
     ).seconds;
     const attentionPerToken = geometry.kvBytesPerTokenPerLayer / decodeAttentionBandwidth(peaks, attention);
+    const speculative = this.speculative;
+    if (speculative !== undefined) {
+      // A speculative step verifies k + 1 positions per sequence (reading the cache once) and drafts
+      // k tokens; this iteration, one token per sequence, costs 1/τ of it.
+      const verified = sequences * (speculative.spec.numSpeculativeTokens + 1);
+      const draftFixed = this.draftSeconds(sequences, 0);
+      const per = 1 / speculative.tokensPerStep;
+      return {
+        fixedS:
+          per *
+          (this.layersPerStage * (this.layerTime(verified) + attentionFixed) +
+            this.embeddingTime(verified) +
+            this.lmHeadTime(verified) +
+            draftFixed),
+        perContextTokenS:
+          per * (this.layersPerStage * attentionPerToken + (this.draftSeconds(sequences, 1) - draftFixed)),
+        flops0: per * this.iterationWork.decodeFlops(verified),
+        flops1: per * this.iterationWork.decodeFlopsPerContextToken,
+        bytes0: per * this.iterationWork.weightBytesRead(verified, verified),
+        bytes1: per * this.iterationWork.kvReadBytesPerToken,
+      };
+    }
     return {
       fixedS:
         this.layersPerStage * (this.layerTime(sequences) + attentionFixed) +
@@ -443,7 +554,7 @@ export class PerfModel {
 
   /** FLOPs of an iteration over the whole replica (no allocation: the engine calls it per iteration). */
   flopsOf(batch: BatchShape): number {
-    return this.iterationWork.flopsOf(batch);
+    return this.speculativeWork(batch, (shape) => this.iterationWork.flopsOf(shape));
   }
 
   /**
@@ -451,7 +562,32 @@ export class PerfModel {
    * ({@link PerfModel.weightBytesRead}) plus the KV cache decode attention reads.
    */
   bytesOf(batch: BatchShape): number {
-    return this.iterationWork.bytesOf(batch);
+    return this.speculativeWork(batch, (shape) => this.iterationWork.bytesOf(shape));
+  }
+
+  /**
+   * `work` of the batch; with speculative decoding, of its prefill chunks plus 1/τ of the rest of
+   * the step that verifies k + 1 positions per decoding sequence (the target's work only: the
+   * drafts' FLOPs and bytes are not counted, so MFU and MBU are lower bounds there).
+   */
+  private speculativeWork(batch: BatchShape, work: (shape: BatchShape) => number): number {
+    const speculative = this.speculative;
+    const decodes = batch.decodeSequences;
+    if (speculative === undefined || decodes === 0) return work(batch);
+    const extra = decodes * speculative.spec.numSpeculativeTokens;
+    const sampled = batch.sampledSequences ?? batch.prefillChunks.length + decodes;
+    const verify = work({ ...batch, decodeSequences: decodes + extra, sampledSequences: sampled + extra });
+    const prefill =
+      batch.prefillChunks.length === 0
+        ? 0
+        : work({
+            prefillChunks: batch.prefillChunks,
+            prefillContexts: batch.prefillContexts,
+            decodeSequences: 0,
+            decodeContextTokens: 0,
+            sampledSequences: sampled - decodes,
+          });
+    return prefill + (verify - prefill) / speculative.tokensPerStep;
   }
 
   /** Weight bytes an iteration of `tokens` tokens that samples `sampledSequences` tokens reads over the whole replica (see {@link IterationWork.weightBytesRead}). */

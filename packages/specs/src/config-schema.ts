@@ -399,6 +399,24 @@ const poolSchema = (role: string) =>
     })
     .describe(`The ${role} pool (its GPU and scheduler default to the config's)`);
 
+const rate = z.number().min(0).max(1);
+const speculativeSchema = z
+  .strictObject({
+    method: z
+      .enum(['draft-model', 'eagle', 'mtp', 'ngram'])
+      .describe(
+        "How drafts are proposed: a draft model, an EAGLE head, the model's MTP layer, or prompt n-grams",
+      ),
+    numSpeculativeTokens: positiveInt('Draft tokens per step (k)'),
+    acceptanceRate: z
+      .union([rate, z.array(rate).min(1)])
+      .describe(
+        'Acceptance rate of each draft position given the earlier were accepted: one number, or one per position',
+      ),
+    draftModelSpec: modelSpecSchema.optional(),
+  })
+  .describe('Speculative decoding: k draft tokens verified in one target pass per step');
+
 const disaggregationSchema = z
   .strictObject({
     prefill: poolSchema('prefill'),
@@ -456,6 +474,7 @@ export const simulatorConfigSchema = z
       )
       .optional(),
     disaggregation: disaggregationSchema.optional(),
+    speculativeSpec: speculativeSchema.optional(),
   })
   .describe('An llm-sim simulation configuration');
 

@@ -125,6 +125,12 @@ export {
   type SloSpec,
 } from './simulator-config';
 export {
+  type ResolvedSpeculativeSpec,
+  type SpeculativeMethod,
+  type SpeculativeSpecInput,
+  tokensPerStep,
+} from './speculative-spec';
+export {
   parseTrace,
   readTraceFile,
   TRACE_COLUMNS,

@@ -17,6 +17,7 @@ import { resolveDisaggregation } from './resolve-disaggregation';
 import { resolveGpu } from './resolve-gpu';
 import { resolveModel } from './resolve-model';
 import { resolveScheduler } from './resolve-scheduler';
+import { resolveSpeculative } from './resolve-speculative';
 import { resolveWorkload } from './resolve-workload';
 import type { CalibrationProfileFile, ResolvedConfig, SimulatorConfig, SloSpec } from './simulator-config';
 import { toConfigIssues } from './zod-issues';
@@ -51,6 +52,10 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
   const nGpusPerNode = clusterInput.nGpusPerNode ?? CLUSTER_DEFAULTS.nGpusPerNode;
   const nNodes = clusterInput.nNodes ?? CLUSTER_DEFAULTS.nNodes;
   const parallelismSpec = resolveParallelism(config.parallelismSpec ?? {}, issues);
+  const speculativeSpec =
+    config.speculativeSpec === undefined
+      ? undefined
+      : resolveSpeculative(config.speculativeSpec, modelSpec, issues);
   const workloadInput = config.workloadSpec ?? {};
   const lengths = workloadInput.lengthDistribution;
   const fixedLengths =
@@ -159,6 +164,7 @@ export function resolveConfig(input: SimulatorConfig | Record<string, unknown> =
     slo: resolveSlo(config.slo),
     ...(calibrationFile === undefined ? {} : { calibrationFile }),
     ...(disaggregation === undefined ? {} : { disaggregation }),
+    ...(speculativeSpec === undefined ? {} : { speculativeSpec }),
   };
 }
 

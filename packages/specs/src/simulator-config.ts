@@ -4,6 +4,7 @@ import type { ModelSpec, ResolvedModelSpec } from './model-spec';
 import { BUILT_IN_ENGINE_PROFILES } from './name-registry';
 import type { ParallelismSpec, ResolvedParallelismSpec } from './parallelism-spec';
 import type { ResolvedSchedulerSpec, SchedulerSpec } from './scheduler-spec';
+import type { ResolvedSpeculativeSpec, SpeculativeSpecInput } from './speculative-spec';
 import type { ResolvedWorkloadSpec, WorkloadSpec } from './workload-spec';
 
 /**
@@ -112,6 +113,8 @@ export interface ResolvedConfig {
   readonly calibrationFile?: string;
   /** Disaggregated prefill and decode pools (see {@link ResolvedDisaggregation}); absent: every replica does both. */
   readonly disaggregation?: ResolvedDisaggregation;
+  /** Speculative decoding (see {@link ResolvedSpeculativeSpec}); absent: one token per decode step. */
+  readonly speculativeSpec?: ResolvedSpeculativeSpec;
 }
 
 /**
@@ -149,4 +152,10 @@ export interface SimulatorConfig {
    * schedulerSpec? }, decode: { ... }, kvTransferBandwidthGbs?, kvTransfer? }`. Default none.
    */
   disaggregation?: DisaggregationInput;
+  /**
+   * Speculative decoding: `{ method: 'draft-model' | 'eagle' | 'mtp' | 'ngram',
+   * numSpeculativeTokens, acceptanceRate (one number or one per position), draftModelSpec? }`.
+   * Default none.
+   */
+  speculativeSpec?: SpeculativeSpecInput;
 }

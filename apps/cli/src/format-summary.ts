@@ -211,6 +211,11 @@ export function formatSummary(
     lines.push(
       `KV offload: ${pct(offload.hostHitRate)} of prompt tokens loaded from host memory; ${groupDigits(offload.blocksLoaded)} blocks loaded in ${offload.loadTimeS.toFixed(2)} s, ${groupDigits(offload.blocksOffloaded)} written`,
     );
+  const speculative = stats.speculative;
+  if (speculative !== undefined)
+    lines.push(
+      `speculative decoding (${speculative.method}, ${speculative.numSpeculativeTokens} draft tokens): ${speculative.tokensPerStep.toFixed(2)} tokens per step; decode ${speculative.decodeSpeedup.toFixed(2)}× faster per token at the mean batch`,
+    );
   if (stats.stages.length > 0) {
     lines.push(
       'per stage (each request counts in the stage it arrived in, even when it finished later; rates over the stage window):',

@@ -112,7 +112,7 @@ export function formatSummary(
   const lines: string[] = [];
   lines.push(
     config.disaggregation === undefined
-      ? `${model.name} on ${cluster.nGpusPerNode * cluster.nNodes}× ${cluster.gpuSpec.name} (TP ${parallel.tensorParallelSize}, PP ${parallel.pipelineParallelSize}, DP ${parallel.dataParallelSize}${parallel.expertParallel ? `, experts over ${parallel.tensorParallelSize * parallel.dataParallelSize} GPUs` : ''}), ${config.engineProfile} profile`
+      ? `${model.name} on ${cluster.nGpusPerNode * cluster.nNodes}× ${cluster.gpuSpec.name} (TP ${parallel.tensorParallelSize}, PP ${parallel.pipelineParallelSize}, DP ${parallel.dataParallelSize}${parallel.expertParallel ? `, experts spread over groups of ${parallel.expertParallelSize} GPUs` : ''}), ${config.engineProfile} profile`
       : `${model.name}, disaggregated: prefill ${config.disaggregation.prefill.replicas}× ${config.disaggregation.prefill.gpuSpec.name} TP ${config.disaggregation.prefill.tensorParallelSize}, decode ${config.disaggregation.decode.replicas}× ${config.disaggregation.decode.gpuSpec.name} TP ${config.disaggregation.decode.tensorParallelSize} (KV over ${config.disaggregation.kvTransferBandwidthGbs} GB/s, ${config.disaggregation.kvTransfer}), ${config.engineProfile} profile`,
   );
   lines.push(`workload: ${describeWorkload(workload)}, ${stats.simulatedDurationS.toFixed(1)} s simulated`);

@@ -73,6 +73,8 @@ export function poolConfig(config: ResolvedConfig, pool: ResolvedPool): Resolved
       tensorParallelSize: pool.tensorParallelSize,
       pipelineParallelSize: 1,
       dataParallelSize: pool.replicas,
+      // Expert parallelism, if on, spans the pool's GPUs.
+      expertParallelSize: pool.tensorParallelSize * pool.replicas,
     },
     schedulerSpec: pool.schedulerSpec,
   };

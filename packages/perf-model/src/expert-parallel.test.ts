@@ -38,7 +38,18 @@ describe('expert parallelism (parallelismSpec.expertParallel)', () => {
     const routed = 58 * 256 * 3 * 7168 * 2048;
     expect(ep.memory.weightBytesPerGpu).toBeCloseTo(671e9 - routed + routed / 8, -3);
     expect(deployment('deepseek-v3', 'H200-141GB', 8, 1).memory.fits).toBe(false);
-    expect(ep.memory.verdict).toMatch(/experts over DP × TP = 8 GPUs/);
+    expect(ep.memory.verdict).toMatch(/experts spread over groups of 8 GPUs/);
+  });
+
+  it('expertParallelSize splits the replicas into groups, each spreading the experts over its own GPUs', () => {
+    const two = deployment('deepseek-v3', 'H200-141GB', 8, 1, {
+      expertParallel: true,
+      expertParallelSize: 4,
+    });
+    const routed = 58 * 256 * 3 * 7168 * 2048;
+    expect(two.expertParallel).toMatchObject({ group: 4, replicas: 4, expertsPerGpu: 64 });
+    expect(two.memory.weightBytesPerGpu).toBeCloseTo(671e9 - routed + routed / 4, -3);
+    expect(two.memory.verdict).toMatch(/experts spread over groups of 4 GPUs/);
   });
 
   it('a decode step reads only its own experts: at one token a few of its 16, at a large batch all of them', () => {

@@ -9,9 +9,9 @@ import { type LayerGeometry, withMlp } from './layer-geometry';
  * without it (TP shards inside each replica).
  */
 export interface ExpertParallelLayout {
-  /** GPUs the routed experts are spread over: DP × TP. */
+  /** GPUs the routed experts are spread over: `expertParallelSize` (DP × TP by default). */
   readonly group: number;
-  /** Replicas in the group (DP): their tokens meet at every GPU's experts. */
+  /** Replicas in the group (group / TP): their tokens meet at every GPU's experts. */
   readonly replicas: number;
   /** Whole experts each GPU holds per MoE layer: numExperts / group. */
   readonly expertsPerGpu: number;
@@ -30,11 +30,11 @@ export function expertParallelLayout(
   geometry: LayerGeometry,
   communication: CommunicationEfficiency,
 ): ExpertParallelLayout {
-  const group = parallel.dataParallelSize * parallel.tensorParallelSize;
+  const group = parallel.expertParallelSize;
   const crossesNodes = group * parallel.pipelineParallelSize > cluster.nGpusPerNode;
   return {
     group,
-    replicas: parallel.dataParallelSize,
+    replicas: group / parallel.tensorParallelSize,
     expertsPerGpu: model.numExperts / group,
     imbalance: parallel.expertImbalance,
     expertGeometry: withMlp(geometry, model, model.expertFfnDim, 1),

@@ -122,11 +122,11 @@ function memoryBudget(
   };
 }
 
-/** How many times more GPUs than TP the routed experts are spread over: DP with expert parallelism, else 1. */
+/** How many times more GPUs than TP the routed experts are spread over: the replicas of an expert-parallel group, else 1. */
 export function expertSpreadOf(
-  parallelism: Pick<ResolvedParallelismSpec, 'expertParallel' | 'dataParallelSize'>,
+  parallelism: Pick<ResolvedParallelismSpec, 'expertParallel' | 'expertParallelSize' | 'tensorParallelSize'>,
 ): number {
-  return parallelism.expertParallel ? parallelism.dataParallelSize : 1;
+  return parallelism.expertParallel ? parallelism.expertParallelSize / parallelism.tensorParallelSize : 1;
 }
 
 /**
@@ -238,7 +238,7 @@ export function memoryPlan(
   const fits = budget.kvCapacityBlocks > 0;
   const fraction = scheduler.gpuMemoryUtilization;
   const gpu = cluster.gpuSpec.name;
-  const layout = `TP ${tp}, PP ${pp}${spread > 1 ? `, experts over DP × TP = ${spread * tp} GPUs` : ''}`;
+  const layout = `TP ${tp}, PP ${pp}${spread > 1 ? `, experts spread over groups of ${spread * tp} GPUs` : ''}`;
   const parts = `weights ${gib(budget.weightBytes)} + activations ${gib(budget.activationBytes)} + runtime ${gib(RUNTIME_OVERHEAD_BYTES)}`;
   const verdict = fits
     ? `${model.name} on ${gpu} (${layout}): ${sizingText(budget, kvCacheSizing, fraction)}; ${parts} per GPU leave ${gib(budget.kvCacheBytes)} for ${count(kvCapacityTokens)} KV tokens.`

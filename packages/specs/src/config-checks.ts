@@ -43,8 +43,14 @@ export function checkParallelism(
       message: `${pp} does not divide ${model.name}'s ${model.nLayers} layers. Use one of ${divisorsUpTo(model.nLayers, 64).join(', ')}.`,
     });
   }
-  if (parallel.expertParallel) {
-    const group = tp * parallel.dataParallelSize;
+  const group = parallel.expertParallelSize;
+  if (parallel.expertParallel && (group % tp !== 0 || (tp * parallel.dataParallelSize) % group !== 0)) {
+    issues.push({
+      code: 'invalid_value',
+      path: 'parallelismSpec.expertParallelSize',
+      message: `${group} GPUs per expert-parallel group must be a multiple of TP ${tp} that divides DP ${parallel.dataParallelSize} × TP ${tp} = ${tp * parallel.dataParallelSize}.`,
+    });
+  } else if (parallel.expertParallel) {
     if (model.numExperts <= 1)
       issues.push({
         code: 'invalid_value',
@@ -56,15 +62,15 @@ export function checkParallelism(
         code: 'invalid_value',
         path: 'parallelismSpec.expertParallel',
         message:
-          'spreads experts over DP × TP GPUs, and here that is 1 GPU. Raise dataParallelSize or tensorParallelSize, or remove expertParallel.',
+          'spreads experts over the GPUs of a group (DP × TP by default), and here that is 1 GPU. Raise dataParallelSize or tensorParallelSize, or remove expertParallel.',
       });
     else if (model.numExperts % group !== 0)
       issues.push({
         code: 'invalid_value',
         path: 'parallelismSpec.expertParallel',
-        message: `${model.numExperts} experts do not split evenly over DP ${parallel.dataParallelSize} × TP ${tp} = ${group} GPUs. Use a group size that divides ${model.numExperts}.`,
+        message: `${model.numExperts} experts do not split evenly over a group of ${group} GPUs (DP ${parallel.dataParallelSize} × TP ${tp} unless expertParallelSize says otherwise). Use a group size that divides ${model.numExperts}.`,
       });
-  } else if (parallel.expertImbalance !== 1) {
+  } else if (!parallel.expertParallel && parallel.expertImbalance !== 1) {
     issues.push({
       code: 'invalid_value',
       path: 'parallelismSpec.expertImbalance',

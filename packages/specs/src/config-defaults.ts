@@ -56,7 +56,7 @@ export const PARALLELISM_DEFAULTS = {
   router: 'round-robin',
   expertParallel: false,
   expertImbalance: 1,
-} as const satisfies Omit<ResolvedParallelismSpec, 'routerOptions'>;
+} as const satisfies Omit<ResolvedParallelismSpec, 'routerOptions' | 'expertParallelSize'>;
 
 /** The router's settings when not given: the `scored` weights are assumed (not fitted to measurements). */
 export const ROUTER_DEFAULTS = {

@@ -160,6 +160,9 @@ export const parallelismSpecSchema = z
         `MoE experts spread whole over all DP × TP GPUs, with all-to-all dispatch and combine; default ${PARALLELISM_DEFAULTS.expertParallel}`,
       )
       .optional(),
+    expertParallelSize: positiveInt(
+      'With expertParallel: GPUs of one expert-parallel group (a multiple of TP dividing DP × TP); default DP × TP',
+    ).optional(),
     expertImbalance: z
       .number()
       .min(1)

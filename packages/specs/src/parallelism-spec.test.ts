@@ -17,6 +17,7 @@ describe('parallelismSpec.router as a name or with settings', () => {
       router: 'least-kv',
       routerOptions: { weights: { prefix: 3, load: 2, kv: 2 }, stalenessS: 0 },
       expertParallel: false,
+      expertParallelSize: 1,
       expertImbalance: 1,
     });
     const scored = resolveConfig({
@@ -91,7 +92,7 @@ describe('parallelismSpec.expertParallel', () => {
       messages({ modelSpec: { name: 'mixtral-8x7b' }, parallelismSpec: { expertParallel: true } }),
     ).toEqual([
       expect.stringMatching(
-        /^parallelismSpec.expertParallel: spreads experts over DP × TP GPUs, and here that is 1 GPU/,
+        /^parallelismSpec.expertParallel: spreads experts over the GPUs of a group \(DP × TP by default\), and here that is 1 GPU/,
       ),
     ]);
     expect(
@@ -100,7 +101,7 @@ describe('parallelismSpec.expertParallel', () => {
         clusterSpec: cluster(3),
         parallelismSpec: { dataParallelSize: 3, expertParallel: true },
       }),
-    ).toEqual([expect.stringMatching(/8 experts do not split evenly over DP 3 × TP 1 = 3 GPUs/)]);
+    ).toEqual([expect.stringMatching(/8 experts do not split evenly over a group of 3 GPUs \(DP 3 × TP 1 unless expertParallelSize says otherwise\)/)]);
     expect(
       messages({
         modelSpec: { name: 'mixtral-8x7b' },
@@ -111,5 +112,34 @@ describe('parallelismSpec.expertParallel', () => {
     expect(issuesOf({ parallelismSpec: { expertImbalance: 0.5 } })[0]?.path).toBe(
       'parallelismSpec.expertImbalance',
     );
+    // Groups: a multiple of TP that divides DP × TP.
+    expect(
+      messages({
+        modelSpec: { name: 'qwen3-30b-a3b' },
+        clusterSpec: cluster(8),
+        parallelismSpec: {
+          dataParallelSize: 4,
+          tensorParallelSize: 2,
+          expertParallel: true,
+          expertParallelSize: 3,
+        },
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^parallelismSpec.expertParallelSize: 3 GPUs per expert-parallel group must be a multiple of TP 2 that divides DP 4 × TP 2 = 8/,
+      ),
+    ]);
+    expect(
+      resolveConfig({
+        modelSpec: { name: 'qwen3-30b-a3b' },
+        clusterSpec: cluster(8),
+        parallelismSpec: {
+          dataParallelSize: 4,
+          tensorParallelSize: 2,
+          expertParallel: true,
+          expertParallelSize: 4,
+        },
+      }).parallelismSpec.expertParallelSize,
+    ).toBe(4);
   });
 });

@@ -64,6 +64,14 @@ export interface ResolvedParallelismSpec {
    */
   readonly expertParallel: boolean;
   /**
+   * With expertParallel: the GPUs one expert-parallel group spans, a multiple of tensorParallelSize
+   * that divides dataParallelSize × tensorParallelSize; the replicas form groups of
+   * expertParallelSize / tensorParallelSize, each spreading the experts over its own GPUs (several
+   * independent vLLM EP deployments behind one router). Default (and always without expert
+   * parallelism): dataParallelSize × tensorParallelSize, one group.
+   */
+  readonly expertParallelSize: number;
+  /**
    * With expertParallel: the busiest GPU's routed tokens over the mean (routing skew; the MoE layer
    * waits for it). Default 1 (uniform routing).
    */

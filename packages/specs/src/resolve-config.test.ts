@@ -50,6 +50,7 @@ describe('resolveConfig defaults', () => {
       router: 'round-robin',
       routerOptions: { weights: { prefix: 3, load: 2, kv: 2 }, stalenessS: 0 },
       expertParallel: false,
+      expertParallelSize: 1,
       expertImbalance: 1,
     });
     expect(config.schedulerSpec).toMatchObject({

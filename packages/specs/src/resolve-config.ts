@@ -212,6 +212,10 @@ function resolveParallelism(
     router: name,
     routerOptions: { weights, stalenessS: spec?.stalenessS ?? ROUTER_DEFAULTS.stalenessS },
     expertParallel: input.expertParallel ?? PARALLELISM_DEFAULTS.expertParallel,
+    expertParallelSize:
+      input.expertParallelSize ??
+      (input.dataParallelSize ?? PARALLELISM_DEFAULTS.dataParallelSize) *
+        (input.tensorParallelSize ?? PARALLELISM_DEFAULTS.tensorParallelSize),
     expertImbalance: input.expertImbalance ?? PARALLELISM_DEFAULTS.expertImbalance,
   };
 }

@@ -19,8 +19,9 @@ const DEFAULT_SCHEDULERS: readonly SchedulerChoice[] = [
 /** The config of one candidate replica (or prefill/decode group) at an arrival rate. */
 export function candidateConfig(request: PlanRequest, candidate: Candidate, rate: number): SimulatorConfig {
   // Runs are bounded by numRequests only (the default duration is then unbounded).
-  const { simulationDurationS: _duration, disaggregation: _split, ...base } = request.base;
+  const { simulationDurationS: _duration, disaggregation: _split, speculativeSpec, ...base } = request.base;
   const split = candidate.disaggregation;
+  const groupReplicas = candidate.expertParallelReplicas;
   const pool = (layout: PoolLayout) => ({
     replicas: layout.replicas,
     tensorParallelSize: layout.tensorParallelSize,
@@ -28,6 +29,7 @@ export function candidateConfig(request: PlanRequest, candidate: Candidate, rate
   });
   return {
     ...base,
+    ...(speculativeSpec === undefined || candidate.speculative === false ? {} : { speculativeSpec }),
     ...(split === undefined
       ? {}
       : { disaggregation: { prefill: pool(split.prefill), decode: pool(split.decode) } }),
@@ -38,13 +40,21 @@ export function candidateConfig(request: PlanRequest, candidate: Candidate, rate
       nNodes: 1,
     },
     parallelismSpec:
-      split === undefined
-        ? {
-            tensorParallelSize: candidate.tensorParallelSize,
-            pipelineParallelSize: candidate.pipelineParallelSize,
-            dataParallelSize: 1,
-          }
-        : { router: 'least-outstanding' },
+      split !== undefined
+        ? { router: 'least-outstanding' }
+        : groupReplicas !== undefined
+          ? {
+              tensorParallelSize: candidate.tensorParallelSize,
+              pipelineParallelSize: 1,
+              dataParallelSize: groupReplicas,
+              expertParallel: true,
+              router: 'least-outstanding',
+            }
+          : {
+              tensorParallelSize: candidate.tensorParallelSize,
+              pipelineParallelSize: candidate.pipelineParallelSize,
+              dataParallelSize: 1,
+            },
     schedulerSpec: {
       ...base.schedulerSpec,
       batchingType: 'continuous',
@@ -111,27 +121,37 @@ export function enumerateCandidates(request: PlanRequest): {
 } {
   const candidates: Candidate[] = [];
   const pruned: { candidate: Candidate; reason: string }[] = [];
+  // With the base config's speculative decoding, every layout is tried with it and without.
+  const speculativeChoices: readonly (boolean | undefined)[] =
+    request.base.speculativeSpec === undefined ? [undefined] : [false, true];
   for (const requested of request.gpus) {
     const gpu = findGpuPreset(requested)?.name ?? requested; // aliases (`H100`) become preset names
     for (const tensorParallelSize of request.tensorParallelSizes ?? DEFAULT_TENSOR_SIZES) {
       for (const pipelineParallelSize of request.pipelineParallelSizes ?? DEFAULT_PIPELINE_SIZES) {
         for (const maxBatchSize of request.maxBatchSizes ?? DEFAULT_BATCH_CAPS) {
           for (const scheduler of request.schedulers ?? DEFAULT_SCHEDULERS) {
-            const candidate = candidateOf(
-              gpu,
-              tensorParallelSize,
-              pipelineParallelSize,
-              maxBatchSize,
-              scheduler,
-            );
-            const reason = pruneReason(request, candidate);
-            if (reason === undefined) candidates.push(candidate);
-            else pruned.push({ candidate, reason });
+            for (const speculative of speculativeChoices) {
+              const candidate = {
+                ...candidateOf(gpu, tensorParallelSize, pipelineParallelSize, maxBatchSize, scheduler),
+                ...(speculative === undefined ? {} : { speculative }),
+              };
+              const reason = pruneReason(request, candidate);
+              if (reason === undefined) candidates.push(candidate);
+              else pruned.push({ candidate, reason });
+            }
           }
         }
       }
     }
   }
+  if (request.expertParallel === true)
+    for (const group of expertParallelCandidates(request))
+      for (const speculative of speculativeChoices) {
+        const candidate = { ...group, ...(speculative === undefined ? {} : { speculative }) };
+        const reason = pruneReason(request, candidate);
+        if (reason === undefined) candidates.push(candidate);
+        else pruned.push({ candidate, reason });
+      }
   if (request.disaggregated === true)
     for (const candidate of disaggregatedCandidates(request)) {
       const reason = pruneReason(request, candidate);
@@ -142,6 +162,42 @@ export function enumerateCandidates(request: PlanRequest): {
   const smallestFitting = smallestFittingDeployment(request);
   return smallestFitting === undefined ? { candidates, pruned } : { candidates, pruned, smallestFitting };
 }
+
+/**
+ * Expert-parallel groups for an MoE model: every GPU and TP with each count of replicas per group
+ * whose GPUs split the experts evenly, with the largest batch cap and the first scheduler choice
+ * that chunks prefills. None for a dense model (or a base config whose model does not resolve).
+ */
+function expertParallelCandidates(request: PlanRequest): Candidate[] {
+  let experts: number;
+  try {
+    experts = resolveConfig({ modelSpec: request.base.modelSpec ?? { name: 'llama-7b' } }).modelSpec
+      .numExperts;
+  } catch {
+    return [];
+  }
+  if (experts <= 1) return [];
+  const schedulers = request.schedulers ?? DEFAULT_SCHEDULERS;
+  const scheduler = schedulers.find((choice) => choice.chunkedPrefill) ?? schedulers[0];
+  if (scheduler === undefined) return [];
+  const maxBatchSize = Math.max(...(request.maxBatchSizes ?? DEFAULT_BATCH_CAPS));
+  const gpus = [...new Set(request.gpus.map((requested) => findGpuPreset(requested)?.name ?? requested))];
+  const candidates: Candidate[] = [];
+  for (const gpu of gpus)
+    for (const tensorParallelSize of request.tensorParallelSizes ?? DEFAULT_TENSOR_SIZES)
+      for (const replicas of request.expertParallelReplicas ?? DEFAULT_EXPERT_PARALLEL_REPLICAS) {
+        const group = replicas * tensorParallelSize;
+        if (experts % group !== 0) continue;
+        candidates.push({
+          ...candidateOf(gpu, tensorParallelSize, 1, maxBatchSize, scheduler),
+          gpusPerReplica: group,
+          expertParallelReplicas: replicas,
+        });
+      }
+  return candidates;
+}
+
+const DEFAULT_EXPERT_PARALLEL_REPLICAS = [2, 4, 8];
 
 const DEFAULT_SPLITS: readonly (readonly [number, number])[] = [
   [1, 1],
@@ -256,7 +312,12 @@ export function describeCandidate(candidate: Candidate): string {
   const split = candidate.disaggregation;
   if (split !== undefined)
     return `P/D ${split.prefill.replicas}× ${split.prefill.gpu} TP${split.prefill.tensorParallelSize} + ${split.decode.replicas}× ${split.decode.gpu} TP${split.decode.tensorParallelSize} cap ${candidate.maxBatchSize} ${candidate.scheduler.name}`;
-  return `${candidate.gpu} TP${candidate.tensorParallelSize} PP${candidate.pipelineParallelSize} cap ${candidate.maxBatchSize} ${candidate.scheduler.name}`;
+  const speculative =
+    candidate.speculative === undefined ? '' : candidate.speculative ? ' +spec' : ' no-spec';
+  const replicas = candidate.expertParallelReplicas;
+  if (replicas !== undefined)
+    return `${candidate.gpu} EP${candidate.gpusPerReplica} (${replicas}× TP${candidate.tensorParallelSize}) cap ${candidate.maxBatchSize} ${candidate.scheduler.name}${speculative}`;
+  return `${candidate.gpu} TP${candidate.tensorParallelSize} PP${candidate.pipelineParallelSize} cap ${candidate.maxBatchSize} ${candidate.scheduler.name}${speculative}`;
 }
 
 /** The full deployment of a ranked row (DP replicas) at the target rate, for verification. */
@@ -290,7 +351,13 @@ export function deploymentConfig(request: PlanRequest, evaluation: CandidateEval
     },
     parallelismSpec: {
       ...single.parallelismSpec,
-      dataParallelSize: evaluation.replicas,
+      // Expert-parallel groups side by side, each spreading the experts over its own GPUs.
+      ...(evaluation.candidate.expertParallelReplicas === undefined
+        ? { dataParallelSize: evaluation.replicas }
+        : {
+            dataParallelSize: evaluation.replicas * evaluation.candidate.expertParallelReplicas,
+            expertParallelSize: evaluation.candidate.gpusPerReplica,
+          }),
       router: 'least-outstanding',
     },
     workloadSpec: {

@@ -45,6 +45,14 @@ export interface PlanRequest {
   readonly disaggregated?: boolean;
   /** Prefill:decode instance counts of a group to try. */
   readonly disaggregationSplits?: readonly (readonly [prefill: number, decode: number])[];
+  /**
+   * For an MoE model, also search expert-parallel groups (`parallelismSpec.expertParallel`): each
+   * GPU and TP with `expertParallelReplicas` replicas per group (default [2, 4, 8]), the largest
+   * batch cap and the first scheduler choice that chunks prefills. Default false.
+   */
+  readonly expertParallel?: boolean;
+  /** Replicas per expert-parallel group to try. */
+  readonly expertParallelReplicas?: readonly number[];
 }
 
 /** One pool of a disaggregated candidate: instances of one GPU type and TP. */
@@ -68,6 +76,16 @@ export interface Candidate {
    * prefill pool's): the unit the planner replicates.
    */
   readonly disaggregation?: { readonly prefill: PoolLayout; readonly decode: PoolLayout };
+  /**
+   * An expert-parallel group of this many replicas (TP GPUs each) instead of one replica: the unit
+   * the planner replicates (`gpusPerReplica` is the group's GPUs). Absent: no expert parallelism.
+   */
+  readonly expertParallelReplicas?: number;
+  /**
+   * With the base config's `speculativeSpec`: whether this candidate uses it (the planner tries
+   * both). Absent when the base config has none.
+   */
+  readonly speculative?: boolean;
 }
 
 /** The rate search's outcome for one candidate. */

@@ -187,6 +187,10 @@ export function addPlanCommand(program: Command, io: Io): void {
       '--disaggregated',
       'also search disaggregated prefill/decode groups (GPU per pool, TP, prefill:decode splits) and say where they win',
     )
+    .option(
+      '--expert-parallel',
+      'for an MoE model, also search expert-parallel groups of 2, 4 and 8 replicas (experts spread over each group)',
+    )
     .option('--json', 'print the ranked deployments as JSON')
     .option('--report <file>', 'write an HTML report with the cost vs latency frontier')
     .option('--workers <n>', 'worker threads (default: one per CPU)')
@@ -195,7 +199,9 @@ export function addPlanCommand(program: Command, io: Io): void {
       'after',
       `
 "max req/s per replica" is the highest rate one replica sustains within the SLOs (searched above
-the target too; "≥" when it met them even at 64× the target).
+the target too; "≥" when it met them even at 64× the target). With a speculativeSpec in the
+config every layout is tried with it (+spec) and without (no-spec); with --expert-parallel an
+expert-parallel group (EPn: n GPUs) is the unit replicated.
 
 Examples:
   llm-sim plan --model llama-3.1-70b --rate 20 --trace data/traces/sharegpt_8k_filtered_stats_llama2_tokenizer.csv --slo-ttft-p99 2 --slo-tpot-p99 0.1
@@ -207,7 +213,9 @@ Examples:
       const started = Date.now();
       if (flags.report !== undefined)
         checkOutputFiles([{ flag: '--report', file: flags.report, kind: HTML_REPORT }], configInputs(flags));
-      const base = buildConfig(flags, {
+      // Here --expert-parallel widens the search; it does not set the base config's expertParallel.
+      const { expertParallel: searchExpertParallel, ...configFlags } = flags;
+      const base = buildConfig(configFlags, {
         traceLengthsOnly: 'plan searches the arrival rate',
         onNote: (note) => io.stderr(`${note}\n`),
       });
@@ -226,6 +234,7 @@ Examples:
         maxGpus: positiveInteger(flags.maxGpus, '--max-gpus'),
         requestsPerRun: positiveInteger(flags.requests, '--requests'),
         ...(flags.disaggregated === true ? { disaggregated: true } : {}),
+        ...(searchExpertParallel === true ? { expertParallel: true } : {}),
       };
       const top = positiveInteger(flags.top, '--top');
       const workers = flags.workers === undefined ? undefined : positiveInteger(flags.workers, '--workers');

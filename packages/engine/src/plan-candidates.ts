@@ -164,6 +164,24 @@ export function enumerateCandidates(request: PlanRequest): {
 }
 
 /**
+ * What a multi-replica unit (an expert-parallel or disaggregated group) is tried with: the first
+ * scheduler choice that chunks prefills (what such engines run), the largest batch cap, and the
+ * requested GPUs by preset name; undefined without a scheduler choice.
+ */
+function groupSettings(
+  request: PlanRequest,
+): { scheduler: SchedulerChoice; maxBatchSize: number; gpus: string[] } | undefined {
+  const schedulers = request.schedulers ?? DEFAULT_SCHEDULERS;
+  const scheduler = schedulers.find((choice) => choice.chunkedPrefill) ?? schedulers[0];
+  if (scheduler === undefined) return undefined;
+  return {
+    scheduler,
+    maxBatchSize: Math.max(...(request.maxBatchSizes ?? DEFAULT_BATCH_CAPS)),
+    gpus: [...new Set(request.gpus.map((requested) => findGpuPreset(requested)?.name ?? requested))],
+  };
+}
+
+/**
  * Expert-parallel groups for an MoE model: every GPU and TP with each count of replicas per group
  * whose GPUs split the experts evenly, with the largest batch cap and the first scheduler choice
  * that chunks prefills. None for a dense model (or a base config whose model does not resolve).
@@ -177,11 +195,9 @@ function expertParallelCandidates(request: PlanRequest): Candidate[] {
     return [];
   }
   if (experts <= 1) return [];
-  const schedulers = request.schedulers ?? DEFAULT_SCHEDULERS;
-  const scheduler = schedulers.find((choice) => choice.chunkedPrefill) ?? schedulers[0];
-  if (scheduler === undefined) return [];
-  const maxBatchSize = Math.max(...(request.maxBatchSizes ?? DEFAULT_BATCH_CAPS));
-  const gpus = [...new Set(request.gpus.map((requested) => findGpuPreset(requested)?.name ?? requested))];
+  const settings = groupSettings(request);
+  if (settings === undefined) return [];
+  const { scheduler, maxBatchSize, gpus } = settings;
   const candidates: Candidate[] = [];
   for (const gpu of gpus)
     for (const tensorParallelSize of request.tensorParallelSizes ?? DEFAULT_TENSOR_SIZES)
@@ -214,11 +230,9 @@ const DEFAULT_SPLITS: readonly (readonly [number, number])[] = [
  * chunks prefills (what P/D engines run).
  */
 function disaggregatedCandidates(request: PlanRequest): Candidate[] {
-  const schedulers = request.schedulers ?? DEFAULT_SCHEDULERS;
-  const scheduler = schedulers.find((choice) => choice.chunkedPrefill) ?? schedulers[0];
-  if (scheduler === undefined) return [];
-  const maxBatchSize = Math.max(...(request.maxBatchSizes ?? DEFAULT_BATCH_CAPS));
-  const gpus = [...new Set(request.gpus.map((requested) => findGpuPreset(requested)?.name ?? requested))];
+  const settings = groupSettings(request);
+  if (settings === undefined) return [];
+  const { scheduler, maxBatchSize, gpus } = settings;
   const candidates: Candidate[] = [];
   for (const prefillGpu of gpus)
     for (const decodeGpu of gpus)

@@ -2,6 +2,7 @@ import { type BatchShape, createPerfModel, type PerfModel } from '@sim/perf-mode
 import { resolveConfig, type SimulatorConfig } from '@sim/specs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeBatch, gpuSeconds } from './test-batches';
 
 const deployment = (
   name: string,
@@ -17,17 +18,7 @@ const deployment = (
       parallelismSpec: { dataParallelSize: replicas, tensorParallelSize, ...parallel },
     }),
   );
-const decode = (sequences: number, context: number): BatchShape => ({
-  prefillChunks: [],
-  prefillContexts: [],
-  decodeSequences: sequences,
-  decodeContextTokens: sequences * context,
-});
-const gpuSeconds = (perf: PerfModel, batch: BatchShape) => {
-  let seconds = 0;
-  for (let stage = 0; stage < perf.stages; stage++) seconds += perf.stageTime(batch, stage);
-  return seconds;
-};
+const decode = decodeBatch;
 
 describe('expert parallelism (parallelismSpec.expertParallel)', () => {
   it('DeepSeek-V3 over 8 H200 replicas: each GPU holds 32 whole experts per layer, so it fits where DP 8 alone does not', () => {

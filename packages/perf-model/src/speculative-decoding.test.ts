@@ -2,6 +2,7 @@ import { type BatchShape, createPerfModel, type PerfModel } from '@sim/perf-mode
 import { resolveConfig, type SimulatorConfig } from '@sim/specs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeBatch, gpuSeconds } from './test-batches';
 
 const deployment = (config: Omit<SimulatorConfig, 'clusterSpec' | 'parallelismSpec'>, tp = 1): PerfModel =>
   createPerfModel(
@@ -11,17 +12,7 @@ const deployment = (config: Omit<SimulatorConfig, 'clusterSpec' | 'parallelismSp
       parallelismSpec: { tensorParallelSize: tp },
     }),
   );
-const decode = (sequences: number, context: number): BatchShape => ({
-  prefillChunks: [],
-  prefillContexts: [],
-  decodeSequences: sequences,
-  decodeContextTokens: sequences * context,
-});
-const gpuSeconds = (perf: PerfModel, batch: BatchShape) => {
-  let seconds = 0;
-  for (let stage = 0; stage < perf.stages; stage++) seconds += perf.stageTime(batch, stage);
-  return seconds;
-};
+const decode = decodeBatch;
 /** Decode time per token without speculation over with it: the speedup of a batch. */
 const speedup = (plain: PerfModel, speculative: PerfModel, sequences: number, context = 1000) =>
   gpuSeconds(plain, decode(sequences, context)) / gpuSeconds(speculative, decode(sequences, context));

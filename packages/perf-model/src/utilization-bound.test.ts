@@ -9,6 +9,7 @@ import {
 } from '@sim/specs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { gpuSeconds } from './test-batches';
 
 /**
  * No iteration may move more bytes, or do more FLOPs, than the replica's GPUs can in the time the
@@ -43,12 +44,6 @@ function deployment(
     if (isSimError(error)) return undefined; // e.g. TP that does not divide the heads
     throw error;
   }
-}
-
-function gpuSeconds(perf: PerfModel, batch: BatchShape): number {
-  let seconds = 0;
-  for (let stage = 0; stage < perf.stages; stage++) seconds += perf.stageTime(batch, stage);
-  return seconds;
 }
 
 /** A batch within the model's limits: decoding sequences with their contexts, and prefill chunks after cached context. */

@@ -101,7 +101,11 @@ describe('parallelismSpec.expertParallel', () => {
         clusterSpec: cluster(3),
         parallelismSpec: { dataParallelSize: 3, expertParallel: true },
       }),
-    ).toEqual([expect.stringMatching(/8 experts do not split evenly over a group of 3 GPUs \(DP 3 × TP 1 unless expertParallelSize says otherwise\)/)]);
+    ).toEqual([
+      expect.stringMatching(
+        /8 experts do not split evenly over a group of 3 GPUs \(DP 3 × TP 1 unless expertParallelSize says otherwise\)/,
+      ),
+    ]);
     expect(
       messages({
         modelSpec: { name: 'mixtral-8x7b' },

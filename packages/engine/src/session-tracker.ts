@@ -1,9 +1,9 @@
 import type { Sequence } from '@sim/scheduler';
 import type { Sessions, ThinkTime, TurnCount } from '@sim/specs';
+import { type Arrival, sessionArrival } from './arrival';
 import { type DistributionSummary, Samples } from './distribution';
 import { exponential, type RandomSource } from './random-streams';
 import { hitRate } from './stage-statistics';
-import type { Arrival } from './workload-source';
 
 /** What `statistics.sessions` reports (present only with `workloadSpec.sessions`; see docs/metrics.md). */
 export interface SessionStatistics {
@@ -116,17 +116,7 @@ export class SessionTracker {
       output: arrival.output,
     });
     const { time, input, output, prefixGroup } = arrival;
-    return {
-      time,
-      input,
-      output,
-      prefixGroup,
-      promptKey: session,
-      session,
-      turn: 0,
-      contextTokens: 0,
-      hashIds: undefined,
-    };
+    return sessionArrival(time, input, output, prefixGroup, session, 0, 0);
   }
 
   /** Request `id`, a session's turn (`arrival`), arrived. */
@@ -174,17 +164,15 @@ export class SessionTracker {
     open.turn++;
     open.input = context + question;
     open.output = output;
-    return {
-      time: time + drawThinkTime(this.sessions.thinkTimeS, this.random),
-      input: open.input,
+    return sessionArrival(
+      time + drawThinkTime(this.sessions.thinkTimeS, this.random),
+      open.input,
       output,
-      prefixGroup: open.prefixGroup,
-      promptKey: session,
+      open.prefixGroup,
       session,
-      turn: open.turn,
-      contextTokens: context,
-      hashIds: undefined,
-    };
+      open.turn,
+      context,
+    );
   }
 
   /** Request `id` left without completing (rejected, timed out): its session ends there. */

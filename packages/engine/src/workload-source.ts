@@ -1,5 +1,6 @@
 import { Sequence } from '@sim/scheduler';
 import { ConfigError, type ResolvedConfig, type Trace } from '@sim/specs';
+import { type Arrival, arrivalOf, sessionArrival } from './arrival';
 import { type ArrivalGap, registeredArrivalGap } from './arrival-processes';
 import { createLengthSampler, type LengthSampler } from './length-sampler';
 import { exponential, gamma, type RandomStreams } from './random-streams';
@@ -7,27 +8,7 @@ import { meanTurns } from './session-tracker';
 import { readTraceCached } from './trace-cache';
 import { checkTraceHashIds, sharedHashIdCounts } from './trace-hash-ids';
 
-/** One request the workload produces. */
-export interface Arrival {
-  readonly time: number;
-  readonly input: number;
-  readonly output: number;
-  /** Shared-prefix group of the prompt (`workloadSpec.prefixSharing`), −1 when it shares nothing. */
-  readonly prefixGroup: number;
-  /**
-   * The repeated prompt this request sends (`prefixSharing.promptsPerGroup`), or its session (whose
-   * conversation its prompt continues); −1 when its prompt is its own.
-   */
-  readonly promptKey: number;
-  /** Its session (`workloadSpec.sessions`), −1 outside sessions. */
-  readonly session: number;
-  /** Its turn in the session: 0 for the first (and outside sessions). */
-  readonly turn: number;
-  /** Prompt tokens that earlier turns of its session sent or generated (0 for a first turn). */
-  readonly contextTokens: number;
-  /** Its prompt's chained block hashes from the trace (`hash_ids`); undefined without. */
-  readonly hashIds: Int32Array | undefined;
-}
+export type { Arrival } from './arrival';
 
 /** A request's lengths and shared-prefix group (closed-loop clients draw these). */
 export interface RequestShape {
@@ -37,27 +18,6 @@ export interface RequestShape {
   readonly prefixGroup: number;
   /** −1 without `prefixSharing.promptsPerGroup`. */
   readonly promptKey: number;
-}
-
-/** An arrival outside sessions (one object shape for every arrival: a literal, not a spread). */
-function arrivalOf(
-  time: number,
-  input: number,
-  output: number,
-  prefixGroup: number,
-  promptKey: number,
-): Arrival {
-  return {
-    time,
-    input,
-    output,
-    prefixGroup,
-    promptKey,
-    session: -1,
-    turn: 0,
-    contextTokens: 0,
-    hashIds: undefined,
-  };
 }
 
 /**
@@ -339,7 +299,9 @@ export class WorkloadSource {
           this.sharedHashIds === undefined
             ? (hashIdOffsets?.[index + 1] ?? 0)
             : start + (this.sharedHashIds[index] ?? 0);
-        return end > start ? { ...arrival, hashIds: hashIds.subarray(start, end) } : arrival;
+        if (end === start) return arrival;
+        const { time, input, output, prefixGroup, promptKey } = arrival;
+        return arrivalOf(time, input, output, prefixGroup, promptKey, hashIds.subarray(start, end));
       }
       const session = this.trace.sessionIds?.[index] ?? -1;
       return session < 0 ? arrival : this.continueTraceSession(arrival, session);
@@ -387,17 +349,15 @@ export class WorkloadSource {
     // Stream keys follow the repeated prompts' keys (groups × promptsPerGroup).
     const offset = sharing?.promptsPerGroup === undefined ? 0 : sharing.groups * sharing.promptsPerGroup;
     const { time, input, output, prefixGroup } = arrival;
-    return {
+    return sessionArrival(
       time,
       input,
       output,
       prefixGroup,
-      promptKey: offset + stream,
-      session: offset + stream,
+      offset + stream,
       turn,
-      contextTokens: continues ? previous.context : 0,
-      hashIds: undefined,
-    };
+      continues ? previous.context : 0,
+    );
   }
 
   /** Trace sessions: each one's current token stream, turn and context (its last prompt and answer). */

@@ -47,6 +47,9 @@ export function checkTraceHashIds(
 export function sharedHashIdCounts(trace: Trace): Int32Array | undefined {
   const { hashIds, hashIdOffsets } = trace;
   if (hashIds === undefined || hashIdOffsets === undefined) return undefined;
+  // A trace depends on its file alone (see trace-cache.ts): runs of one trace share its counts.
+  const known = sharedCounts.get(trace);
+  if (known !== undefined) return known;
   let most = -1;
   for (const id of hashIds) most = Math.max(most, id);
   const requests = new Int32Array(most + 1);
@@ -59,5 +62,9 @@ export function sharedHashIdCounts(trace: Trace): Int32Array | undefined {
     while (shared < end && (requests[hashIds[shared] ?? 0] ?? 0) >= 2) shared++;
     counts[row] = shared - start;
   }
+  sharedCounts.set(trace, counts);
   return counts;
 }
+
+/** `sharedHashIdCounts` per parsed trace. */
+const sharedCounts = new WeakMap<Trace, Int32Array>();

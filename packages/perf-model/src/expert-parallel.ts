@@ -23,6 +23,13 @@ export interface ExpertParallelLayout {
   readonly link: CollectiveLink;
 }
 
+/** How many times more GPUs than TP the routed experts are spread over: the replicas of an expert-parallel group, else 1. */
+export function expertSpreadOf(
+  parallelism: Pick<ResolvedParallelismSpec, 'expertParallel' | 'expertParallelSize' | 'tensorParallelSize'>,
+): number {
+  return parallelism.expertParallel ? parallelism.expertParallelSize / parallelism.tensorParallelSize : 1;
+}
+
 export function expertParallelLayout(
   model: ResolvedModelSpec,
   cluster: ResolvedClusterSpec,
@@ -34,7 +41,7 @@ export function expertParallelLayout(
   const crossesNodes = group * parallel.pipelineParallelSize > cluster.nGpusPerNode;
   return {
     group,
-    replicas: group / parallel.tensorParallelSize,
+    replicas: expertSpreadOf(parallel),
     expertsPerGpu: model.numExperts / group,
     imbalance: parallel.expertImbalance,
     expertGeometry: withMlp(geometry, model, model.expertFfnDim, 1),

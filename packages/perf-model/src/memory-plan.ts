@@ -7,6 +7,7 @@ import type {
 } from '@sim/specs';
 import { DTYPE_BYTES, groupDigits, routedExpertParamCount } from '@sim/specs';
 import type { KvCacheSizing } from './engine-profiles';
+import { expertSpreadOf } from './expert-parallel';
 import { layerGeometry } from './layer-geometry';
 
 /**
@@ -120,13 +121,6 @@ function memoryBudget(
     kvBytesPerToken,
     kvCapacityBlocks,
   };
-}
-
-/** How many times more GPUs than TP the routed experts are spread over: the replicas of an expert-parallel group, else 1. */
-export function expertSpreadOf(
-  parallelism: Pick<ResolvedParallelismSpec, 'expertParallel' | 'expertParallelSize' | 'tensorParallelSize'>,
-): number {
-  return parallelism.expertParallel ? parallelism.expertParallelSize / parallelism.tensorParallelSize : 1;
 }
 
 /**

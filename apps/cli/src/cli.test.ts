@@ -96,4 +96,13 @@ describe('llm-sim', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout).gpus['H100-80GB'].computeTflops).toBe(989);
   });
+
+  it('presets models shows local attention and each tensor class format', async () => {
+    const { code, stdout } = await cli('presets', 'models');
+    expect(code).toBe(0);
+    const row = (name: string) => stdout.split('\n').find((line) => line.includes(` ${name} `)) ?? '';
+    expect(row('gpt-oss-120b')).toMatch(/18 × 128 .*bf16 \/ mxfp4/);
+    expect(row('llama-4-scout')).toMatch(/36 × 8192 chunks/);
+    expect(row('deepseek-v3')).toMatch(/fp8 \/ bf16/);
+  });
 });

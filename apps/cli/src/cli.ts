@@ -107,6 +107,8 @@ run from). Data goes to stdout; warnings and notes to stderr.`,
             'kv heads',
             'ffn',
             'experts',
+            'local attention',
+            'weights',
             'vocab',
             'context',
           ],
@@ -125,6 +127,16 @@ run from). Data goes to stdout; warnings and notes to stderr.`,
             model.numExperts > 1
               ? `${model.expertsPerToken} of ${model.numExperts}${model.numSharedExperts > 0 ? ` + ${model.numSharedExperts} shared` : ''}`
               : '-',
+            model.slidingWindow > 0
+              ? `${model.slidingWindowLayers} × ${model.slidingWindow}${model.chunkedAttention ? ' chunks' : ''}`
+              : '-',
+            [
+              ...new Set([
+                model.weightDtype,
+                model.numExperts > 1 ? model.expertDtype : model.weightDtype,
+                model.embeddingDtype,
+              ]),
+            ].join(' / '),
             model.vocabSize,
             model.maxContextLength,
           ]);

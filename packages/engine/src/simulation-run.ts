@@ -212,7 +212,12 @@ export class SimulationRun {
         trace: this.trace,
         maxTraceEvents: options.maxTraceEvents ?? 200_000,
         horizon: this.horizon,
-        bulkDecodes: stages === 1 && options.chromeTrace !== true && options.exactIterations !== true,
+        // Closed-form decode runs need a decode cost linear in the context (no local attention layers).
+        bulkDecodes:
+          stages === 1 &&
+          perf.decodeIsLinear &&
+          options.chromeTrace !== true &&
+          options.exactIterations !== true,
         hostBandwidthGbs: pool.clusterSpec.gpuSpec.hostBandwidthGbs,
         host: {
           nextEventTime: () => this.nextEventTime(),

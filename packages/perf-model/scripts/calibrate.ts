@@ -69,7 +69,13 @@ export function predictOperatorRow(
   const geometry = layerGeometry(row.modelSpec, row.tensorParallelSize);
   const tokens = row.tokens;
   if (LINEAR.has(row.operator))
-    return linearOperatorCost(row.operator as LinearOperator, tokens, geometry, peaks, profile).seconds;
+    return linearOperatorCost(
+      row.operator as LinearOperator,
+      tokens,
+      geometry,
+      { peaks, memoryScale: 1 },
+      profile,
+    ).seconds;
   // The embedding, norms and residual add work on the full hidden size on every rank (not sharded).
   return elementwiseOperatorCost(
     row.operator as Exclude<typeof row.operator, LinearOperator>,

@@ -84,6 +84,12 @@ function modelFromRow(name: string, row: Record<string, string>): ResolvedModelS
     qLoraRank: 0,
     qkRopeHeadDim: 0,
     vHeadDim: hiddenSize / nHeads,
+    expertDtype: 'bf16',
+    embeddingDtype: 'bf16',
+    slidingWindow: 0,
+    slidingWindowLayers: 0,
+    chunkedAttention: false,
+    attentionSinks: false,
   };
 }
 

@@ -28,6 +28,27 @@ describe('confidenceNotes', () => {
     expect(int8.join('\n')).toMatch(
       /int8 weight-only GEMMs: the dequantization efficiency is fitted to gpt-fast/,
     );
+    const oss = notesFor({ modelSpec: { name: 'gpt-oss-120b' }, clusterSpec: { gpuSpec: { name: 'H100' } } });
+    expect(oss.join('\n')).toMatch(/mxfp4 weights: dequantized at the 16-bit rate with the int4/);
+    expect(oss.join('\n')).toMatch(/18 of 36 layers attend locally \(a 128-token window\)/);
+    expect(oss.join('\n')).not.toMatch(/fp8|int8/);
+    const fp8 = (gpu: string) =>
+      notesFor({
+        modelSpec: { name: 'llama-3.1-8b', weightDtype: 'fp8' },
+        clusterSpec: { gpuSpec: { name: gpu } },
+      });
+    expect(fp8('H100').join('\n')).toMatch(
+      /fp8 weights: GEMMs at the FP8 peak × 0.88, the ratio measured on an H200 \(cuBLAS\);/,
+    );
+    expect(fp8('L40S').join('\n')).toMatch(/measured on an H200 \(cuBLAS\), assumed for L40S/);
+    const scout = notesFor({
+      modelSpec: { name: 'llama-4-scout' },
+      clusterSpec: { gpuSpec: { name: 'H100' }, nGpusPerNode: 4 },
+      parallelismSpec: { tensorParallelSize: 4 },
+    });
+    expect(scout.join('\n')).toMatch(
+      /36 of 48 layers attend locally \(chunks of 8192 tokens, costed as a sliding window/,
+    );
     const large = notesFor({
       modelSpec: { name: 'llama-3.1-405b' },
       clusterSpec: { gpuSpec: { name: 'H200' }, nGpusPerNode: 8 },

@@ -1,5 +1,6 @@
 import { isMla, type ResolvedConfig } from '@sim/specs';
 import type { PerfModel } from './perf-model';
+import { FP8_GEMM_EFFICIENCY_RATIO } from './weight-kernels';
 
 /** Parameter counts (billions) spanned by the kernel-level profiles (Llama-2-7B … Qwen-72B). */
 export const PROFILED_PARAMETERS_B = [6, 73] as const;
@@ -37,13 +38,30 @@ export function confidenceNotes(
     notes.push(
       'shared experts and dense layers of an MoE model are costed as dense MLPs averaged over the layers (a pipeline stage is assumed to hold the average mix)',
     );
-  if (model.weightDtype === 'int8' || model.weightDtype === 'int4')
+  const formats = new Set([
+    model.weightDtype,
+    model.numExperts > 1 ? model.expertDtype : model.weightDtype,
+    model.embeddingDtype,
+  ]);
+  for (const dtype of ['int8', 'int4'] as const)
+    if (formats.has(dtype))
+      notes.push(
+        `${dtype} weight-only GEMMs: the dequantization efficiency is fitted to gpt-fast batch-1 decode on A100 only`,
+      );
+  if (formats.has('mxfp4'))
     notes.push(
-      `${model.weightDtype} weight-only GEMMs: the dequantization efficiency is fitted to gpt-fast batch-1 decode on A100 only`,
+      'mxfp4 weights: dequantized at the 16-bit rate with the int4 dequantization efficiency (no mxfp4 kernel was measured; GPUs with native FP4 would run them faster)',
     );
-  if (model.weightDtype === 'fp8')
+  if (formats.has('fp8')) {
+    const hopper = config.clusterSpec.gpuSpec.architecture === 'hopper';
     notes.push(
-      'fp8 weights: checked end to end only against TensorRT-LLM static and TTFT tables (H100, H200, L40S); no FP8 kernel was profiled',
+      `fp8 weights: GEMMs at the FP8 peak × ${FP8_GEMM_EFFICIENCY_RATIO}, the ratio measured on an H200 (cuBLAS)${hopper ? '' : `, assumed for ${config.clusterSpec.gpuSpec.name}`}; checked end to end only against TensorRT-LLM static and TTFT tables (H100, H200, L40S)`,
+    );
+  }
+  const layers = perf.attentionLayers;
+  if (layers.local > 0)
+    notes.push(
+      `${layers.local} of ${model.nLayers} layers attend locally (${model.chunkedAttention ? `chunks of ${layers.window} tokens, costed as a sliding window: an upper bound` : `a ${layers.window}-token window`}); their decode reads are estimated from the batch's total context (exact when all contexts are on the same side of the window), and no local-attention kernel was measured`,
     );
   const billions = model.nParams / 1e9;
   const [low, high] = PROFILED_PARAMETERS_B;

@@ -19,15 +19,18 @@ const deployment = (
     }),
   );
 const decode = decodeBatch;
+/** DeepSeek-V3's embedding table and LM head: bf16 (2 bytes) in its FP8 checkpoint, 1 byte more each than FP8. */
+const tables = 2 * 129280 * 7168;
 
 describe('expert parallelism (parallelismSpec.expertParallel)', () => {
   it('DeepSeek-V3 over 8 H200 replicas: each GPU holds 32 whole experts per layer, so it fits where DP 8 alone does not', () => {
     const ep = deployment('deepseek-v3', 'H200-141GB', 8, 1, { expertParallel: true });
     expect(ep.memory.fits).toBe(true);
     expect(ep.expertParallel?.expertsPerGpu).toBe(32);
-    // Non-expert weights whole (TP 1) plus 1/8 of the routed experts, 1 byte each in FP8.
+    // Non-expert weights whole (TP 1) plus 1/8 of the routed experts, 1 byte each in FP8, with the
+    // embedding and LM head (129,280 × 7,168 each) at 2 bytes.
     const routed = 58 * 256 * 3 * 7168 * 2048;
-    expect(ep.memory.weightBytesPerGpu).toBeCloseTo(671e9 - routed + routed / 8, -3);
+    expect(ep.memory.weightBytesPerGpu).toBeCloseTo(671e9 - routed + routed / 8 + tables, -3);
     expect(deployment('deepseek-v3', 'H200-141GB', 8, 1).memory.fits).toBe(false);
     expect(ep.memory.verdict).toMatch(/experts spread over groups of 8 GPUs/);
   });
@@ -39,7 +42,7 @@ describe('expert parallelism (parallelismSpec.expertParallel)', () => {
     });
     const routed = 58 * 256 * 3 * 7168 * 2048;
     expect(two.expertParallel).toMatchObject({ group: 4, replicas: 4, expertsPerGpu: 64 });
-    expect(two.memory.weightBytesPerGpu).toBeCloseTo(671e9 - routed + routed / 4, -3);
+    expect(two.memory.weightBytesPerGpu).toBeCloseTo(671e9 - routed + routed / 4 + tables, -3);
     expect(two.memory.verdict).toMatch(/experts spread over groups of 4 GPUs/);
   });
 

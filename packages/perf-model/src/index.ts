@@ -1,3 +1,4 @@
+export { type AttentionLayers, attentionLayers } from './attention-layers';
 export type { BatchShape } from './batch-shape';
 export type {
   AttentionEfficiency,
@@ -34,6 +35,7 @@ export { offloadCapacityBlocks } from './offload-capacity';
 export type { IterationBreakdown, OperatorBreakdown } from './operator-breakdown';
 export { createPerfModel, PerfModel, type PerfModelConfig } from './perf-model';
 export {
+  attendedPairs,
   type DevicePeaks,
   decodeAttentionBandwidth,
   decodeAttentionCost,
@@ -44,3 +46,4 @@ export {
   prefillAttentionFlops,
   prefillAttentionSeconds,
 } from './roofline';
+export { FP8_GEMM_EFFICIENCY_RATIO, type WeightKernels, weightKernels } from './weight-kernels';

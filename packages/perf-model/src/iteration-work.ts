@@ -1,4 +1,5 @@
-import { activeParamCount, isMla, moeLayerCount, type ResolvedModelSpec } from '@sim/specs';
+import { activeParamCount, DTYPE_BYTES, isMla, moeLayerCount, type ResolvedModelSpec } from '@sim/specs';
+import { type AttentionLayers, attentionLayers, localDecodeContext } from './attention-layers';
 import { type BatchShape, countTokens } from './batch-shape';
 import { expectedActiveExperts } from './expected-active-experts';
 import { type ExpertParallelLayout, expertsHeldActive } from './expert-parallel';
@@ -38,8 +39,12 @@ export class IterationWork {
   private readonly lmHeadWeightBytes: number;
   /** {@link IterationWork.weightBytesRead} without the LM head, per token count (−1: not computed yet). */
   private readonly weightBytesCache = new Float64Array(TOKEN_CACHE_LIMIT).fill(-1);
-  /** KV-cache bytes read per context token by decode attention, all layers and TP ranks. */
+  /** KV-cache bytes read per context token by decode attention, all layers and TP ranks (local layers counted as full: see bytesOf). */
   readonly kvReadBytesPerToken: number;
+  /** Full-context and local attention layers. */
+  private readonly layers: AttentionLayers;
+  /** KV-cache bytes one layer's decode attention reads per cached token, over the TP ranks. */
+  private readonly kvReadBytesPerTokenPerLayer: number;
   /** The head dimension prefill attention's FLOPs count: the mean of the query/key and value heads'. */
   private readonly prefillHeadDim: number;
 
@@ -67,10 +72,10 @@ export class IterationWork {
       : 2 * model.nHeads * (model.headDim + model.vHeadDim);
     this.moeLayers = moeLayerCount(model);
     this.prefillHeadDim = geometry.headDim;
-    const weightBytes = geometry.weightBytes;
-    this.expertWeightBytesPerLayer = model.numExperts > 1 ? expertParams * weightBytes : 0;
-    this.embeddingRowBytes = h * weightBytes;
-    this.lmHeadWeightBytes = model.vocabSize * h * weightBytes;
+    this.expertWeightBytesPerLayer = model.numExperts > 1 ? expertParams * DTYPE_BYTES[model.expertDtype] : 0;
+    const tableBytes = DTYPE_BYTES[model.embeddingDtype];
+    this.embeddingRowBytes = h * tableBytes;
+    this.lmHeadWeightBytes = model.vocabSize * h * tableBytes;
     // nParams counts the embedding table and, unless tied to it, the LM head matrix once each.
     const tables = (model.tieWordEmbeddings ? 1 : 2) * this.lmHeadWeightBytes;
     this.layerWeightBytesPerReplica = Math.max(
@@ -83,7 +88,9 @@ export class IterationWork {
             : expertParallel.expertsPerGpu * tensorParallelSize) *
           this.expertWeightBytesPerLayer,
     );
-    this.kvReadBytesPerToken = geometry.kvBytesPerTokenPerLayer * tensorParallelSize * model.nLayers;
+    this.kvReadBytesPerTokenPerLayer = geometry.kvBytesPerTokenPerLayer * tensorParallelSize;
+    this.kvReadBytesPerToken = this.kvReadBytesPerTokenPerLayer * model.nLayers;
+    this.layers = attentionLayers(model);
     // Per layer on average (the active count less the tables and the final norm, over the layers).
     this.activeLayerParams =
       (activeParamCount(model) - (model.tieWordEmbeddings ? 1 : 2) * model.vocabSize * h - h) /
@@ -108,24 +115,33 @@ export class IterationWork {
   /** FLOPs of an iteration over the whole replica. */
   flopsOf(batch: BatchShape): number {
     const model = this.model;
+    const layers = this.layers;
     const { prefillChunks, prefillContexts } = batch;
     let tokens = batch.decodeSequences;
-    let attentionFlops = 0;
+    // Attention FLOPs of one full-context layer, and of one local layer.
+    let fullFlops = 0;
+    let localFlops = 0;
     for (let index = 0; index < prefillChunks.length; index++) {
       const chunk = prefillChunks[index] ?? 0;
+      const context = prefillContexts[index] ?? 0;
       tokens += chunk;
-      attentionFlops += prefillAttentionFlops(
-        chunk,
-        prefillContexts[index] ?? 0,
-        model.nHeads,
-        this.prefillHeadDim,
-      );
+      fullFlops += prefillAttentionFlops(chunk, context, model.nHeads, this.prefillHeadDim);
+      if (layers.local > 0)
+        localFlops += prefillAttentionFlops(chunk, context, model.nHeads, this.prefillHeadDim, layers.window);
     }
-    attentionFlops += this.decodeAttentionFlopsPerToken * batch.decodeContextTokens;
+    fullFlops += this.decodeAttentionFlopsPerToken * batch.decodeContextTokens;
+    const attentionFlops =
+      layers.local === 0
+        ? fullFlops * model.nLayers
+        : fullFlops * layers.full +
+          (localFlops +
+            this.decodeAttentionFlopsPerToken *
+              localDecodeContext(batch.decodeSequences, batch.decodeContextTokens, layers.window)) *
+            layers.local;
     const sampled = batch.sampledSequences ?? prefillChunks.length + batch.decodeSequences;
     return (
       2 * tokens * this.activeLayerParams * model.nLayers +
-      attentionFlops * model.nLayers +
+      attentionFlops +
       2 * sampled * model.vocabSize * model.hiddenSize
     );
   }
@@ -136,9 +152,15 @@ export class IterationWork {
    */
   bytesOf(batch: BatchShape): number {
     const sampled = batch.sampledSequences ?? batch.prefillChunks.length + batch.decodeSequences;
-    return (
-      this.weightBytesRead(countTokens(batch), sampled) + batch.decodeContextTokens * this.kvReadBytesPerToken
-    );
+    const layers = this.layers;
+    const kvBytes =
+      layers.local === 0
+        ? batch.decodeContextTokens * this.kvReadBytesPerToken
+        : (layers.full * batch.decodeContextTokens +
+            layers.local *
+              localDecodeContext(batch.decodeSequences, batch.decodeContextTokens, layers.window)) *
+          this.kvReadBytesPerTokenPerLayer;
+    return this.weightBytesRead(countTokens(batch), sampled) + kvBytes;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { CalibrationProfile } from './calibration-profile';
+import type { CalibrationProfile, GemmEfficiency } from './calibration-profile';
 import type { LayerGeometry } from './layer-geometry';
 import {
   type DevicePeaks,
@@ -7,6 +7,7 @@ import {
   gemmCost,
   type OperatorCost,
 } from './roofline';
+import type { WeightKernels } from './weight-kernels';
 
 /** The four dense projections of a layer. */
 export type LinearOperator = 'qkvProjection' | 'outputProjection' | 'upProjection' | 'downProjection';
@@ -20,25 +21,37 @@ export type LayerElementwiseOperator =
   | 'activation'
   | 'residualAdd';
 
-/** Cost of one dense projection over `tokens` tokens on one TP rank. */
+/**
+ * Cost of one dense projection over `tokens` tokens on one TP rank, for weights of the geometry's
+ * format run as `kernels` says (weight-kernels.ts).
+ */
 export function linearOperatorCost(
   operator: LinearOperator,
   tokens: number,
   geometry: LayerGeometry,
-  peaks: DevicePeaks,
+  kernels: WeightKernels,
   profile: CalibrationProfile,
 ): OperatorCost {
   const { hiddenSize: h, weightBytes, activationBytes } = geometry;
+  const { peaks } = kernels;
+  const gemm = quantizedGemm(profile.gemm, kernels.memoryScale);
   switch (operator) {
     case 'qkvProjection':
-      return gemmCost(tokens, geometry.qkvWidth, h, weightBytes, activationBytes, peaks, profile.gemm);
+      return gemmCost(tokens, geometry.qkvWidth, h, weightBytes, activationBytes, peaks, gemm);
     case 'outputProjection':
-      return gemmCost(tokens, h, geometry.attentionWidth, weightBytes, activationBytes, peaks, profile.gemm);
+      return gemmCost(tokens, h, geometry.attentionWidth, weightBytes, activationBytes, peaks, gemm);
     case 'upProjection':
-      return gemmCost(tokens, geometry.upWidth, h, weightBytes, activationBytes, peaks, profile.gemm);
+      return gemmCost(tokens, geometry.upWidth, h, weightBytes, activationBytes, peaks, gemm);
     case 'downProjection':
-      return gemmCost(tokens, h, geometry.ffnPerRank, weightBytes, activationBytes, peaks, profile.gemm);
+      return gemmCost(tokens, h, geometry.ffnPerRank, weightBytes, activationBytes, peaks, gemm);
   }
+}
+
+/** `gemm` with its memory efficiency times `memoryScale` (weight-only dequantization; the same object at 1). */
+export function quantizedGemm(gemm: GemmEfficiency, memoryScale: number): GemmEfficiency {
+  return memoryScale === 1
+    ? gemm
+    : { ...gemm, memoryEfficiency: Math.min(1, gemm.memoryEfficiency * memoryScale) };
 }
 
 /** Cost of one element-wise kernel over `tokens` tokens on one TP rank. */

@@ -1,4 +1,4 @@
-import type { ResolvedModelSpec } from '@sim/specs';
+import type { Dtype, ResolvedModelSpec } from '@sim/specs';
 import { DTYPE_BYTES, isMla } from '@sim/specs';
 
 /** Per-GPU shapes of one transformer layer under tensor parallelism. */
@@ -28,7 +28,9 @@ export interface LayerGeometry {
   readonly upWidth: number;
   /** Ideal bytes per element of the activation kernel: 6 for SwiGLU (read 2, write 1), 4 for GELU. */
   readonly activationBytesPerElement: number;
-  /** Bytes per weight element. */
+  /** Storage format of the weights these shapes multiply (the routed experts' own in an expert geometry). */
+  readonly weightDtype: Dtype;
+  /** Bytes per weight element, block scales included. */
   readonly weightBytes: number;
   /** Bytes per activation element: activations stay 16-bit whatever the weight format. */
   readonly activationBytes: number;
@@ -68,6 +70,7 @@ export function layerGeometry(model: ResolvedModelSpec, tensorParallelSize: numb
       ? (headsPerRank + 1) * model.qkRopeHeadDim
       : (headsPerRank + kvHeadsPerRank) * model.headDim,
     ...mlpWidths(model, model.numExperts > 1 ? model.expertFfnDim : model.ffnDim, tp),
+    weightDtype: model.weightDtype,
     weightBytes: DTYPE_BYTES[model.weightDtype],
     activationBytes: 2,
     kvBytesPerTokenPerLayer: mla
@@ -98,4 +101,11 @@ export function withMlp(
   tensorParallelSize: number,
 ): LayerGeometry {
   return { ...geometry, ...mlpWidths(model, ffn, tensorParallelSize) };
+}
+
+/** `geometry` for weights stored as `dtype` (an MoE model's routed experts in their own format). */
+export function withWeights(geometry: LayerGeometry, dtype: Dtype): LayerGeometry {
+  return dtype === geometry.weightDtype
+    ? geometry
+    : { ...geometry, weightDtype: dtype, weightBytes: DTYPE_BYTES[dtype] };
 }

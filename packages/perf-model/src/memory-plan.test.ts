@@ -74,8 +74,9 @@ describe('DeepSeek-V3 (MLA, 256 experts, FP8)', () => {
   it('fits on 8× H200 and not on 8× H100-80GB', () => {
     const h200 = planOf(layout('deepseek-v3', { name: 'H200-141GB' }, 8));
     expect(h200.fits).toBe(true);
-    // 671e9 FP8 bytes over 8 GPUs: 83.9 GB each, more than an H100's 0.9 × 80 GiB.
-    expect(h200.weightBytesPerGpu).toBeCloseTo(671e9 / 8, -3);
+    // 671e9 FP8 bytes over 8 GPUs, the embedding and LM head (129,280 × 7,168 each) at bf16: 84.1 GB
+    // each, more than an H100's 0.9 × 80 GiB.
+    expect(h200.weightBytesPerGpu).toBeCloseTo((671e9 + 2 * 129280 * 7168) / 8, -3);
     expect(h200.kvCapacityTokens).toBeGreaterThan(100_000);
     const h100 = planOf(layout('deepseek-v3', { name: 'H100-80GB' }, 8));
     expect(h100.fits).toBe(false);

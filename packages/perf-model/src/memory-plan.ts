@@ -5,7 +5,8 @@ import type {
   ResolvedParallelismSpec,
   ResolvedSchedulerSpec,
 } from '@sim/specs';
-import { DTYPE_BYTES, groupDigits, routedExpertParamCount } from '@sim/specs';
+import { DTYPE_BYTES, embeddingParamCount, groupDigits, routedExpertParamCount } from '@sim/specs';
+import { attentionLayers } from './attention-layers';
 import type { KvCacheSizing } from './engine-profiles';
 import { expertSpreadOf } from './expert-parallel';
 import { layerGeometry } from './layer-geometry';
@@ -26,7 +27,11 @@ export type MemoryPlanScheduler = Pick<
 export interface MemoryPlan {
   /** The GPU's memory as the driver reports it (`gpuSpec.memoryBytes`). Bytes. */
   readonly totalBytesPerGpu: number;
-  /** Bytes of weights one GPU holds: nParams × bytes per weight / (TP × PP). */
+  /**
+   * Bytes of weights one GPU holds: each tensor class in its own format (routed experts at
+   * expertDtype, the embedding and LM head at embeddingDtype, the rest at weightDtype), / (TP × PP);
+   * with expert parallelism the routed experts are spread further.
+   */
   readonly weightBytesPerGpu: number;
   /** Peak activation memory of a forward pass over maxNumBatchedTokens tokens plus the fp32 logits of maxBatchSize sequences. Bytes. */
   readonly activationBytesPerGpu: number;
@@ -42,8 +47,18 @@ export interface MemoryPlan {
   readonly usableBytesPerGpu: number;
   /** What remains for the KV cache (0 when nothing remains). Bytes. */
   readonly kvCacheBytesPerGpu: number;
-  /** KV-cache bytes one token occupies on one GPU (its stage's layers, its TP share of KV heads). */
+  /**
+   * KV-cache bytes one token occupies on one GPU (its stage's layers, its TP share of KV heads).
+   * With local attention layers whose cache is set aside per sequence
+   * ({@link MemoryPlan.localKvBytesPerGpu} > 0), the full-context layers only.
+   */
   readonly kvBytesPerToken: number;
+  /**
+   * Bytes set aside for the local (sliding-window) layers' cache: maxBatchSize sequences × (window +
+   * one block) tokens × their bytes per token on this GPU, when that holds more tokens than counting
+   * those layers per token (short windows); else 0, as without local layers.
+   */
+  readonly localKvBytesPerGpu: number;
   /** Tokens the KV cache holds (whole blocks). */
   readonly kvCapacityTokens: number;
   /** KV blocks of `blockSize` tokens. */
@@ -75,6 +90,7 @@ interface MemoryBudget {
   readonly usableBytes: number;
   readonly kvCacheBytes: number;
   readonly kvBytesPerToken: number;
+  readonly localKvBytes: number;
   readonly kvCapacityBlocks: number;
 }
 
@@ -88,10 +104,19 @@ function memoryBudget(
   expertSpread = 1,
 ): MemoryBudget {
   const geometry = layerGeometry(model, tp);
-  // With expert parallelism the routed experts are spread over expertSpread times more GPUs.
-  const routed = expertSpread > 1 ? routedExpertParamCount(model) : 0;
-  const weightBytes =
-    ((model.nParams - routed + routed / expertSpread) * DTYPE_BYTES[model.weightDtype]) / (tp * pp);
+  // Each tensor class in its own format; with expert parallelism the routed experts are spread over
+  // expertSpread times more GPUs. Whatever nParams holds beyond the derived classes (biases, a
+  // published count's rounding) is counted at weightDtype.
+  const routed = routedExpertParamCount(model);
+  const uniform = model.expertDtype === model.weightDtype && model.embeddingDtype === model.weightDtype;
+  const spread = expertSpread > 1 ? routed : 0;
+  const tables = embeddingParamCount(model);
+  const weightBytes = uniform
+    ? ((model.nParams - spread + spread / expertSpread) * DTYPE_BYTES[model.weightDtype]) / (tp * pp)
+    : ((model.nParams - routed - tables) * DTYPE_BYTES[model.weightDtype] +
+        (routed / expertSpread) * DTYPE_BYTES[model.expertDtype] +
+        tables * DTYPE_BYTES[model.embeddingDtype]) /
+      (tp * pp);
   // The widest MLP a token passes: an MoE model's dense layers and shared experts may be wider than an expert.
   const matrices = model.gatedMlp ? 3 : 2;
   const mlpWidth = Math.max(
@@ -109,8 +134,30 @@ function memoryBudget(
     sizing === 'fraction-of-free'
       ? Math.min(totalBytes, fixedBytes + fraction * Math.max(0, totalBytes - fixedBytes))
       : totalBytes * fraction;
-  const kvCacheBytes = Math.max(0, usableBytes - fixedBytes);
-  const kvBytesPerToken = (model.nLayers / pp) * geometry.kvBytesPerTokenPerLayer;
+  // Local layers keep at most their window (plus the block being filled) per sequence. Either their
+  // cache is set aside for maxBatchSize such sequences and the block pool counts the full-context
+  // layers only, or every layer is counted per token (an engine's hybrid allocator does better than
+  // both); the plan takes whichever holds more tokens: the first for short windows (gpt-oss, 128),
+  // the second for long ones (Llama 4's 8,192-token chunks).
+  const layers = attentionLayers(model);
+  const perLayer = geometry.kvBytesPerTokenPerLayer;
+  const allLayersPerToken = (model.nLayers / pp) * perLayer;
+  let localKvBytes = 0;
+  let kvBytesPerToken = allLayersPerToken;
+  if (layers.local > 0 && layers.full > 0) {
+    const reserved =
+      (layers.local / pp) *
+      perLayer *
+      Math.min(layers.window + scheduler.kvBlockSize, model.maxContextLength) *
+      scheduler.maxBatchSize;
+    const fullPerToken = (layers.full / pp) * perLayer;
+    const free = Math.max(0, usableBytes - fixedBytes);
+    if (Math.max(0, free - reserved) / fullPerToken > free / allLayersPerToken) {
+      localKvBytes = reserved;
+      kvBytesPerToken = fullPerToken;
+    }
+  }
+  const kvCacheBytes = Math.max(0, usableBytes - fixedBytes - localKvBytes);
   const kvCapacityBlocks = Math.floor(kvCacheBytes / (kvBytesPerToken * scheduler.kvBlockSize));
   return {
     totalBytes,
@@ -119,6 +166,7 @@ function memoryBudget(
     usableBytes,
     kvCacheBytes,
     kvBytesPerToken,
+    localKvBytes,
     kvCapacityBlocks,
   };
 }
@@ -193,7 +241,14 @@ function fixes(
   const precisions: Dtype[] = ['fp8', 'int4'];
   for (const weightDtype of precisions) {
     if (DTYPE_BYTES[weightDtype] >= DTYPE_BYTES[model.weightDtype]) continue;
-    const budget = memoryBudget({ ...model, weightDtype }, cluster, tp, pp, scheduler, sizing, spread);
+    // As a config overriding weightDtype would: the classes stored like the weights follow it.
+    const quantized = {
+      ...model,
+      weightDtype,
+      expertDtype: model.expertDtype === model.weightDtype ? weightDtype : model.expertDtype,
+      embeddingDtype: model.embeddingDtype === model.weightDtype ? weightDtype : model.embeddingDtype,
+    };
+    const budget = memoryBudget(quantized, cluster, tp, pp, scheduler, sizing, spread);
     if (longestSequence(budget.kvCapacityBlocks, pp, blockSize) >= needed) {
       options.push(
         `weightDtype ${weightDtype} at TP ${tp}${pp > 1 ? ` × PP ${pp}` : ''} (${count(budget.kvCapacityBlocks * blockSize)} KV tokens)`,
@@ -233,7 +288,8 @@ export function memoryPlan(
   const fraction = scheduler.gpuMemoryUtilization;
   const gpu = cluster.gpuSpec.name;
   const layout = `TP ${tp}, PP ${pp}${spread > 1 ? `, experts spread over groups of ${spread * tp} GPUs` : ''}`;
-  const parts = `weights ${gib(budget.weightBytes)} + activations ${gib(budget.activationBytes)} + runtime ${gib(RUNTIME_OVERHEAD_BYTES)}`;
+  const local = budget.localKvBytes > 0 ? ` + sliding-window KV ${gib(budget.localKvBytes)}` : '';
+  const parts = `weights ${gib(budget.weightBytes)} + activations ${gib(budget.activationBytes)} + runtime ${gib(RUNTIME_OVERHEAD_BYTES)}${local}`;
   const verdict = fits
     ? `${model.name} on ${gpu} (${layout}): ${sizingText(budget, kvCacheSizing, fraction)}; ${parts} per GPU leave ${gib(budget.kvCacheBytes)} for ${count(kvCapacityTokens)} KV tokens.`
     : `${model.name} does not fit on ${gpu} with ${layout}: ${parts} per GPU leave no room for one KV block of ${blockSize} tokens (${sizingText(budget, kvCacheSizing, fraction)}). Fixes: ${fixes(model, cluster, parallelism, scheduler, kvCacheSizing)}.`;
@@ -254,6 +310,7 @@ export function memoryPlan(
     usableBytesPerGpu: budget.usableBytes,
     kvCacheBytesPerGpu: budget.kvCacheBytes,
     kvBytesPerToken: budget.kvBytesPerToken,
+    localKvBytesPerGpu: budget.localKvBytes,
     kvCapacityTokens,
     kvCapacityBlocks: budget.kvCapacityBlocks,
     blockSize,

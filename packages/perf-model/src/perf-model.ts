@@ -1,4 +1,5 @@
 import {
+  DTYPE_BYTES,
   type EngineProfileName,
   moeLayerCount,
   type ResolvedClusterSpec,
@@ -8,6 +9,7 @@ import {
   type ResolvedSpeculativeSpec,
   tokensPerStep,
 } from '@sim/specs';
+import { type AttentionLayers, attentionLayers, localDecodeContext } from './attention-layers';
 import { type BatchShape, countTokens } from './batch-shape';
 import type { CalibrationProfile } from './calibration-profile';
 import { allReduceTime, type CollectiveLink, replicaLinks, sendRecvTime } from './communication';
@@ -18,8 +20,8 @@ import { expectedActiveExperts } from './expected-active-experts';
 import { type ExpertParallelLayout, expertParallelLayout, expertsHeldActive } from './expert-parallel';
 import { type ProfileChoice, profileForGpu } from './gpu-profiles';
 import { IterationWork, TOKEN_CACHE_LIMIT } from './iteration-work';
-import { elementwiseOperatorCost, linearOperatorCost } from './layer-cost';
-import { type LayerGeometry, layerGeometry, withMlp } from './layer-geometry';
+import { elementwiseOperatorCost, linearOperatorCost, quantizedGemm } from './layer-cost';
+import { type LayerGeometry, layerGeometry, withMlp, withWeights } from './layer-geometry';
 import { type MemoryPlan, memoryPlan } from './memory-plan';
 import { type IterationBreakdown, iterationBreakdown, type OperatorBreakdown } from './operator-breakdown';
 import { graphProfile, scaleProfile } from './profile-scaling';
@@ -30,6 +32,7 @@ import {
   gemmCost,
   prefillAttentionSeconds,
 } from './roofline';
+import { sixteenBitPeaks, type WeightKernels, weightKernels } from './weight-kernels';
 
 /** What the perf model needs to know about a deployment (the resolved sections of a SimulatorConfig). */
 export interface PerfModelConfig {
@@ -53,7 +56,24 @@ export interface PerfModelConfig {
 export class PerfModel {
   readonly config: PerfModelConfig;
   readonly geometry: LayerGeometry;
+  /** The datasheet peaks at the weights' compute format (the FP8 peak for fp8 weights where the GPU has one): MFU and MBU are measured against them. */
   readonly peaks: DevicePeaks;
+  /** The 16-bit peaks: attention (16-bit activations and KV reads) and element-wise kernels run against them. */
+  private readonly sixteenBit: DevicePeaks;
+  /** How GEMMs over the model's weights, its routed experts and its LM head run (by their storage formats). */
+  private readonly weightKernels: WeightKernels;
+  private readonly expertKernels: WeightKernels;
+  private readonly headKernels: WeightKernels;
+  /** The routed experts' geometry: the layer's, with the experts' own weight format. */
+  private readonly expertGeometry: LayerGeometry;
+  /** Full-context and local attention layers. */
+  readonly attentionLayers: AttentionLayers;
+  /**
+   * True when a decode iteration's time, FLOPs and bytes are linear in the batch's total context
+   * ({@link PerfModel.decodeLinearCost} is exact); false with local attention layers, whose reads
+   * stop growing at the window.
+   */
+  readonly decodeIsLinear: boolean;
   readonly profileChoice: ProfileChoice;
   readonly profile: CalibrationProfile;
   /** {@link PerfModel.profile} with every kernel's fixed cost scaled for CUDA-graph replay (the same object without graphs). */
@@ -92,14 +112,17 @@ export class PerfModel {
     const engine = config.engineProfile ?? 'vllm';
     this.engine = typeof engine === 'string' ? engineProfileNamed(engine) : engine;
     this.profileChoice = profileForGpu(cluster.gpuSpec);
-    this.profile = scaleProfile(this.profileChoice.profile, this.engine, model.weightDtype);
+    this.profile = scaleProfile(this.profileChoice.profile, this.engine);
     this.graphMaxTokens = this.engine.cudaGraphs.maxTokens;
     this.graphProfile = graphProfile(this.profile, this.engine.cudaGraphs.launchScale);
     this.geometry = layerGeometry(model, parallel.tensorParallelSize);
+    this.expertGeometry = withWeights(this.geometry, model.expertDtype);
+    this.attentionLayers = attentionLayers(model);
+    this.decodeIsLinear = this.attentionLayers.local === 0;
     this.moeLayerShare = moeLayerCount(model) / model.nLayers;
     this.denseGeometry = withMlp(this.geometry, model, model.ffnDim, parallel.tensorParallelSize);
     this.expertParallel = parallel.expertParallel
-      ? expertParallelLayout(model, cluster, parallel, this.geometry, this.profile.communication)
+      ? expertParallelLayout(model, cluster, parallel, this.expertGeometry, this.profile.communication)
       : undefined;
     const speculative = config.speculativeSpec;
     this.speculative =
@@ -135,6 +158,10 @@ export class PerfModel {
       flopsPerSecond: (fp8 ? gpu.fp8Tflops : gpu.computeTflops) * 1e12,
       bytesPerSecond: gpu.memoryBandwidthGbs * 1e9,
     };
+    this.sixteenBit = sixteenBitPeaks(gpu);
+    this.weightKernels = weightKernels(model.weightDtype, gpu, this.engine);
+    this.expertKernels = weightKernels(model.expertDtype, gpu, this.engine);
+    this.headKernels = weightKernels(model.embeddingDtype, gpu, this.engine);
     this.memory = memoryPlan(model, cluster, parallel, config.schedulerSpec, this.engine.kvCacheSizing);
     this.tensorParallelSize = parallel.tensorParallelSize;
     this.stages = parallel.pipelineParallelSize;
@@ -186,7 +213,7 @@ export class PerfModel {
 
   private computeLayerTime(tokens: number, breakdown: OperatorBreakdown | undefined): number {
     if (tokens <= 0) return 0;
-    const { geometry, peaks } = this;
+    const { geometry, sixteenBit: peaks, weightKernels: kernels } = this;
     const profile = this.profileFor(tokens);
     const model = this.config.modelSpec;
     let total = 0;
@@ -197,32 +224,32 @@ export class PerfModel {
     for (const operator of ['inputNorm', 'rope', 'postAttentionNorm', 'residualAdd'] as const) {
       add(operator, elementwiseOperatorCost(operator, tokens, geometry, peaks, profile).seconds);
     }
-    add('qkvProjection', linearOperatorCost('qkvProjection', tokens, geometry, peaks, profile).seconds);
-    add('outputProjection', linearOperatorCost('outputProjection', tokens, geometry, peaks, profile).seconds);
+    add('qkvProjection', linearOperatorCost('qkvProjection', tokens, geometry, kernels, profile).seconds);
+    add(
+      'outputProjection',
+      linearOperatorCost('outputProjection', tokens, geometry, kernels, profile).seconds,
+    );
     // The MLP, averaged over the layers: an MoE layer's experts (and shared experts), a dense layer's MLP.
     const moeShare = this.moeLayerShare;
     const expertParallel = this.expertParallel;
+    if (moeShare > 0) add('moeRouter', moeShare * this.routerSeconds(tokens, profile));
     if (moeShare > 0 && expertParallel !== undefined)
       this.addExpertParallelMoe(tokens, expertParallel, moeShare, profile, add);
     else if (moeShare > 0) {
       const routed = tokens * model.expertsPerToken;
       const active = expectedActiveExperts(model.numExperts, model.expertsPerToken, tokens);
       const perExpert = routed / active;
-      add(
-        'moeRouter',
-        moeShare *
-          gemmCost(tokens, model.numExperts, model.hiddenSize, geometry.weightBytes, 2, peaks, profile.gemm)
-            .seconds,
-      );
+      const experts = this.expertGeometry;
+      const expertKernels = this.expertKernels;
       // vLLM's fused MoE kernel runs every active expert's GEMM in one launch.
       const launch = profile.gemm.launchUs * 1e-6;
       const fused = (operator: 'upProjection' | 'downProjection') =>
         launch +
-        active * (linearOperatorCost(operator, perExpert, geometry, peaks, profile).seconds - launch);
+        active * (linearOperatorCost(operator, perExpert, experts, expertKernels, profile).seconds - launch);
       add('upProjection', moeShare * fused('upProjection'));
       add(
         'activation',
-        moeShare * elementwiseOperatorCost('activation', routed, geometry, peaks, profile).seconds,
+        moeShare * elementwiseOperatorCost('activation', routed, experts, peaks, profile).seconds,
       );
       add('downProjection', moeShare * fused('downProjection'));
       if (this.sharedExpertGeometry !== undefined)
@@ -242,9 +269,23 @@ export class PerfModel {
     return total;
   }
 
+  /** Seconds of an MoE layer's router (a GEMM to one logit per expert, in the model's weight format). */
+  private routerSeconds(tokens: number, profile: CalibrationProfile): number {
+    const model = this.config.modelSpec;
+    const kernels = this.weightKernels;
+    return gemmCost(
+      tokens,
+      model.numExperts,
+      model.hiddenSize,
+      this.geometry.weightBytes,
+      2,
+      kernels.peaks,
+      quantizedGemm(profile.gemm, kernels.memoryScale),
+    ).seconds;
+  }
+
   /**
-   * Adds an MoE layer's routed experts under expert parallelism, times `share`: the router, this
-   * GPU's whole experts serving the routed tokens of every replica of the group (assumed to run
+   * Adds an MoE layer's routed experts under expert parallelism, times `share`: this GPU's whole experts serving the routed tokens of every replica of the group (assumed to run
    * batches like this one), in one fused kernel, and the dispatch and combine all-to-alls.
    */
   private addExpertParallelMoe(
@@ -254,15 +295,9 @@ export class PerfModel {
     profile: CalibrationProfile,
     add: (key: keyof OperatorBreakdown, seconds: number) => void,
   ): void {
-    const { peaks, geometry } = this;
+    const { sixteenBit: peaks, expertKernels: kernels } = this;
     const model = this.config.modelSpec;
     const k = model.expertsPerToken;
-    add(
-      'moeRouter',
-      share *
-        gemmCost(tokens, model.numExperts, model.hiddenSize, geometry.weightBytes, 2, peaks, profile.gemm)
-          .seconds,
-    );
     // Each TP rank dispatches its share of the tokens; the busiest GPU gets `imbalance` × the mean.
     const pairs = ((tokens * k) / this.tensorParallelSize) * parallel.imbalance;
     const active = expertsHeldActive(model, parallel, tokens);
@@ -271,7 +306,7 @@ export class PerfModel {
     const fused = (operator: 'upProjection' | 'downProjection') =>
       launch +
       active *
-        (linearOperatorCost(operator, perExpert, parallel.expertGeometry, peaks, profile).seconds - launch);
+        (linearOperatorCost(operator, perExpert, parallel.expertGeometry, kernels, profile).seconds - launch);
     add('upProjection', share * fused('upProjection'));
     add(
       'activation',
@@ -295,15 +330,18 @@ export class PerfModel {
     profile: CalibrationProfile,
     add: (key: keyof OperatorBreakdown, seconds: number) => void,
   ): void {
-    const { peaks } = this;
-    add('upProjection', share * linearOperatorCost('upProjection', tokens, geometry, peaks, profile).seconds);
+    const { sixteenBit: peaks, weightKernels: kernels } = this;
+    add(
+      'upProjection',
+      share * linearOperatorCost('upProjection', tokens, geometry, kernels, profile).seconds,
+    );
     add(
       'activation',
       share * elementwiseOperatorCost('activation', tokens, geometry, peaks, profile).seconds,
     );
     add(
       'downProjection',
-      share * linearOperatorCost('downProjection', tokens, geometry, peaks, profile).seconds,
+      share * linearOperatorCost('downProjection', tokens, geometry, kernels, profile).seconds,
     );
   }
 
@@ -317,7 +355,7 @@ export class PerfModel {
       'embedding',
       tokens,
       this.geometry,
-      this.peaks,
+      this.sixteenBit,
       this.profileFor(tokens),
     ).seconds;
     if (tokens < TOKEN_CACHE_LIMIT) this.embeddingCache[tokens] = value;
@@ -332,15 +370,16 @@ export class PerfModel {
       if (cached >= 0) return cached;
     }
     const model = this.config.modelSpec;
+    const kernels = this.headKernels;
     const value =
       gemmCost(
         sequences,
         model.vocabSize / this.tensorParallelSize,
         model.hiddenSize,
-        this.geometry.weightBytes,
+        DTYPE_BYTES[model.embeddingDtype],
         2,
-        this.peaks,
-        this.profileFor(sequences).gemm,
+        kernels.peaks,
+        quantizedGemm(this.profileFor(sequences).gemm, kernels.memoryScale),
       ).seconds +
       allReduceTime(
         (sequences * model.vocabSize * 4) / this.tensorParallelSize,
@@ -358,35 +397,62 @@ export class PerfModel {
    * the batch unless the caller already has it.
    */
   attentionTime(batch: BatchShape, breakdown?: OperatorBreakdown, tokens = countTokens(batch)): number {
-    const { geometry, peaks } = this;
     const profile = this.profileFor(tokens);
-    let prefill = 0;
-    const { prefillChunks: chunks, prefillContexts: contexts } = batch;
-    if (chunks.length > 0) {
-      prefill = profile.attention.prefillLaunchUs * 1e-6;
-      for (let index = 0; index < chunks.length; index++) {
-        prefill += prefillAttentionSeconds(
-          chunks[index] ?? 0,
-          contexts[index] ?? 0,
-          geometry.headsPerRank,
-          geometry.headDim,
-          peaks,
-          profile.attention,
-        );
-      }
+    const layers = this.attentionLayers;
+    let prefill = this.prefillAttentionSeconds(batch, profile, Number.POSITIVE_INFINITY);
+    let decode = this.decodeAttentionSeconds(batch.decodeSequences, batch.decodeContextTokens, profile);
+    if (layers.local > 0) {
+      // The mean layer: full-context and local layers in their proportions.
+      const total = layers.full + layers.local;
+      const localDecode = this.decodeAttentionSeconds(
+        batch.decodeSequences,
+        localDecodeContext(batch.decodeSequences, batch.decodeContextTokens, layers.window),
+        profile,
+      );
+      const localPrefill = this.prefillAttentionSeconds(batch, profile, layers.window);
+      prefill = (layers.full * prefill + layers.local * localPrefill) / total;
+      decode = (layers.full * decode + layers.local * localDecode) / total;
     }
-    const decode = decodeAttentionCost(
-      batch.decodeSequences,
-      batch.decodeContextTokens,
-      geometry.kvBytesPerTokenPerLayer,
-      peaks,
-      profile.attention,
-    ).seconds;
     if (breakdown) {
       breakdown.attentionPrefill += prefill;
       breakdown.attentionDecode += decode;
     }
     return prefill + decode;
+  }
+
+  /** One layer's prefill-attention kernel over the batch's chunks, each token attending to at most `window` tokens. */
+  private prefillAttentionSeconds(batch: BatchShape, profile: CalibrationProfile, window: number): number {
+    const { prefillChunks: chunks, prefillContexts: contexts } = batch;
+    if (chunks.length === 0) return 0;
+    const { geometry, sixteenBit: peaks } = this;
+    let seconds = profile.attention.prefillLaunchUs * 1e-6;
+    for (let index = 0; index < chunks.length; index++) {
+      seconds += prefillAttentionSeconds(
+        chunks[index] ?? 0,
+        contexts[index] ?? 0,
+        geometry.headsPerRank,
+        geometry.headDim,
+        peaks,
+        profile.attention,
+        window,
+      );
+    }
+    return seconds;
+  }
+
+  /** One layer's decode-attention kernel over `sequences` sequences reading `contextTokens` cached tokens. */
+  private decodeAttentionSeconds(
+    sequences: number,
+    contextTokens: number,
+    profile: CalibrationProfile,
+  ): number {
+    return decodeAttentionCost(
+      sequences,
+      contextTokens,
+      this.geometry.kvBytesPerTokenPerLayer,
+      this.sixteenBit,
+      profile.attention,
+    ).seconds;
   }
 
   /**
@@ -483,10 +549,12 @@ export class PerfModel {
    * of the sequences' total context C (decode attention reads the KV cache, so its time, FLOPs and
    * bytes grow linearly in C; everything else depends on `sequences` only):
    * GPU seconds = fixedS + perContextTokenS × C, FLOPs = flops0 + flops1 × C, bytes = bytes0 + bytes1 × C.
-   * The engine uses it to advance runs of steady decode iterations in closed form.
+   * The engine uses it to advance runs of steady decode iterations in closed form. Exact only when
+   * {@link PerfModel.decodeIsLinear}: local attention layers are counted here as full-context ones
+   * (an upper bound), and the engine steps such models iteration by iteration.
    */
   decodeLinearCost(sequences: number): DecodeLinearCost {
-    const { geometry, peaks } = this;
+    const { geometry, sixteenBit: peaks } = this;
     const profile = this.profileFor(sequences);
     const attention = profile.attention;
     const attentionFixed = decodeAttentionCost(

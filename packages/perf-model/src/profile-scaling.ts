@@ -1,20 +1,17 @@
-import type { Dtype } from '@sim/specs';
 import type { CalibrationProfile } from './calibration-profile';
 import type { EngineProfile } from './engine-profiles';
 
-/** The GPU's fitted profile with an engine profile's efficiency, quantization and collective-latency factors applied (the same object when they are all 1). */
-export function scaleProfile(
-  profile: CalibrationProfile,
-  engine: EngineProfile,
-  weightDtype: Dtype,
-): CalibrationProfile {
+/**
+ * The GPU's fitted profile with an engine profile's efficiency and collective-latency factors
+ * applied (the same object when they are all 1). The weight-only quantization factor depends on
+ * each GEMM's weights and is applied per GEMM (see weight-kernels.ts).
+ */
+export function scaleProfile(profile: CalibrationProfile, engine: EngineProfile): CalibrationProfile {
   const compute = engine.computeEfficiencyScale;
   const memory = engine.memoryEfficiencyScale;
-  const quantized =
-    weightDtype === 'int8' || weightDtype === 'int4' ? engine.quantizedWeightEfficiency[weightDtype] : 1;
   const latency = engine.collectiveLatencyScale;
   const halfTokens = engine.gemmHalfEfficiencyScale;
-  if (compute === 1 && memory === 1 && quantized === 1 && latency === 1 && halfTokens === 1) return profile;
+  if (compute === 1 && memory === 1 && latency === 1 && halfTokens === 1) return profile;
   const { communication } = profile;
   return {
     ...profile,
@@ -33,7 +30,7 @@ export function scaleProfile(
       ...profile.gemm,
       computeEfficiency: Math.min(1, profile.gemm.computeEfficiency * compute),
       halfEfficiencyTokens: profile.gemm.halfEfficiencyTokens * halfTokens,
-      memoryEfficiency: Math.min(1, profile.gemm.memoryEfficiency * memory * quantized),
+      memoryEfficiency: Math.min(1, profile.gemm.memoryEfficiency * memory),
     },
     attention: {
       ...profile.attention,

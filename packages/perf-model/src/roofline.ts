@@ -65,15 +65,29 @@ export function elementwiseCost(
 /**
  * FLOPs of causal attention for one prefill chunk of `chunk` new tokens after `context` cached
  * tokens, for `heads` query heads of size `headDim`: QKᵀ and PV, 2 FLOPs per multiply-add, each new
- * token attending to the cached tokens and the new tokens before it.
+ * token attending to the cached tokens and the new tokens before it (in a local layer, to the
+ * last `window` of them).
  */
 export function prefillAttentionFlops(
   chunk: number,
   context: number,
   heads: number,
   headDim: number,
+  window = Number.POSITIVE_INFINITY,
 ): number {
-  return 4 * headDim * heads * (chunk * context + (chunk * (chunk + 1)) / 2);
+  if (window === Number.POSITIVE_INFINITY)
+    return 4 * headDim * heads * (chunk * context + (chunk * (chunk + 1)) / 2);
+  return 4 * headDim * heads * (attendedPairs(context + chunk, window) - attendedPairs(context, window));
+}
+
+/**
+ * Query-key pairs of causal attention over the first `tokens` tokens of a sequence when each token
+ * attends to at most `window` tokens (itself included): Σ min(i, window) for i = 1..tokens.
+ */
+export function attendedPairs(tokens: number, window: number): number {
+  return tokens <= window
+    ? (tokens * (tokens + 1)) / 2
+    : (window * (window + 1)) / 2 + (tokens - window) * window;
 }
 
 /**
@@ -88,11 +102,19 @@ export function prefillAttentionSeconds(
   headDim: number,
   peaks: DevicePeaks,
   attention: AttentionEfficiency,
+  window = Number.POSITIVE_INFINITY,
 ): number {
   const ramp = chunk / (chunk + attention.prefillHalfEfficiencyTokens);
   const perPair = 4 * headDim * heads;
-  const contextFlops = perPair * chunk * context;
-  const causalFlops = (perPair * chunk * (chunk + 1)) / 2;
+  let contextFlops = perPair * chunk * context;
+  let causalFlops = (perPair * chunk * (chunk + 1)) / 2;
+  if (window !== Number.POSITIVE_INFINITY) {
+    // A local layer: each token attends to at most `window` tokens, its chunk's first.
+    const causalPairs = attendedPairs(chunk, window);
+    causalFlops = perPair * causalPairs;
+    contextFlops =
+      perPair * (attendedPairs(context + chunk, window) - attendedPairs(context, window) - causalPairs);
+  }
   return (
     contextFlops / (peaks.flopsPerSecond * attention.prefillComputeEfficiency * ramp) +
     causalFlops / (peaks.flopsPerSecond * attention.prefillCausalComputeEfficiency * ramp)

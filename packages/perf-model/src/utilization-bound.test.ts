@@ -20,7 +20,7 @@ import { gpuSeconds } from './test-batches';
  */
 const GPUS = ['A100-80GB', 'H100-80GB', 'A40', 'L40S', 'B200', 'MI300X'] as const;
 const TENSOR_PARALLEL = [1, 2, 4, 8] as const;
-const WEIGHT_DTYPES: readonly Dtype[] = ['bf16', 'fp8', 'int8', 'int4'];
+const WEIGHT_DTYPES: readonly Dtype[] = ['bf16', 'fp8', 'int8', 'int4', 'mxfp4'];
 
 /** The perf model of a preset deployment, or undefined when the layout is invalid or the weights do not fit. */
 function deployment(

@@ -33,6 +33,9 @@ export const MODEL_DEFAULTS = {
   kvLoraRank: 0,
   qLoraRank: 0,
   qkRopeHeadDim: 0,
+  slidingWindow: 0,
+  chunkedAttention: false,
+  attentionSinks: false,
 } as const satisfies Partial<ResolvedModelSpec>;
 
 /** GPU fields a custom GPU gets. */

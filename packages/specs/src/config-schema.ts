@@ -70,6 +70,14 @@ export const modelSpecSchema = z
       .optional(),
     weightDtype: dtype.describe(`Weight storage format; default ${MODEL_DEFAULTS.weightDtype}`).optional(),
     kvCacheDtype: dtype.describe('KV-cache storage format; default follows weightDtype').optional(),
+    expertDtype: dtype
+      .describe(
+        "Storage format of the routed experts (gpt-oss: mxfp4); default weightDtype or the preset's own",
+      )
+      .optional(),
+    embeddingDtype: dtype
+      .describe("Storage format of the embedding table and LM head; default weightDtype or the preset's own")
+      .optional(),
     maxContextLength: positiveInt(
       `Longest supported sequence (tokens); default ${MODEL_DEFAULTS.maxContextLength}`,
     ).optional(),
@@ -97,6 +105,22 @@ export const modelSpecSchema = z
       `MLA: rotary elements of each query/key head; default ${MODEL_DEFAULTS.qkRopeHeadDim}`,
     ).optional(),
     vHeadDim: positiveInt('Dimension of one value head (elements); default headDim').optional(),
+    slidingWindow: nonNegativeInt(
+      `Window of the local-attention layers (tokens); ${MODEL_DEFAULTS.slidingWindow}: every layer attends to the whole context`,
+    ).optional(),
+    slidingWindowLayers: nonNegativeInt(
+      'Layers that use slidingWindow; default every layer when slidingWindow > 0',
+    ).optional(),
+    chunkedAttention: z
+      .boolean()
+      .describe(
+        `Local layers attend within fixed chunks of slidingWindow tokens (Llama 4); default ${MODEL_DEFAULTS.chunkedAttention}`,
+      )
+      .optional(),
+    attentionSinks: z
+      .boolean()
+      .describe(`Learned per-head attention sink logits (gpt-oss); default ${MODEL_DEFAULTS.attentionSinks}`)
+      .optional(),
   })
   .describe('The model: a preset name, a preset with overrides, or a full custom geometry');
 

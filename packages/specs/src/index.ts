@@ -24,7 +24,7 @@ export type {
   ResolvedDisaggregation,
   ResolvedPool,
 } from './disaggregation';
-export { DTYPE_BYTES, DTYPES, type Dtype } from './dtype';
+export { DTYPE_BYTES, DTYPES, type Dtype, isWeightOnly, type WeightOnlyDtype } from './dtype';
 export {
   BUILT_IN_ENGINE_SCHEDULING,
   type EngineScheduling,
@@ -61,6 +61,7 @@ export {
   activeParamCount,
   attentionParamCount,
   deriveParamCount,
+  embeddingParamCount,
   isMla,
   isMoe,
   type ModelSpec,

@@ -32,6 +32,18 @@ export interface ResolvedModelSpec {
   readonly weightDtype: Dtype;
   /** Storage format of the KV cache. Default: the weight dtype when it is bf16/fp16/fp8, otherwise bf16. */
   readonly kvCacheDtype: Dtype;
+  /**
+   * Storage format of the routed experts' weights in an MoE model, when it differs from the rest
+   * (gpt-oss: `mxfp4` experts, bf16 attention). Default weightDtype (a preset's own value is kept
+   * when a config overrides weightDtype).
+   */
+  readonly expertDtype: Dtype;
+  /**
+   * Storage format of the embedding table and the LM head. Quantized checkpoints usually keep them
+   * 16-bit (DeepSeek-V3's FP8 release: bf16). Default weightDtype (a preset's own value is kept
+   * when a config overrides weightDtype).
+   */
+  readonly embeddingDtype: Dtype;
   /** Longest sequence (input + output), in tokens, the model supports. Default 4096. */
   readonly maxContextLength: number;
   /** Number of MLP experts per layer for a mixture-of-experts model; 1 for a dense model. */
@@ -70,6 +82,29 @@ export interface ResolvedModelSpec {
   readonly qkRopeHeadDim: number;
   /** Dimension of one value head, in elements (MLA: DeepSeek-V3's 128 against a query/key headDim of 192). Default headDim. */
   readonly vHeadDim: number;
+  /**
+   * Local attention: the window, in tokens, of the layers that attend only to recent tokens
+   * (gpt-oss: 128 on every other layer; Llama 4: chunks of 8,192 on 3 of every 4 layers). Such a
+   * layer's attention reads at most this many cached tokens per new token, and the KV cache keeps
+   * at most the window (plus one block) of them per sequence. 0 (default): every layer attends to
+   * the whole context.
+   */
+  readonly slidingWindow: number;
+  /** Layers that use {@link ResolvedModelSpec.slidingWindow}; the rest attend to the whole context. Default nLayers when slidingWindow > 0, else 0. */
+  readonly slidingWindowLayers: number;
+  /**
+   * True when the local layers attend within fixed chunks of slidingWindow tokens (Llama 4's
+   * chunked attention: a token sees only the tokens of its own chunk) rather than a window sliding
+   * with each token. Costed as the sliding window (an upper bound: exact within the first chunk,
+   * twice the mean span beyond it). Default false.
+   */
+  readonly chunkedAttention: boolean;
+  /**
+   * Learned attention sinks (gpt-oss): one extra logit per head that the softmax normalizes over,
+   * so a head can attend to nothing. nHeads parameters per layer; no KV cache and no measurable
+   * time. Default false.
+   */
+  readonly attentionSinks: boolean;
 }
 
 /**
@@ -110,17 +145,18 @@ export type ParameterGeometry = Pick<
   | 'qLoraRank'
   | 'qkRopeHeadDim'
   | 'vHeadDim'
+  | 'attentionSinks'
 >;
 
 /**
  * Weights of one layer's attention: the query, key, value and output projections (with MLA: the
  * query's down- and up-projection, the joint key-value down-projection to the latent and its
- * up-projection to every head's keys and values).
+ * up-projection to every head's keys and values), and the sink logits when the model has them.
  */
 export function attentionParamCount(model: ParameterGeometry): number {
   const h = model.hiddenSize;
   const heads = model.nHeads;
-  const output = heads * model.vHeadDim * h;
+  const output = heads * model.vHeadDim * h + (model.attentionSinks ? heads : 0);
   if (!isMla(model))
     return h * heads * model.headDim + h * model.nKvHeads * (model.headDim + model.vHeadDim) + output;
   const query =
@@ -142,6 +178,13 @@ export function moeLayerCount(
 /** Weights of every routed expert of every MoE layer (0 for a dense model): what expert parallelism spreads. */
 export function routedExpertParamCount(model: ParameterGeometry): number {
   return moeLayerCount(model) * model.numExperts * mlpParams(model, model.expertFfnDim);
+}
+
+/** Weights of the embedding table and the LM head (one matrix when tied). */
+export function embeddingParamCount(
+  model: Pick<ResolvedModelSpec, 'vocabSize' | 'hiddenSize' | 'tieWordEmbeddings'>,
+): number {
+  return model.vocabSize * model.hiddenSize * (model.tieWordEmbeddings ? 1 : 2);
 }
 
 /** Weights of one MLP (or expert) of intermediate size `ffn`. */
@@ -179,8 +222,7 @@ function layeredParamCount(model: ParameterGeometry, expertsUsed: number): numbe
     model.nLayers * (attentionParamCount(model) + 2 * h) +
     denseLayers * mlpParams(model, model.ffnDim) +
     moeLayers * moeParams(model, expertsUsed);
-  const embeddings = model.vocabSize * h * (model.tieWordEmbeddings ? 1 : 2);
-  return layers + embeddings + h;
+  return layers + embeddingParamCount(model) + h;
 }
 
 /**

@@ -1,11 +1,13 @@
 import {
   activeParamCount,
+  attentionParamCount,
   deriveParamCount,
   findGpuPreset,
   findModelPreset,
   GPU_PRESETS,
   MODEL_PRESETS,
   resolveConfig,
+  routedExpertParamCount,
 } from '@sim/specs';
 import { describe, expect, it } from 'vitest';
 
@@ -42,6 +44,60 @@ describe('model presets', () => {
     // A dense model's active parameters are all of them.
     const dense = MODEL_PRESETS['qwen3-8b'];
     if (dense !== undefined) expect(activeParamCount(dense)).toBe(deriveParamCount(dense));
+  });
+
+  // gpt-oss's model card counts the LM head but not the embedding table in its active parameters,
+  // and gives the parameters by class (billions): MLP 114.71 / 19.12, attention 0.96 / 0.64,
+  // embedding + unembedding 1.16.
+  it.each([
+    ['gpt-oss-120b', 116.83, 5.13, 114.71, 0.96],
+    ['gpt-oss-20b', 20.91, 3.61, 19.12, 0.64],
+  ])(
+    '%s: derived %sB total, %sB active, its MLP and attention within 2%% of the model card',
+    (name, total, active, mlp, attention) => {
+      const model = MODEL_PRESETS[name];
+      if (model === undefined) throw new Error(`no preset ${name}`);
+      const within = (value: number, published: number) =>
+        expect(Math.abs(value / 1e9 - published) / published).toBeLessThan(0.02);
+      within(deriveParamCount(model), total);
+      within(activeParamCount(model) - model.vocabSize * model.hiddenSize, active);
+      within(routedExpertParamCount(model) + model.nLayers * model.hiddenSize * model.numExperts, mlp);
+      within(model.nLayers * attentionParamCount(model), attention);
+      expect(model).toMatchObject({ weightDtype: 'bf16', expertDtype: 'mxfp4', embeddingDtype: 'bf16' });
+      expect([model.slidingWindow, model.slidingWindowLayers * 2, model.attentionSinks]).toEqual([
+        128,
+        model.nLayers,
+        true,
+      ]);
+    },
+  );
+
+  it('tensor classes keep their own storage format: preset values stay under a weightDtype override, the rest follow it', () => {
+    const oss = resolveConfig({ modelSpec: { name: 'openai/gpt-oss-120b', weightDtype: 'fp8' } }).modelSpec;
+    expect([oss.weightDtype, oss.expertDtype, oss.embeddingDtype, oss.kvCacheDtype]).toEqual([
+      'fp8',
+      'mxfp4',
+      'fp8',
+      'fp8',
+    ]);
+    const deepseek = resolveConfig({ modelSpec: { name: 'deepseek-v3' } }).modelSpec;
+    expect([deepseek.expertDtype, deepseek.embeddingDtype]).toEqual(['fp8', 'bf16']);
+    const llama = resolveConfig({ modelSpec: { name: 'llama-3.1-8b', weightDtype: 'int4' } }).modelSpec;
+    expect([llama.expertDtype, llama.embeddingDtype, llama.kvCacheDtype]).toEqual(['int4', 'int4', 'bf16']);
+    expect(() => resolveConfig({ modelSpec: { name: 'llama-3.1-8b', kvCacheDtype: 'mxfp4' } })).toThrow(
+      /modelSpec.kvCacheDtype: a mxfp4 KV cache is not supported/,
+    );
+    expect(() => resolveConfig({ modelSpec: { name: 'llama-3.1-8b', slidingWindowLayers: 4 } })).toThrow(
+      /modelSpec.slidingWindow: slidingWindowLayers 4 needs the window/,
+    );
+    expect(() =>
+      resolveConfig({ modelSpec: { name: 'llama-3.1-8b', slidingWindow: 4096, slidingWindowLayers: 40 } }),
+    ).toThrow(/modelSpec.slidingWindowLayers: 40 sliding-window layers is more than nLayers 32/);
+    // A window alone applies to every layer; sinks add one logit per head and layer.
+    const windowed = resolveConfig({ modelSpec: { name: 'mistral-7b', slidingWindow: 4096 } }).modelSpec;
+    expect(windowed.slidingWindowLayers).toBe(32);
+    const sinks = resolveConfig({ modelSpec: { name: 'llama-3.1-8b', attentionSinks: true } }).modelSpec;
+    expect(sinks.nParams - deriveParamCount({ ...sinks, attentionSinks: false })).toBe(32 * 32);
   });
 
   it('DeepSeek-V3 (and its R1 alias) uses MLA, 1 shared expert and 3 dense layers; bad MoE and MLA geometry is a typed error', () => {

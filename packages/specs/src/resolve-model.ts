@@ -1,6 +1,6 @@
 import { MODEL_DEFAULTS } from './config-defaults';
 import type { ParsedModelSpec } from './config-schema';
-import type { Dtype } from './dtype';
+import { type Dtype, isWeightOnly } from './dtype';
 import type { ConfigIssue } from './errors';
 import { deriveParamCount, type ResolvedModelSpec } from './model-spec';
 import { closestNames, findModelPreset, modelPresetNames } from './presets/preset-lookup';
@@ -25,6 +25,7 @@ const GEOMETRY_KEYS = [
   'qLoraRank',
   'qkRopeHeadDim',
   'vHeadDim',
+  'attentionSinks',
 ] as const;
 
 /** The geometry a custom model must give (a preset has it). */
@@ -99,6 +100,32 @@ export function resolveModel(input: ParsedModelSpec, issues: ConfigIssue[]): Res
       message: `${qkRopeHeadDim} rotary elements leave none of headDim ${headDim} for the latent's keys (DeepSeek-V3: qkRopeHeadDim 64 of headDim 192).`,
     });
   }
+  const slidingWindow = input.slidingWindow ?? base.slidingWindow ?? MODEL_DEFAULTS.slidingWindow;
+  const slidingWindowLayers =
+    slidingWindow === 0
+      ? 0
+      : (input.slidingWindowLayers ?? (base.slidingWindow ? base.slidingWindowLayers : undefined) ?? nLayers);
+  if (input.slidingWindowLayers !== undefined && input.slidingWindowLayers > 0 && slidingWindow === 0) {
+    issues.push({
+      code: 'missing_field',
+      path: 'modelSpec.slidingWindow',
+      message: `slidingWindowLayers ${input.slidingWindowLayers} needs the window: give slidingWindow (tokens), e.g. 4096.`,
+    });
+  }
+  if (slidingWindowLayers > nLayers) {
+    issues.push({
+      code: 'out_of_range',
+      path: 'modelSpec.slidingWindowLayers',
+      message: `${slidingWindowLayers} sliding-window layers is more than nLayers ${nLayers}; give at most ${nLayers}.`,
+    });
+  }
+  if (input.kvCacheDtype === 'int4' || input.kvCacheDtype === 'mxfp4') {
+    issues.push({
+      code: 'invalid_value',
+      path: 'modelSpec.kvCacheDtype',
+      message: `a ${input.kvCacheDtype} KV cache is not supported (serving engines keep it bf16, fp16, fp8 or int8); use fp8 for the smallest cache.`,
+    });
+  }
   const model: Omit<ResolvedModelSpec, 'nParams'> = {
     name,
     hiddenSize,
@@ -128,6 +155,12 @@ export function resolveModel(input: ParsedModelSpec, issues: ConfigIssue[]): Res
     qLoraRank: input.qLoraRank ?? base.qLoraRank ?? MODEL_DEFAULTS.qLoraRank,
     qkRopeHeadDim,
     vHeadDim: input.vHeadDim ?? ownWidth(base.vHeadDim, base.headDim) ?? headDim,
+    expertDtype: input.expertDtype ?? ownDtype(base.expertDtype, base.weightDtype) ?? weightDtype,
+    embeddingDtype: input.embeddingDtype ?? ownDtype(base.embeddingDtype, base.weightDtype) ?? weightDtype,
+    slidingWindow,
+    slidingWindowLayers,
+    chunkedAttention: input.chunkedAttention ?? base.chunkedAttention ?? MODEL_DEFAULTS.chunkedAttention,
+    attentionSinks: input.attentionSinks ?? base.attentionSinks ?? MODEL_DEFAULTS.attentionSinks,
   };
   const geometryOverridden = GEOMETRY_KEYS.some(
     (key) => input[key] !== undefined && input[key] !== base[key],
@@ -144,6 +177,11 @@ export function resolveModel(input: ParsedModelSpec, issues: ConfigIssue[]): Res
  */
 function ownWidth(width: number | undefined, defaultWidth: number | undefined): number | undefined {
   return width !== undefined && width !== defaultWidth ? width : undefined;
+}
+
+/** A preset's dtype that is its own (differs from its weightDtype): kept when the config overrides weightDtype; undefined when it follows it. */
+function ownDtype(dtype: Dtype | undefined, weightDtype: Dtype | undefined): Dtype | undefined {
+  return dtype !== undefined && dtype !== weightDtype ? dtype : undefined;
 }
 
 /** A custom model without all of its required geometry: an unknown preset when it gives none of it. */
@@ -171,7 +209,7 @@ function reportMissingGeometry(
   }
 }
 
-/** The KV cache follows 16-bit and fp8 weights; weight-only int8/int4 keep a 16-bit cache. */
+/** The KV cache follows 16-bit and fp8 weights; weight-only formats (int8, int4, mxfp4) keep a 16-bit cache. */
 function defaultKvDtype(weightDtype: Dtype): Dtype {
-  return weightDtype === 'int8' || weightDtype === 'int4' ? 'bf16' : weightDtype;
+  return isWeightOnly(weightDtype) ? 'bf16' : weightDtype;
 }

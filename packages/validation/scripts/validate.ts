@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calibrationTransfer, renderCalibrationTransferMarkdown } from '../src/calibration-transfer';
+import { compareH200Gemms, readH200Gemms, renderH200GemmMarkdown } from '../src/h200-gemms';
 import { readPublishedCases } from '../src/published-cases';
 import { renderValidationMarkdown, runCases, summarize } from '../src/validation-report';
 import { renderVllmV1Markdown, runVllmV1, summarizeVllmV1, VLLM_V1_METRICS } from '../src/vllm-v1-report';
@@ -59,6 +60,9 @@ const calibrationRuns = [
 const transfers = calibrationRuns.map((experiment) => calibrationTransfer(experiment));
 const transferSection = renderCalibrationTransferMarkdown(transfers);
 console.log(`\n${transferSection.join('\n')}`);
+const gemms = readH200Gemms();
+const gemmSection = renderH200GemmMarkdown(compareH200Gemms(gemms), compareH200Gemms(gemms, 'vllm'));
+console.log(`\n${gemmSection.join('\n')}`);
 console.log(
   `\n${cases.length} rows compared, ${skipped.length} not expressible, ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
@@ -66,7 +70,11 @@ if (!process.argv.includes('--no-write')) {
   const path = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../docs/validation.md');
   writeFileSync(
     path,
-    renderValidationMarkdown(results, skipped, [...renderVllmV1Markdown(v1), ...transferSection]),
+    renderValidationMarkdown(results, skipped, [
+      ...renderVllmV1Markdown(v1),
+      ...transferSection,
+      ...gemmSection,
+    ]),
   );
   console.log(`wrote ${path}`);
 }

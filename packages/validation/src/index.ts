@@ -8,6 +8,15 @@ export {
   type TransferGroup,
   type TransferRow,
 } from './calibration-transfer';
+export {
+  compareH200Gemms,
+  fitFp8GemmRatio,
+  type GemmComparison,
+  H200_GEMM_DATA,
+  type MeasuredGemm,
+  readH200Gemms,
+  renderH200GemmMarkdown,
+} from './h200-gemms';
 export { absolutePercentError, caseConfig, casePerfModel, predictCase, staticBatchSeconds } from './predict';
 export {
   type CaseKind,

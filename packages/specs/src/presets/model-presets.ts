@@ -32,6 +32,12 @@ function preset(geometry: Geometry): ResolvedModelSpec {
     qLoraRank: 0,
     qkRopeHeadDim: 0,
     vHeadDim: geometry.headDim ?? geometry.hiddenSize / geometry.nHeads,
+    expertDtype: geometry.weightDtype ?? 'bf16',
+    embeddingDtype: geometry.weightDtype ?? 'bf16',
+    slidingWindow: 0,
+    slidingWindowLayers: geometry.slidingWindow ? geometry.nLayers : 0,
+    chunkedAttention: false,
+    attentionSinks: false,
     ...geometry,
   };
 }
@@ -323,7 +329,8 @@ export const MODEL_PRESETS: Readonly<Record<string, ResolvedModelSpec>> = {
   // experts (moe_intermediate_size 2048) top-8 plus 1 shared, first_k_dense_replace 3 (dense
   // intermediate_size 18432), vocab 129280, max_position_embeddings 163840. Model card: 671B total,
   // 37B activated (the Hugging Face checkpoint's 685B adds the 14B multi-token-prediction module,
-  // not counted here). Published in FP8 (128×128 block scales, 0.02% more bytes: not counted); KV
+  // not counted here). Published in FP8 (128×128 block scales, 0.02% more bytes: not counted) except
+  // the embedding and LM head (bf16 in the checkpoint; quantization_config leaves them out); KV
   // cache bf16 as vLLM keeps it. DeepSeek-R1 has the same architecture.
   'deepseek-v3': preset({
     name: 'deepseek-v3',
@@ -347,6 +354,7 @@ export const MODEL_PRESETS: Readonly<Record<string, ResolvedModelSpec>> = {
     sharedExpertFfnDim: 2048,
     nDenseLayers: 3,
     weightDtype: 'fp8',
+    embeddingDtype: 'bf16',
     kvCacheDtype: 'bf16',
   }),
   // Qwen/Qwen3-8B: hidden 4096, 36 layers, 32 heads, 8 KV heads, head_dim 128, intermediate 12288,
@@ -417,8 +425,8 @@ export const MODEL_PRESETS: Readonly<Record<string, ResolvedModelSpec>> = {
   // 8 KV heads, 16 experts top-1 plus 1 shared (intermediate_size 8192 each), every layer MoE
   // (interleave_moe_layer_step 1; intermediate_size_mlp 16384 is the dense width), vocab 202048,
   // untied, max_position_embeddings 10485760. Meta: 109B total (the vision encoder included; the
-  // text model derives to 107.8B), 17B active. Chunked attention (8,192-token chunks on 3 of every
-  // 4 layers) is not modelled: every layer attends to the whole context.
+  // text model derives to 107.8B), 17B active. Chunked attention: attention_chunk_size 8192 on 3 of
+  // every 4 layers (no_rope_layers: every 4th layer attends to the whole context), 36 of 48.
   'llama-4-scout': preset({
     name: 'llama-4-scout',
     nParams: 109e9,
@@ -435,11 +443,14 @@ export const MODEL_PRESETS: Readonly<Record<string, ResolvedModelSpec>> = {
     expertFfnDim: 8192,
     numSharedExperts: 1,
     sharedExpertFfnDim: 8192,
+    slidingWindow: 8192,
+    slidingWindowLayers: 36,
+    chunkedAttention: true,
   }),
   // meta-llama/Llama-4-Maverick-17B-128E: as Scout, with 128 experts top-1 plus 1 shared on every
   // other layer (interleave_moe_layer_step 2: 24 MoE layers) and dense MLPs of
   // intermediate_size_mlp 16384 on the other 24, max_position_embeddings 1048576. Meta: 400B total,
-  // 17B active. Chunked attention not modelled, as for Scout.
+  // 17B active. Chunked attention on 36 of 48 layers, as for Scout.
   'llama-4-maverick': preset({
     name: 'llama-4-maverick',
     nParams: 400e9,
@@ -457,6 +468,56 @@ export const MODEL_PRESETS: Readonly<Record<string, ResolvedModelSpec>> = {
     numSharedExperts: 1,
     sharedExpertFfnDim: 8192,
     nDenseLayers: 24,
+    slidingWindow: 8192,
+    slidingWindowLayers: 36,
+    chunkedAttention: true,
+  }),
+  // openai/gpt-oss-120b (config.json): hidden 2880, 36 layers, 64 heads of head_dim 64, 8 KV heads,
+  // 128 experts (intermediate_size 2880) top-4, no shared expert, vocab 201088, untied,
+  // max_position_embeddings 131072; layer_types alternate sliding_attention (sliding_window 128)
+  // and full_attention: 18 local layers; learned attention sinks. quantization_config: mxfp4 for
+  // the experts, with self_attn, the router, embed_tokens and lm_head not converted (bf16). Model
+  // card: 116.83B total, 5.13B active (counting the LM head but not the embedding table),
+  // checkpoint 60.8 GiB.
+  'gpt-oss-120b': preset({
+    name: 'gpt-oss-120b',
+    nParams: 116.83e9,
+    hiddenSize: 2880,
+    nLayers: 36,
+    nHeads: 64,
+    nKvHeads: 8,
+    headDim: 64,
+    ffnDim: 2880,
+    vocabSize: 201088,
+    maxContextLength: 131072,
+    numExperts: 128,
+    expertsPerToken: 4,
+    expertFfnDim: 2880,
+    expertDtype: 'mxfp4',
+    slidingWindow: 128,
+    slidingWindowLayers: 18,
+    attentionSinks: true,
+  }),
+  // openai/gpt-oss-20b: as gpt-oss-120b with 24 layers (12 local) and 32 experts top-4. Model card:
+  // 20.91B total, 3.61B active, checkpoint 12.8 GiB.
+  'gpt-oss-20b': preset({
+    name: 'gpt-oss-20b',
+    nParams: 20.91e9,
+    hiddenSize: 2880,
+    nLayers: 24,
+    nHeads: 64,
+    nKvHeads: 8,
+    headDim: 64,
+    ffnDim: 2880,
+    vocabSize: 201088,
+    maxContextLength: 131072,
+    numExperts: 32,
+    expertsPerToken: 4,
+    expertFfnDim: 2880,
+    expertDtype: 'mxfp4',
+    slidingWindow: 128,
+    slidingWindowLayers: 12,
+    attentionSinks: true,
   }),
 };
 
@@ -520,4 +581,6 @@ export const MODEL_ALIASES: Readonly<Record<string, string>> = {
   'meta-llama/llama-4-scout-17b-16e-instruct': 'llama-4-scout',
   'meta-llama/llama-4-maverick-17b-128e': 'llama-4-maverick',
   'meta-llama/llama-4-maverick-17b-128e-instruct': 'llama-4-maverick',
+  'openai/gpt-oss-120b': 'gpt-oss-120b',
+  'openai/gpt-oss-20b': 'gpt-oss-20b',
 };

@@ -42,6 +42,22 @@ function preset(geometry: Geometry): ResolvedModelSpec {
   };
 }
 
+/** What the two gpt-oss models share (openai/gpt-oss-120b and -20b config.json; see their presets). */
+const GPT_OSS = {
+  hiddenSize: 2880,
+  nHeads: 64,
+  nKvHeads: 8,
+  headDim: 64,
+  ffnDim: 2880,
+  vocabSize: 201088,
+  maxContextLength: 131072,
+  expertsPerToken: 4,
+  expertFfnDim: 2880,
+  expertDtype: 'mxfp4',
+  slidingWindow: 128,
+  attentionSinks: true,
+} as const satisfies Partial<ResolvedModelSpec>;
+
 /**
  * Model presets with the numbers of each model's Hugging Face `config.json` (hidden_size,
  * num_hidden_layers, num_attention_heads, num_key_value_heads, intermediate_size, vocab_size,
@@ -480,44 +496,22 @@ export const MODEL_PRESETS: Readonly<Record<string, ResolvedModelSpec>> = {
   // card: 116.83B total, 5.13B active (counting the LM head but not the embedding table),
   // checkpoint 60.8 GiB.
   'gpt-oss-120b': preset({
+    ...GPT_OSS,
     name: 'gpt-oss-120b',
     nParams: 116.83e9,
-    hiddenSize: 2880,
     nLayers: 36,
-    nHeads: 64,
-    nKvHeads: 8,
-    headDim: 64,
-    ffnDim: 2880,
-    vocabSize: 201088,
-    maxContextLength: 131072,
     numExperts: 128,
-    expertsPerToken: 4,
-    expertFfnDim: 2880,
-    expertDtype: 'mxfp4',
-    slidingWindow: 128,
     slidingWindowLayers: 18,
-    attentionSinks: true,
   }),
   // openai/gpt-oss-20b: as gpt-oss-120b with 24 layers (12 local) and 32 experts top-4. Model card:
   // 20.91B total, 3.61B active, checkpoint 12.8 GiB.
   'gpt-oss-20b': preset({
+    ...GPT_OSS,
     name: 'gpt-oss-20b',
     nParams: 20.91e9,
-    hiddenSize: 2880,
     nLayers: 24,
-    nHeads: 64,
-    nKvHeads: 8,
-    headDim: 64,
-    ffnDim: 2880,
-    vocabSize: 201088,
-    maxContextLength: 131072,
     numExperts: 32,
-    expertsPerToken: 4,
-    expertFfnDim: 2880,
-    expertDtype: 'mxfp4',
-    slidingWindow: 128,
     slidingWindowLayers: 12,
-    attentionSinks: true,
   }),
 };
 

@@ -105,4 +105,12 @@ describe('llm-sim', () => {
     expect(row('llama-4-scout')).toMatch(/36 × 8192 chunks/);
     expect(row('deepseek-v3')).toMatch(/fp8 \/ bf16/);
   });
+
+  it("run prints the sliding-window layers' set-aside cache beside the KV cache", async () => {
+    const { code, stdout } = await cli('run', '--model', 'gpt-oss-20b', '--gpu', 'H100', '--rate', '2');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /memory per GPU: weights 13\.8 GB, KV cache .* \+ 0\.9 GB set aside for sliding-window layers/,
+    );
+  });
 });

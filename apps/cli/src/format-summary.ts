@@ -223,7 +223,7 @@ export function formatSummary(
     lines.push(stagesTable(stats, prefixCaching));
   }
   lines.push(
-    `memory per GPU: weights ${stats.memory.weightGbPerGpu.toFixed(1)} GB, KV cache ${stats.memory.kvCacheGbPerGpu.toFixed(1)} GB (${stats.memory.kvCapacityTokens.toLocaleString('en-US')} tokens)`,
+    `memory per GPU: weights ${stats.memory.weightGbPerGpu.toFixed(1)} GB, KV cache ${stats.memory.kvCacheGbPerGpu.toFixed(1)} GB (${stats.memory.kvCapacityTokens.toLocaleString('en-US')} tokens)${stats.memory.localKvGbPerGpu === undefined ? '' : ` + ${stats.memory.localKvGbPerGpu.toFixed(1)} GB set aside for sliding-window layers`}`,
   );
   if (options.includeWarnings !== false)
     for (const warning of stats.warnings) lines.push(`warning: ${warning}`);

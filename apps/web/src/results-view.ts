@@ -160,7 +160,7 @@ export function renderRun(
     element(
       'p',
       { 'data-testid': 'memory-plan' },
-      `weights ${memory.weightGbPerGpu.toFixed(2)} GB, KV cache ${memory.kvCacheGbPerGpu.toFixed(2)} GB (${groupDigits(memory.kvCapacityTokens)} tokens)`,
+      `weights ${memory.weightGbPerGpu.toFixed(2)} GB, KV cache ${memory.kvCacheGbPerGpu.toFixed(2)} GB (${groupDigits(memory.kvCapacityTokens)} tokens)${memory.localKvGbPerGpu === undefined ? '' : ` + ${memory.localKvGbPerGpu.toFixed(2)} GB set aside for sliding-window layers`}`,
     ),
     element('h3', {}, 'Charts'),
     charts,

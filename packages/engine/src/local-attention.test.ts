@@ -15,6 +15,9 @@ describe('models with local attention end to end (gpt-oss)', () => {
     const local = run(ossOnH100({ name: 'gpt-oss-20b' }));
     const full = run(ossOnH100({ name: 'gpt-oss-20b', slidingWindow: 0 }));
     expect(local.completedRequests).toBe(120);
+    // The 12 local layers' cache set aside: 12 × 2,048 bytes × (128 + 16) tokens × 256 sequences.
+    expect(local.memory.localKvGbPerGpu).toBeCloseTo((12 * 2048 * 144 * 256) / 1e9, 12);
+    expect(full.memory.localKvGbPerGpu).toBeUndefined();
     expect(full.completedRequests).toBe(120);
     expect(local.outputTokens).toBe(full.outputTokens);
     // Half the layers read 128 cached tokens instead of ~8,000: less attention per token.

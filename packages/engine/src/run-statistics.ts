@@ -127,6 +127,7 @@ export function runStatistics(run: RunStatisticsInput): SimulationStatistics {
       weightGbPerGpu: memory.weightBytesPerGpu / 1e9,
       kvCacheGbPerGpu: memory.kvCacheBytesPerGpu / 1e9,
       kvCapacityTokens: memory.kvCapacityTokens,
+      ...(memory.localKvBytesPerGpu > 0 ? { localKvGbPerGpu: memory.localKvBytesPerGpu / 1e9 } : {}),
     },
     prefixCacheHitRate: hitRate(counts.cachedPromptTokens, counts.measuredPromptTokens),
     ...(run.offloadedBlocks === undefined

@@ -76,6 +76,11 @@ export interface SimulationStatistics {
     readonly weightGbPerGpu: number;
     readonly kvCacheGbPerGpu: number;
     readonly kvCapacityTokens: number;
+    /**
+     * GB set aside per GPU for the sliding-window layers' cache (window + one block per sequence,
+     * for maxBatchSize sequences), beside kvCacheGbPerGpu. Present only when the plan sets it aside.
+     */
+    readonly localKvGbPerGpu?: number;
   };
   /**
    * Fraction of prompt tokens served from the prefix cache (`schedulerSpec.enablePrefixCaching`)

@@ -22,6 +22,7 @@ export {
   type LayerElementwiseOperator,
   type LinearOperator,
   linearOperatorCost,
+  weightGemmCost,
 } from './layer-cost';
 export { type LayerGeometry, layerGeometry } from './layer-geometry';
 export {

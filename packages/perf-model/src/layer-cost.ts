@@ -32,19 +32,42 @@ export function linearOperatorCost(
   kernels: WeightKernels,
   profile: CalibrationProfile,
 ): OperatorCost {
-  const { hiddenSize: h, weightBytes, activationBytes } = geometry;
-  const { peaks } = kernels;
-  const gemm = quantizedGemm(profile.gemm, kernels.memoryScale);
+  const { hiddenSize: h, weightBytes: w, activationBytes: a } = geometry;
+  const gemm = profile.gemm;
   switch (operator) {
     case 'qkvProjection':
-      return gemmCost(tokens, geometry.qkvWidth, h, weightBytes, activationBytes, peaks, gemm);
+      return weightGemmCost(tokens, geometry.qkvWidth, h, w, a, kernels, gemm);
     case 'outputProjection':
-      return gemmCost(tokens, h, geometry.attentionWidth, weightBytes, activationBytes, peaks, gemm);
+      return weightGemmCost(tokens, h, geometry.attentionWidth, w, a, kernels, gemm);
     case 'upProjection':
-      return gemmCost(tokens, geometry.upWidth, h, weightBytes, activationBytes, peaks, gemm);
+      return weightGemmCost(tokens, geometry.upWidth, h, w, a, kernels, gemm);
     case 'downProjection':
-      return gemmCost(tokens, h, geometry.ffnPerRank, weightBytes, activationBytes, peaks, gemm);
+      return weightGemmCost(tokens, h, geometry.ffnPerRank, w, a, kernels, gemm);
   }
+}
+
+/**
+ * {@link gemmCost} of a GEMM over weights run as `kernels` says: their format's peaks, and the
+ * weight-only dequantization factor on `gemm`'s memory efficiency.
+ */
+export function weightGemmCost(
+  m: number,
+  n: number,
+  k: number,
+  weightBytes: number,
+  activationBytes: number,
+  kernels: WeightKernels,
+  gemm: GemmEfficiency,
+): OperatorCost {
+  return gemmCost(
+    m,
+    n,
+    k,
+    weightBytes,
+    activationBytes,
+    kernels.peaks,
+    quantizedGemm(gemm, kernels.memoryScale),
+  );
 }
 
 /** `gemm` with its memory efficiency times `memoryScale` (weight-only dequantization; the same object at 1). */

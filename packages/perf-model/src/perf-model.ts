@@ -20,7 +20,7 @@ import { expectedActiveExperts } from './expected-active-experts';
 import { type ExpertParallelLayout, expertParallelLayout, expertsHeldActive } from './expert-parallel';
 import { type ProfileChoice, profileForGpu } from './gpu-profiles';
 import { IterationWork, TOKEN_CACHE_LIMIT } from './iteration-work';
-import { elementwiseOperatorCost, linearOperatorCost, quantizedGemm } from './layer-cost';
+import { elementwiseOperatorCost, linearOperatorCost, weightGemmCost } from './layer-cost';
 import { type LayerGeometry, layerGeometry, withMlp, withWeights } from './layer-geometry';
 import { type MemoryPlan, memoryPlan } from './memory-plan';
 import { type IterationBreakdown, iterationBreakdown, type OperatorBreakdown } from './operator-breakdown';
@@ -29,7 +29,6 @@ import {
   type DevicePeaks,
   decodeAttentionBandwidth,
   decodeAttentionCost,
-  gemmCost,
   prefillAttentionSeconds,
 } from './roofline';
 import { sixteenBitPeaks, type WeightKernels, weightKernels } from './weight-kernels';
@@ -238,20 +237,7 @@ export class PerfModel {
     else if (moeShare > 0) {
       const routed = tokens * model.expertsPerToken;
       const active = expectedActiveExperts(model.numExperts, model.expertsPerToken, tokens);
-      const perExpert = routed / active;
-      const experts = this.expertGeometry;
-      const expertKernels = this.expertKernels;
-      // vLLM's fused MoE kernel runs every active expert's GEMM in one launch.
-      const launch = profile.gemm.launchUs * 1e-6;
-      const fused = (operator: 'upProjection' | 'downProjection') =>
-        launch +
-        active * (linearOperatorCost(operator, perExpert, experts, expertKernels, profile).seconds - launch);
-      add('upProjection', moeShare * fused('upProjection'));
-      add(
-        'activation',
-        moeShare * elementwiseOperatorCost('activation', routed, experts, peaks, profile).seconds,
-      );
-      add('downProjection', moeShare * fused('downProjection'));
+      this.addFusedExperts(routed, active, this.expertGeometry, moeShare, profile, add);
       if (this.sharedExpertGeometry !== undefined)
         this.addDenseMlp(tokens, this.sharedExpertGeometry, moeShare, profile, add);
     }
@@ -272,15 +258,14 @@ export class PerfModel {
   /** Seconds of an MoE layer's router (a GEMM to one logit per expert, in the model's weight format). */
   private routerSeconds(tokens: number, profile: CalibrationProfile): number {
     const model = this.config.modelSpec;
-    const kernels = this.weightKernels;
-    return gemmCost(
+    return weightGemmCost(
       tokens,
       model.numExperts,
       model.hiddenSize,
       this.geometry.weightBytes,
-      2,
-      kernels.peaks,
-      quantizedGemm(profile.gemm, kernels.memoryScale),
+      this.geometry.activationBytes,
+      this.weightKernels,
+      profile.gemm,
     ).seconds;
   }
 
@@ -295,24 +280,12 @@ export class PerfModel {
     profile: CalibrationProfile,
     add: (key: keyof OperatorBreakdown, seconds: number) => void,
   ): void {
-    const { sixteenBit: peaks, expertKernels: kernels } = this;
     const model = this.config.modelSpec;
     const k = model.expertsPerToken;
     // Each TP rank dispatches its share of the tokens; the busiest GPU gets `imbalance` × the mean.
     const pairs = ((tokens * k) / this.tensorParallelSize) * parallel.imbalance;
     const active = expertsHeldActive(model, parallel, tokens);
-    const perExpert = pairs / active;
-    const launch = profile.gemm.launchUs * 1e-6;
-    const fused = (operator: 'upProjection' | 'downProjection') =>
-      launch +
-      active *
-        (linearOperatorCost(operator, perExpert, parallel.expertGeometry, kernels, profile).seconds - launch);
-    add('upProjection', share * fused('upProjection'));
-    add(
-      'activation',
-      share * elementwiseOperatorCost('activation', pairs, parallel.expertGeometry, peaks, profile).seconds,
-    );
-    add('downProjection', share * fused('downProjection'));
+    this.addFusedExperts(pairs, active, parallel.expertGeometry, share, profile, add);
     // Dispatch and combine: each token's hidden state to and from the GPUs of its k experts.
     const bytes =
       (tokens / this.tensorParallelSize) * k * model.hiddenSize * 2 * ((parallel.group - 1) / parallel.group);
@@ -320,6 +293,30 @@ export class PerfModel {
       'expertAllToAll',
       share * 2 * sendRecvTime(bytes, parallel.link.bandwidthGbs, parallel.link.efficiency),
     );
+  }
+
+  /**
+   * Adds routed experts in one fused kernel, times `share`: `pairs` token-expert pairs over `active`
+   * experts of `geometry` (in the experts' format). vLLM's fused MoE kernel runs every active
+   * expert's GEMM in one launch.
+   */
+  private addFusedExperts(
+    pairs: number,
+    active: number,
+    geometry: LayerGeometry,
+    share: number,
+    profile: CalibrationProfile,
+    add: (key: keyof OperatorBreakdown, seconds: number) => void,
+  ): void {
+    const { sixteenBit: peaks, expertKernels: kernels } = this;
+    const perExpert = pairs / active;
+    const launch = profile.gemm.launchUs * 1e-6;
+    const fused = (operator: 'upProjection' | 'downProjection') =>
+      launch +
+      active * (linearOperatorCost(operator, perExpert, geometry, kernels, profile).seconds - launch);
+    add('upProjection', share * fused('upProjection'));
+    add('activation', share * elementwiseOperatorCost('activation', pairs, geometry, peaks, profile).seconds);
+    add('downProjection', share * fused('downProjection'));
   }
 
   /** Adds a dense MLP's up projection, activation and down projection, times `share` (of the layers that have it). */
@@ -370,16 +367,15 @@ export class PerfModel {
       if (cached >= 0) return cached;
     }
     const model = this.config.modelSpec;
-    const kernels = this.headKernels;
     const value =
-      gemmCost(
+      weightGemmCost(
         sequences,
         model.vocabSize / this.tensorParallelSize,
         model.hiddenSize,
         DTYPE_BYTES[model.embeddingDtype],
-        2,
-        kernels.peaks,
-        quantizedGemm(this.profileFor(sequences).gemm, kernels.memoryScale),
+        this.geometry.activationBytes,
+        this.headKernels,
+        this.profileFor(sequences).gemm,
       ).seconds +
       allReduceTime(
         (sequences * model.vocabSize * 4) / this.tensorParallelSize,

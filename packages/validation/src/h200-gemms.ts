@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createPerfModel, gemmCost, weightKernels } from '@sim/perf-model';
+import { createPerfModel, weightGemmCost, weightKernels } from '@sim/perf-model';
 import { DTYPE_BYTES, type EngineProfileName, GPU_PRESETS, resolveConfig } from '@sim/specs';
 import { quantile } from './validation-report';
 import type { Split } from './vllm-v1-runs';
@@ -77,16 +77,14 @@ export function compareH200Gemms(
     }),
   );
   return rows.map((row) => {
-    const kernels = weightKernels(row.dtype, H200, perf.engine);
-    const gemm = perf.profileFor(row.m).gemm;
-    const predictedSeconds = gemmCost(
+    const predictedSeconds = weightGemmCost(
       row.m,
       row.n,
       row.k,
       DTYPE_BYTES[row.dtype],
       2,
-      kernels.peaks,
-      gemm,
+      weightKernels(row.dtype, H200, perf.engine),
+      perf.profileFor(row.m).gemm,
     ).seconds;
     return { gemm: row, predictedSeconds, signedErrorPercent: (predictedSeconds / row.seconds - 1) * 100 };
   });

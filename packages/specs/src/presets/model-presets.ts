@@ -42,6 +42,24 @@ function preset(geometry: Geometry): ResolvedModelSpec {
   };
 }
 
+/** What Llama 4 Scout and Maverick share (their text_config; see their presets). */
+const LLAMA_4 = {
+  hiddenSize: 5120,
+  nLayers: 48,
+  nHeads: 40,
+  nKvHeads: 8,
+  headDim: 128,
+  ffnDim: 16384,
+  vocabSize: 202048,
+  expertsPerToken: 1,
+  expertFfnDim: 8192,
+  numSharedExperts: 1,
+  sharedExpertFfnDim: 8192,
+  slidingWindow: 8192,
+  slidingWindowLayers: 36,
+  chunkedAttention: true,
+} as const satisfies Partial<ResolvedModelSpec>;
+
 /** What the two gpt-oss models share (openai/gpt-oss-120b and -20b config.json; see their presets). */
 const GPT_OSS = {
   hiddenSize: 2880,
@@ -444,49 +462,23 @@ export const MODEL_PRESETS: Readonly<Record<string, ResolvedModelSpec>> = {
   // text model derives to 107.8B), 17B active. Chunked attention: attention_chunk_size 8192 on 3 of
   // every 4 layers (no_rope_layers: every 4th layer attends to the whole context), 36 of 48.
   'llama-4-scout': preset({
+    ...LLAMA_4,
     name: 'llama-4-scout',
     nParams: 109e9,
-    hiddenSize: 5120,
-    nLayers: 48,
-    nHeads: 40,
-    nKvHeads: 8,
-    headDim: 128,
-    ffnDim: 16384,
-    vocabSize: 202048,
     maxContextLength: 10485760,
     numExperts: 16,
-    expertsPerToken: 1,
-    expertFfnDim: 8192,
-    numSharedExperts: 1,
-    sharedExpertFfnDim: 8192,
-    slidingWindow: 8192,
-    slidingWindowLayers: 36,
-    chunkedAttention: true,
   }),
   // meta-llama/Llama-4-Maverick-17B-128E: as Scout, with 128 experts top-1 plus 1 shared on every
   // other layer (interleave_moe_layer_step 2: 24 MoE layers) and dense MLPs of
   // intermediate_size_mlp 16384 on the other 24, max_position_embeddings 1048576. Meta: 400B total,
   // 17B active. Chunked attention on 36 of 48 layers, as for Scout.
   'llama-4-maverick': preset({
+    ...LLAMA_4,
     name: 'llama-4-maverick',
     nParams: 400e9,
-    hiddenSize: 5120,
-    nLayers: 48,
-    nHeads: 40,
-    nKvHeads: 8,
-    headDim: 128,
-    ffnDim: 16384,
-    vocabSize: 202048,
     maxContextLength: 1048576,
     numExperts: 128,
-    expertsPerToken: 1,
-    expertFfnDim: 8192,
-    numSharedExperts: 1,
-    sharedExpertFfnDim: 8192,
     nDenseLayers: 24,
-    slidingWindow: 8192,
-    slidingWindowLayers: 36,
-    chunkedAttention: true,
   }),
   // openai/gpt-oss-120b (config.json): hidden 2880, 36 layers, 64 heads of head_dim 64, 8 KV heads,
   // 128 experts (intermediate_size 2880) top-4, no shared expert, vocab 201088, untied,

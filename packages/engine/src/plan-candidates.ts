@@ -121,43 +121,35 @@ export function enumerateCandidates(request: PlanRequest): {
 } {
   const candidates: Candidate[] = [];
   const pruned: { candidate: Candidate; reason: string }[] = [];
+  /** Keeps `candidate`, or prunes it with its reason. */
+  const consider = (candidate: Candidate) => {
+    const reason = pruneReason(request, candidate);
+    if (reason === undefined) candidates.push(candidate);
+    else pruned.push({ candidate, reason });
+  };
   // With the base config's speculative decoding, every layout is tried with it and without.
-  const speculativeChoices: readonly (boolean | undefined)[] =
-    request.base.speculativeSpec === undefined ? [undefined] : [false, true];
+  const considerWithSpeculation = (layout: Candidate) => {
+    if (request.base.speculativeSpec === undefined) consider(layout);
+    else for (const speculative of [false, true]) consider({ ...layout, speculative });
+  };
   for (const requested of request.gpus) {
     const gpu = findGpuPreset(requested)?.name ?? requested; // aliases (`H100`) become preset names
     for (const tensorParallelSize of request.tensorParallelSizes ?? DEFAULT_TENSOR_SIZES) {
       for (const pipelineParallelSize of request.pipelineParallelSizes ?? DEFAULT_PIPELINE_SIZES) {
         for (const maxBatchSize of request.maxBatchSizes ?? DEFAULT_BATCH_CAPS) {
           for (const scheduler of request.schedulers ?? DEFAULT_SCHEDULERS) {
-            for (const speculative of speculativeChoices) {
-              const candidate = {
-                ...candidateOf(gpu, tensorParallelSize, pipelineParallelSize, maxBatchSize, scheduler),
-                ...(speculative === undefined ? {} : { speculative }),
-              };
-              const reason = pruneReason(request, candidate);
-              if (reason === undefined) candidates.push(candidate);
-              else pruned.push({ candidate, reason });
-            }
+            considerWithSpeculation(
+              candidateOf(gpu, tensorParallelSize, pipelineParallelSize, maxBatchSize, scheduler),
+            );
           }
         }
       }
     }
   }
   if (request.expertParallel === true)
-    for (const group of expertParallelCandidates(request))
-      for (const speculative of speculativeChoices) {
-        const candidate = { ...group, ...(speculative === undefined ? {} : { speculative }) };
-        const reason = pruneReason(request, candidate);
-        if (reason === undefined) candidates.push(candidate);
-        else pruned.push({ candidate, reason });
-      }
+    for (const group of expertParallelCandidates(request)) considerWithSpeculation(group);
   if (request.disaggregated === true)
-    for (const candidate of disaggregatedCandidates(request)) {
-      const reason = pruneReason(request, candidate);
-      if (reason === undefined) candidates.push(candidate);
-      else pruned.push({ candidate, reason });
-    }
+    for (const candidate of disaggregatedCandidates(request)) consider(candidate);
   if (candidates.length > 0) return { candidates, pruned };
   const smallestFitting = smallestFittingDeployment(request);
   return smallestFitting === undefined ? { candidates, pruned } : { candidates, pruned, smallestFitting };

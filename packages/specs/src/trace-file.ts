@@ -117,15 +117,20 @@ interface ColumnPositions<Key> {
   readonly hashes: Key;
 }
 
+/** Where each column is, as `find` locates a column by its accepted names (a header's index, a JSON object's key). */
+function columnsBy<Key>(find: (names: readonly string[]) => Key): ColumnPositions<Key> {
+  return {
+    time: find(TRACE_COLUMNS.arrivalTime),
+    input: find(TRACE_COLUMNS.inputTokens),
+    output: find(TRACE_COLUMNS.outputTokens),
+    session: find(TRACE_COLUMNS.sessionId),
+    hashes: find(TRACE_COLUMNS.hashIds),
+  };
+}
+
 function parseCsv(lines: readonly string[], headerIndex: number, rows: TraceRows): void {
   const header = (lines[headerIndex] ?? '').split(',');
-  const columns: ColumnPositions<number> = {
-    time: findColumn(header, TRACE_COLUMNS.arrivalTime),
-    input: findColumn(header, TRACE_COLUMNS.inputTokens),
-    output: findColumn(header, TRACE_COLUMNS.outputTokens),
-    session: findColumn(header, TRACE_COLUMNS.sessionId),
-    hashes: findColumn(header, TRACE_COLUMNS.hashIds),
-  };
+  const columns = columnsBy((names) => findColumn(header, names));
   rows.begin(headerIndex + 1, columns.input >= 0, columns.output >= 0, header.join(','), {
     times: columns.time >= 0,
     sessions: columns.session >= 0,
@@ -174,13 +179,7 @@ function parseJsonLines(lines: readonly string[], firstIndex: number, rows: Trac
     const keyOf = (names: readonly string[]) => keys[findColumn(keys, names)];
     if (columns === undefined) {
       firstLine = index + 1;
-      columns = {
-        time: keyOf(TRACE_COLUMNS.arrivalTime),
-        input: keyOf(TRACE_COLUMNS.inputTokens),
-        output: keyOf(TRACE_COLUMNS.outputTokens),
-        session: keyOf(TRACE_COLUMNS.sessionId),
-        hashes: keyOf(TRACE_COLUMNS.hashIds),
-      };
+      columns = columnsBy(keyOf);
       // Mooncake's `timestamp` counts milliseconds.
       timeScale = columns.time?.toLowerCase() === 'timestamp' ? 1e-3 : 1;
       rows.begin(index + 1, columns.input !== undefined, columns.output !== undefined, keys.join(','), {

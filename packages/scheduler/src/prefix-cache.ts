@@ -1,6 +1,6 @@
 import { BlockManager } from './block-manager';
 import { ANONYMOUS, CacheEntries, GROUP, HASH, OWN, OWN_STRIDE, PROMPT } from './cache-entries';
-import { HashRunCursor, hashRunStart } from './hash-chain';
+import { HashRunCursor } from './hash-chain';
 import { HostTier } from './host-tier';
 import {
   auditPrefixCache,
@@ -201,7 +201,7 @@ export class PrefixCache extends BlockManager {
       this.matchedHash = 0;
       this.loadedHash = 0;
     } else {
-      count = this.matchHashes(sequence, sequence.hashIds, sharedEnd);
+      count = this.matchHashes(sequence, sharedEnd);
       this.matchedGroup = 0;
       this.loadedGroup = 0;
       this.matchedPrompt = 0;
@@ -258,27 +258,24 @@ export class PrefixCache extends BlockManager {
    * cached on the GPU, id after id, then (with offload) its continuation in host memory, which stops
    * at the first block not there (or back on the GPU).
    */
-  private matchHashes(sequence: Sequence, ids: Int32Array, end: number): number {
-    const { blockSize } = this;
-    const tokens = sequence.hashBlockTokens;
+  private matchHashes(sequence: Sequence, end: number): number {
+    // Runs are contiguous, so each id's run starts where the previous one ended.
+    const runs = this.hashRuns.start(sequence, this.blockSize, 0, end);
     let count = 0;
-    let position = 0;
-    for (; count < end; position++) {
-      const start = hashRunStart(position, tokens, blockSize);
-      const stop = Math.min(hashRunStart(position + 1, tokens, blockSize), end);
-      if (stop === start) continue;
-      count = start + this.matchShared(this.hashes, ids[position] ?? 0, 0, stop - start);
-      if (count < stop) break;
+    while (runs.next()) {
+      const found = this.matchShared(this.hashes, runs.id, 0, runs.runTo);
+      count += found;
+      if (found < runs.runTo) break;
     }
     this.matchedHash = count;
     const host = this.host;
-    for (; host !== undefined && count < end; position++) {
-      const start = hashRunStart(position, tokens, blockSize);
-      const stop = Math.min(hashRunStart(position + 1, tokens, blockSize), end);
-      if (stop === start) continue;
-      const id = ids[position] ?? 0;
-      count = start + host.run(HASH, id, count - start, stop - start, this.hashes.ids[id]?.table);
-      if (count < stop) break;
+    if (host !== undefined && count < end) {
+      runs.start(sequence, this.blockSize, count, end);
+      while (runs.next()) {
+        const reached = host.run(HASH, runs.id, runs.runFrom, runs.runTo, this.hashes.ids[runs.id]?.table);
+        count += reached - runs.runFrom;
+        if (reached < runs.runTo) break;
+      }
     }
     this.loadedHash = count;
     return count;

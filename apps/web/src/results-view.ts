@@ -169,7 +169,7 @@ export function renderRun(
     element('h3', {}, 'Charts'),
     charts,
     element('h3', {}, 'Every statistic'),
-    element('div', { class: 'statistics' }, metricsTable(numbers)),
+    metricsTable(numbers),
   );
   onNumbersShown();
   return new Promise((resolve, reject) =>

@@ -52,18 +52,24 @@ function loadChartLibrary(): Promise<typeof uPlot> {
 }
 
 /**
- * Draws a chart into `parent`: appends a titled box (`data-chart` set to the title) at once and
- * resolves with it when the chart is drawn in it.
+ * Draws a chart into `parent`: appends a titled box (`data-chart` set to the title; the stylesheet
+ * sizes an empty one as a drawn one, so the page does not move when it is drawn) at once, and
+ * resolves with it when the chart is drawn in it, which is not before `notBefore` resolves.
  */
-export async function drawChart(parent: HTMLElement, spec: ChartSpec, width = 520): Promise<HTMLElement> {
+export async function drawChart(
+  parent: HTMLElement,
+  spec: ChartSpec,
+  notBefore: Promise<unknown> = Promise.resolve(),
+): Promise<HTMLElement> {
   const box = element('div', { class: 'chart', 'data-chart': spec.title });
   parent.append(box);
-  const data = alignSeries(spec.series);
+  await notBefore;
   const UPlot = await loadChartLibrary();
+  const data = alignSeries(spec.series);
   new UPlot(
     {
       title: spec.title,
-      width,
+      width: 520,
       height: 260,
       scales: { x: { time: false } },
       axes: [{ label: spec.xLabel }, { label: spec.yLabel }],

@@ -3,9 +3,9 @@ import { SimulationClient } from './simulation-client';
 
 /*
  * The page's entry: starts the simulation worker first and hands it the link's config at once, so
- * the worker loads, compiles and runs it on its own thread while the rest of the page (the form, the
- * views, the chart library, the styles) loads and builds. (A stylesheet linked from the HTML would
- * hold this script back until it loaded.)
+ * the worker loads, compiles and runs it on its own thread while the page's code and styles load
+ * and the results panel is built (the rest of the page follows the first result: see
+ * startPlayground). (A stylesheet linked from the HTML would hold this script back until it loaded.)
  */
 performance.mark('llm-sim:page-start');
 const fragment = readFragment(location.hash);

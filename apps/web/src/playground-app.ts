@@ -1,4 +1,5 @@
 import './styles.css';
+import { afterPaint } from './after-paint';
 import { comparePanel } from './compare-view';
 import { configSections } from './config-fields';
 import { ConfigForm } from './config-form';
@@ -6,10 +7,10 @@ import { DEFAULT_CONFIG, readFragment, writeFragment } from './config-fragment';
 import { type JsonObject, setPath } from './config-path';
 import { byId, element } from './dom';
 import { planPanel } from './plan-view';
-import { renderRun } from './results-view';
+import { RESULT_NUMBER, renderRun } from './results-view';
 import type { FirstRun, SimulationClient } from './simulation-client';
 import { sweepPanel } from './sweep-view';
-import { panel, TaskRunner } from './task-runner';
+import { type IssueBoard, panel, TaskRunner } from './task-runner';
 
 /*
  * The playground page: the config form (its state mirrored in the URL fragment), a simulation
@@ -17,12 +18,20 @@ import { panel, TaskRunner } from './task-runner';
  * the capacity planner. Every string from a config or a link reaches the page as text, never HTML.
  */
 
+/** How long a link's first run may take before the rest of the page is built beside it (ms). */
+const REST_OF_PAGE_DEADLINE_MS = 1_000;
+
 /**
  * Builds the page around a started simulation worker, loads the link's config and runs it: takes
  * over `firstRun` when the worker is already running the link's config.
+ *
+ * The results come first: the page's first frame holds the toolbar and the results panel, and the
+ * rest (the config form, import/export, compare, sweep, plan: most of the page's DOM, layout and
+ * paint) is built once the first result's numbers are painted, so that building it does not take
+ * the CPU from the worker while the first run computes. A first run that fails, or is still running
+ * after {@link REST_OF_PAGE_DEADLINE_MS} (a long one), gets the rest at once.
  */
 export function startPlayground(client: SimulationClient, firstRun?: FirstRun): void {
-  const sections = configSections();
   let config: JsonObject = DEFAULT_CONFIG;
   let completedRuns = 0;
 
@@ -30,14 +39,15 @@ export function startPlayground(client: SimulationClient, firstRun?: FirstRun): 
     const hash = Object.keys(config).length === 0 ? '' : writeFragment(config);
     history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
   };
-  const form = new ConfigForm(sections, (path, value) => {
-    config = setPath(config, path, value);
-    updateFragment();
-  });
-  const runner = new TaskRunner(client, form, () => config);
+  let form: ConfigForm | undefined;
+  const issues: IssueBoard = {
+    showIssues: (list) => restOfPage().showIssues(list),
+    clearIssues: () => form?.clearIssues(),
+  };
+  const runner = new TaskRunner(client, issues, () => config);
   const setConfig = (next: JsonObject) => {
     config = next;
-    form.show(config);
+    form?.show(config);
   };
 
   const results = element('div', { class: 'panel-body', 'data-testid': 'results' });
@@ -50,7 +60,10 @@ export function startPlayground(client: SimulationClient, firstRun?: FirstRun): 
         ? started.take(runner.onProgress)
         : client.run(config, runner.onProgress));
       performance.mark('llm-sim:result-received');
-      await renderRun(results, result, () => performance.mark('llm-sim:numbers-shown'));
+      await renderRun(results, result, () => {
+        performance.mark('llm-sim:numbers-shown');
+        afterPaint(RESULT_NUMBER, restOfPage);
+      });
       performance.mark('llm-sim:charts-drawn');
       completedRuns++;
       document.body.dataset.completedRuns = String(completedRuns);
@@ -69,13 +82,27 @@ export function startPlayground(client: SimulationClient, firstRun?: FirstRun): 
     );
   });
 
-  byId('app').replaceChildren(
-    element(
-      'aside',
-      { class: 'config' },
-      element('div', { class: 'toolbar' }, runButton, runner.cancelButton, linkButton),
-      element('div', { class: 'toolbar' }, runner.progress, runner.status),
-      form.root,
+  const aside = element(
+    'aside',
+    { class: 'config' },
+    element('div', { class: 'toolbar' }, runButton, runner.cancelButton, linkButton),
+    element('div', { class: 'toolbar' }, runner.progress, runner.status),
+  );
+  const views = element('div', { class: 'views' }, panel('results', 'Results', results));
+  byId('app').replaceChildren(aside, views);
+
+  /** Builds the rest of the page (once) and returns its form. */
+  function restOfPage(): ConfigForm {
+    if (form !== undefined) return form;
+    const sections = configSections();
+    const built = new ConfigForm(sections, (path, value) => {
+      config = setPath(config, path, value);
+      updateFragment();
+    });
+    form = built;
+    built.show(config);
+    aside.append(
+      built.root,
       configTextSection(
         runner,
         () => config,
@@ -84,19 +111,18 @@ export function startPlayground(client: SimulationClient, firstRun?: FirstRun): 
           updateFragment();
         },
       ),
-    ),
-    element(
-      'div',
-      { class: 'views' },
-      panel('results', 'Results', results),
+    );
+    views.append(
       comparePanel(runner),
       sweepPanel(
         runner,
         sections.flatMap((section) => section.fields),
       ),
       planPanel(runner),
-    ),
-  );
+    );
+    performance.mark('llm-sim:page-built');
+    return built;
+  }
 
   /** Loads the config of the URL fragment into the form and runs it (the defaults when there is none). */
   const loadFragment = () => {
@@ -106,8 +132,14 @@ export function startPlayground(client: SimulationClient, firstRun?: FirstRun): 
       return;
     }
     setConfig(fragment.kind === 'config' ? fragment.config : DEFAULT_CONFIG);
-    performance.mark('llm-sim:page-built');
-    void runConfig();
+    const running = runConfig();
+    if (form === undefined) {
+      const deadline = setTimeout(restOfPage, REST_OF_PAGE_DEADLINE_MS);
+      void running.finally(() => {
+        clearTimeout(deadline);
+        restOfPage();
+      });
+    }
   };
   addEventListener('hashchange', loadFragment);
   loadFragment();

@@ -217,6 +217,8 @@ describe.skipIf(!browserAvailable())('the web playground (built site in Chromium
     await page.waitForFunction(() => Number(document.querySelector('progress')?.value ?? 0) > 0, undefined, {
       timeout: 60_000,
     });
+    // The rest of the page is built beside a long first run (not after it), with the link's config.
+    expect(await page.inputValue('[data-testid="field-workloadSpec.arrivalRate"]')).toBe('1.75');
     // While it runs: a typed key reaches an input, and timers fire on time.
     await page.fill('[data-testid="sweep-values"]', '3, 5');
     expect(await page.inputValue('[data-testid="sweep-values"]')).toBe('3, 5');

@@ -1,5 +1,6 @@
 import type { CdfPoints, SimulationStatistics } from '@sim/engine';
 import { groupDigits, isJsonObject } from '@sim/specs';
+import { afterPaint } from './after-paint';
 import { drawChart } from './charts';
 import { dataTable, element } from './dom';
 import type { RunResult } from './worker-protocol';
@@ -55,9 +56,13 @@ function metricsTable(numbers: readonly [string, number][]): HTMLElement {
 }
 
 /**
- * The headline numbers. Each value carries `elementtiming="result-number"`, so the browser's Element
- * Timing API reports when a result's numbers were first painted (what `pnpm bench:web` measures).
+ * The `elementtiming` of a run's headline numbers: the browser's Element Timing API reports when
+ * they were painted (what `pnpm bench:web` measures, and what the charts and the rest of the page
+ * wait for).
  */
+export const RESULT_NUMBER = 'result-number';
+
+/** The headline numbers, each value marked {@link RESULT_NUMBER}. */
 function headlineCards(numbers: ReadonlyMap<string, number>): HTMLElement {
   return element(
     'div',
@@ -70,7 +75,7 @@ function headlineCards(numbers: ReadonlyMap<string, number>): HTMLElement {
           'div',
           { class: 'card' },
           element('div', { class: 'card-label' }, label),
-          element('div', { class: 'card-value', elementtiming: 'result-number' }, readable(path, value)),
+          element('div', { class: 'card-value', elementtiming: RESULT_NUMBER }, readable(path, value)),
         ),
       ];
     }),
@@ -104,6 +109,7 @@ function summaryCdf(summary: {
 export async function drawLatencyCdfs(
   parent: HTMLElement,
   runs: readonly { label: string; result: RunResult }[],
+  notBefore?: Promise<unknown>,
 ): Promise<void> {
   const pick = (result: RunResult, key: 'ttft' | 'tpot' | 'e2e'): CdfPoints => {
     if (result.cdfs !== undefined) return result.cdfs[key];
@@ -124,23 +130,27 @@ export async function drawLatencyCdfs(
         ['e2e', 'End-to-end latency'],
       ] as const
     ).map(([key, title]) =>
-      drawChart(parent, {
-        title: `${title} (CDF)`,
-        xLabel: 'seconds',
-        yLabel: 'fraction of requests',
-        series: runs.map(({ label, result }) => {
-          const points = pick(result, key);
-          return { label, x: points.x, y: points.y };
-        }),
-      }),
+      drawChart(
+        parent,
+        {
+          title: `${title} (CDF)`,
+          xLabel: 'seconds',
+          yLabel: 'fraction of requests',
+          series: runs.map(({ label, result }) => {
+            const points = pick(result, key);
+            return { label, x: points.x, y: points.y };
+          }),
+        },
+        notBefore,
+      ),
     ),
   );
 }
 
 /**
  * Renders one run: headline cards, warnings and confidence notes, the memory plan and every
- * statistic at once; the charts in the next animation frame (the numbers show first). Resolves
- * when the charts are drawn.
+ * statistic at once; the charts once those are painted (the numbers show first). Resolves when the
+ * charts are drawn.
  */
 export function renderRun(
   parent: HTMLElement,
@@ -171,39 +181,57 @@ export function renderRun(
     element('h3', {}, 'Every statistic'),
     metricsTable(numbers),
   );
+  // The chart boxes are in this frame (sized, so nothing moves); the charts are drawn once the
+  // numbers are painted.
+  const numbersPainted = new Promise<void>((resolve) => afterPaint(RESULT_NUMBER, resolve));
+  const drawn = drawRunCharts(charts, result, numbersPainted);
   onNumbersShown();
-  return new Promise((resolve, reject) =>
-    requestAnimationFrame(() => {
-      drawRunCharts(charts, result).then(resolve, reject);
-    }),
-  );
+  return drawn;
 }
 
 /** The charts of one run: latency CDFs, throughput, queue and batch, KV use over time. */
-async function drawRunCharts(charts: HTMLElement, result: RunResult): Promise<void> {
+async function drawRunCharts(
+  charts: HTMLElement,
+  result: RunResult,
+  notBefore: Promise<unknown>,
+): Promise<void> {
   const series = result.timeSeries;
   await Promise.all([
-    drawLatencyCdfs(charts, [{ label: 'run', result }]),
-    drawChart(charts, {
-      title: 'Throughput over time',
-      xLabel: 'time (s)',
-      yLabel: 'output tokens/s',
-      series: [{ label: 'output tok/s', x: series.timeS, y: series.throughputTokensPerSec }],
-    }),
-    drawChart(charts, {
-      title: 'Queue and batch over time',
-      xLabel: 'time (s)',
-      yLabel: 'requests',
-      series: [
-        { label: 'waiting', x: series.timeS, y: series.queueLength },
-        { label: 'batch size', x: series.timeS, y: series.batchSize },
-      ],
-    }),
-    drawChart(charts, {
-      title: 'KV cache use over time',
-      xLabel: 'time (s)',
-      yLabel: '% of blocks',
-      series: [{ label: 'KV %', x: series.timeS, y: series.kvCacheUtilization.map((value) => value * 100) }],
-    }),
+    drawLatencyCdfs(charts, [{ label: 'run', result }], notBefore),
+    drawChart(
+      charts,
+      {
+        title: 'Throughput over time',
+        xLabel: 'time (s)',
+        yLabel: 'output tokens/s',
+        series: [{ label: 'output tok/s', x: series.timeS, y: series.throughputTokensPerSec }],
+      },
+      notBefore,
+    ),
+    drawChart(
+      charts,
+      {
+        title: 'Queue and batch over time',
+        xLabel: 'time (s)',
+        yLabel: 'requests',
+        series: [
+          { label: 'waiting', x: series.timeS, y: series.queueLength },
+          { label: 'batch size', x: series.timeS, y: series.batchSize },
+        ],
+      },
+      notBefore,
+    ),
+    drawChart(
+      charts,
+      {
+        title: 'KV cache use over time',
+        xLabel: 'time (s)',
+        yLabel: '% of blocks',
+        series: [
+          { label: 'KV %', x: series.timeS, y: series.kvCacheUtilization.map((value) => value * 100) },
+        ],
+      },
+      notBefore,
+    ),
   ]);
 }

@@ -1,8 +1,14 @@
+import type { ConfigIssue } from '@sim/engine';
 import { isJsonObject } from '@sim/specs';
-import type { ConfigForm } from './config-form';
 import type { JsonObject } from './config-path';
 import { element } from './dom';
 import { type SimulationClient, TaskCancelled, TaskError } from './simulation-client';
+
+/** Where a config's problems are shown (the form: each on its field, all of them above it). */
+export interface IssueBoard {
+  showIssues(issues: readonly ConfigIssue[]): void;
+  clearIssues(): void;
+}
 
 /**
  * Runs the page's tasks on the simulation worker one at a time, with what surrounds each: the
@@ -22,7 +28,7 @@ export class TaskRunner {
   /** `config()`: the config the tasks run (the form's, as the user left it). */
   constructor(
     readonly client: SimulationClient,
-    private readonly form: ConfigForm,
+    private readonly form: IssueBoard,
     readonly config: () => JsonObject,
   ) {
     this.cancelButton.addEventListener('click', () => client.cancelAll());

@@ -37,8 +37,8 @@ export class IterationWork {
   private readonly embeddingRowBytes: number;
   /** The LM head's matrix (vocabulary × hidden size), read whenever an iteration samples a token. Bytes. */
   private readonly lmHeadWeightBytes: number;
-  /** {@link IterationWork.weightBytesRead} without the LM head, per token count (−1: not computed yet). */
-  private readonly weightBytesCache = new Float64Array(TOKEN_CACHE_LIMIT).fill(-1);
+  /** {@link IterationWork.weightBytesRead} without the LM head, per token count (0: not computed yet; zero-filled costs nothing to create). */
+  private readonly weightBytesCache = new Float64Array(TOKEN_CACHE_LIMIT);
   /** KV-cache bytes read per context token by decode attention, all layers and TP ranks (local layers counted as full: see bytesOf). */
   readonly kvReadBytesPerToken: number;
   /** Full-context and local attention layers. */
@@ -175,8 +175,8 @@ export class IterationWork {
     if (tokens <= 0) return 0;
     const head = sampledSequences > 0 ? this.lmHeadWeightBytes : 0;
     if (tokens < TOKEN_CACHE_LIMIT) {
-      const cached = this.weightBytesCache[tokens] ?? -1;
-      if (cached >= 0) return cached + head;
+      const cached = this.weightBytesCache[tokens] ?? 0;
+      if (cached > 0) return cached + head;
     }
     const model = this.model;
     const parallel = this.expertParallel;

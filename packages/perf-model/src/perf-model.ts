@@ -88,9 +88,14 @@ export class PerfModel {
   /** Where tensor-parallel all-reduces and pipeline sends run. */
   private readonly allReduceLink: CollectiveLink;
   private readonly stageLink: CollectiveLink;
-  private readonly layerCache = new Float64Array(TOKEN_CACHE_LIMIT).fill(-1);
-  private readonly lmHeadCache = new Float64Array(TOKEN_CACHE_LIMIT).fill(-1);
-  private readonly embeddingCache = new Float64Array(TOKEN_CACHE_LIMIT).fill(-1);
+  /**
+   * Per-token-count caches of layerTime, lmHeadTime and embeddingTime. 0 means not computed yet
+   * (times are positive; a 0 would only be computed again): zero-filled arrays cost nothing to
+   * create, where filling 64k entries with a sentinel cost ~1.7 ms each per model.
+   */
+  private readonly layerCache = new Float64Array(TOKEN_CACHE_LIMIT);
+  private readonly lmHeadCache = new Float64Array(TOKEN_CACHE_LIMIT);
+  private readonly embeddingCache = new Float64Array(TOKEN_CACHE_LIMIT);
   /** FLOPs and bytes of iterations (for MFU and MBU). */
   private readonly iterationWork: IterationWork;
   /** Share of the layers that are MoE layers (0 for a dense model; below 1 with `nDenseLayers`). */
@@ -196,8 +201,8 @@ export class PerfModel {
   /** Seconds of one layer's token-count-dependent work on one rank: projections, element-wise kernels, MoE, all-reduces. */
   layerTime(tokens: number): number {
     if (tokens < TOKEN_CACHE_LIMIT) {
-      const cached = this.layerCache[tokens] ?? -1;
-      if (cached >= 0) return cached;
+      const cached = this.layerCache[tokens] ?? 0;
+      if (cached > 0) return cached;
       const value = this.computeLayerTime(tokens, undefined);
       this.layerCache[tokens] = value;
       return value;
@@ -345,8 +350,8 @@ export class PerfModel {
   /** Seconds of the embedding lookup for `tokens` tokens on the first stage (cached per token count). */
   embeddingTime(tokens: number): number {
     if (tokens < TOKEN_CACHE_LIMIT) {
-      const cached = this.embeddingCache[tokens] ?? -1;
-      if (cached >= 0) return cached;
+      const cached = this.embeddingCache[tokens] ?? 0;
+      if (cached > 0) return cached;
     }
     const value = elementwiseOperatorCost(
       'embedding',
@@ -363,8 +368,8 @@ export class PerfModel {
   lmHeadTime(sequences: number): number {
     if (sequences <= 0) return 0;
     if (sequences < TOKEN_CACHE_LIMIT) {
-      const cached = this.lmHeadCache[sequences] ?? -1;
-      if (cached >= 0) return cached;
+      const cached = this.lmHeadCache[sequences] ?? 0;
+      if (cached > 0) return cached;
     }
     const model = this.config.modelSpec;
     const value =

@@ -179,7 +179,7 @@ export function renderRun(
     element('h3', {}, 'Charts'),
     charts,
     element('h3', {}, 'Every statistic'),
-    metricsTable(numbers),
+    element('div', { class: 'statistics' }, metricsTable(numbers)),
   );
   // The chart boxes are in this frame (sized, so nothing moves); the charts are drawn once the
   // numbers are painted.

@@ -9,45 +9,70 @@
  * polling does not count. The page's own marks are reported as phases: `numbers-shown` is when the
  * numbers entered the DOM (before the browser laid them out and painted them), `charts-drawn` when
  * the charts followed. Also reports the JavaScript the site ships, gzipped.
+ *
+ * `BENCH_COMPARE=<folder>` names another built site (a copy of `dist` from an earlier version):
+ * each round then loads both, one after the other, so that the two are measured under the same
+ * machine load (a must on this noisy 2-core machine), and reports each.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { appRoot, openPlaygroundSite, waitForRuns } from '../test/playground-site';
+import { serveStatic } from '../test/static-server';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+/** Another built site (a `dist` folder kept from an earlier version): loads alternate between the two. */
+const COMPARE = process.env.BENCH_COMPARE;
+
+/** One site's loads: the first-result times and the page's marks (ms from navigation start). */
+interface Loads {
+  readonly label: string;
+  readonly url: string;
+  readonly times: number[];
+  readonly phases: Map<string, number[]>;
+}
+
+const medianOf = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
 const site = await openPlaygroundSite();
+const other = COMPARE === undefined ? undefined : await serveStatic(resolve(COMPARE));
 try {
-  const times: number[] = [];
-  const phases = new Map<string, number[]>();
+  const sites: Loads[] = [
+    { label: 'this build', url: site.url, times: [], phases: new Map() },
+    ...(other === undefined || COMPARE === undefined
+      ? []
+      : [{ label: COMPARE, url: other.url, times: [], phases: new Map() }]),
+  ];
   for (let run = -1; run < RUNS; run++) {
-    const context = await site.browser.newContext();
-    const page = await context.newPage();
-    await page.goto(site.url);
-    await waitForRuns(page, 1);
-    const marks = await page.evaluate(() =>
-      performance
-        .getEntriesByType('mark')
-        .map((mark) => [mark.name.replace('llm-sim:', ''), mark.startTime] as const),
-    );
-    const painted = await page.evaluate(firstResultPaint);
-    await context.close();
-    if (run < 0) continue; // the discarded first load
-    for (const [name, time] of marks) phases.set(name, [...(phases.get(name) ?? []), time]);
-    phases.set('numbers-painted', [...(phases.get('numbers-painted') ?? []), painted]);
-    times.push(painted);
+    for (const loads of sites) {
+      const context = await site.browser.newContext();
+      const page = await context.newPage();
+      await page.goto(loads.url);
+      await waitForRuns(page, 1);
+      const marks = await page.evaluate(() =>
+        performance
+          .getEntriesByType('mark')
+          .map((mark) => [mark.name.replace('llm-sim:', ''), mark.startTime] as const),
+      );
+      const painted = await page.evaluate(firstResultPaint);
+      await context.close();
+      if (run < 0) continue; // the discarded first load
+      for (const [name, time] of [...marks, ['numbers-painted', painted] as const])
+        loads.phases.set(name, [...(loads.phases.get(name) ?? []), time]);
+      loads.times.push(painted);
+    }
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-  console.log(
-    `open → first result painted (default config), ${RUNS} fresh loads: ${times.map((time) => time.toFixed(0)).join(', ')} ms`,
-  );
-  console.log(`median ${median.toFixed(0)} ms (budget 1000 ms)`);
-  const medianOf = (values: readonly number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-  console.log(
-    `phases (median ms from navigation start): ${[...phases].map(([name, values]) => `${name} ${medianOf(values).toFixed(0)}`).join(', ')}`,
-  );
+  for (const { label, times, phases } of sites) {
+    if (sites.length > 1) console.log(`${label}:`);
+    console.log(
+      `open → first result painted (default config), ${RUNS} fresh loads: ${times.map((time) => time.toFixed(0)).join(', ')} ms`,
+    );
+    console.log(`median ${medianOf(times).toFixed(0)} ms (budget 1000 ms)`);
+    console.log(
+      `phases (median ms from navigation start): ${[...phases].map(([name, values]) => `${name} ${medianOf(values).toFixed(0)}`).join(', ')}`,
+    );
+  }
   const assets = join(appRoot, 'dist', 'assets');
   let total = 0;
   for (const name of readdirSync(assets).filter((file) => file.endsWith('.js'))) {
@@ -58,6 +83,7 @@ try {
   console.log(`JavaScript, gzipped: ${(total / 1024).toFixed(1)} KiB (budget 200 KiB)`);
 } finally {
   await site.close();
+  await other?.close();
 }
 
 /** In the page: the earliest render time of a result number (Element Timing), NaN when none was painted. */

@@ -62,7 +62,7 @@ export function startPlayground(client: SimulationClient, firstRun?: FirstRun): 
       performance.mark('llm-sim:result-received');
       await renderRun(results, result, () => {
         performance.mark('llm-sim:numbers-shown');
-        afterPaint(RESULT_NUMBER, restOfPage);
+        if (form === undefined) afterPaint(RESULT_NUMBER, restOfPage);
       });
       performance.mark('llm-sim:charts-drawn');
       completedRuns++;

@@ -1,7 +1,7 @@
 import type { CdfPoints, SimulationStatistics } from '@sim/engine';
 import { groupDigits, isJsonObject } from '@sim/specs';
 import { afterPaint } from './after-paint';
-import { drawChart } from './charts';
+import { type ChartSpec, drawChart } from './charts';
 import { dataTable, element } from './dom';
 import type { RunResult } from './worker-protocol';
 
@@ -189,49 +189,36 @@ export function renderRun(
   return drawn;
 }
 
-/** The charts of one run: latency CDFs, throughput, queue and batch, KV use over time. */
+/** The charts of one run (latency CDFs, throughput, queue and batch, KV use over time), drawn not before `notBefore`. */
 async function drawRunCharts(
   charts: HTMLElement,
   result: RunResult,
   notBefore: Promise<unknown>,
 ): Promise<void> {
   const series = result.timeSeries;
+  const draw = (spec: ChartSpec) => drawChart(charts, spec, notBefore);
   await Promise.all([
     drawLatencyCdfs(charts, [{ label: 'run', result }], notBefore),
-    drawChart(
-      charts,
-      {
-        title: 'Throughput over time',
-        xLabel: 'time (s)',
-        yLabel: 'output tokens/s',
-        series: [{ label: 'output tok/s', x: series.timeS, y: series.throughputTokensPerSec }],
-      },
-      notBefore,
-    ),
-    drawChart(
-      charts,
-      {
-        title: 'Queue and batch over time',
-        xLabel: 'time (s)',
-        yLabel: 'requests',
-        series: [
-          { label: 'waiting', x: series.timeS, y: series.queueLength },
-          { label: 'batch size', x: series.timeS, y: series.batchSize },
-        ],
-      },
-      notBefore,
-    ),
-    drawChart(
-      charts,
-      {
-        title: 'KV cache use over time',
-        xLabel: 'time (s)',
-        yLabel: '% of blocks',
-        series: [
-          { label: 'KV %', x: series.timeS, y: series.kvCacheUtilization.map((value) => value * 100) },
-        ],
-      },
-      notBefore,
-    ),
+    draw({
+      title: 'Throughput over time',
+      xLabel: 'time (s)',
+      yLabel: 'output tokens/s',
+      series: [{ label: 'output tok/s', x: series.timeS, y: series.throughputTokensPerSec }],
+    }),
+    draw({
+      title: 'Queue and batch over time',
+      xLabel: 'time (s)',
+      yLabel: 'requests',
+      series: [
+        { label: 'waiting', x: series.timeS, y: series.queueLength },
+        { label: 'batch size', x: series.timeS, y: series.batchSize },
+      ],
+    }),
+    draw({
+      title: 'KV cache use over time',
+      xLabel: 'time (s)',
+      yLabel: '% of blocks',
+      series: [{ label: 'KV %', x: series.timeS, y: series.kvCacheUtilization.map((value) => value * 100) }],
+    }),
   ]);
 }

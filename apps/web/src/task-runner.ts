@@ -24,6 +24,7 @@ export class TaskRunner {
     'Cancel',
   );
   private readonly buttons: HTMLButtonElement[] = [];
+  private busy = false;
 
   /** `config()`: the config the tasks run (the form's, as the user left it). */
   constructor(
@@ -34,9 +35,10 @@ export class TaskRunner {
     this.cancelButton.addEventListener('click', () => client.cancelAll());
   }
 
-  /** A primary button that starts a task (disabled while any task runs). */
+  /** A primary button that starts a task (disabled while any task runs, also when made during one). */
   button(testId: string, label: string, onClick: () => void): HTMLButtonElement {
     const button = element('button', { type: 'button', 'data-testid': testId, class: 'primary' }, label);
+    button.disabled = this.busy;
     button.addEventListener('click', onClick);
     this.buttons.push(button);
     return button;
@@ -82,6 +84,7 @@ export class TaskRunner {
   }
 
   private setBusy(busy: boolean): void {
+    this.busy = busy;
     for (const button of this.buttons) button.disabled = busy;
     this.cancelButton.disabled = !busy;
     if (!busy) this.progress.value = 0;

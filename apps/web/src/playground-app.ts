@@ -1,5 +1,4 @@
 import './styles.css';
-import { afterPaint } from './after-paint';
 import { comparePanel } from './compare-view';
 import { configSections } from './config-fields';
 import { ConfigForm } from './config-form';
@@ -7,7 +6,7 @@ import { DEFAULT_CONFIG, readFragment, writeFragment } from './config-fragment';
 import { type JsonObject, setPath } from './config-path';
 import { byId, element } from './dom';
 import { planPanel } from './plan-view';
-import { RESULT_NUMBER, renderRun } from './results-view';
+import { renderRun } from './results-view';
 import type { FirstRun, SimulationClient } from './simulation-client';
 import { sweepPanel } from './sweep-view';
 import { type IssueBoard, panel, TaskRunner } from './task-runner';
@@ -21,6 +20,9 @@ import { type IssueBoard, panel, TaskRunner } from './task-runner';
 /** How long a link's first run may take before the rest of the page is built beside it (ms). */
 const REST_OF_PAGE_DEADLINE_MS = 1_000;
 
+/** The one-column layout of narrow screens (styles.css): the form comes before the results there. */
+const ONE_COLUMN = '(max-width: 900px)';
+
 /**
  * Builds the page around a started simulation worker, loads the link's config and runs it: takes
  * over `firstRun` when the worker is already running the link's config.
@@ -29,7 +31,8 @@ const REST_OF_PAGE_DEADLINE_MS = 1_000;
  * rest (the config form, import/export, compare, sweep, plan: most of the page's DOM, layout and
  * paint) is built once the first result's numbers are painted, so that building it does not take
  * the CPU from the worker while the first run computes. A first run that fails, or is still running
- * after {@link REST_OF_PAGE_DEADLINE_MS} (a long one), gets the rest at once.
+ * after {@link REST_OF_PAGE_DEADLINE_MS} (a long one), gets the rest at once. So does a narrow
+ * screen: its one column puts the form above the results, which the form would push down.
  */
 export function startPlayground(client: SimulationClient, firstRun?: FirstRun): void {
   let config: JsonObject = DEFAULT_CONFIG;
@@ -60,10 +63,12 @@ export function startPlayground(client: SimulationClient, firstRun?: FirstRun): 
         ? started.take(runner.onProgress)
         : client.run(config, runner.onProgress));
       performance.mark('llm-sim:result-received');
-      await renderRun(results, result, () => {
-        performance.mark('llm-sim:numbers-shown');
-        if (form === undefined) afterPaint(RESULT_NUMBER, restOfPage);
-      });
+      await renderRun(
+        results,
+        result,
+        () => performance.mark('llm-sim:numbers-shown'),
+        () => restOfPage(),
+      );
       performance.mark('llm-sim:charts-drawn');
       completedRuns++;
       document.body.dataset.completedRuns = String(completedRuns);
@@ -90,6 +95,7 @@ export function startPlayground(client: SimulationClient, firstRun?: FirstRun): 
   );
   const views = element('div', { class: 'views' }, panel('results', 'Results', results));
   byId('app').replaceChildren(aside, views);
+  if (matchMedia(ONE_COLUMN).matches) restOfPage();
 
   /** Builds the rest of the page (once) and returns its form. */
   function restOfPage(): ConfigForm {

@@ -108,6 +108,20 @@ describe.skipIf(!browserAvailable())('the web playground (built site in Chromium
     expect(errors).toEqual([]);
   });
 
+  it('builds the whole page before the first result on a narrow screen (one column: the form comes first)', async () => {
+    const narrow = await site.browser.newPage({ viewport: { width: 800, height: 900 } });
+    await narrow.goto(site.url);
+    await waitForRuns(narrow, 1);
+    const mark = (name: string) =>
+      narrow.evaluate(
+        (full) => performance.getEntriesByName(full)[0]?.startTime ?? Number.NaN,
+        `llm-sim:${name}`,
+      );
+    expect(await mark('page-built')).toBeLessThan(await mark('numbers-shown'));
+    expect(await narrow.$$('[data-testid="results"] .chart canvas')).toHaveLength(6);
+    await narrow.close();
+  });
+
   it('restores a config given in the URL fragment, runs it, and matches the CLI', async () => {
     const config = {
       modelSpec: { name: 'llama-3.1-8b' },
@@ -217,8 +231,12 @@ describe.skipIf(!browserAvailable())('the web playground (built site in Chromium
     await page.waitForFunction(() => Number(document.querySelector('progress')?.value ?? 0) > 0, undefined, {
       timeout: 60_000,
     });
-    // The rest of the page is built beside a long first run (not after it), with the link's config.
+    // The rest of the page is built beside a long first run (not after it), with the link's config,
+    // and its task buttons are disabled while the run goes on (one task at a time).
     expect(await page.inputValue('[data-testid="field-workloadSpec.arrivalRate"]')).toBe('1.75');
+    for (const button of ['run', 'compare-run', 'sweep-run', 'plan-run'])
+      expect(await page.isDisabled(`[data-testid="${button}"]`), button).toBe(true);
+    expect(await page.isEnabled('[data-testid="cancel"]')).toBe(true);
     // While it runs: a typed key reaches an input, and timers fire on time.
     await page.fill('[data-testid="sweep-values"]', '3, 5');
     expect(await page.inputValue('[data-testid="sweep-values"]')).toBe('3, 5');

@@ -149,20 +149,23 @@ export async function drawLatencyCdfs(
 
 /**
  * Renders one run: headline cards, warnings and confidence notes, the memory plan and every
- * statistic at once; the charts once those are painted (the numbers show first). Resolves when the
- * charts are drawn.
+ * statistic at once; the charts once those are painted (the numbers show first). Calls
+ * `onNumbersShown` when the numbers are in the page and `onNumbersPainted` when they are on screen
+ * (see afterPaint). Resolves when the charts are drawn.
  */
 export function renderRun(
   parent: HTMLElement,
   result: RunResult,
   onNumbersShown: () => void = () => {},
+  onNumbersPainted: () => void = () => {},
 ): Promise<void> {
   const numbers = statisticsNumbers(result.statistics);
   const statistics = result.statistics;
   const charts = element('div', { class: 'charts' });
   const memory = statistics.memory;
+  const cards = headlineCards(new Map(numbers));
   parent.replaceChildren(
-    headlineCards(new Map(numbers)),
+    cards,
     element(
       'p',
       { class: 'muted' },
@@ -183,7 +186,8 @@ export function renderRun(
   );
   // The chart boxes are in this frame (sized, so nothing moves); the charts are drawn once the
   // numbers are painted.
-  const numbersPainted = new Promise<void>((resolve) => afterPaint(RESULT_NUMBER, resolve));
+  const numbersPainted = new Promise<void>((resolve) => afterPaint(cards, RESULT_NUMBER, resolve));
+  void numbersPainted.then(onNumbersPainted);
   const drawn = drawRunCharts(charts, result, numbersPainted);
   onNumbersShown();
   return drawn;

@@ -10,7 +10,8 @@
  * numbers entered the DOM (before the browser laid them out and painted them), `charts-drawn` when
  * the charts followed. Also reports the JavaScript the site ships, gzipped.
  *
- * `BENCH_COMPARE=<folder>` names another built site (a copy of `dist` from an earlier version):
+ * `BENCH_COMPARE=<folder>` names another built site (a copy of `dist` from an earlier version that
+ * has the `result-number` mark, 8807f94 or later):
  * each round then loads both, one after the other, so that the two are measured under the same
  * machine load (a must on this noisy 2-core machine), and reports each.
  */
@@ -57,6 +58,10 @@ try {
       );
       const painted = await page.evaluate(firstResultPaint);
       await context.close();
+      if (Number.isNaN(painted))
+        throw new Error(
+          `${loads.label}: no paint of the result numbers was reported (Element Timing of elementtiming="result-number"; builds before that mark was added, 8807f94, cannot be compared)`,
+        );
       if (run < 0) continue; // the discarded first load
       for (const [name, time] of [...marks, ['numbers-painted', painted] as const])
         loads.phases.set(name, [...(loads.phases.get(name) ?? []), time]);

@@ -108,15 +108,12 @@ function memoryBudget(
   // expertSpread times more GPUs. Whatever nParams holds beyond the derived classes (biases, a
   // published count's rounding) is counted at weightDtype.
   const routed = routedExpertParamCount(model);
-  const uniform = model.expertDtype === model.weightDtype && model.embeddingDtype === model.weightDtype;
-  const spread = expertSpread > 1 ? routed : 0;
   const tables = embeddingParamCount(model);
-  const weightBytes = uniform
-    ? ((model.nParams - spread + spread / expertSpread) * DTYPE_BYTES[model.weightDtype]) / (tp * pp)
-    : ((model.nParams - routed - tables) * DTYPE_BYTES[model.weightDtype] +
-        (routed / expertSpread) * DTYPE_BYTES[model.expertDtype] +
-        tables * DTYPE_BYTES[model.embeddingDtype]) /
-      (tp * pp);
+  const weightBytes =
+    ((model.nParams - routed - tables) * DTYPE_BYTES[model.weightDtype] +
+      (routed / expertSpread) * DTYPE_BYTES[model.expertDtype] +
+      tables * DTYPE_BYTES[model.embeddingDtype]) /
+    (tp * pp);
   // The widest MLP a token passes: an MoE model's dense layers and shared experts may be wider than an expert.
   const matrices = model.gatedMlp ? 3 : 2;
   const mlpWidth = Math.max(

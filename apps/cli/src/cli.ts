@@ -7,7 +7,7 @@ import {
   resolveConfig,
   SimError,
 } from '@sim/engine/node';
-import { activeParamCount, errorMessage, isMla } from '@sim/specs';
+import { activeParamCount, errorMessage, isMla, weightFormats } from '@sim/specs';
 import Table from 'cli-table3';
 import { Command, CommanderError } from 'commander';
 import { CommandFailure } from './command-failure';
@@ -130,13 +130,7 @@ run from). Data goes to stdout; warnings and notes to stderr.`,
             model.slidingWindow > 0
               ? `${model.slidingWindowLayers} × ${model.slidingWindow}${model.chunkedAttention ? ' chunks' : ''}`
               : '-',
-            [
-              ...new Set([
-                model.weightDtype,
-                model.numExperts > 1 ? model.expertDtype : model.weightDtype,
-                model.embeddingDtype,
-              ]),
-            ].join(' / '),
+            weightFormats(model).join(' / '),
             model.vocabSize,
             model.maxContextLength,
           ]);

@@ -1,4 +1,4 @@
-import { isMla, type ResolvedConfig } from '@sim/specs';
+import { isMla, type ResolvedConfig, weightFormats } from '@sim/specs';
 import type { PerfModel } from './perf-model';
 import { FP8_GEMM_EFFICIENCY_RATIO } from './weight-kernels';
 
@@ -38,11 +38,7 @@ export function confidenceNotes(
     notes.push(
       'shared experts and dense layers of an MoE model are costed as dense MLPs averaged over the layers (a pipeline stage is assumed to hold the average mix)',
     );
-  const formats = new Set([
-    model.weightDtype,
-    model.numExperts > 1 ? model.expertDtype : model.weightDtype,
-    model.embeddingDtype,
-  ]);
+  const formats = new Set(weightFormats(model));
   for (const dtype of ['int8', 'int4'] as const)
     if (formats.has(dtype))
       notes.push(

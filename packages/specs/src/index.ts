@@ -69,6 +69,7 @@ export {
   type ParameterGeometry,
   type ResolvedModelSpec,
   routedExpertParamCount,
+  weightFormats,
 } from './model-spec';
 export {
   BUILT_IN_ARRIVAL_PROCESSES,

@@ -187,6 +187,22 @@ export function embeddingParamCount(
   return model.vocabSize * model.hiddenSize * (model.tieWordEmbeddings ? 1 : 2);
 }
 
+/**
+ * The formats a model's weights are stored in, each once: the weights', the routed experts' (an MoE
+ * model's only) and the embedding table's and LM head's, in that order.
+ */
+export function weightFormats(
+  model: Pick<ResolvedModelSpec, 'weightDtype' | 'expertDtype' | 'embeddingDtype' | 'numExperts'>,
+): readonly Dtype[] {
+  return [
+    ...new Set([
+      model.weightDtype,
+      model.numExperts > 1 ? model.expertDtype : model.weightDtype,
+      model.embeddingDtype,
+    ]),
+  ];
+}
+
 /** Weights of one MLP (or expert) of intermediate size `ffn`. */
 function mlpParams(model: ParameterGeometry, ffn: number): number {
   return (model.gatedMlp ? 3 : 2) * model.hiddenSize * ffn;

@@ -8,6 +8,7 @@ import {
   MODEL_PRESETS,
   resolveConfig,
   routedExpertParamCount,
+  weightFormats,
 } from '@sim/specs';
 import { describe, expect, it } from 'vitest';
 
@@ -82,6 +83,10 @@ describe('model presets', () => {
     ]);
     const deepseek = resolveConfig({ modelSpec: { name: 'deepseek-v3' } }).modelSpec;
     expect([deepseek.expertDtype, deepseek.embeddingDtype]).toEqual(['fp8', 'bf16']);
+    // weightFormats: each format once, the experts' counted only for an MoE model.
+    expect(weightFormats(oss)).toEqual(['fp8', 'mxfp4']);
+    expect(weightFormats(deepseek)).toEqual(['fp8', 'bf16']);
+    expect(weightFormats({ ...deepseek, numExperts: 1, expertDtype: 'int4' })).toEqual(['fp8', 'bf16']);
     const llama = resolveConfig({ modelSpec: { name: 'llama-3.1-8b', weightDtype: 'int4' } }).modelSpec;
     expect([llama.expertDtype, llama.embeddingDtype, llama.kvCacheDtype]).toEqual(['int4', 'int4', 'bf16']);
     expect(() => resolveConfig({ modelSpec: { name: 'llama-3.1-8b', kvCacheDtype: 'mxfp4' } })).toThrow(

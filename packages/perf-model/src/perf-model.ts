@@ -275,8 +275,9 @@ export class PerfModel {
   }
 
   /**
-   * Adds an MoE layer's routed experts under expert parallelism, times `share`: this GPU's whole experts serving the routed tokens of every replica of the group (assumed to run
-   * batches like this one), in one fused kernel, and the dispatch and combine all-to-alls.
+   * Adds an MoE layer's routed experts under expert parallelism, times `share`: this GPU's whole
+   * experts serving the routed tokens of every replica of the group (assumed to run batches like
+   * this one), in one fused kernel, and the dispatch and combine all-to-alls.
    */
   private addExpertParallelMoe(
     tokens: number,
